@@ -1,0 +1,10 @@
+/** jest: TypeScript through swc, emitted as CommonJS. ESM-only packages are transformed too. */
+module.exports = {
+  testEnvironment: "node",
+  roots: ["<rootDir>/tests"],
+  testMatch: ["**/*.test.ts"],
+  transform: { "^.+\\.(t|j|mj)s$": ["@swc/jest", { jsc: { target: "es2022" }, module: { type: "commonjs" } }] },
+  transformIgnorePatterns: ["/node_modules/(?!(arquero|@uwdata/flechette)/)"],
+  testTimeout: 120000,
+  maxWorkers: 2,
+};

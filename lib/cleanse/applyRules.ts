@@ -1,0 +1,46 @@
+import { DuckDBConnection } from "@duckdb/node-api";
+import * as aq from "arquero";
+import { queryRows, sqlIdent } from "../engine/native";
+import { Rule } from "./rules";
+
+/** Distinct values cleaned per Arquero batch: bounded memory whatever the file size. */
+const BATCH = 50_000;
+
+/**
+ * Applies a rule to every distinct non-blank value of a staged column and stores the result in a
+ * mapping table `(raw, value, issue)` that SQL joins back to the rows. Rules run once per distinct
+ * value, not once per row: a 10-million-line export has a few thousand distinct dates. The rules
+ * run in Arquero, one batch of distinct values at a time; DuckDB does the scanning and joining.
+ */
+export async function buildValueMap(conn: DuckDBConnection, opts: { staged: string; column: string; mapTable: string; rule: Rule }): Promise<number> {
+  const col = sqlIdent(opts.column);
+  await conn.run(`create or replace table ${opts.mapTable} (raw varchar primary key, value varchar, issue varchar)`);
+  await conn.run(`create or replace temp table distinct_values as
+    select distinct ${col} as raw from ${opts.staged} where ${col} is not null and trim(${col}) <> '' order by raw`);
+  const [{ n }] = await queryRows<{ n: number }>(conn, "select count(*)::bigint as n from distinct_values");
+  const appender = await conn.createAppender(opts.mapTable);
+  for (let offset = 0; offset < n; offset += BATCH) {
+    const reader = await conn.runAndReadAll(`select raw from distinct_values order by raw limit ${BATCH} offset ${offset}`);
+    const raws = reader.getColumnsJS()[0] as string[];
+    const batch = aq
+      .table({ raw: raws })
+      .derive({ cleaned: aq.escape((d: { raw: string }) => opts.rule(d.raw)) })
+      .derive({
+        value: aq.escape((d: { cleaned: { value: string | null } }) => d.cleaned.value),
+        issue: aq.escape((d: { cleaned: { issue: string | null } }) => d.cleaned.issue),
+      });
+    const values = batch.array("value") as (string | null)[];
+    const issues = batch.array("issue") as (string | null)[];
+    for (let i = 0; i < raws.length; i++) {
+      appender.appendVarchar(raws[i]);
+      if (values[i] === null) appender.appendNull();
+      else appender.appendVarchar(values[i] as string);
+      if (issues[i] === null) appender.appendNull();
+      else appender.appendVarchar(issues[i] as string);
+      appender.endRow();
+    }
+  }
+  appender.flushSync();
+  appender.closeSync();
+  return n;
+}

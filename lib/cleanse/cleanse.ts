@@ -1,0 +1,95 @@
+import * as path from "node:path";
+import { openNative, sqlIdent, sqlString } from "../engine/native";
+import { replaceDirAtomically, writeJson } from "../io/atomicDir";
+import { SourceProfile } from "../raw/profile";
+import { SplitManifest } from "../split/split";
+import { cleanseEntity, ColumnQuality, EntityAccounting, measureQuality } from "./cleanseEntity";
+import { entityPolicy } from "./missingValuePolicy";
+import { ruleSet } from "./rules";
+import { CLEAN_ENTITIES, EntityName, cleanEntity } from "./schema";
+import * as fs from "node:fs";
+
+export interface CleanManifest {
+  source: SplitManifest["source"];
+  entities: Record<EntityName, EntityAccounting & { file: string }>;
+  rejectsFile: string;
+  qualityFile: string;
+}
+
+export type QualityReport = Record<EntityName, { before: ColumnQuality[]; after: ColumnQuality[] }>;
+
+/** Customer attributes that make a version: two staged versions equal on these are one customer version. */
+const CUSTOMER_ATTRIBUTES = [
+  "customer_id", "customer_type", "company_name", "first_name", "last_name", "email", "phone", "birth_date",
+  "gender", "street", "postal_code", "city", "country", "segment",
+];
+
+/**
+ * The cleansing stage: every staged entity through its policy, customers first (order lines need
+ * the map from staged to cleansed customer versions), then writes one Parquet per entity, the
+ * rejects file and the before/after quality profile, and swaps them in only when all succeeded.
+ */
+export async function cleanseStaging(opts: { splitDir: string; outDir: string; profile: SourceProfile; log?: (m: string) => void; memoryLimit?: string }): Promise<CleanManifest> {
+  const log = opts.log ?? (() => {});
+  const split = JSON.parse(fs.readFileSync(path.join(opts.splitDir, "manifest.json"), "utf8")) as SplitManifest;
+  const rules = ruleSet({ dateFormats: opts.profile.dateFormats });
+  return replaceDirAtomically(opts.outDir, async (work) => {
+    const { instance, conn } = await openNative({ memoryLimit: opts.memoryLimit ?? "3GB", tempDirectory: path.join(work, ".spill") });
+    try {
+      const entities = {} as CleanManifest["entities"];
+      const quality = {} as QualityReport;
+      const stagedFile = (e: EntityName) => path.join(opts.splitDir, split.outputs[e].file);
+      const run = async (e: EntityName, derived?: Record<string, string>) => {
+        const policy = entityPolicy(e);
+        const accounting = await cleanseEntity(conn, { policy, stagedFile: stagedFile(e), rules, derived });
+        quality[e] = await measureQuality(conn, policy);
+        entities[e] = { ...accounting, file: `${e}.parquet` };
+        log(`cleanse: ${e}: ${accounting.rowsIn} in, ${accounting.rowsKept} kept, ${accounting.rowsRejected} rejected`);
+      };
+
+      await run("customers", {
+        customer_version: `md5(concat_ws(chr(31), ${CUSTOMER_ATTRIBUTES.map((c) => `coalesce(t.${sqlIdent(c)}::varchar, chr(0))`).join(", ")}))`,
+      });
+      await conn.run(`create table customer_version_map as
+        select raw_customer_version, customer_version from customers_decided where not has_reject`);
+      await run("order_lines", {
+        customer_version: `(select m.customer_version from customer_version_map m where m.raw_customer_version = t.raw_customer_version)`,
+      });
+      for (const e of ["stock_snapshots", "products", "suppliers", "carriers", "warehouses"] as EntityName[]) await run(e);
+
+      // A customer version's validity comes from the dates of the lines that carry it (SCD2 input).
+      await conn.run(`create or replace table customers_kept as
+        select c.* exclude (first_order_date, last_order_date), d.first_order_date, d.last_order_date
+        from (select *, null::date as first_order_date, null::date as last_order_date from customers_kept) c
+        left join (select customer_version, min(order_date) as first_order_date, max(order_date) as last_order_date
+                   from order_lines_kept group by all) d using (customer_version)`);
+
+      for (const entity of CLEAN_ENTITIES) {
+        const columns = entity.columns.map((c) => `${sqlIdent(c.name)}::${c.type} as ${sqlIdent(c.name)}`).join(", ");
+        await conn.run(`copy (select ${columns} from ${entity.name}_kept order by source_line)
+          to ${sqlString(path.join(work, `${entity.name}.parquet`))} (format parquet, compression zstd)`);
+      }
+      const rejectsFile = "rejects.csv";
+      await conn.run(`copy (
+          ${CLEAN_ENTITIES.map((e) => `select * from ${e.name}_events`).join(" union all ")}
+          order by entity, source_line, action, "column", reason_code
+        ) to ${sqlString(path.join(work, rejectsFile))} (header, delimiter ',')`);
+
+      const qualityFile = "quality.json";
+      writeJson(path.join(work, qualityFile), orderByEntity(quality));
+      const manifest: CleanManifest = { source: split.source, entities: orderByEntity(entities), rejectsFile, qualityFile };
+      writeJson(path.join(work, "manifest.json"), manifest);
+      fs.rmSync(path.join(work, ".spill"), { recursive: true, force: true });
+      return manifest;
+    } finally {
+      conn.closeSync();
+      instance.closeSync();
+    }
+  });
+}
+
+function orderByEntity<T>(record: Record<EntityName, T>): Record<EntityName, T> {
+  return Object.fromEntries(CLEAN_ENTITIES.map((e) => [e.name, record[e.name]])) as Record<EntityName, T>;
+}
+
+export { cleanEntity };

@@ -1,0 +1,207 @@
+import { DuckDBConnection } from "@duckdb/node-api";
+import { queryRows, sqlIdent, sqlString } from "../engine/native";
+import { buildValueMap } from "./applyRules";
+import { EntityPolicy, OnMissing } from "./missingValuePolicy";
+import { Rule } from "./rules";
+import { RuleName } from "./missingValuePolicy";
+import { cleanEntity } from "./schema";
+
+export interface EntityAccounting {
+  rowsIn: number;
+  rowsKept: number;
+  rowsRejected: number;
+  rejectedByReason: Record<string, number>;
+  flaggedByReason: Record<string, number>;
+}
+
+export interface ColumnQuality {
+  column: string;
+  rows: number;
+  completeness: number;
+  validity: number;
+  distinct: number;
+}
+
+/**
+ * Cleanses one staged entity inside DuckDB, following its policy:
+ *   1. each column's rule runs on its distinct values (Arquero batches) into a value map;
+ *   2. `<e>_assessed`: every staged row with its typed clean values and the list of events
+ *      (missing, invalid, row rule), each with the action the policy gives it;
+ *   3. `<e>_decided`: rows with a `reject` event are rejected; among the others, duplicates of
+ *      the dedupe key are rejected too (the preferred row, then the first line, is kept);
+ *   4. `<e>_kept` and `<e>_events` feed the Parquet output and the rejects file.
+ * Every staged row ends in exactly one of kept or rejected; the caller checks the sum.
+ */
+export async function cleanseEntity(
+  conn: DuckDBConnection,
+  opts: {
+    policy: EntityPolicy;
+    stagedFile: string;
+    rules: Record<RuleName, Rule>;
+    /** Extra columns computed from the typed row (alias `t`), e.g. the cleansed customer version. */
+    derived?: Record<string, string>;
+  },
+): Promise<EntityAccounting> {
+  const { policy } = opts;
+  const e = policy.entity;
+  const staged = `${e}_staged`;
+  await conn.run(`create or replace view ${staged} as select * from read_parquet(${sqlString(opts.stagedFile)})`);
+  const stagedColumns = (await queryRows<{ column_name: string }>(conn, `select column_name from (describe ${staged})`)).map((r) => r.column_name);
+
+  const schema = cleanEntity(e);
+  const typeOf = (c: string) => schema.columns.find((col) => col.name === c)?.type ?? "VARCHAR";
+  const selects: string[] = ["s.source_line"];
+  const joins: string[] = [];
+  const events: string[] = [];
+  const columns = Object.entries(policy.columns);
+
+  for (const [i, [column, rule]] of columns.entries()) {
+    const from = sqlIdent(rule.from ?? column);
+    const map = `${e}_map_${i}`;
+    await buildValueMap(conn, { staged, column: rule.from ?? column, mapTable: map, rule: opts.rules[rule.rule] });
+    const m = `m${i}`;
+    joins.push(`left join ${map} ${m} on ${m}.raw = s.${from}`);
+    const missing = `(s.${from} is null or trim(s.${from}) = '')`;
+    const imputed = imputeValue(rule.missing);
+    selects.push(
+      `case when ${missing} then ${imputed === null ? "null" : sqlString(imputed)} else ${m}.value end::${typeOf(column)} as ${sqlIdent(column)}`,
+      `s.${from} as ${sqlIdent(`${column}__raw`)}`,
+    );
+    const missingAction = typeof rule.missing === "object" ? "impute" : rule.missing;
+    // A missing optional value raises no event; a missing value never matches the value map.
+    const onMissing = rule.missing === "allow" ? "" : `when ${missing} then {'column': ${sqlString(column)}, 'reason': ${sqlString(`MISSING_${column.toUpperCase()}`)}, 'action': ${sqlString(missingAction)}, 'raw': s.${from}}`;
+    events.push(
+      `case ${onMissing}
+            when ${m}.issue is not null then {'column': ${sqlString(column)}, 'reason': ${m}.issue, 'action': ${sqlString(rule.invalid)}, 'raw': s.${from}} end`,
+    );
+  }
+  const passthrough = stagedColumns.filter((c) => c !== "source_line" && !columns.some(([col, r]) => (r.from ?? col) === c));
+  for (const c of passthrough) selects.push(`s.${sqlIdent(c)} as ${sqlIdent(passthroughName(c, policy))}`);
+
+  await conn.run(`create or replace table ${e}_typed as
+    select ${selects.join(",\n      ")},
+      md5(concat_ws(chr(31), ${stagedColumns.filter((c) => c !== "source_line").map((c) => `coalesce(s.${sqlIdent(c)}::varchar, chr(0))`).join(", ")})) as raw_hash,
+      list_filter([${events.join(",\n        ")}], x -> x is not null) as column_events
+    from ${staged} s
+    ${joins.join("\n    ")}`);
+
+  const derived = Object.entries(opts.derived ?? {});
+  const rowRules = policy.rowRules.map(
+    (r) => `case when coalesce(${r.when}, false) then {'column': '', 'reason': ${sqlString(r.reason)}, 'action': ${sqlString(r.action)}, 'raw': null::varchar} end`,
+  );
+  await conn.run(`create or replace table ${e}_assessed as
+    with derived as (
+      select t.*${derived.map(([c, sql]) => `, ${sql} as ${sqlIdent(c)}`).join("")}
+      from ${e}_typed t
+    )
+    select *, list_concat(column_events, list_filter([${rowRules.length ? rowRules.join(", ") : "null"}], x -> x is not null)) as events
+    from derived`);
+
+  const key = policy.dedupeKey.map(sqlIdent).join(", ");
+  await conn.run(`create or replace table ${e}_decided as
+    with verdict as (
+      select *, coalesce(list_bool_or(list_transform(events, x -> x.action = 'reject')), false) as has_reject from ${e}_assessed
+    ),
+    ranked as (
+      select *,
+        case when not has_reject
+             then row_number() over (partition by not has_reject, ${key} order by ${policy.prefer ? policy.prefer + ", " : ""}source_line) end as rank_in_key,
+        case when not has_reject
+             then first_value(source_line) over (partition by not has_reject, ${key} order by ${policy.prefer ? policy.prefer + ", " : ""}source_line) end as kept_line,
+        case when not has_reject
+             then first_value(raw_hash) over (partition by not has_reject, ${key} order by ${policy.prefer ? policy.prefer + ", " : ""}source_line) end as kept_hash
+      from verdict
+    )
+    select * exclude (column_events),
+      has_reject or rank_in_key > 1 as rejected
+    from ranked`);
+
+  await conn.run(`create or replace table ${e}_kept as
+    select * exclude (events, has_reject, rank_in_key, kept_line, kept_hash, raw_hash, rejected),
+      array_to_string(list_sort(list_distinct(list_transform(list_filter(events, x -> x.action <> 'reject'), x -> x.reason))), ',') as quality_flags
+    from ${e}_decided where not rejected order by source_line`);
+
+  // One line per event on a kept row (value nulled, imputed, flagged) and one per rejected row.
+  await conn.run(`create or replace table ${e}_events as
+    with rejected_rows as (
+      select source_line, 'row_rejected' as action,
+        coalesce(list_filter(events, x -> x.action = 'reject')[1].column, ${sqlString(policy.dedupeKey.join("+"))}) as "column",
+        coalesce(list_filter(events, x -> x.action = 'reject')[1].raw, '') as raw_value,
+        coalesce(list_filter(events, x -> x.action = 'reject')[1].reason,
+                 case when raw_hash = kept_hash then 'DUPLICATE_EXACT' else 'DUPLICATE_NEAR' end) as reason_code,
+        case when has_reject then '' else 'duplicate of line ' || kept_line end as detail
+      from ${e}_decided where rejected
+    ),
+    kept_events as (
+      select source_line, case ev.action when 'impute' then 'value_imputed' when 'flag' then 'value_flagged' end as action,
+        ev.column as "column", coalesce(ev.raw, '') as raw_value, ev.reason as reason_code, '' as detail
+      from (select source_line, unnest(events) as ev from ${e}_decided where not rejected)
+    )
+    select ${sqlString(e)} as entity, * from rejected_rows
+    union all
+    select ${sqlString(e)}, * from kept_events`);
+
+  const [counts] = await queryRows<{ rows_in: number; kept: number; rejected: number }>(
+    conn,
+    `select count(*)::bigint as rows_in, count(*) filter (where not rejected)::bigint as kept, count(*) filter (where rejected)::bigint as rejected from ${e}_decided`,
+  );
+  const reasons = await queryRows<{ action: string; reason: string; n: number }>(
+    conn,
+    `select action, reason_code as reason, count(*)::bigint as n from ${e}_events group by all order by action, reason`,
+  );
+  const pick = (action: string) => Object.fromEntries(reasons.filter((r) => r.action === action).map((r) => [r.reason, r.n]));
+  const result: EntityAccounting = {
+    rowsIn: counts.rows_in,
+    rowsKept: counts.kept,
+    rowsRejected: counts.rejected,
+    rejectedByReason: pick("row_rejected"),
+    flaggedByReason: { ...pick("value_flagged"), ...prefixKeys(pick("value_imputed"), "IMPUTED:") },
+  };
+  if (result.rowsIn !== result.rowsKept + result.rowsRejected) {
+    throw new Error(`${e}: ${result.rowsIn} rows in but ${result.rowsKept} kept + ${result.rowsRejected} rejected`);
+  }
+  return result;
+}
+
+/** Column quality of the staged values (before) and of the kept, cleansed values (after). */
+export async function measureQuality(conn: DuckDBConnection, policy: EntityPolicy): Promise<{ before: ColumnQuality[]; after: ColumnQuality[] }> {
+  const e = policy.entity;
+  const before: ColumnQuality[] = [];
+  const after: ColumnQuality[] = [];
+  for (const column of Object.keys(policy.columns)) {
+    const raw = sqlIdent(`${column}__raw`);
+    const [b] = await queryRows<{ rows: number; present: number; valid: number; distinct: number }>(
+      conn,
+      `select count(*)::bigint as rows,
+              count(*) filter (where ${raw} is not null and trim(${raw}) <> '')::bigint as present,
+              count(*) filter (where ${raw} is not null and trim(${raw}) <> ''
+                               and not list_bool_or(list_transform(events, x -> x.column = ${sqlString(column)}) || [false]))::bigint as valid,
+              count(distinct ${raw})::bigint as distinct
+       from ${e}_assessed`,
+    );
+    before.push({ column, rows: b.rows, completeness: ratio(b.present, b.rows), validity: ratio(b.valid, b.present), distinct: b.distinct });
+    const [a] = await queryRows<{ rows: number; present: number; distinct: number }>(
+      conn,
+      `select count(*)::bigint as rows, count(${sqlIdent(column)})::bigint as present, count(distinct ${sqlIdent(column)})::bigint as distinct from ${e}_kept`,
+    );
+    after.push({ column, rows: a.rows, completeness: ratio(a.present, a.rows), validity: a.present ? 1 : 0, distinct: a.distinct });
+  }
+  return { before, after };
+}
+
+function ratio(n: number, d: number): number {
+  return d === 0 ? 0 : Math.round((n / d) * 1e6) / 1e6;
+}
+
+function imputeValue(missing: OnMissing): string | null {
+  return typeof missing === "object" ? missing.impute : null;
+}
+
+function prefixKeys(o: Record<string, number>, prefix: string): Record<string, number> {
+  return Object.fromEntries(Object.entries(o).map(([k, v]) => [prefix + k, v]));
+}
+
+/** The staged raw customer version keeps its own name so the cleansed one can take `customer_version`. */
+function passthroughName(column: string, policy: EntityPolicy): string {
+  return column === "customer_version" ? "raw_customer_version" : column;
+}

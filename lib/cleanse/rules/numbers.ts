@@ -1,0 +1,24 @@
+import { Cleaned, invalid, ok } from "./cleaned";
+
+/**
+ * Decimal numbers as exported by French and English tools: `12.5`, `12,50`, `1 234,50`,
+ * `€ 12.50`. Returns the canonical dot-decimal text so DuckDB casts it exactly (no float).
+ */
+export function parseDecimal(raw: string): Cleaned {
+  let text = raw.replace(/[\s\u00a0\u202f€]/g, "").replace(/EUR$/i, "");
+  if (/^-?\d{1,3}(\.\d{3})+,\d+$/.test(text)) text = text.replace(/\./g, "").replace(",", ".");
+  else if (/^-?\d+,\d+$/.test(text)) text = text.replace(",", ".");
+  if (!/^[-+]?(\d+(\.\d*)?|\.\d+)$/.test(text)) return invalid("INVALID_NUMBER");
+  const n = Number(text);
+  if (!Number.isFinite(n)) return invalid("INVALID_NUMBER");
+  return ok(text.replace(/^\+/, ""));
+}
+
+/** Whole numbers (quantities, stock levels); `12.0` is accepted as 12, `12.5` is not. */
+export function parseInteger(raw: string): Cleaned {
+  const decimal = parseDecimal(raw);
+  if (decimal.issue) return invalid("INVALID_INTEGER");
+  const n = Number(decimal.value);
+  if (!Number.isInteger(n) || Math.abs(n) > 2_147_483_647) return invalid("INVALID_INTEGER");
+  return ok(String(n));
+}

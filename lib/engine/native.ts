@@ -1,0 +1,57 @@
+import { DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+export interface NativeOptions {
+  /** Database file; ":memory:" for a scratch engine. */
+  file?: string;
+  /** Where DuckDB spills when a stage outgrows memory_limit (bounded memory on 10M rows). */
+  tempDirectory?: string;
+  memoryLimit?: string;
+  threads?: number;
+}
+
+/**
+ * Opens native DuckDB, the warehouse engine. Extension autoloading is turned off: this machine
+ * is offline and an autoload attempt would hang or fail late; parquet and json are built in.
+ */
+export async function openNative(opts: NativeOptions = {}): Promise<{ instance: DuckDBInstance; conn: DuckDBConnection }> {
+  const config: Record<string, string> = {
+    autoinstall_known_extensions: "false",
+    autoload_known_extensions: "false",
+  };
+  if (opts.memoryLimit) config.memory_limit = opts.memoryLimit;
+  if (opts.threads) config.threads = String(opts.threads);
+  if (opts.tempDirectory) {
+    fs.mkdirSync(opts.tempDirectory, { recursive: true });
+    config.temp_directory = opts.tempDirectory;
+  }
+  const instance = await DuckDBInstance.create(opts.file ?? ":memory:", config);
+  const conn = await instance.connect();
+  return { instance, conn };
+}
+
+/** Runs a query and returns its rows as plain JSON-friendly objects (BIGINT -> number when safe). */
+export async function queryRows<T = Record<string, unknown>>(conn: DuckDBConnection, sql: string): Promise<T[]> {
+  const reader = await conn.runAndReadAll(sql);
+  return reader.getRowObjectsJS().map((row) => {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(row)) out[k] = typeof v === "bigint" && Number.isSafeInteger(Number(v)) ? Number(v) : v;
+    return out as T;
+  });
+}
+
+/** A SQL string literal. */
+export function sqlString(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`;
+}
+
+/** A SQL identifier. */
+export function sqlIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+/** Reads a `.sql` file that sits beside the module that uses it. */
+export function readSql(dir: string, name: string): string {
+  return fs.readFileSync(path.join(dir, name), "utf8");
+}

@@ -1,0 +1,169 @@
+import * as crypto from "node:crypto";
+import * as fs from "node:fs";
+import { isUtf8 } from "node:buffer";
+import * as zlib from "node:zlib";
+import { SourceProfile } from "./profile";
+
+/** An input the pipeline cannot use at all: it stops the run, names the file and says the fix. */
+export class InputError extends Error {
+  constructor(
+    readonly file: string,
+    readonly problem: string,
+    readonly fix: string,
+    readonly line?: number,
+  ) {
+    super(`${file}${line !== undefined ? `, line ${line}` : ""}: ${problem}. Fix: ${fix}`);
+    this.name = "InputError";
+  }
+}
+
+export interface InputFacts {
+  bytes: number;
+  sha256: string;
+  compressed: boolean;
+  /** Newline characters in the (decompressed) file: physical lines, header included. */
+  physicalLines: number;
+}
+
+const HEADER_PROBE_BYTES = 1 << 20;
+
+/** Fast checks before any work: the file exists, is not empty, and its header is the profile's. */
+export function checkHeader(file: string, profile: SourceProfile): void {
+  if (!fs.existsSync(file)) {
+    throw new InputError(file, "input file not found", "check the path, or run `npm start -- generate` to create the default export");
+  }
+  if (fs.statSync(file).isDirectory()) throw new InputError(file, "is a directory, not a CSV file", "pass the path of the export file");
+  if (fs.statSync(file).size === 0) throw new InputError(file, "the file is empty", "export the data again");
+  const head = readHead(file);
+  let text = head.subarray(0, Math.max(0, head.indexOf(0x0a)) || head.length);
+  if (text[0] === 0xef && text[1] === 0xbb && text[2] === 0xbf) text = text.subarray(3);
+  if (!isUtf8(text) && profile.format.encoding !== "latin-1") {
+    throw new InputError(file, "the header line is not valid UTF-8", "convert the file, e.g. `iconv -f WINDOWS-1252 -t UTF-8 in.csv > out.csv`, or set format.encoding in the source profile", 1);
+  }
+  const header = text.toString(profile.format.encoding === "latin-1" ? "latin1" : "utf8").replace(/\r$/, "");
+  const found = splitHeader(header, profile.format.delimiter, profile.format.quote);
+  const expected = profile.format.header;
+  const missing = expected.filter((c) => !found.includes(c));
+  const unexpected = found.filter((c) => !expected.includes(c));
+  if (missing.length || unexpected.length || found.join() !== expected.join()) {
+    const parts = [];
+    if (missing.length) parts.push(`missing ${missing.map((c) => `"${c}"`).join(", ")}`);
+    if (unexpected.length) parts.push(`unexpected ${unexpected.map((c) => `"${c}"`).join(", ")}`);
+    if (!parts.length) parts.push("columns in another order");
+    throw new InputError(
+      file,
+      `wrong header for source profile "${profile.name}" (${parts.join("; ")})`,
+      `export with the documented header (data/README.md), or pick or write a source profile for this export (--profile <name>, data/sources/)`,
+      1,
+    );
+  }
+}
+
+function readHead(file: string): Buffer {
+  const fd = fs.openSync(file, "r");
+  try {
+    const buf = Buffer.alloc(HEADER_PROBE_BYTES);
+    const n = fs.readSync(fd, buf, 0, buf.length, 0);
+    const raw = buf.subarray(0, n);
+    if (!file.endsWith(".gz")) return raw;
+    try {
+      // A partial gzip member: decompress what we have, tolerating the missing end.
+      return zlib.gunzipSync(raw, { finishFlush: zlib.constants.Z_SYNC_FLUSH });
+    } catch {
+      throw new InputError(file, "is named .gz but is not a gzip file", "compress it with `gzip`, or drop the .gz suffix if it is plain CSV");
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+function splitHeader(line: string, delimiter: string, quote: string): string[] {
+  const out: string[] = [];
+  let field = "";
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i];
+    if (quoted) {
+      if (ch === quote && line[i + 1] === quote) (field += quote), i++;
+      else if (ch === quote) quoted = false;
+      else field += ch;
+    } else if (ch === quote) quoted = true;
+    else if (ch === delimiter) out.push(field.trim()), (field = "");
+    else field += ch;
+  }
+  out.push(field.trim());
+  return out;
+}
+
+/**
+ * One streaming pass over the whole file: checksum, gzip integrity (a truncated archive is an
+ * error, not a shorter dataset: DuckDB silently reads a truncated gzip up to where it stops),
+ * UTF-8 validity with the line of the first bad byte, and the physical line count.
+ */
+export async function inspectInput(file: string, profile: SourceProfile): Promise<InputFacts> {
+  const compressed = file.endsWith(".gz");
+  const hash = crypto.createHash("sha256");
+  let bytes = 0;
+  let lines = 0;
+  let carry = Buffer.alloc(0);
+  const checkUtf8 = (profile.format.encoding ?? "utf-8") === "utf-8";
+
+  const source = fs.createReadStream(file, { highWaterMark: 1 << 20 });
+  source.on("data", (chunk) => {
+    hash.update(chunk as Buffer);
+    bytes += (chunk as Buffer).length;
+  });
+  const stream = compressed ? source.pipe(zlib.createGunzip()) : source;
+
+  try {
+    for await (const piece of stream as AsyncIterable<Buffer>) {
+      let chunk = carry.length ? Buffer.concat([carry, piece]) : piece;
+      if (checkUtf8) {
+        // Hold back an incomplete trailing UTF-8 sequence for the next chunk.
+        let end = chunk.length;
+        let back = 0;
+        while (back < 3 && end - back - 1 >= 0 && (chunk[end - back - 1] & 0xc0) === 0x80) back++;
+        const lead = end - back - 1;
+        if (lead >= 0) {
+          const b = chunk[lead];
+          const need = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
+          if (need > back + 1) end = lead;
+        }
+        const complete = chunk.subarray(0, end);
+        if (!isUtf8(complete)) {
+          const at = lines + firstInvalidLine(complete);
+          throw new InputError(
+            file,
+            "is not valid UTF-8",
+            "convert it, e.g. `iconv -f WINDOWS-1252 -t UTF-8 in.csv > out.csv`, or set format.encoding to latin-1 in the source profile",
+            at,
+          );
+        }
+        carry = Buffer.from(chunk.subarray(end));
+        chunk = complete;
+      }
+      for (let i = chunk.indexOf(0x0a); i !== -1; i = chunk.indexOf(0x0a, i + 1)) lines++;
+    }
+  } catch (err) {
+    if (err instanceof InputError) throw err;
+    const message = (err as Error).message;
+    if (compressed) {
+      throw new InputError(file, `the gzip archive is damaged or truncated (${message})`, "copy or download the export again, then check it with `gzip -t`");
+    }
+    throw new InputError(file, `cannot be read (${message})`, "check the file's permissions and the disk");
+  }
+  if (carry.length) throw new InputError(file, "ends in the middle of a UTF-8 character", "export the file again", lines + 1);
+  return { bytes, sha256: hash.digest("hex"), compressed, physicalLines: lines };
+}
+
+function firstInvalidLine(chunk: Buffer): number {
+  let line = 1;
+  let start = 0;
+  for (let i = chunk.indexOf(0x0a); ; i = chunk.indexOf(0x0a, i + 1)) {
+    const end = i === -1 ? chunk.length : i;
+    if (!isUtf8(chunk.subarray(start, end))) return line;
+    if (i === -1) return line;
+    line++;
+    start = i + 1;
+  }
+}

@@ -1,0 +1,249 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { DuckDBConnection } from "@duckdb/node-api";
+import { openNative, queryRows, readSql, sqlIdent, sqlString } from "../engine/native";
+import { replaceDirAtomically, writeJson } from "../io/atomicDir";
+import { relativeToRoot } from "../io/paths";
+import { checkHeader, inspectInput, InputError, InputFacts } from "../raw/inputCheck";
+import { projectionFor, SourceProfile } from "../raw/profile";
+import { withProgress } from "../cli/progress";
+
+/** The staged entities, in the order the splitter writes them (one `.sql` model each). */
+export const SPLIT_ENTITIES = [
+  "order_lines",
+  "stock_snapshots",
+  "customers",
+  "products",
+  "suppliers",
+  "carriers",
+  "warehouses",
+] as const;
+export type SplitEntity = (typeof SPLIT_ENTITIES)[number];
+
+export interface SplitManifest {
+  source: { file: string; profile: string; bytes: number; sha256: string; physicalLines: number };
+  records: { read: number; sale: number; stock: number; rejected: number };
+  rejectsByReason: Record<string, number>;
+  outputs: Record<SplitEntity, { file: string; rows: number }>;
+  rejectsFile: string;
+  droppedColumns: string[];
+}
+
+export interface SplitOptions {
+  input: string;
+  profile: SourceProfile;
+  /** Live output directory, e.g. outputs/staging/split; replaced only when the split succeeded. */
+  outDir: string;
+  log?: (message: string) => void;
+  /** Memory ceiling for DuckDB; beyond it, it spills to disk (bounded memory on 10M rows). */
+  memoryLimit?: string;
+}
+
+const MODELS = path.join(__dirname, "models");
+
+/** Never staged: the payment card number (data minimisation, GDPR Art. 5(1)(c)). */
+const DROPPED_COLUMNS = ["card_number"];
+
+/**
+ * The data splitter: reads the raw export once with DuckDB (parallel CSV scan, all text), gives every
+ * record its physical source line, sets aside unreadable and excluded records with their reason, and
+ * writes one Parquet file per entity plus a manifest. Memory stays bounded: DuckDB spills to disk
+ * beyond `memoryLimit`, and no row ever enters the JavaScript heap.
+ */
+export async function splitExport(opts: SplitOptions): Promise<SplitManifest> {
+  const log = opts.log ?? (() => {});
+  checkHeader(opts.input, opts.profile);
+  return replaceDirAtomically(opts.outDir, async (work) => {
+    const { instance, conn } = await openNative({
+      memoryLimit: opts.memoryLimit ?? "3GB",
+      tempDirectory: path.join(work, ".spill"),
+    });
+    try {
+      // The checksum/gzip/UTF-8 pass runs beside DuckDB's scan; either failing fails the split. When
+      // the input check fails first, the scan is interrupted and awaited: closing an engine while a
+      // query runs would crash the process.
+      const inspection = inspectInput(opts.input, opts.profile).catch((err: unknown) => {
+        conn.interrupt();
+        throw err;
+      });
+      const [inspected, loaded] = await Promise.allSettled([
+        inspection,
+        withProgress("split: reading", conn, () => loadSource(conn, opts.input, opts.profile)),
+      ]);
+      if (inspected.status === "rejected") throw inspected.reason;
+      if (loaded.status === "rejected") throw loaded.reason;
+      const facts = inspected.value;
+      log(`split: read ${opts.input}`);
+      await numberLines(conn, opts.profile);
+      await project(conn, opts.profile);
+      const manifest = await writeOutputs(conn, work, opts, facts);
+      fs.rmSync(path.join(work, ".spill"), { recursive: true, force: true });
+      return manifest;
+    } catch (err) {
+      throw translateEngineError(err, opts.input);
+    } finally {
+      conn.closeSync();
+      instance.closeSync();
+    }
+  });
+}
+
+async function loadSource(conn: DuckDBConnection, file: string, profile: SourceProfile): Promise<void> {
+  const f = profile.format;
+  const columns = f.header.map((c) => `${sqlString(c)}: 'VARCHAR'`).join(", ");
+  await conn.run(`
+    create table src as
+    select * from read_csv(${sqlString(file)},
+        header = true, columns = {${columns}}, delim = ${sqlString(f.delimiter)},
+        quote = ${sqlString(f.quote)}, escape = ${sqlString(f.quote)}, encoding = ${sqlString(f.encoding ?? "utf-8")},
+        strict_mode = true, store_rejects = true, null_padding = false, max_line_size = 10000000)`);
+}
+
+/**
+ * Gives each kept record the physical line where it starts. DuckDB numbers records, not lines, and
+ * leaves rejected records out of the table, so: (1) the record ordinal of kept row k is k + 2 plus
+ * the number of rejected records before it; (2) the physical line adds the newlines of every
+ * earlier multi-line record (text with newlines inside quotes).
+ */
+async function numberLines(conn: DuckDBConnection, profile: SourceProfile): Promise<void> {
+  const newlineCount = profile.format.header
+    .map((c) => `coalesce(length(${sqlIdent(c)}) - length(replace(${sqlIdent(c)}, chr(10), '')), 0)`)
+    .join(" + ");
+  await conn.run(`
+    create table csv_rejects as
+    select line as ordinal, any_value(csv_line order by byte_position) as csv_line,
+           any_value(error_type order by byte_position) as error_type,
+           any_value(column_name order by byte_position) as column_name,
+           any_value(error_message order by byte_position) as error_message
+    from reject_errors group by line;
+
+    create table reject_shift as
+    select ordinal - row_number() over (order by ordinal) - 1 as kept_before,
+           row_number() over (order by ordinal) as shift
+    from csv_rejects;
+
+    create table src_ordinal as
+    select s.rowid as k, s.rowid + 2 + coalesce(r.shift, 0) as ordinal, (${newlineCount}) as newlines
+    from src s asof left join reject_shift r on s.rowid >= r.kept_before;
+
+    create table multiline as
+    with records as (
+        select ordinal, newlines from src_ordinal where newlines > 0
+        union all
+        select ordinal, length(csv_line) - length(replace(csv_line, chr(10), '')) from csv_rejects
+    )
+    select ordinal, sum(newlines) over (order by ordinal) as newlines_through
+    from records where newlines > 0;
+
+    create table src_lines as
+    select o.k, (o.ordinal + coalesce(m.newlines_through, 0))::bigint as source_line
+    from src_ordinal o asof left join multiline m on o.ordinal > m.ordinal;
+
+    create table rejects_lines as
+    select r.*, (r.ordinal + coalesce(m.newlines_through, 0))::bigint as source_line
+    from csv_rejects r asof left join multiline m on r.ordinal > m.ordinal;`);
+}
+
+async function project(conn: DuckDBConnection, profile: SourceProfile): Promise<void> {
+  const projection = projectionFor(profile)
+    .map(({ column, expression }) => `(${expression})::varchar as ${sqlIdent(column)}`)
+    .join(",\n        ");
+  const exclusions = profile.exclusions ?? [];
+  const excluded = exclusions.length
+    ? `case ${exclusions.map((e) => `when ${e.when} then ${sqlString(e.reason)}`).join(" ")} end`
+    : "null::varchar";
+  await conn.run(`
+    create table projected as
+    select source_line, ${projection}
+    from src join src_lines l on src.rowid = l.k;
+
+    create table raw as
+    select *,
+        upper(trim(record_type)) as record_type_clean,
+        ${excluded} as exclusion_reason
+    from projected;
+
+    create table raw_excluded as
+    select source_line, exclusion_reason, record_type from raw
+    where exclusion_reason is not null or record_type_clean is null or record_type_clean not in ('SALE', 'STOCK');
+
+    delete from raw where source_line in (select source_line from raw_excluded);`);
+  await conn.run(`create view raw_sale as ${readSql(MODELS, "raw_sale.sql")}`);
+  await conn.run(`create view raw_stock as ${readSql(MODELS, "raw_stock.sql")}`);
+}
+
+async function writeOutputs(conn: DuckDBConnection, work: string, opts: SplitOptions, facts: InputFacts): Promise<SplitManifest> {
+  const outputs = {} as SplitManifest["outputs"];
+  for (const entity of SPLIT_ENTITIES) {
+    const file = `${entity}.parquet`;
+    await conn.run(`copy (${readSql(MODELS, `${entity}.sql`)}) to ${sqlString(path.join(work, file))} (format parquet, compression zstd)`);
+    const [{ n }] = await queryRows<{ n: number }>(conn, `select count(*)::bigint as n from read_parquet(${sqlString(path.join(work, file))})`);
+    outputs[entity] = { file, rows: n };
+  }
+
+  const rejectsFile = "rejects.csv";
+  await conn.run(`
+    copy (
+        select source_line, 'raw' as entity, coalesce(column_name, '') as "column",
+               left(coalesce(csv_line, ''), 500) as raw_value,
+               'CSV_' || upper(replace(error_type, ' ', '_')) as reason_code,
+               error_message as detail
+        from rejects_lines
+        union all
+        select source_line, 'raw', 'record_type', coalesce(record_type, ''),
+               coalesce(exclusion_reason, 'UNKNOWN_RECORD_TYPE'),
+               case when exclusion_reason is null then 'record_type must be SALE or STOCK' else 'excluded by the source profile' end
+        from raw_excluded
+        order by source_line, reason_code
+    ) to ${sqlString(path.join(work, rejectsFile))} (header, delimiter ',')`);
+
+  const reasons = await queryRows<{ reason: string; n: number }>(
+    conn,
+    `select reason_code as reason, count(*)::bigint as n
+     from read_csv(${sqlString(path.join(work, rejectsFile))}, header = true, all_varchar = true)
+     group by all order by reason`,
+  );
+  const [counts] = await queryRows<{ sale: number; stock: number; kept: number; csv: number; excluded: number }>(
+    conn,
+    `select
+        (select count(*) from raw where record_type_clean = 'SALE')::bigint as sale,
+        (select count(*) from raw where record_type_clean = 'STOCK')::bigint as stock,
+        (select count(*) from src)::bigint as kept,
+        (select count(*) from csv_rejects)::bigint as csv,
+        (select count(*) from raw_excluded)::bigint as excluded`,
+  );
+  const rejected = counts.csv + counts.excluded;
+  const read = counts.kept + counts.csv;
+  if (read !== counts.sale + counts.stock + rejected) {
+    throw new Error(`split accounting broken: ${read} records read but ${counts.sale} sale + ${counts.stock} stock + ${rejected} rejected`);
+  }
+  const manifest: SplitManifest = {
+    source: {
+      file: relativeToRoot(opts.input),
+      profile: opts.profile.name,
+      bytes: facts.bytes,
+      sha256: facts.sha256,
+      physicalLines: facts.physicalLines,
+    },
+    records: { read, sale: counts.sale, stock: counts.stock, rejected },
+    rejectsByReason: Object.fromEntries(reasons.map((r) => [r.reason, r.n])),
+    outputs,
+    rejectsFile,
+    droppedColumns: DROPPED_COLUMNS,
+  };
+  writeJson(path.join(work, "manifest.json"), manifest);
+  return manifest;
+}
+
+/** DuckDB's own errors, re-worded so they name the input and the fix. */
+function translateEngineError(err: unknown, file: string): unknown {
+  if (err instanceof InputError) return err;
+  const message = (err as Error)?.message ?? String(err);
+  if (/Invalid unicode|not utf-8/i.test(message)) {
+    return new InputError(file, "is not valid UTF-8", "convert it with `iconv -f WINDOWS-1252 -t UTF-8`, or set format.encoding in the source profile");
+  }
+  if (/gzip|decompress|zlib/i.test(message)) {
+    return new InputError(file, `the gzip archive is damaged (${message.split("\n")[0]})`, "copy the export again and check it with `gzip -t`");
+  }
+  return err;
+}
