@@ -1,0 +1,423 @@
+/**
+ * `npm run notebooks [names...]`: executes the workbook's notebooks headlessly, in name order,
+ * and leaves them committed-ready: outputs kept, volatile metadata stripped, stable JSON, so
+ * that executing an unchanged notebook again gives the same bytes.
+ *
+ * How (measured facts in /work/shared/notes/stack.md):
+ * - Debian's `jupyter nbconvert --execute` drives the tslab kernel. `tslab install` cannot work
+ *   here, so the project writes its own kernel spec into `.jupyter/` (git-ignored) and points
+ *   `JUPYTER_PATH` at it. The spec starts tslab from the project root, because tslab
+ *   type-checks cells with its working directory as `rootDir`: cells import `./lib/...`.
+ * - Each notebook runs on a working copy under `.jupyter/run/`; the file in `notebooks/` is
+ *   rewritten only after a successful execution, and only if its bytes change.
+ * - Never `--allow-errors`: it exits 0 and silently skips every cell after a failing one.
+ */
+import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { accessSync, constants, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { basename, delimiter, dirname, join, relative, resolve } from "node:path";
+import { Command } from "commander";
+
+export const KERNEL_NAME = "tslab-workbook";
+export const KERNEL_DISPLAY_NAME = "TypeScript (tslab)";
+export const KERNEL_LANGUAGE = "typescript";
+/** Seconds a single cell may run before nbconvert stops the notebook. */
+export const DEFAULT_CELL_TIMEOUT_S = 600;
+const KERNEL_STARTUP_TIMEOUT_S = 120;
+const INSTALL_HINT = "sudo apt-get install -y --no-install-recommends jupyter-nbconvert";
+
+/** The nearest directory at or above `start` holding a package.json: the project root. */
+export function findProjectRoot(start: string = __dirname): string {
+  let dir = resolve(start);
+  for (;;) {
+    if (existsSync(join(dir, "package.json"))) return dir;
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error(`No package.json found at or above ${start}`);
+    dir = parent;
+  }
+}
+
+/** Quotes a path for /bin/sh only when it needs it, so the usual spec reads `cd /path/to/root`. */
+export function shellQuote(text: string): string {
+  return /^[A-Za-z0-9_./@%+=:,-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
+}
+
+export interface KernelSpec {
+  argv: string[];
+  display_name: string;
+  language: string;
+  env: Record<string, string>;
+}
+
+/** The kernel spec: tslab started from `root`, so cells import `./lib/...` relative to the root. */
+export function kernelSpec(root: string): KernelSpec {
+  return {
+    argv: [
+      "/bin/sh",
+      "-c",
+      `cd ${shellQuote(resolve(root))} && exec node_modules/.bin/tslab kernel --config-path "$1"`,
+      "tslab",
+      "{connection_file}",
+    ],
+    display_name: KERNEL_DISPLAY_NAME,
+    language: KERNEL_LANGUAGE,
+    // Dates and vega time axes format in the process time zone: one zone for every machine.
+    env: { TZ: "UTC" },
+  };
+}
+
+/** The git-ignored Jupyter directory of the project (kernel spec, runtime files, working copies). */
+export function jupyterDir(root: string): string {
+  return join(resolve(root), ".jupyter");
+}
+
+/** Writes `.jupyter/kernels/tslab-workbook/kernel.json` under `root`; returns the kernel.json path. */
+export function writeKernelSpec(root: string): string {
+  const dir = join(jupyterDir(root), "kernels", KERNEL_NAME);
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, "kernel.json");
+  writeFileSync(file, JSON.stringify(kernelSpec(root), null, 1) + "\n");
+  return file;
+}
+
+function onPath(command: string): boolean {
+  for (const dir of (process.env.PATH ?? "").split(delimiter)) {
+    if (!dir) continue;
+    try {
+      accessSync(join(dir, command), constants.X_OK);
+      return true;
+    } catch {
+      // not in this directory
+    }
+  }
+  return false;
+}
+
+/** Throws with the install command when `jupyter` or `jupyter-nbconvert` is not on PATH. */
+export function requireJupyter(): void {
+  const missing = ["jupyter", "jupyter-nbconvert"].filter((command) => !onPath(command));
+  if (missing.length > 0) {
+    throw new Error(`${missing.join(" and ")} not found on PATH. Install Debian's nbconvert with:\n  ${INSTALL_HINT}`);
+  }
+}
+
+/** `notebooks/*.ipynb` in name order, or the named ones (`02_cleanse`, `02_cleanse.ipynb` or a path). */
+export function listNotebooks(root: string, names: string[] = []): string[] {
+  const dir = join(resolve(root), "notebooks");
+  const all = existsSync(dir)
+    ? readdirSync(dir)
+        .filter((file) => file.endsWith(".ipynb"))
+        .sort()
+    : [];
+  if (names.length === 0) return all.map((file) => join(dir, file));
+  return names.map((name) => {
+    const file = basename(name).endsWith(".ipynb") ? basename(name) : `${basename(name)}.ipynb`;
+    if (!all.includes(file)) {
+      throw new Error(`No notebook ${file} in ${dir}. Available: ${all.join(", ") || "(none)"}`);
+    }
+    return join(dir, file);
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Normalisation: the committed form of a notebook.
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+type JsonObject = { [key: string]: Json };
+
+export interface Notebook {
+  cells: JsonObject[];
+  metadata: JsonObject;
+  nbformat: number;
+  nbformat_minor: number;
+  [key: string]: Json;
+}
+
+/** Mime types nbformat stores as a list of lines (besides every `text/*`). */
+const LINE_SPLIT_MIMES = new Set(["image/svg+xml", "application/javascript"]);
+
+function joinLines(value: Json | undefined): string {
+  if (Array.isArray(value)) return value.join("");
+  return typeof value === "string" ? value : "";
+}
+
+/** nbformat's on-disk form of multi-line text: a list of lines, each keeping its "\n". */
+function splitLines(text: string): string[] {
+  return text.match(/[^\n]*\n|[^\n]+$/g) ?? [];
+}
+
+function isObject(value: Json | undefined): value is JsonObject {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Returns the notebook in its committed form. Idempotent. Strips what changes between two runs
+ * of the same code (execution timestamps, display ids), names the project kernel, merges
+ * consecutive stream outputs (how stdout is chunked depends on timing), gives every cell a
+ * stable id, and stores multi-line text the way nbformat does.
+ */
+export function normaliseNotebook(input: Notebook): Notebook {
+  const nb = structuredClone(input);
+  nb.nbformat = 4;
+  nb.nbformat_minor = Math.max(5, nb.nbformat_minor ?? 0);
+  nb.metadata = { ...(nb.metadata ?? {}) };
+  nb.metadata.kernelspec = { display_name: KERNEL_DISPLAY_NAME, language: KERNEL_LANGUAGE, name: KERNEL_NAME };
+  for (const key of ["widgets", "papermill"]) delete nb.metadata[key];
+
+  const usedIds = new Set(nb.cells.map((cell) => cell.id).filter((id): id is string => typeof id === "string"));
+  nb.cells = nb.cells.map((cell, index) => {
+    const out: JsonObject = { ...cell };
+    const source = joinLines(cell.source);
+    out.source = splitLines(source);
+    if (typeof out.id !== "string") {
+      // Derived from position and content rather than random, so a first run is reproducible too.
+      let id = createHash("sha256").update(`${index}\n${source}`).digest("hex").slice(0, 8);
+      while (usedIds.has(id)) id = createHash("sha256").update(id).digest("hex").slice(0, 8);
+      usedIds.add(id);
+      out.id = id;
+    }
+    const metadata: JsonObject = isObject(cell.metadata) ? { ...cell.metadata } : {};
+    delete metadata.execution; // nbclient's per-cell timestamps
+    out.metadata = metadata;
+    if (cell.cell_type === "code") {
+      out.outputs = normaliseOutputs(Array.isArray(cell.outputs) ? cell.outputs : []);
+      if (out.execution_count === undefined) out.execution_count = null;
+    }
+    return out;
+  });
+  return nb;
+}
+
+function normaliseOutputs(outputs: Json[]): Json[] {
+  const result: JsonObject[] = [];
+  for (const raw of outputs) {
+    if (!isObject(raw)) continue;
+    const output: JsonObject = { ...raw };
+    delete output.transient; // display ids: random, and never part of the saved format
+    if (output.output_type === "stream") {
+      const text = joinLines(output.text);
+      const previous = result[result.length - 1];
+      if (previous && previous.output_type === "stream" && previous.name === output.name) {
+        previous.text = joinLines(previous.text) + text;
+        continue;
+      }
+      output.text = text;
+    }
+    if (isObject(output.data)) {
+      const data: JsonObject = {};
+      for (const [mime, value] of Object.entries(output.data)) {
+        const splits = mime.startsWith("text/") || LINE_SPLIT_MIMES.has(mime);
+        data[mime] = splits && (typeof value === "string" || Array.isArray(value)) ? splitLines(joinLines(value)) : value;
+      }
+      output.data = data;
+    }
+    result.push(output);
+  }
+  for (const output of result) {
+    if (output.output_type === "stream") output.text = splitLines(joinLines(output.text));
+  }
+  return result;
+}
+
+function sortKeys(value: Json): Json {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (!isObject(value)) return value;
+  const sorted: JsonObject = {};
+  for (const key of Object.keys(value).sort()) sorted[key] = sortKeys(value[key]);
+  return sorted;
+}
+
+/** nbformat's own layout: sorted keys, 1-space indent, final newline. */
+export function serialiseNotebook(nb: Notebook): string {
+  return JSON.stringify(sortKeys(nb as unknown as Json), null, 1) + "\n";
+}
+
+function readNotebook(file: string): Notebook {
+  try {
+    return JSON.parse(readFileSync(file, "utf8")) as Notebook;
+  } catch (error) {
+    throw new Error(`${file}: not a readable notebook (${(error as Error).message})`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Execution.
+
+export interface NotebookRun {
+  notebook: string;
+  seconds: number;
+  changed: boolean;
+}
+
+export class NotebookExecutionError extends Error {
+  constructor(
+    readonly notebook: string,
+    readonly seconds: number,
+    readonly excerpt: string,
+  ) {
+    super(`${notebook} failed after ${seconds.toFixed(1)} s:\n${excerpt}`);
+    this.name = "NotebookExecutionError";
+  }
+}
+
+/**
+ * nbconvert configuration (Python, as nbconvert reads it) adding one hook: when a cell fails,
+ * print its index, source and outputs as one JSON line on stderr. tslab reports a failure
+ * (type error, exception) only as stderr text in the cell's outputs, with an empty `ename` and
+ * `evalue` in the reply, so nbconvert's own message would show no cause at all.
+ */
+const CELL_ERROR_MARKER = "@@notebook-cell-error@@";
+const NBCONVERT_CONFIG = `# Written by lib/cli/notebooks.ts at every run; do not edit.
+import json
+import sys
+
+
+def _report_cell_error(cell, cell_index, execute_reply, **kwargs):
+    texts = []
+    for output in cell.get("outputs", []):
+        if output.get("output_type") == "stream":
+            text = output.get("text", "")
+            texts.append(text if isinstance(text, str) else "".join(text))
+        elif output.get("output_type") == "error":
+            texts.append("\\n".join(output.get("traceback", [])) or "%s: %s" % (output.get("ename"), output.get("evalue")))
+    report = {"cell": cell_index, "source": cell.get("source", ""), "output": "".join(texts)}
+    sys.stderr.write("${CELL_ERROR_MARKER} " + json.dumps(report) + "\\n")
+    sys.stderr.flush()
+
+
+c.ExecutePreprocessor.on_cell_error = _report_cell_error
+`;
+
+function indent(text: string, maxLines: number): string {
+  const lines = text.replace(/\s+$/, "").split("\n");
+  const shown = lines.length > maxLines ? [...lines.slice(0, maxLines), `... (${lines.length - maxLines} more lines)`] : lines;
+  return shown.map((line) => `    ${line}`).join("\n");
+}
+
+/**
+ * What to print when a notebook fails: the failing cell (1-based, counting markdown cells, as
+ * a reader counts them), its source and its error output; else the end of nbconvert's stderr
+ * (kernel death, cell timeout).
+ */
+export function errorExcerpt(stderr: string, maxLines = 60): string {
+  const lines = stderr.replace(/\r/g, "").split("\n");
+  const reportLine = lines.find((line) => line.startsWith(CELL_ERROR_MARKER));
+  if (reportLine) {
+    const report = JSON.parse(reportLine.slice(CELL_ERROR_MARKER.length)) as { cell: number; source: string; output: string };
+    return [
+      `cell ${report.cell + 1}:`,
+      indent(report.source, 20),
+      "error:",
+      indent(report.output.trim() || "(the kernel printed no error message)", maxLines),
+    ].join("\n");
+  }
+  const relevant = lines.filter((line) => !line.startsWith("[NbConvertApp]"));
+  // A Python traceback ends with the exception line (`nbclient.exceptions.CellTimeoutError: ...`)
+  // and its message: show from there; the frames above it are nbconvert's, not the notebook's.
+  let start = -1;
+  relevant.forEach((line, index) => {
+    if (/^[A-Za-z_][\w.]*(Error|Exception|Interrupt)(:|$)/.test(line)) start = index;
+  });
+  const shown = start >= 0 ? relevant.slice(start) : relevant.slice(-20);
+  return indent(shown.join("\n").trim(), maxLines);
+}
+
+export interface RunOptions {
+  root?: string;
+  cellTimeoutSeconds?: number;
+  log?: (line: string) => void;
+}
+
+/**
+ * Executes the notebooks (all of them in name order, or the named ones), one kernel each.
+ * Throws NotebookExecutionError on the first failure; notebooks after it are not run.
+ */
+export function runNotebooks(names: string[] = [], opts: RunOptions = {}): NotebookRun[] {
+  const root = resolve(opts.root ?? findProjectRoot());
+  const log = opts.log ?? ((line: string) => console.log(line));
+  const timeout = opts.cellTimeoutSeconds ?? DEFAULT_CELL_TIMEOUT_S;
+  requireJupyter();
+  if (!existsSync(join(root, "node_modules", ".bin", "tslab"))) {
+    throw new Error(`${join(root, "node_modules/.bin/tslab")} not found: run npm ci first`);
+  }
+  const notebooks = listNotebooks(root, names);
+  if (notebooks.length === 0) {
+    log(`No notebooks in ${join(root, "notebooks")}.`);
+    return [];
+  }
+  writeKernelSpec(root);
+  const jupyter = jupyterDir(root);
+  const nbconvertConfig = join(jupyter, "nbconvert_config.py");
+  writeFileSync(nbconvertConfig, NBCONVERT_CONFIG);
+  const workDir = join(jupyter, "run");
+  mkdirSync(workDir, { recursive: true });
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    JUPYTER_PATH: [jupyter, process.env.JUPYTER_PATH].filter(Boolean).join(delimiter),
+    JUPYTER_RUNTIME_DIR: join(jupyter, "runtime"),
+    TZ: "UTC",
+  };
+
+  const runs: NotebookRun[] = [];
+  for (const file of notebooks) {
+    const name = relative(root, file);
+    const started = process.hrtime.bigint();
+    const original = readFileSync(file, "utf8");
+    const workCopy = join(workDir, basename(file));
+    writeFileSync(workCopy, serialiseNotebook(normaliseNotebook(readNotebook(file))));
+    const result = spawnSync(
+      "jupyter",
+      [
+        "nbconvert",
+        "--to",
+        "notebook",
+        "--execute",
+        "--inplace",
+        `--config=${nbconvertConfig}`,
+        `--ExecutePreprocessor.kernel_name=${KERNEL_NAME}`,
+        `--ExecutePreprocessor.timeout=${timeout}`,
+        `--ExecutePreprocessor.startup_timeout=${KERNEL_STARTUP_TIMEOUT_S}`,
+        workCopy,
+      ],
+      { cwd: root, env, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 256 * 1024 * 1024 },
+    );
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    if (result.error) throw result.error;
+    if (result.status !== 0) {
+      const reason = result.signal ? `killed by ${result.signal}` : `exit ${result.status}`;
+      throw new NotebookExecutionError(name, seconds, `${errorExcerpt(result.stderr ?? "")}\n(jupyter nbconvert ${reason})`);
+    }
+    const executed = serialiseNotebook(normaliseNotebook(readNotebook(workCopy)));
+    const changed = executed !== original;
+    if (changed) writeFileSync(file, executed);
+    log(`${name}  ${seconds.toFixed(1)} s${changed ? "  (updated)" : "  (unchanged)"}`);
+    runs.push({ notebook: name, seconds, changed });
+  }
+  return runs;
+}
+
+function main(argv: string[]): void {
+  const program = new Command()
+    .name("notebooks")
+    .description("Execute notebooks/*.ipynb with the tslab kernel and save them normalised.")
+    .argument("[names...]", "notebooks to run (e.g. 02_cleanse); default: all, in name order")
+    .option("--timeout <seconds>", "per-cell timeout", String(DEFAULT_CELL_TIMEOUT_S))
+    .action((names: string[], options: { timeout: string }) => {
+      const cellTimeoutSeconds = Number(options.timeout);
+      if (!Number.isFinite(cellTimeoutSeconds) || cellTimeoutSeconds <= 0) {
+        throw new Error(`--timeout must be a positive number of seconds, got ${options.timeout}`);
+      }
+      const started = process.hrtime.bigint();
+      const runs = runNotebooks(names, { cellTimeoutSeconds });
+      const total = Number(process.hrtime.bigint() - started) / 1e9;
+      if (runs.length > 1) console.log(`${runs.length} notebooks  ${total.toFixed(1)} s`);
+    });
+  try {
+    program.parse(argv);
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : String(error));
+    process.exitCode = 1;
+  }
+}
+
+if (require.main === module) main(process.argv);
