@@ -33,6 +33,7 @@ export async function cleanseStaging(opts: { splitDir: string; outDir: string; p
   const log = opts.log ?? (() => {});
   const split = JSON.parse(fs.readFileSync(path.join(opts.splitDir, "manifest.json"), "utf8")) as SplitManifest;
   const rules = ruleSet({ dateFormats: opts.profile.dateFormats });
+  const absent = new Set(opts.profile.lacks ?? []);
   return replaceDirAtomically(opts.outDir, async (work) => {
     const { instance, conn } = await openNative({ memoryLimit: opts.memoryLimit ?? "3GB", tempDirectory: path.join(work, ".spill") });
     try {
@@ -41,7 +42,7 @@ export async function cleanseStaging(opts: { splitDir: string; outDir: string; p
       const stagedFile = (e: EntityName) => path.join(opts.splitDir, split.outputs[e].file);
       const run = async (e: EntityName, derived?: Record<string, string>) => {
         const policy = entityPolicy(e);
-        const accounting = await cleanseEntity(conn, { policy, stagedFile: stagedFile(e), rules, derived });
+        const accounting = await cleanseEntity(conn, { policy, stagedFile: stagedFile(e), rules, derived, absent });
         quality[e] = await measureQuality(conn, policy);
         entities[e] = { ...accounting, file: `${e}.parquet` };
         log(`cleanse: ${e}: ${accounting.rowsIn} in, ${accounting.rowsKept} kept, ${accounting.rowsRejected} rejected`);

@@ -40,6 +40,11 @@ export async function cleanseEntity(
     rules: Record<RuleName, Rule>;
     /** Extra columns computed from the typed row (alias `t`), e.g. the cleansed customer version. */
     derived?: Record<string, string>;
+    /**
+     * Columns the source does not have at all (its profile's `lacks`): they take their imputed
+     * value or null without one event per row; the absence is documented once, in the profile.
+     */
+    absent?: ReadonlySet<string>;
   },
 ): Promise<EntityAccounting> {
   const { policy } = opts;
@@ -69,7 +74,7 @@ export async function cleanseEntity(
     );
     const missingAction = typeof rule.missing === "object" ? "impute" : rule.missing;
     // A missing optional value raises no event; a missing value never matches the value map.
-    const onMissing = rule.missing === "allow" ? "" : `when ${missing} then {'column': ${sqlString(column)}, 'reason': ${sqlString(`MISSING_${column.toUpperCase()}`)}, 'action': ${sqlString(missingAction)}, 'raw': s.${from}}`;
+    const onMissing = rule.missing === "allow" || opts.absent?.has(rule.from ?? column) ? "" : `when ${missing} then {'column': ${sqlString(column)}, 'reason': ${sqlString(`MISSING_${column.toUpperCase()}`)}, 'action': ${sqlString(missingAction)}, 'raw': s.${from}}`;
     events.push(
       `case ${onMissing}
             when ${m}.issue is not null then {'column': ${sqlString(column)}, 'reason': ${m}.issue, 'action': ${sqlString(rule.invalid)}, 'raw': s.${from}} end`,

@@ -140,7 +140,9 @@ export const CLEANSING_POLICY: readonly EntityPolicy[] = [
     entity: "products",
     columns: {
       product_id: { rule: "code", missing: R, invalid: R },
-      product_name: { rule: "text", missing: { impute: "unknown" }, invalid: F },
+      // A reference without a description (an id that exists nowhere) defines no product: the
+      // sales lines that carry it load under the warehouse's unknown product, counted there.
+      product_name: { rule: "text", missing: R, invalid: F },
       category: { rule: "title", missing: { impute: "unknown" }, invalid: F },
       subcategory: { rule: "title", missing: { impute: "unknown" }, invalid: F },
       brand: { rule: "text", missing: { impute: "unknown" }, invalid: F },
@@ -149,7 +151,7 @@ export const CLEANSING_POLICY: readonly EntityPolicy[] = [
     rowRules: [],
     dedupeKey: ["product_id"],
     // The description seen on most records wins; the others are rejected as conflicting duplicates.
-    prefer: "(product_name = 'unknown') asc, row_count desc",
+    prefer: "row_count desc",
   },
   {
     entity: "suppliers",

@@ -1,0 +1,575 @@
+/**
+ * The deterministic raw export generator: a national French retail group's wide CSV export
+ * (`contract.ts`), several years of order lines with month-end stock snapshots interleaved,
+ * carrying the defects of `defects.ts` at known rates.
+ *
+ * Pools (names, streets, products, suppliers) come from faker once; rows come from a seeded
+ * PRNG and are streamed in batches through gzip with backpressure, so 10 M rows run in bounded
+ * memory. Same options and seed, same bytes.
+ */
+import { createWriteStream } from "node:fs";
+import { mkdir, rename, rm, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { Readable, type Writable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { createGzip } from "node:zlib";
+import { RAW_HEADER, SALES_CHANNELS } from "./contract";
+import { COL as COLUMNS, COLUMN_COUNT, NOISY_TEXT_COLUMNS, QUOTE_COLUMNS } from "./columns";
+import { ChunkBuffer } from "./chunkBuffer";
+import { csvLine } from "./csv";
+import { DayTable, addYears, daysBetween } from "./calendar";
+import { loadCommunePool } from "./communes";
+import { CATEGORIES, COUNTRY_SPELLINGS, JUNK_COUNTRIES, buildProducts, buildSuppliers, type Product, type Supplier } from "./catalogue";
+import { CustomerFactory, emptyCustomer, type Customer } from "./customers";
+import { DEFECT_KINDS, resolveDefectRates, type DefectKind, type DefectRates } from "./defects";
+import { DefectInjector } from "./injector";
+import { CARRIERS, FREIGHT_EUR, SHIPPING_MODE_WEIGHTS, TRANSIT_DAYS, WAREHOUSES, warehouseForRegion, type ShippingMode } from "./logistics";
+import { buildNamePools } from "./namePools";
+import { Prng, cumulative } from "./prng";
+import { SegmentSpec, SegmentWriter, emptyFields, type PreparedSegment } from "./segments";
+import { StockLedger, stockedPairCount, type StockSnapshot } from "./stockLedger";
+import { euros } from "./text";
+
+export interface GenerateRawExportOptions {
+  outPath: string;
+  /** Data rows in the file, SALE and STOCK together (the header not counted). */
+  rows: number;
+  seed?: number;
+  defects?: Partial<DefectRates>;
+  onProgress?: (rowsWritten: number) => void;
+  /** zlib level for `.gz` outputs; 6 for committed files, 1 when speed matters. */
+  gzipLevel?: number;
+  /** First order day, ISO. */
+  startDate?: string;
+  years?: number;
+  /** Write `<basename>.defects.json` next to the export (default true). */
+  writeSummary?: boolean;
+}
+
+export interface GeneratorSummary {
+  rows: number;
+  saleRows: number;
+  stockRows: number;
+  /** Distinct customers on SALE rows. */
+  customers: number;
+  products: number;
+  /** Distinct orders on SALE rows. */
+  orders: number;
+  /** Per defect kind, in `DEFECT_KINDS` order; duplicates do not count their original's defects again. */
+  defectsInjected: Record<DefectKind, number>;
+  seed: number;
+  suppliers: number;
+  carriers: number;
+  warehouses: number;
+  /** (product, warehouse) pairs with a monthly snapshot. */
+  stockedPairs: number;
+  startDate: string;
+  endDate: string;
+  defectRates: DefectRates;
+}
+
+export const DEFAULT_SEED = 20240601;
+export const DEFAULT_START_DATE = "2022-01-01";
+export const DEFAULT_YEARS = 3;
+/** Fixed whatever the size, so stock snapshots stay a bounded share of the rows. */
+export const PRODUCT_COUNT = 400;
+/** Customers scale with the export: about one per 20 rows, never fewer than this. */
+export const MIN_CUSTOMERS = 2000;
+
+/** Output chunk size: large enough to amortise stream overhead, small enough to bound memory. */
+const CHUNK_BYTES = 1 << 20;
+// Local copies: an imported binding compiles to a property getter, read millions of times.
+const COL = COLUMNS;
+
+/** A SALE row is: record_type, order_id, line_number, then these segments, then 5 empty stock columns. */
+const SEGMENT = {
+  orderDates: new SegmentSpec("SALE", "order_date", "sales_channel"),
+  customer: new SegmentSpec("SALE", "customer_id", "card_number"),
+  saleProduct: new SegmentSpec("SALE", "product_id", "unit_cost"),
+  line: new SegmentSpec("SALE", "unit_price", "discount"),
+  saleSupplier: new SegmentSpec("SALE", "supplier_id", "supplier_contact_email"),
+  carrier: new SegmentSpec("SALE", "carrier_id", "freight_cost"),
+  saleWarehouse: new SegmentSpec("SALE", "warehouse_id", "warehouse_city"),
+  stockProduct: new SegmentSpec("STOCK", "product_id", "unit_cost"),
+  stockSupplier: new SegmentSpec("STOCK", "supplier_id", "supplier_contact_email"),
+  stockWarehouse: new SegmentSpec("STOCK", "warehouse_id", "warehouse_city"),
+  snapshot: new SegmentSpec("STOCK", "snapshot_date", "units_received"),
+};
+const SALE_TAIL = emptyFields(SEGMENT.snapshot.width) + "\n";
+const EMPTY_SUPPLIER = emptyFields(SEGMENT.saleSupplier.width);
+/** STOCK rows leave the order, customer, line and carrier columns empty. */
+const STOCK_HEAD = "STOCK," + emptyFields(SEGMENT.customer.start + SEGMENT.customer.width - 1);
+const STOCK_NO_LINE = emptyFields(SEGMENT.line.width);
+const STOCK_NO_CARRIER = emptyFields(SEGMENT.carrier.width);
+assertSegmentsTileTheRow();
+
+function assertSegmentsTileTheRow(): void {
+  const order = [SEGMENT.orderDates, SEGMENT.customer, SEGMENT.saleProduct, SEGMENT.line, SEGMENT.saleSupplier, SEGMENT.carrier, SEGMENT.saleWarehouse, SEGMENT.snapshot];
+  let next = COL.lineNumber + 1;
+  for (const spec of order) {
+    if (spec.start !== next) throw new Error(`raw generator: segments no longer tile the contract at column ${next} (lib/raw/contract.ts changed?)`);
+    next = spec.start + spec.width;
+  }
+  if (next !== COLUMN_COUNT || COL.recordType !== 0 || COL.orderId !== 1 || COL.lineNumber !== 2) {
+    throw new Error("raw generator: the contract's column order no longer matches the row layout");
+  }
+}
+
+function canonicalPhone(digits: string): string {
+  return `${digits.slice(0, 2)} ${digits.slice(2, 4)} ${digits.slice(4, 6)} ${digits.slice(6, 8)} ${digits.slice(8, 10)}`;
+}
+const LINES_PER_ORDER = cumulative([0.42, 0.25, 0.15, 0.09, 0.06, 0.03]);
+/** Sunday first: stores close on Sunday, Saturday is the busiest day. */
+const WEEKDAY_DEMAND = [0.62, 1.0, 0.95, 1.0, 1.02, 1.1, 1.25];
+/** January first: the November-December peak of French retail. */
+const MONTH_DEMAND = [0.95, 0.85, 0.95, 0.95, 1.0, 0.95, 0.9, 0.85, 0.95, 1.0, 1.25, 1.45];
+const YEARLY_GROWTH = 1.06;
+const PERSON_CHANNELS = cumulative([0.45, 0.3, 0.17, 0.08]);
+const BUSINESS_CHANNELS = cumulative([0.5, 0.1, 0.1, 0.3]);
+const SHIP_DELAY_DAYS = cumulative([0.3, 0.4, 0.2, 0.1]);
+const DISCOUNTS = ["0.05", "0.10", "0.15", "0.20", "0.30"];
+const DISCOUNT_RATES: Record<string, number> = Object.fromEntries(["0.00", ...DISCOUNTS].map((d) => [d, Number(d)]));
+/** Prepared customer segments by customer number (direct-mapped): frequent buyers hit it. */
+const CUSTOMER_CACHE_SLOTS = 1 << 15;
+
+interface CachedCustomer {
+  number: number;
+  version: number;
+  customer: Customer;
+  segment: PreparedSegment;
+}
+const FREE_SHIPPING_FROM_EUR = 300;
+const MODES = Object.keys(SHIPPING_MODE_WEIGHTS) as ShippingMode[];
+const MODE_WEIGHTS = cumulative(MODES.map((m) => SHIPPING_MODE_WEIGHTS[m]));
+const CARRIERS_BY_MODE = MODES.map((mode) => CARRIERS.flatMap((c, i) => (c.modes.includes(mode) ? [i] : [])));
+
+/** `data/raw/export.csv.gz` -> `data/raw/export.defects.json`. */
+export function defectsSummaryPath(outPath: string): string {
+  const base = path.basename(outPath).replace(/\.gz$/, "").replace(/\.csv$/, "");
+  return path.join(path.dirname(outPath), `${base}.defects.json`);
+}
+
+export async function generateRawExport(options: GenerateRawExportOptions): Promise<GeneratorSummary> {
+  const run = new ExportRun(options);
+  await mkdir(path.dirname(options.outPath), { recursive: true });
+  const partial = `${options.outPath}.partial`;
+  const source = Readable.from(run.batches(), { objectMode: false, highWaterMark: 4 * 1024 * 1024 });
+  const file = createWriteStream(partial);
+  try {
+    if (options.outPath.endsWith(".gz")) {
+      await pipeline(source, createGzip({ level: options.gzipLevel ?? 6 }) as Writable, file);
+    } else {
+      await pipeline(source, file);
+    }
+  } catch (error) {
+    await rm(partial, { force: true });
+    throw error;
+  }
+  await rename(partial, options.outPath);
+  const summary = run.summary();
+  if (options.writeSummary ?? true) {
+    await writeFile(defectsSummaryPath(options.outPath), `${JSON.stringify(summary, null, 2)}\n`);
+  }
+  return summary;
+}
+
+class ExportRun {
+  private readonly seed: number;
+  private readonly rates: DefectRates;
+  private readonly rows: number;
+  private readonly startDate: string;
+  private readonly endDate: string;
+  private readonly years: number;
+  private readonly periodDays: number;
+  private readonly days: DayTable;
+  private readonly monthEnds: number;
+  private readonly saleBudget: number;
+  private readonly stockRows: number;
+  private readonly dayTargets: Float64Array;
+
+  private readonly prng: Prng;
+  private readonly injector: DefectInjector;
+  private readonly suppliers: Supplier[];
+  private readonly products: Product[];
+  private readonly productsByMonth: Float64Array[];
+  private readonly customers: CustomerFactory;
+  private readonly ledger: StockLedger;
+  private readonly regionalWarehouse = new Map<string, number>();
+  private readonly supplierSpellings: string[][];
+
+  private readonly fields: string[] = new Array(COLUMN_COUNT).fill("");
+  private readonly segments: SegmentWriter;
+  private readonly rowParts: string[] = new Array(11).fill("");
+  private readonly saleProductSegments = new Map<number, PreparedSegment>();
+  private readonly stockProductSegments = new Map<number, PreparedSegment>();
+  private readonly saleSupplierSegments = new Map<number, PreparedSegment>();
+  private readonly stockSupplierSegments = new Map<number, PreparedSegment>();
+  private readonly saleWarehouseSegments = new Map<number, PreparedSegment>();
+  private readonly stockWarehouseSegments = new Map<number, PreparedSegment>();
+  private readonly customerCache: (CachedCustomer | undefined)[] = new Array(CUSTOMER_CACHE_SLOTS).fill(undefined);
+  private readonly snapshot: StockSnapshot = { product: 0, warehouse: 0, stockOnHand: 0, unitsOnOrder: 0, reorderLevel: 0, unitsReceived: 0 };
+  private readonly customerSeen: Uint8Array;
+  private readonly onProgress?: (rowsWritten: number) => void;
+
+  private readonly out = new ChunkBuffer(CHUNK_BYTES);
+  private laterToday: string[] = [];
+  private rowsWritten = 0;
+  private saleWritten = 0;
+  private stockWritten = 0;
+  private orderCount = 0;
+  private customerCount = 0;
+
+  constructor(options: GenerateRawExportOptions) {
+    this.seed = (options.seed ?? DEFAULT_SEED) >>> 0;
+    this.rates = resolveDefectRates(options.defects);
+    this.rows = options.rows;
+    this.onProgress = options.onProgress;
+    if (!Number.isInteger(this.rows) || this.rows < 100) throw new Error(`generateRawExport: rows must be an integer >= 100, got ${options.rows}`);
+    this.startDate = options.startDate ?? DEFAULT_START_DATE;
+    this.years = options.years ?? DEFAULT_YEARS;
+    if (!Number.isInteger(this.years) || this.years < 1) throw new Error(`generateRawExport: years must be a positive integer, got ${options.years}`);
+    const end = addYears(this.startDate, this.years);
+    this.periodDays = daysBetween(this.startDate, end);
+    // Ship and delivery dates run past the period's last order by up to 3 + 7 days.
+    this.days = new DayTable(this.startDate, this.periodDays + 11);
+    this.endDate = this.days.iso[this.periodDays - 1];
+    let monthEnds = 0;
+    for (let d = 0; d < this.periodDays; d++) if (this.days.isMonthEnd(d)) monthEnds++;
+    this.monthEnds = monthEnds;
+
+    this.prng = new Prng(this.seed, 1);
+    this.injector = new DefectInjector(this.rates, this.seed);
+    this.segments = new SegmentWriter(this.injector);
+
+    const pairs = stockedPairCount(this.rows, monthEnds, PRODUCT_COUNT, WAREHOUSES.length);
+    this.stockRows = pairs * monthEnds;
+    this.saleBudget = this.rows - this.stockRows;
+    if (this.saleBudget < 1) throw new Error(`generateRawExport: ${this.rows} rows leave no room for sales after ${this.stockRows} stock rows`);
+    this.dayTargets = this.buildDayTargets();
+
+    this.suppliers = buildSuppliers(this.seed);
+    this.products = buildProducts(
+      // One more price year than the period's length: a period may start mid-year.
+      { seed: this.seed, products: PRODUCT_COUNT, years: this.years + 1, embeddedQuoteRate: this.rates.embeddedQuote, embeddedCommaRate: this.rates.embeddedComma },
+      this.suppliers,
+    );
+    this.supplierSpellings = this.suppliers.map((s) => COUNTRY_SPELLINGS[s.countryCode]);
+    this.productsByMonth = MONTH_DEMAND.map((_, month) =>
+      cumulative(this.products.map((p) => p.popularity * CATEGORIES[p.category].seasonality[month])),
+    );
+    const popularityTotal = this.products.reduce((sum, p) => sum + p.popularity, 0);
+    const unitsPerMonth = (this.saleBudget / Math.max(1, monthEnds)) * 1.6;
+    this.ledger = new StockLedger(this.seed, PRODUCT_COUNT, WAREHOUSES.length, pairs, (p) => (unitsPerMonth * this.products[p].popularity) / popularityTotal);
+
+    const customerCount = Math.max(MIN_CUSTOMERS, Math.round(this.rows / 20));
+    this.customers = new CustomerFactory(this.seed, customerCount, this.periodDays, buildNamePools(this.seed), loadCommunePool(), {
+      embeddedNewline: this.rates.embeddedNewline,
+      embeddedComma: this.rates.embeddedComma,
+      apostropheName: this.rates.apostropheName,
+    });
+    this.customerSeen = new Uint8Array(customerCount);
+  }
+
+  /** Cumulative share of the sale rows due by the end of each day: weekday, season, growth. */
+  private buildDayTargets(): Float64Array {
+    const noise = new Prng(this.seed, 2);
+    const firstYear = this.days.year[0];
+    const weights = new Float64Array(this.periodDays);
+    for (let d = 0; d < this.periodDays; d++) {
+      weights[d] =
+        WEEKDAY_DEMAND[this.days.weekday[d]] *
+        MONTH_DEMAND[this.days.monthOfYear[d]] *
+        Math.pow(YEARLY_GROWTH, this.days.year[d] - firstYear) *
+        (0.85 + 0.3 * noise.next());
+    }
+    return cumulative(weights);
+  }
+
+  *batches(): Generator<Buffer> {
+    this.out.write(`${RAW_HEADER.join(",")}\n`);
+    for (let day = 0; day < this.periodDays; day++) {
+      const target = day === this.periodDays - 1 ? this.saleBudget : Math.round(this.saleBudget * this.dayTargets[day]);
+      while (this.saleWritten < target) {
+        this.writeOrder(day);
+        if (this.out.full) yield this.flush();
+      }
+      // Duplicates land later the same day, as a re-sent batch would, not next to their original.
+      for (const line of this.laterToday) this.push(line);
+      this.laterToday = [];
+      if (this.days.isMonthEnd(day)) this.writeSnapshots(day);
+      if (this.out.full) yield this.flush();
+    }
+    if (this.out.byteLength > 0) yield this.flush();
+    if (this.rowsWritten !== this.rows) {
+      throw new Error(`generateRawExport: wrote ${this.rowsWritten} rows, expected ${this.rows} (a generator bug)`);
+    }
+  }
+
+  summary(): GeneratorSummary {
+    const defectsInjected = {} as Record<DefectKind, number>;
+    for (const kind of DEFECT_KINDS) defectsInjected[kind] = this.injector.counts[kind];
+    const defectRates = {} as DefectRates;
+    for (const kind of DEFECT_KINDS) defectRates[kind] = this.rates[kind];
+    return {
+      rows: this.rowsWritten,
+      saleRows: this.saleWritten,
+      stockRows: this.stockWritten,
+      customers: this.customerCount,
+      products: this.products.length,
+      orders: this.orderCount,
+      defectsInjected,
+      seed: this.seed,
+      suppliers: this.suppliers.length,
+      carriers: CARRIERS.length,
+      warehouses: WAREHOUSES.length,
+      stockedPairs: this.ledger.pairCount,
+      startDate: this.startDate,
+      endDate: this.endDate,
+      defectRates,
+    };
+  }
+
+  private flush(): Buffer {
+    const chunk = this.out.take();
+    this.onProgress?.(this.rowsWritten);
+    return chunk;
+  }
+
+  private push(line: string): void {
+    this.out.write(line);
+    this.rowsWritten++;
+  }
+
+  private customerOn(number: number, day: number): CachedCustomer {
+    const version = this.customers.versionOn(number, day);
+    const slot = number & (CUSTOMER_CACHE_SLOTS - 1);
+    const cached = this.customerCache[slot];
+    if (cached !== undefined && cached.number === number && cached.version === version) return cached;
+    const customer = this.customers.describe(number, day, emptyCustomer());
+    const segment = this.segments.prepare(SEGMENT.customer, [
+      customer.id,
+      customer.isBusiness ? "BUSINESS" : "PERSON",
+      customer.companyName,
+      customer.firstName,
+      customer.lastName,
+      customer.email,
+      canonicalPhone(customer.phoneDigits),
+      customer.birthDate,
+      customer.gender,
+      customer.street,
+      customer.postalCode,
+      customer.city,
+      COUNTRY_SPELLINGS.FR[0],
+      customer.segment,
+      customer.cardNumber,
+    ]);
+    const entry = { number, version, customer, segment };
+    this.customerCache[slot] = entry;
+    return entry;
+  }
+
+  private regionalWarehouseOf(region: string): number {
+    let index = this.regionalWarehouse.get(region);
+    if (index === undefined) {
+      index = warehouseForRegion(region);
+      this.regionalWarehouse.set(region, index);
+    }
+    return index;
+  }
+
+  private writeOrder(day: number): void {
+    const { prng, injector, customers, days, segments } = this;
+    // Rank by u^2: a core of frequent buyers and a long tail of occasional ones.
+    const u = prng.next();
+    const customerNumber = customers.numberForRank(Math.floor(customers.count * u * u));
+    const { customer, segment: customerSegment } = this.customerOn(customerNumber, day);
+    if (!this.customerSeen[customerNumber]) {
+      this.customerSeen[customerNumber] = 1;
+      this.customerCount++;
+    }
+    this.orderCount++;
+    const orderId = `CMD-${String(this.orderCount).padStart(8, "0")}`;
+    const lineCount = Math.min(1 + prng.pickWeighted(LINES_PER_ORDER), this.saleBudget - this.saleWritten);
+    const channel = SALES_CHANNELS[prng.pickWeighted(customer.isBusiness ? BUSINESS_CHANNELS : PERSON_CHANNELS)];
+    const modeIndex = prng.pickWeighted(MODE_WEIGHTS);
+    const mode = MODES[modeIndex];
+    const carrier = CARRIERS[prng.pick(CARRIERS_BY_MODE[modeIndex])];
+    const shipDay = day + prng.pickWeighted(SHIP_DELAY_DAYS);
+    const [transitMin, transitMax] = TRANSIT_DAYS[mode];
+    const deliveryDay = shipDay + prng.between(transitMin, transitMax);
+    const [freightMin, freightMax] = FREIGHT_EUR[mode].base;
+    const baseFreight = freightMin + prng.next() * (freightMax - freightMin);
+    const yearIndex = days.year[day] - days.year[0];
+    const month = days.monthOfYear[day];
+    const regional = this.regionalWarehouseOf(customer.region);
+    const unknownCarrier = injector.gates.unknownCarrier.hit();
+    const unknownCarrierId = `CAR-9${prng.int(10)}`;
+
+    // Decide the lines first: the freight depends on the order's size and value.
+    const lineProducts: number[] = [];
+    const lineQuantities: number[] = [];
+    const lineDiscounts: string[] = [];
+    let orderValue = 0;
+    for (let k = 0; k < lineCount; k++) {
+      const product = prng.pickWeighted(this.productsByMonth[month]);
+      let quantity = customer.isBusiness ? 1 + Math.floor(prng.next() * prng.next() * 20) : 1 + Math.floor(prng.next() * prng.next() * prng.next() * 5);
+      const discounted = prng.next() < (customer.isBusiness ? 0.6 : 0.25);
+      const discount = discounted ? prng.pick(DISCOUNTS) : "0.00";
+      if (injector.hit("returnLine")) quantity = -quantity;
+      lineProducts.push(product);
+      lineQuantities.push(quantity);
+      lineDiscounts.push(discount);
+      orderValue += this.products[product].priceValuesByYear[yearIndex] * Math.max(0, quantity) * (1 - DISCOUNT_RATES[discount]);
+    }
+    const freeShipping = orderValue >= FREE_SHIPPING_FROM_EUR && (mode === "standard" || mode === "relay point");
+    const freight = freeShipping ? "0.00" : euros(baseFreight + FREIGHT_EUR[mode].perExtraLine * (lineCount - 1));
+
+    const orderDates = segments.prepare(SEGMENT.orderDates, [days.iso[day], days.iso[shipDay], days.iso[deliveryDay], channel]);
+    const carrierSegment = segments.prepare(
+      SEGMENT.carrier,
+      unknownCarrier ? [unknownCarrierId, "", mode, freight] : [carrier.id, carrier.name, mode, freight],
+    );
+
+    const f = this.fields;
+    for (let k = 0; k < lineCount; k++) {
+      f.fill("");
+      const lineNumber = String(k + 1);
+      f[COL.recordType] = "SALE";
+      f[COL.orderId] = orderId;
+      f[COL.lineNumber] = lineNumber;
+      const datesText = segments.render(SEGMENT.orderDates, orderDates, f);
+      const customerText = segments.render(SEGMENT.customer, customerSegment, f);
+
+      const productIndex = lineProducts[k];
+      const product = this.products[productIndex];
+      const unknownProduct = injector.hit("unknownProduct");
+      const warehouse = this.ledger.shippingWarehouse(productIndex, regional);
+      let productText: string;
+      let supplierText: string;
+      if (unknownProduct) {
+        // An id that was never in the catalogue: the export's join found nothing to describe it.
+        const unknownId = `SKU-9${String(prng.int(100000)).padStart(5, "0")}`;
+        productText = segments.renderValues(SEGMENT.saleProduct, [unknownId, "", "", "", "", ""], f);
+        supplierText = EMPTY_SUPPLIER;
+      } else {
+        productText = segments.render(SEGMENT.saleProduct, this.productSegment("SALE", productIndex, yearIndex), f);
+        supplierText = segments.render(SEGMENT.saleSupplier, this.supplierSegment("SALE", product.supplier), f);
+        this.ledger.recordSale(productIndex, warehouse, lineQuantities[k]);
+      }
+      const price = injector.hit("zeroPrice") ? "0.00" : product.pricesByYear[yearIndex];
+      const lineText = segments.renderValues(SEGMENT.line, [price, String(lineQuantities[k]), lineDiscounts[k]], f);
+      const carrierText = segments.render(SEGMENT.carrier, carrierSegment, f);
+      if (unknownCarrier) injector.counts.unknownCarrier++;
+      const warehouseText = segments.render(SEGMENT.saleWarehouse, this.warehouseSegment("SALE", warehouse), f);
+
+      this.countCarriedSpecials(customer, unknownProduct ? null : product);
+      // Array.join builds one flat string; a chain of `+` builds a rope that the buffer write
+      // must flatten again, measurably slower at millions of rows.
+      const parts = this.rowParts;
+      parts[0] = "SALE";
+      parts[1] = orderId;
+      parts[2] = lineNumber;
+      parts[3] = datesText;
+      parts[4] = customerText;
+      parts[5] = productText;
+      parts[6] = lineText;
+      parts[7] = supplierText;
+      parts[8] = carrierText;
+      parts[9] = warehouseText;
+      parts[10] = SALE_TAIL;
+      const line = parts.join(",");
+      this.push(line);
+      this.saleWritten++;
+
+      if (this.saleWritten < this.saleBudget && injector.gates.exactDuplicate.hit()) {
+        injector.counts.exactDuplicate++;
+        this.laterToday.push(line);
+        this.saleWritten++;
+      }
+      if (this.saleWritten < this.saleBudget && injector.gates.nearDuplicate.hit()) {
+        const near = injector.nearDuplicate(f, NOISY_TEXT_COLUMNS.SALE);
+        if (near) {
+          injector.counts.nearDuplicate++;
+          this.laterToday.push(csvLine(near, QUOTE_COLUMNS));
+          this.saleWritten++;
+        }
+      }
+    }
+  }
+
+  private writeSnapshots(day: number): void {
+    const { ledger, days, segments } = this;
+    const yearIndex = days.year[day] - days.year[0];
+    const f = this.fields;
+    const snapshotValues = new Array<string>(5);
+    for (let pair = 0; pair < ledger.pairCount; pair++) {
+      const snapshot = ledger.closeMonth(pair, this.snapshot);
+      const product = this.products[snapshot.product];
+      f.fill("");
+      f[COL.recordType] = "STOCK";
+      const productText = segments.render(SEGMENT.stockProduct, this.productSegment("STOCK", snapshot.product, yearIndex), f);
+      const supplierText = segments.render(SEGMENT.stockSupplier, this.supplierSegment("STOCK", product.supplier), f);
+      const warehouseText = segments.render(SEGMENT.stockWarehouse, this.warehouseSegment("STOCK", snapshot.warehouse), f);
+      snapshotValues[0] = days.iso[day];
+      snapshotValues[1] = String(snapshot.stockOnHand);
+      snapshotValues[2] = String(snapshot.unitsOnOrder);
+      snapshotValues[3] = String(snapshot.reorderLevel);
+      snapshotValues[4] = String(snapshot.unitsReceived);
+      const snapshotText = segments.renderValues(SEGMENT.snapshot, snapshotValues, f);
+      this.countCarriedSpecials(null, product);
+      this.push([STOCK_HEAD, productText, STOCK_NO_LINE, supplierText, STOCK_NO_CARRIER, warehouseText, snapshotText].join(",") + "\n");
+      this.stockWritten++;
+    }
+  }
+
+  /** Product columns of one product in one year, serialised once per record type. */
+  private productSegment(type: "SALE" | "STOCK", product: number, yearIndex: number): PreparedSegment {
+    const cache = type === "SALE" ? this.saleProductSegments : this.stockProductSegments;
+    const key = product * (this.years + 1) + yearIndex;
+    let prepared = cache.get(key);
+    if (!prepared) {
+      const p = this.products[product];
+      prepared = this.segments.prepare(type === "SALE" ? SEGMENT.saleProduct : SEGMENT.stockProduct, [
+        p.id, p.name, CATEGORIES[p.category].name, p.subcategory, p.brand, p.costsByYear[yearIndex],
+      ]);
+      cache.set(key, prepared);
+    }
+    return prepared;
+  }
+
+  private supplierSegment(type: "SALE" | "STOCK", supplier: number): PreparedSegment {
+    const cache = type === "SALE" ? this.saleSupplierSegments : this.stockSupplierSegments;
+    let prepared = cache.get(supplier);
+    if (!prepared) {
+      const s = this.suppliers[supplier];
+      prepared = this.segments.prepare(type === "SALE" ? SEGMENT.saleSupplier : SEGMENT.stockSupplier, [
+        s.id, s.name, s.country, s.contactName, s.contactEmail,
+      ]);
+      cache.set(supplier, prepared);
+    }
+    return prepared;
+  }
+
+  private warehouseSegment(type: "SALE" | "STOCK", warehouse: number): PreparedSegment {
+    const cache = type === "SALE" ? this.saleWarehouseSegments : this.stockWarehouseSegments;
+    let prepared = cache.get(warehouse);
+    if (!prepared) {
+      const w = WAREHOUSES[warehouse];
+      prepared = this.segments.prepare(type === "SALE" ? SEGMENT.saleWarehouse : SEGMENT.stockWarehouse, [w.id, w.city]);
+      cache.set(warehouse, prepared);
+    }
+    return prepared;
+  }
+
+  /** Counts rows that still carry an injected comma, quote, line break or apostrophe after blanks. */
+  private countCarriedSpecials(customer: Customer | null, product: Product | null): void {
+    const f = this.fields;
+    const counts = this.injector.counts;
+    const street = customer !== null && f[COL.street] !== "";
+    const productName = product !== null && f[COL.productName] !== "";
+    if ((street && customer!.streetHasComma) || (productName && product!.hasComma)) counts.embeddedComma++;
+    if (productName && product!.hasQuote) counts.embeddedQuote++;
+    if (street && customer!.streetHasNewline) counts.embeddedNewline++;
+    if (customer !== null && customer.lastNameHasApostrophe && f[COL.lastName] !== "") counts.apostropheName++;
+  }
+}
