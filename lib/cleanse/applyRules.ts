@@ -1,7 +1,7 @@
 import { DuckDBConnection } from "@duckdb/node-api";
 import * as aq from "arquero";
 import { queryRows, sqlIdent } from "../engine/native";
-import { Rule } from "./rules";
+import { Rule } from "./rules/index";
 
 /** Distinct values cleaned per Arquero batch: bounded memory whatever the file size. */
 const BATCH = 50_000;

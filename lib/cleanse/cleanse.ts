@@ -5,7 +5,7 @@ import { SourceProfile } from "../raw/profile";
 import { SplitManifest } from "../split/split";
 import { cleanseEntity, ColumnQuality, EntityAccounting, measureQuality } from "./cleanseEntity";
 import { entityPolicy } from "./missingValuePolicy";
-import { ruleSet } from "./rules";
+import { ruleSet } from "./rules/index";
 import { CLEAN_ENTITIES, EntityName, cleanEntity } from "./schema";
 import * as fs from "node:fs";
 

@@ -2,7 +2,7 @@ import { DuckDBConnection } from "@duckdb/node-api";
 import { queryRows, sqlIdent, sqlString } from "../engine/native";
 import { buildValueMap } from "./applyRules";
 import { EntityPolicy, OnMissing } from "./missingValuePolicy";
-import { Rule } from "./rules";
+import { Rule } from "./rules/index";
 import { RuleName } from "./missingValuePolicy";
 import { cleanEntity } from "./schema";
 

@@ -129,3 +129,18 @@ describe("accounting: nothing disappears silently", () => {
     }
   });
 });
+
+describe("reproducibility", () => {
+  test("cleansing the same staged files twice gives identical bytes", async () => {
+    const crypto = await import("node:crypto");
+    const dir = tempDir();
+    const input = path.join(dir, "export.csv");
+    writeRawCsv(input, [saleRow(), saleRow({ order_id: "O2", email: "bad@@x" }), stockRow(), saleRow({ order_id: "O3", quantity: "0" })]);
+    await splitExport({ input, profile, outDir: path.join(dir, "split") });
+    const digest = async (out: string) => {
+      await cleanseStaging({ splitDir: path.join(dir, "split"), outDir: out, profile });
+      return fs.readdirSync(out).sort().map((f) => `${f}:${crypto.createHash("sha256").update(fs.readFileSync(path.join(out, f))).digest("hex")}`);
+    };
+    expect(await digest(path.join(dir, "a"))).toEqual(await digest(path.join(dir, "b")));
+  });
+});
