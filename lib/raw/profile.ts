@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { RAW_HEADER, RecordType } from "./contract";
 import { projectRoot } from "../io/paths";
+import { InputError } from "./inputCheck";
 
 /**
  * A source profile maps one export onto the raw contract (bring your own export).
@@ -54,7 +55,7 @@ export function listProfiles(): string[] {
 export function loadProfile(nameOrPath: string): SourceProfile {
   const file = nameOrPath.endsWith(".json") ? nameOrPath : path.join(sourcesDirectory(), `${nameOrPath}.json`);
   if (!fs.existsSync(file)) {
-    throw new Error(`source profile ${file} not found; available profiles: ${listProfiles().join(", ")} (see data/sources/README.md to write one)`);
+    throw new InputError(file, "source profile not found", `use one of ${listProfiles().join(", ")}, or write one (see README.md, "Running one stage, or another export")`);
   }
   const profile = JSON.parse(fs.readFileSync(file, "utf8")) as SourceProfile;
   for (const column of Object.keys(profile.columns ?? {})) {

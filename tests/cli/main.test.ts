@@ -1,0 +1,43 @@
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { tempDir } from "../helpers/rawCsv";
+
+const root = path.resolve(__dirname, "../..");
+const cli = (...args: string[]) =>
+  spawnSync(process.execPath, [path.join(root, "node_modules/tsx/dist/cli.mjs"), path.join(root, "lib/cli/main.ts"), ...args], {
+    cwd: root,
+    encoding: "utf8",
+    env: { ...process.env, WORKBOOK_PROGRESS: "0" },
+  });
+
+describe("the pipeline command", () => {
+  test("unusable input: exit code 2 and one line naming the file and the fix, no stack trace", () => {
+    const missing = path.join(tempDir(), "missing.csv.gz");
+    const result = cli("--input", missing, "split");
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain(`error: ${missing}: input file not found. Fix:`);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  test("a wrong header names the missing columns", () => {
+    const file = path.join(tempDir(), "other.csv");
+    fs.writeFileSync(file, "InvoiceNo,StockCode\n1,2\n");
+    const result = cli("--input", file, "split");
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/wrong header for source profile "default" \(missing "record_type"/);
+  });
+
+  test("an unknown source profile lists the available ones", () => {
+    const result = cli("--profile", "nope", "split");
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/nope\.json: source profile not found\. Fix: use one of default, online-retail/);
+  });
+
+  test("--help lists every stage", () => {
+    const result = cli("--help");
+    expect(result.stdout).toMatch(/split/);
+    expect(result.stdout).toMatch(/cleanse/);
+    expect(result.stdout).toMatch(/generate/);
+  });
+});
