@@ -3,7 +3,7 @@ import { openNative, sqlIdent, sqlString } from "../engine/native";
 import { replaceDirAtomically, writeJson } from "../io/atomicDir";
 import { SourceProfile } from "../raw/profile";
 import { SplitManifest } from "../split/split";
-import { cleanseEntity, ColumnQuality, EntityAccounting, measureQuality } from "./cleanseEntity";
+import { assessEntity, ColumnQuality, decideEntity, EntityAccounting, measureQuality } from "./cleanseEntity";
 import { entityPolicy } from "./missingValuePolicy";
 import { ruleSet } from "./rules/index";
 import { CLEAN_ENTITIES, EntityName, cleanEntity } from "./schema";
@@ -40,23 +40,41 @@ export async function cleanseStaging(opts: { splitDir: string; outDir: string; p
       const entities = {} as CleanManifest["entities"];
       const quality = {} as QualityReport;
       const stagedFile = (e: EntityName) => path.join(opts.splitDir, split.outputs[e].file);
-      const run = async (e: EntityName, derived?: Record<string, string>) => {
-        const policy = entityPolicy(e);
-        const accounting = await cleanseEntity(conn, { policy, stagedFile: stagedFile(e), rules, derived, absent });
-        quality[e] = await measureQuality(conn, policy);
+      const finish = async (e: EntityName, accounting: EntityAccounting) => {
+        quality[e] = await measureQuality(conn, entityPolicy(e));
         entities[e] = { ...accounting, file: `${e}.parquet` };
         log(`cleanse: ${e}: ${accounting.rowsIn} in, ${accounting.rowsKept} kept, ${accounting.rowsRejected} rejected`);
       };
+      const assess = (e: EntityName, derived?: Record<string, string>) =>
+        assessEntity(conn, { policy: entityPolicy(e), stagedFile: stagedFile(e), rules, derived, absent });
 
-      await run("customers", {
+      // Customers are assessed first: order lines need the map from staged to cleansed versions.
+      await assess("customers", {
         customer_version: `md5(concat_ws(chr(31), ${CUSTOMER_ATTRIBUTES.map((c) => `coalesce(t.${sqlIdent(c)}::varchar, chr(0))`).join(", ")}))`,
       });
       await conn.run(`create table customer_version_map as
-        select raw_customer_version, customer_version from customers_decided where not has_reject`);
-      await run("order_lines", {
+        select raw_customer_version, customer_version from customers_assessed
+        where not coalesce(list_bool_or(list_transform(events, x -> x.action = 'reject')), false)`);
+      await assess("order_lines", {
         customer_version: `(select m.customer_version from customer_version_map m where m.raw_customer_version = t.raw_customer_version)`,
       });
-      for (const e of ["stock_snapshots", "products", "suppliers", "carriers", "warehouses"] as EntityName[]) await run(e);
+      await finish("order_lines", await decideEntity(conn, entityPolicy("order_lines")));
+      // A version seen only on rejected lines has no date to start from: it describes no sale.
+      await finish(
+        "customers",
+        await decideEntity(conn, entityPolicy("customers"), [
+          {
+            reason: "ORPHAN_VERSION",
+            when: "customer_version not in (select customer_version from order_lines_kept where customer_version is not null)",
+            action: "reject",
+            explain: "this version of the customer appears only on rejected order lines",
+          },
+        ]),
+      );
+      for (const e of ["stock_snapshots", "products", "suppliers", "carriers", "warehouses"] as EntityName[]) {
+        await assess(e);
+        await finish(e, await decideEntity(conn, entityPolicy(e)));
+      }
 
       // A customer version's validity comes from the dates of the lines that carry it (SCD2 input).
       await conn.run(`create or replace table customers_kept as

@@ -1,7 +1,7 @@
 import { DuckDBConnection } from "@duckdb/node-api";
 import { queryRows, sqlIdent, sqlString } from "../engine/native";
 import { buildValueMap } from "./applyRules";
-import { EntityPolicy, OnMissing } from "./missingValuePolicy";
+import { EntityPolicy, OnMissing, RowRule } from "./missingValuePolicy";
 import { Rule } from "./rules/index";
 import { RuleName } from "./missingValuePolicy";
 import { cleanEntity } from "./schema";
@@ -32,9 +32,12 @@ export interface ColumnQuality {
  *   4. `<e>_kept` and `<e>_events` feed the Parquet output and the rejects file.
  * Every staged row ends in exactly one of kept or rejected; the caller checks the sum.
  */
-export async function cleanseEntity(
-  conn: DuckDBConnection,
-  opts: {
+export async function cleanseEntity(conn: DuckDBConnection, opts: AssessOptions & { lateRowRules?: RowRule[] }): Promise<EntityAccounting> {
+  await assessEntity(conn, opts);
+  return decideEntity(conn, opts.policy, opts.lateRowRules ?? []);
+}
+
+export interface AssessOptions {
     policy: EntityPolicy;
     stagedFile: string;
     rules: Record<RuleName, Rule>;
@@ -45,8 +48,10 @@ export async function cleanseEntity(
      * value or null without one event per row; the absence is documented once, in the profile.
      */
     absent?: ReadonlySet<string>;
-  },
-): Promise<EntityAccounting> {
+}
+
+/** Steps 1-2: value maps, typed values and per-row events (`<e>_assessed`). */
+export async function assessEntity(conn: DuckDBConnection, opts: AssessOptions): Promise<void> {
   const { policy } = opts;
   const e = policy.entity;
   const staged = `${e}_staged`;
@@ -91,9 +96,7 @@ export async function cleanseEntity(
     ${joins.join("\n    ")}`);
 
   const derived = Object.entries(opts.derived ?? {});
-  const rowRules = policy.rowRules.map(
-    (r) => `case when coalesce(${r.when}, false) then {'column': '', 'reason': ${sqlString(r.reason)}, 'action': ${sqlString(r.action)}, 'raw': null::varchar} end`,
-  );
+  const rowRules = policy.rowRules.map(rowRuleEvent);
   await conn.run(`create or replace table ${e}_assessed as
     with derived as (
       select t.*${derived.map(([c, sql]) => `, ${sql} as ${sqlIdent(c)}`).join("")}
@@ -102,10 +105,23 @@ export async function cleanseEntity(
     select *, list_concat(column_events, list_filter([${rowRules.length ? rowRules.join(", ") : "null"}], x -> x is not null)) as events
     from derived`);
 
+}
+
+/**
+ * Steps 3-4: rejection, deduplication, kept rows and the events log. `lateRowRules` are row rules
+ * that need another entity's result (a customer version that no kept order line carries).
+ */
+export async function decideEntity(conn: DuckDBConnection, policy: EntityPolicy, lateRowRules: RowRule[] = []): Promise<EntityAccounting> {
+  const e = policy.entity;
+  const late = lateRowRules.map(rowRuleEvent);
   const key = policy.dedupeKey.map(sqlIdent).join(", ");
   await conn.run(`create or replace table ${e}_decided as
-    with verdict as (
-      select *, coalesce(list_bool_or(list_transform(events, x -> x.action = 'reject')), false) as has_reject from ${e}_assessed
+    with late as (
+      select * replace (list_concat(events, list_filter([${late.length ? late.join(", ") : "null"}], x -> x is not null)) as events)
+      from ${e}_assessed
+    ),
+    verdict as (
+      select *, coalesce(list_bool_or(list_transform(events, x -> x.action = 'reject')), false) as has_reject from late
     ),
     ranked as (
       select *,
@@ -192,6 +208,11 @@ export async function measureQuality(conn: DuckDBConnection, policy: EntityPolic
     after.push({ column, rows: a.rows, completeness: ratio(a.present, a.rows), validity: a.present ? 1 : 0, distinct: a.distinct });
   }
   return { before, after };
+}
+
+/** The event a row rule raises when its predicate holds. */
+function rowRuleEvent(rule: RowRule): string {
+  return `case when coalesce(${rule.when}, false) then {'column': '', 'reason': ${sqlString(rule.reason)}, 'action': ${sqlString(rule.action)}, 'raw': null::varchar} end`;
 }
 
 function ratio(n: number, d: number): number {

@@ -15,6 +15,7 @@ import { EntityName } from "./schema";
 export type RuleName =
   | "text"
   | "title"
+  | "place"
   | "upper"
   | "code"
   | "decimal"
@@ -75,9 +76,9 @@ export const CLEANSING_POLICY: readonly EntityPolicy[] = [
       phone: { rule: "phone", missing: F, invalid: F },
       birth_date: { rule: "birth_date", missing: F, invalid: F },
       gender: { rule: "enum:gender", missing: F, invalid: F },
-      street: { rule: "text", missing: F, invalid: F },
+      street: { rule: "place", missing: F, invalid: F },
       postal_code: { rule: "code", missing: F, invalid: F },
-      city: { rule: "title", missing: F, invalid: F },
+      city: { rule: "place", missing: F, invalid: F },
       country: { rule: "country", missing: F, invalid: F },
       segment: { rule: "enum:segment", missing: { impute: "unknown" }, invalid: F },
     },
@@ -180,7 +181,7 @@ export const CLEANSING_POLICY: readonly EntityPolicy[] = [
     entity: "warehouses",
     columns: {
       warehouse_id: { rule: "code", missing: R, invalid: R },
-      warehouse_city: { rule: "title", missing: R, invalid: R },
+      warehouse_city: { rule: "place", missing: R, invalid: R },
     },
     rowRules: [],
     dedupeKey: ["warehouse_id"],

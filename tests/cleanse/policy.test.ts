@@ -31,7 +31,7 @@ describe("the missing-value and validity policy", () => {
 
   test("an invalid required value rejects the row and keeps the raw value", async () => {
     const { rejects } = await run([saleRow({ order_date: "31/02/2023" })]);
-    expect(rejects.find((r) => r.action === "row_rejected")).toMatchObject({ column: "order_date", raw_value: "31/02/2023", reason_code: "INVALID_DATE" });
+    expect(rejects.find((r) => r.entity === "order_lines" && r.action === "row_rejected")).toMatchObject({ column: "order_date", raw_value: "31/02/2023", reason_code: "INVALID_DATE" });
   });
 
   test("a missing reference is kept as null and flagged (the warehouse counts it under 'unknown')", async () => {
@@ -99,6 +99,18 @@ describe("deduplication", () => {
     ]);
     const lines = await readParquet(path.join(out, "order_lines.parquet"), "select count(distinct customer_version)::int as n from t");
     expect(lines[0].n).toBe(2);
+  });
+});
+
+describe("customer versions", () => {
+  test("a version seen only on rejected lines is rejected as ORPHAN_VERSION, not kept without dates", async () => {
+    const { manifest, out } = await run([
+      saleRow({ order_id: "O1" }),
+      saleRow({ order_id: "O2", quantity: "", street: "1 place Bellecour" }),
+    ]);
+    expect(manifest.entities.customers).toMatchObject({ rowsIn: 2, rowsKept: 1, rejectedByReason: { ORPHAN_VERSION: 1 } });
+    const customers = await readParquet(path.join(out, "customers.parquet"), "select street, first_order_date::varchar as f from t");
+    expect(customers).toEqual([{ street: "3 Rue des Lilas", f: "2023-04-05" }]);
   });
 });
 

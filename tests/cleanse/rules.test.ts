@@ -5,7 +5,7 @@ import { cleanEmail } from "../../lib/cleanse/rules/email";
 import { makeEnumCleaner } from "../../lib/cleanse/rules/enums";
 import { parseDecimal, parseInteger } from "../../lib/cleanse/rules/numbers";
 import { makePhoneCleaner } from "../../lib/cleanse/rules/phone";
-import { normaliseText, titleCase, upperCase } from "../../lib/cleanse/rules/text";
+import { frenchNameCase, normaliseText, titleCase, upperCase } from "../../lib/cleanse/rules/text";
 import { loadProfile } from "../../lib/raw/profile";
 
 const value = (c: { value: string | null }) => c.value;
@@ -21,6 +21,16 @@ describe("text", () => {
     expect(value(titleCase("l'isle-adam"))).toBe("L'Isle-Adam");
     expect(value(upperCase(" dupont "))).toBe("DUPONT");
   });
+});
+
+describe("French street and place names", () => {
+  test.each([
+    ["85 VoIe dE PrEsBoUrG", "85 Voie de Presbourg"],
+    ["villeneuve-d'ascq", "Villeneuve-d'Ascq"],
+    ["SAINT-RÉMY-DE-PROVENCE", "Saint-Rémy-de-Provence"],
+    ["le havre", "Le Havre"],
+    ["12 rue de la paix", "12 Rue de la Paix"],
+  ])("%s -> %s", (raw, out) => expect(value(frenchNameCase(raw))).toBe(out));
 });
 
 describe("dates in mixed formats, day first", () => {

@@ -8,7 +8,7 @@ import { cleanEmail } from "./email";
 import { makeEnumCleaner } from "./enums";
 import { parseDecimal, parseInteger } from "./numbers";
 import { makePhoneCleaner } from "./phone";
-import { normaliseText, titleCase, upperCase } from "./text";
+import { frenchNameCase, normaliseText, titleCase, upperCase } from "./text";
 
 export type Rule = (raw: string) => Cleaned;
 
@@ -24,6 +24,7 @@ export function ruleSet(ctx: RuleContext): Record<RuleName, Rule> {
   return {
     text: normaliseText,
     title: titleCase,
+    place: frenchNameCase,
     upper: upperCase,
     code: cleanCode,
     decimal: parseDecimal,

@@ -21,3 +21,26 @@ export function upperCase(raw: string): Cleaned {
 export function lowerCase(raw: string): Cleaned {
   return ok(normaliseText(raw).value!.toLocaleLowerCase("fr-FR"));
 }
+
+/** Words that stay lower case inside French street and place names (`Voie de Presbourg`, `Villeneuve-d'Ascq`). */
+const FRENCH_PARTICLES = new Set(["de", "du", "des", "la", "le", "les", "l'", "d'", "et", "en", "sur", "sous", "aux", "au", "à"]);
+
+/**
+ * Addresses and place names typed in any casing (`85 VoIe dE PrEsBoUrG`) compare equal once
+ * rewritten the French way: capitals on words, particles in lower case except first.
+ */
+export function frenchNameCase(raw: string): Cleaned {
+  const text = normaliseText(raw).value!.toLocaleLowerCase("fr-FR");
+  const tokens = text.split(/([\s\-]+|(?<=['’]))/u);
+  let first = true;
+  return ok(
+    tokens
+      .map((token) => {
+        if (!token || /^[\s\-]+$/u.test(token)) return token;
+        const keep = !first && FRENCH_PARTICLES.has(token.replace("’", "'"));
+        first = false;
+        return keep ? token : token.replace(/\p{L}/u, (ch) => ch.toLocaleUpperCase("fr-FR"));
+      })
+      .join(""),
+  );
+}
