@@ -1,0 +1,74 @@
+/**
+ * The PII guard of the marts: every column of every mart table is compared with the known
+ * personal values of the cleansed customers and suppliers (piiKnownValues.sql). Any hit fails
+ * the marts build. The report names table, column, kind of value and how many rows matched,
+ * never the value itself (a scan report must not become a leak).
+ *
+ * Exact matching on the whole cell (emails case-insensitively): it catches a column copied or
+ * joined from personal data, which is how identifiers leak into a mart. It does not look
+ * inside free text (the marts have none). Known values that are also public vocabulary held by
+ * the marts (département and région names, holiday, month and weekday names) are not searched:
+ * a first name "Aude" next to the département Aude is a word, not a person.
+ */
+import * as path from "node:path";
+import type { DuckDBConnection } from "@duckdb/node-api";
+import { query, renderSql, run, sqlIdent, sqlString } from "../warehouse/db";
+import { etalabDataDir } from "../warehouse/staging";
+
+export interface PiiHit {
+  table: string;
+  column: string;
+  kind: string;
+  rows: number;
+}
+
+export interface PiiScanReport {
+  passed: boolean;
+  tablesScanned: number;
+  columnsScanned: number;
+  knownValues: Record<string, number>;
+  hits: PiiHit[];
+}
+
+/**
+ * Scan every table of `catalog` (default: the current database) on an open connection.
+ * `cleanDir` holds the cleansed customers.parquet and suppliers.parquet.
+ */
+export async function scanForPii(connection: DuckDBConnection, cleanDir: string, catalog?: string): Promise<PiiScanReport> {
+  const sql = renderSql(path.join(__dirname, "piiKnownValues.sql"), {
+    customers: sqlString(path.join(cleanDir, "customers.parquet")),
+    suppliers: sqlString(path.join(cleanDir, "suppliers.parquet")),
+    departements: sqlString(path.join(etalabDataDir(), "departements.json")),
+    regions: sqlString(path.join(etalabDataDir(), "regions.json")),
+  });
+  await run(connection, `create or replace temp table pii_known_values as ${sql}`);
+  const known = await query<{ kind: string; n: number }>(connection, "select kind, cast(count(*) as integer) as n from pii_known_values group by kind order by kind");
+  const [{ db }] = await query<{ db: string }>(connection, "select current_database() as db");
+  const target = catalog ?? db;
+  const columns = await query<{ table_schema: string; table_name: string; column_name: string }>(
+    connection,
+    `select table_schema, table_name, column_name from information_schema.columns
+     where table_catalog = ${sqlString(target)} and table_schema not in ('information_schema', 'pg_catalog')
+     order by table_schema, table_name, ordinal_position`,
+  );
+  const hits: PiiHit[] = [];
+  const tables = new Set<string>();
+  for (const c of columns) {
+    const table = `${c.table_schema}.${c.table_name}`;
+    tables.add(table);
+    const source = `${sqlIdent(target)}.${sqlIdent(c.table_schema)}.${sqlIdent(c.table_name)}`;
+    const found = await query<{ kind: string; n: number }>(
+      connection,
+      renderSql(path.join(__dirname, "piiScanColumn.sql"), { source, column: sqlIdent(c.column_name) }),
+    );
+    for (const f of found) hits.push({ table, column: c.column_name, kind: f.kind, rows: f.n });
+  }
+  await run(connection, "drop table pii_known_values");
+  return {
+    passed: hits.length === 0,
+    tablesScanned: tables.size,
+    columnsScanned: columns.length,
+    knownValues: Object.fromEntries(known.map((k) => [k.kind, k.n])),
+    hits,
+  };
+}

@@ -1,0 +1,244 @@
+/**
+ * Builds the constellation warehouse `core.duckdb` from the cleansed Parquet files.
+ *
+ * Atomic: everything is written into `core.duckdb.next` (and `lake.next/`); every gate runs
+ * against that file; only when all pass are the live files replaced, by rename. A failure at
+ * any step (bad input, a constraint violation, a failed gate, an injected `failAfter`) removes
+ * the `.next` files and leaves the previous warehouse untouched and usable.
+ *
+ * Steps, in order (each a valid `failAfter` value): staging, reference, protect, the models
+ * (dim_date ... fact_inventory), views, indexes, gates, lake, commit.
+ */
+import { chmodSync, existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
+import * as path from "node:path";
+import type { DuckDBConnection } from "@duckdb/node-api";
+import { writeJson } from "../io/atomicDir";
+import { openDatabase, query, renderSql, run, type Database } from "./db";
+import { GateFailure, readCleanManifest, runWarehouseGates, type GatesReport, type UnknownReference } from "./gates";
+import { createIndexes } from "./indexes";
+import { exportLake } from "./lake";
+import { createTableDdl, loadModel, type Model } from "./modelDoc";
+import { protectCustomers } from "./protect";
+import type { Protector } from "./protector";
+import { createMacros, createReference, createStagingViews } from "./staging";
+
+export const MODELS_DIR = path.join(__dirname, "models");
+export const VIEWS_DIR = path.join(__dirname, "views");
+
+/** Build order: every table after the tables it references. */
+export const WAREHOUSE_MODELS = [
+  "dim_date",
+  "dim_product",
+  "dim_supplier",
+  "dim_carrier",
+  "dim_warehouse",
+  "dim_channel",
+  "dim_customer",
+  "fact_sales",
+  "fact_inventory",
+] as const;
+
+export const WAREHOUSE_VIEWS = ["fact_inventory_period_end"] as const;
+
+export const BUILD_STEPS = ["staging", "reference", "protect", ...WAREHOUSE_MODELS, "views", "indexes", "gates", "lake", "commit"] as const;
+export type BuildStep = (typeof BUILD_STEPS)[number];
+
+export interface BuildOptions {
+  cleanDir: string;
+  outDir: string;
+  protector: Protector;
+  /** Test hook: throw right after this step, to prove the previous warehouse survives. */
+  failAfter?: string;
+  /** Export the facts as a Hive-partitioned Parquet lake (default true). */
+  lake?: boolean;
+  log?: (message: string) => void;
+}
+
+export interface BuildSummary {
+  corePath: string;
+  gatesPath: string;
+  lakeDir: string | null;
+  /** Rows per table, in build order. */
+  tables: Record<string, number>;
+  staged: Record<string, number>;
+  gates: { passed: boolean; gateCount: number; failedCount: number };
+  unknownReferences: UnknownReference[];
+  indexes: string[];
+}
+
+export class InjectedFailure extends Error {
+  constructor(step: string) {
+    super(`injected failure after step "${step}" (failAfter): the live warehouse must be unchanged`);
+    this.name = "InjectedFailure";
+  }
+}
+
+export function loadWarehouseModels(): Model[] {
+  return WAREHOUSE_MODELS.map((name) => loadModel(MODELS_DIR, name));
+}
+
+const normaliseType = (t: string) => t.replace(/\s+/g, "").toUpperCase();
+
+/**
+ * Check that a model produces exactly the documented columns with the documented types. A
+ * silent implicit cast on insert (DECIMAL(18,4) into DECIMAL(14,2) rounds) would otherwise go
+ * unnoticed; an undocumented column would be missing from the dictionary.
+ */
+export async function checkModelColumns(connection: DuckDBConnection, model: Model): Promise<void> {
+  const described = await query<{ column_name: string; column_type: string }>(connection, `describe (${model.sql})`);
+  const actual = new Map(described.map((d) => [d.column_name, d.column_type]));
+  const problems: string[] = [];
+  for (const c of model.doc.columns) {
+    const type = actual.get(c.name);
+    if (type === undefined) problems.push(`documented column ${c.name} is not produced`);
+    else if (normaliseType(type) !== normaliseType(c.type)) problems.push(`column ${c.name} is ${type}, documented as ${c.type}`);
+  }
+  for (const name of actual.keys()) if (!model.doc.columns.some((c) => c.name === name)) problems.push(`column ${name} is not documented`);
+  if (problems.length) throw new Error(`${model.sqlFile} does not match ${model.docFile}: ${problems.join("; ")}`);
+}
+
+/** CREATE TABLE from the doc (PK, FK), then INSERT the model's select: DuckDB enforces the keys on insert. */
+export async function materialiseModel(connection: DuckDBConnection, model: Model): Promise<number> {
+  await checkModelColumns(connection, model);
+  await run(connection, createTableDdl(model));
+  const target = model.schema === "main" ? `"${model.name}"` : `"${model.schema}"."${model.name}"`;
+  try {
+    await run(connection, `insert into ${target} by name (\n${model.sql}\n)`);
+  } catch (err) {
+    throw new Error(`${model.sqlFile}: loading ${model.name} failed: ${(err as Error).message}`);
+  }
+  const [{ n }] = await query<{ n: number }>(connection, `select cast(count(*) as integer) as n from ${target}`);
+  return n;
+}
+
+function removeDatabaseFiles(file: string): void {
+  rmSync(file, { force: true });
+  rmSync(`${file}.wal`, { force: true });
+}
+
+/** Owner-only files: process umask for everything DuckDB creates, plus an explicit chmod. */
+function withOwnerOnlyUmask<T>(fn: () => Promise<T>): Promise<T> {
+  let previous: number | undefined;
+  try {
+    previous = process.umask(0o077);
+  } catch {
+    previous = undefined; // worker threads cannot change the umask; chmod below still applies
+  }
+  return fn().finally(() => {
+    if (previous !== undefined) process.umask(previous);
+  });
+}
+
+export async function buildWarehouse(opts: BuildOptions): Promise<BuildSummary> {
+  const log = opts.log ?? (() => {});
+  const outDir = path.resolve(opts.outDir);
+  const corePath = path.join(outDir, "core.duckdb");
+  const nextPath = `${corePath}.next`;
+  const gatesPath = path.join(outDir, "gates.json");
+  const lakeDir = path.join(outDir, "lake");
+  const lakeNext = `${lakeDir}.next`;
+  const wantLake = opts.lake ?? true;
+  if (opts.failAfter !== undefined && !(BUILD_STEPS as readonly string[]).includes(opts.failAfter)) {
+    throw new Error(`failAfter: unknown step ${JSON.stringify(opts.failAfter)}; steps are ${BUILD_STEPS.join(", ")}`);
+  }
+  const step = (name: BuildStep) => {
+    log(`warehouse: ${name} done`);
+    if (opts.failAfter === name) throw new InjectedFailure(name);
+  };
+
+  return withOwnerOnlyUmask(async () => {
+    if (!existsSync(outDir)) mkdirSync(outDir, { recursive: true, mode: 0o700 });
+    removeDatabaseFiles(nextPath);
+    rmSync(lakeNext, { recursive: true, force: true });
+
+    const models = loadWarehouseModels();
+    const manifest = readCleanManifest(opts.cleanDir);
+    let db: Database | undefined;
+    try {
+      db = await openDatabase(nextPath);
+      chmodSync(nextPath, 0o600);
+      const c = db.connection;
+
+      await createMacros(c);
+      const staged = await createStagingViews(c, path.resolve(opts.cleanDir));
+      step("staging");
+      await createReference(c);
+      step("reference");
+      const protection = await protectCustomers(c, opts.protector);
+      log(`warehouse: ${protection.customers} customers pseudonymised, ${protection.encryptedFields} fields encrypted`);
+      step("protect");
+
+      const tables: Record<string, number> = {};
+      for (const model of models) {
+        tables[model.name] = await materialiseModel(c, model);
+        log(`warehouse: ${model.name} ${tables[model.name]} rows`);
+        step(model.name as BuildStep);
+      }
+
+      for (const view of WAREHOUSE_VIEWS) {
+        await run(c, `create view ${view} as ${renderSql(path.join(VIEWS_DIR, `${view}.sql`))}`);
+      }
+      step("views");
+
+      const indexes = await createIndexes(c);
+      step("indexes");
+
+      const report: GatesReport = await runWarehouseGates(c, models, manifest);
+      if (!report.passed) {
+        writeJson(path.join(outDir, "gates.failed.json"), report);
+        throw new GateFailure(report);
+      }
+      step("gates");
+
+      let lakeRows: Record<string, number> | null = null;
+      if (wantLake) {
+        mkdirSync(lakeNext, { recursive: true, mode: 0o700 });
+        lakeRows = await exportLake(c, lakeNext);
+        log(`warehouse: lake ${JSON.stringify(lakeRows)}`);
+      }
+      step("lake");
+
+      // New data keys must be on disk before any ciphertext made with them is published.
+      opts.protector.commit?.();
+      await run(c, "checkpoint");
+      db.close();
+      db = undefined;
+      chmodSync(nextPath, 0o600);
+      step("commit");
+
+      // The swap. A stale WAL of the old file must not be replayed onto the new one.
+      rmSync(`${corePath}.wal`, { force: true });
+      renameSync(nextPath, corePath);
+      if (wantLake) {
+        const lakePrev = `${lakeDir}.prev`;
+        rmSync(lakePrev, { recursive: true, force: true });
+        if (existsSync(lakeDir)) renameSync(lakeDir, lakePrev);
+        renameSync(lakeNext, lakeDir);
+        rmSync(lakePrev, { recursive: true, force: true });
+      }
+      writeJson(gatesPath, report);
+      rmSync(path.join(outDir, "gates.failed.json"), { force: true });
+      log(`warehouse: published ${corePath} (${report.gateCount} gates passed)`);
+
+      return {
+        corePath,
+        gatesPath,
+        lakeDir: wantLake ? lakeDir : null,
+        tables,
+        staged,
+        gates: { passed: report.passed, gateCount: report.gateCount, failedCount: report.failedCount },
+        unknownReferences: report.unknownReferences,
+        indexes,
+      };
+    } catch (err) {
+      try {
+        db?.close();
+      } catch {
+        // already failing: the original error is the one to report
+      }
+      removeDatabaseFiles(nextPath);
+      rmSync(lakeNext, { recursive: true, force: true });
+      throw err;
+    }
+  });
+}

@@ -1,0 +1,61 @@
+/**
+ * Thin helpers over the native DuckDB engine (@duckdb/node-api) for the warehouse and marts
+ * builds: open a database file, run a script, read rows as JSON-safe objects, read a `.sql`
+ * file that sits beside the code and fill its `{{placeholders}}`.
+ *
+ * Rows come back through `getRowObjectsJson()`: DECIMAL, BIGINT and DATE values arrive as
+ * strings (exact, no float rounding), INTEGER/DOUBLE as numbers. Cast in SQL when a number
+ * is wanted.
+ */
+import { readFileSync } from "node:fs";
+import { DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
+import { openNative } from "../engine/native";
+
+export type Row = Record<string, unknown>;
+
+export interface Database {
+  instance: DuckDBInstance;
+  connection: DuckDBConnection;
+  close(): void;
+}
+
+/** Open (or create) a database file with the project's native engine settings (lib/engine/native.ts). */
+export async function openDatabase(path: string, options: { threads?: number; memoryLimit?: string } = {}): Promise<Database> {
+  const { instance, conn: connection } = await openNative({ file: path, ...options });
+  return {
+    instance,
+    connection,
+    close() {
+      connection.closeSync();
+      instance.closeSync();
+    },
+  };
+}
+
+export async function run(connection: DuckDBConnection, sql: string, params?: Record<string, string | number | boolean | null>): Promise<void> {
+  await connection.run(sql, params as never);
+}
+
+export async function query<T extends Row = Row>(connection: DuckDBConnection, sql: string, params?: Record<string, string | number | boolean | null>): Promise<T[]> {
+  const reader = await connection.runAndReadAll(sql, params as never);
+  return reader.getRowObjectsJson() as T[];
+}
+
+/** Read a `.sql` file and replace `{{name}}` placeholders; an unfilled placeholder is an error. */
+export function renderSql(file: string, vars: Record<string, string> = {}): string {
+  const text = readFileSync(file, "utf8");
+  return text.replace(/\{\{\s*(\w+)\s*\}\}/g, (_m, name: string) => {
+    if (!(name in vars)) throw new Error(`${file}: placeholder {{${name}}} has no value`);
+    return vars[name];
+  });
+}
+
+/** Quote a string as a SQL literal (paths, names): single quotes doubled. */
+export function sqlString(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`;
+}
+
+/** Quote an identifier. */
+export function sqlIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}

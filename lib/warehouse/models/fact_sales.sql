@@ -1,0 +1,137 @@
+-- fact_sales: one row per order line (returns included, as negative quantities).
+--
+-- Money is DECIMAL end to end: gross = quantity x unit price (exact); discount = gross x rate
+-- rounded to the cent (half away from zero, so a return cancels its sale exactly); net = gross -
+-- discount. The order's freight is split across its lines pro rata of the absolute gross amount
+-- (equal shares when every line is zero), in whole cents, the cents left over by flooring going
+-- to the largest remainders (ties: lowest line number): the lines of an order sum exactly to
+-- its freight. An unknown freight stays null (unknown, not zero).
+--
+-- Every dimension reference resolves to a surrogate key; a missing reference points to the
+-- unknown member (-1), so no line is ever dropped by a join.
+with lines as (
+  select
+    l.*,
+    p.customer_pseudonym
+  from stg_order_lines l
+  left join customer_pseudonyms p on p.customer_id = l.customer_id
+),
+amounts as (
+  select
+    *,
+    cast(quantity * unit_price as decimal(14, 2)) as gross_amount
+  from lines
+),
+discounted as (
+  select
+    *,
+    cast(round(gross_amount * coalesce(discount, 0), 2) as decimal(14, 2)) as discount_amount
+  from amounts
+),
+order_freight as (
+  -- Freight is repeated on every line of an order; max() picks it (and ignores a null line).
+  select order_id, max(freight_cost) as freight_cost
+  from stg_order_lines
+  group by order_id
+),
+freight_weights as (
+  select
+    d.order_id,
+    d.line_number,
+    cast(abs(cast(o.freight_cost * 100 as bigint)) as hugeint) as freight_cents,
+    sign(o.freight_cost) as freight_sign,
+    cast(coalesce(abs(cast(d.gross_amount * 100 as bigint)), 0) as hugeint) as weight
+  from discounted d
+  join order_freight o on o.order_id = d.order_id
+  where o.freight_cost is not null
+),
+freight_shares as (
+  select
+    *,
+    case when sum(weight) over (partition by order_id) > 0 then weight else 1 end as share_weight,
+    case when sum(weight) over (partition by order_id) > 0
+         then sum(weight) over (partition by order_id)
+         else count(*) over (partition by order_id) end as total_weight
+  from freight_weights
+),
+freight_floors as (
+  select
+    *,
+    (freight_cents * share_weight) // total_weight as floor_cents,
+    (freight_cents * share_weight) % total_weight as remainder
+  from freight_shares
+),
+freight_ranked as (
+  select
+    *,
+    freight_cents - sum(floor_cents) over (partition by order_id) as leftover_cents,
+    row_number() over (partition by order_id order by remainder desc, line_number) as remainder_rank
+  from freight_floors
+),
+freight_allocated as (
+  select
+    order_id,
+    line_number,
+    cast(
+      cast(freight_sign * (floor_cents + case when remainder_rank <= leftover_cents then 1 else 0 end) as decimal(16, 0)) * 0.01
+      as decimal(14, 2)
+    ) as freight_allocated
+  from freight_ranked
+),
+customer_versions as (
+  -- The SCD2 row valid at the order date. An order dated before the customer's first row
+  -- (cannot happen with cleansed first_order_date, but never drop a line) joins the first row.
+  select
+    l.order_id,
+    l.line_number,
+    c.customer_key
+  from lines l
+  join dim_customer c
+    on c.customer_pseudonym = l.customer_pseudonym
+   and (l.order_date >= c.valid_from or c.version_number = 1)
+   and coalesce(l.order_date, date '9999-12-30') < c.valid_to
+),
+products as (
+  select s.product_id, s.supplier_id from stg_products s
+),
+final as (
+  select
+    d.order_id,
+    d.line_number,
+    cast(date_key(d.order_date) as integer) as order_date_key,
+    cast(date_key(d.ship_date) as integer) as ship_date_key,
+    cast(date_key(d.delivery_date) as integer) as delivery_date_key,
+    coalesce(dp.product_key, -1) as product_key,
+    coalesce(cv.customer_key, -1) as customer_key,
+    coalesce(ds.supplier_key, -1) as supplier_key,
+    coalesce(dc.carrier_key, -1) as carrier_key,
+    coalesce(dw.warehouse_key, -1) as warehouse_key,
+    coalesce(dch.channel_key, -1) as channel_key,
+    coalesce(d.shipping_mode, 'unknown') as shipping_mode,
+    d.quantity,
+    d.unit_price,
+    d.unit_cost,
+    cast(coalesce(d.discount, 0) as decimal(5, 4)) as discount_rate,
+    d.gross_amount,
+    d.discount_amount,
+    cast(d.gross_amount - d.discount_amount as decimal(14, 2)) as net_amount,
+    cast(d.quantity * d.unit_cost as decimal(14, 2)) as cost_amount,
+    cast(d.gross_amount - d.discount_amount - d.quantity * d.unit_cost as decimal(14, 2)) as margin_amount,
+    fa.freight_allocated,
+    cast(d.ship_date - d.order_date as integer) as days_to_ship,
+    cast(d.delivery_date - d.ship_date as integer) as transit_days,
+    cast(d.delivery_date - d.order_date as integer) as delivery_delay_days,
+    d.quantity < 0 as is_return,
+    coalesce(d.quality_flags, '') as quality_flags,
+    d.source_line
+  from discounted d
+  left join freight_allocated fa on fa.order_id = d.order_id and fa.line_number = d.line_number
+  left join customer_versions cv on cv.order_id = d.order_id and cv.line_number = d.line_number
+  left join dim_product dp on dp.product_id = d.product_id and d.product_id is not null
+  left join products pr on pr.product_id = d.product_id
+  left join dim_supplier ds on ds.supplier_id = coalesce(d.supplier_id, pr.supplier_id)
+  left join dim_carrier dc on dc.carrier_id = d.carrier_id and d.carrier_id is not null
+  left join dim_warehouse dw on dw.warehouse_id = d.warehouse_id and d.warehouse_id is not null
+  left join dim_channel dch on dch.sales_channel = d.sales_channel and dch.channel_key <> -1
+)
+select * from final

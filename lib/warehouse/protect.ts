@@ -1,0 +1,61 @@
+/**
+ * The one step of the build that runs in Node rather than in DuckDB: pseudonymise the customer
+ * numbers and encrypt the customers' personal fields (DuckDB has neither hmac nor AES). The
+ * results go into two TEMP tables of the build connection, read by dim_customer.sql and
+ * fact_sales.sql and gone when the connection closes:
+ *   customer_pseudonyms(customer_id, customer_pseudonym)
+ *   customer_ciphertexts(customer_id, column_name, plaintext, ciphertext)
+ */
+import * as path from "node:path";
+import type { DuckDBConnection } from "@duckdb/node-api";
+import { query, renderSql, run } from "./db";
+import type { Protector } from "./protector";
+
+const STAGING_DIR = path.join(__dirname, "staging");
+
+export interface ProtectionSummary {
+  customers: number;
+  encryptedFields: number;
+}
+
+export async function protectCustomers(connection: DuckDBConnection, protector: Protector): Promise<ProtectionSummary> {
+  await run(connection, "create or replace temp table customer_pseudonyms (customer_id varchar primary key, customer_pseudonym varchar not null unique)");
+  await run(
+    connection,
+    "create or replace temp table customer_ciphertexts (customer_id varchar not null, column_name varchar not null, plaintext varchar not null, ciphertext varchar)",
+  );
+
+  const ids = await query<{ customer_id: string }>(connection, renderSql(path.join(STAGING_DIR, "customer_ids.sql")));
+  const pseudonymOf = new Map<string, string>();
+  const owner = new Map<string, string>();
+  const pseudonyms = await connection.createAppender("customer_pseudonyms", "main", "temp");
+  for (const { customer_id } of ids) {
+    const pseudonym = protector.pseudonymise(customer_id);
+    const previous = owner.get(pseudonym);
+    if (previous !== undefined) throw new Error(`pseudonym collision: two customer numbers map to one pseudonym (${pseudonym})`);
+    owner.set(pseudonym, customer_id);
+    pseudonymOf.set(customer_id, pseudonym);
+    pseudonyms.appendVarchar(customer_id);
+    pseudonyms.appendVarchar(pseudonym);
+    pseudonyms.endRow();
+  }
+  pseudonyms.closeSync();
+
+  const values = await query<{ customer_id: string; column_name: string; plaintext: string }>(
+    connection,
+    renderSql(path.join(STAGING_DIR, "customer_personal_values.sql")),
+  );
+  const ciphertexts = await connection.createAppender("customer_ciphertexts", "main", "temp");
+  for (const v of values) {
+    const pseudonym = pseudonymOf.get(v.customer_id)!;
+    const ciphertext = protector.encrypt(pseudonym, v.column_name, v.plaintext);
+    ciphertexts.appendVarchar(v.customer_id);
+    ciphertexts.appendVarchar(v.column_name);
+    ciphertexts.appendVarchar(v.plaintext);
+    if (ciphertext === null) ciphertexts.appendNull();
+    else ciphertexts.appendVarchar(ciphertext);
+    ciphertexts.endRow();
+  }
+  ciphertexts.closeSync();
+  return { customers: ids.length, encryptedFields: values.length };
+}

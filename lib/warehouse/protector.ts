@@ -1,0 +1,62 @@
+/**
+ * What the warehouse build needs from the privacy layer, and nothing more: a keyed pseudonym for
+ * a customer number and an encryption of one personal field under that customer's data key.
+ * DuckDB has no hmac and no AES, so both are computed in Node (lib/privacy) and handed to the
+ * SQL models as TEMP tables (see lib/warehouse/protect.ts).
+ *
+ * Tests use a fake protector with a fixed key (tests/warehouse/fixtures.ts); the pipeline uses
+ * `createPrivacyProtector()`, which delegates to lib/privacy.
+ */
+import { openKeyStore, type KeyStore } from "../privacy/keystore";
+import { customerPseudonym } from "../privacy/pseudonym";
+import { openCustomerKeyRing } from "../privacy/keyring";
+import { encryptFieldDeterministic } from "../privacy/envelope";
+
+export interface Protector {
+  /** Keyed pseudonym of a customer number ("cp_" + 32 hex). Same key, same pseudonym. */
+  pseudonymise(customerId: string): string;
+  /**
+   * Ciphertext of one personal field of one customer, bound to (customer, column) by the AAD;
+   * null stays null. Deterministic: same key and value give the same ciphertext, so a rebuild
+   * is reproducible.
+   */
+  encrypt(customerPseudonym: string, column: string, plaintext: string | null): string | null;
+  /**
+   * Persist whatever the encryptions created (new customer data keys). Called once, after
+   * every gate passed and before the new warehouse replaces the live one: a ciphertext must never
+   * be published under a key that was not saved.
+   */
+  commit?(): void;
+}
+
+/** Where a field's ciphertext belongs: a copy moved to another customer or column fails to decrypt. */
+export function fieldAad(customerPseudonym: string, column: string): string {
+  return `customer:${customerPseudonym}:${column}`;
+}
+
+export interface PrivacyProtectorOptions {
+  keyStore?: KeyStore;
+  /** Key ring file; defaults to the key store's customer-keys.jsonl. */
+  keyRingPath?: string;
+  /**
+   * True for a customer erased under GDPR Art. 17: no data key is minted again for them, their
+   * personal fields are stored as null (the pseudonymous sales history stays). Until the erasure
+   * ledger exists, the default erases nobody.
+   */
+  isErased?: (customerPseudonym: string) => boolean;
+}
+
+/** The real protector: HMAC pseudonyms and per-customer AES-256-GCM envelope encryption. */
+export function createPrivacyProtector(opts: PrivacyProtectorOptions = {}): Protector {
+  const keyStore = opts.keyStore ?? openKeyStore();
+  const ring = openCustomerKeyRing(keyStore, opts.keyRingPath);
+  const isErased = opts.isErased ?? (() => false);
+  return {
+    pseudonymise: (customerId) => customerPseudonym(keyStore, customerId),
+    encrypt(pseudonym, column, plaintext) {
+      if (plaintext === null || isErased(pseudonym)) return null;
+      return encryptFieldDeterministic(ring.getOrCreate(pseudonym), plaintext, fieldAad(pseudonym, column));
+    },
+    commit: () => ring.save(),
+  };
+}

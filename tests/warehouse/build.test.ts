@@ -1,0 +1,218 @@
+import { readFileSync, readdirSync, statSync } from "node:fs";
+import * as path from "node:path";
+import { buildWarehouse, type BuildSummary } from "../../lib/warehouse/build";
+import type { GatesReport } from "../../lib/warehouse/gates";
+import { scanForPii } from "../../lib/marts/piiScan";
+import { openDatabase } from "../../lib/warehouse/db";
+import { decryptTestField, fakeProtector, referenceFixture, tempDir, testPseudonym, writeCleanFixture } from "./fixtures";
+import { scratchCopy, withDb } from "./helpers";
+
+let clean: string;
+let summary: BuildSummary;
+let gates: GatesReport;
+
+beforeAll(async () => {
+  clean = await writeCleanFixture(referenceFixture());
+  summary = await buildWarehouse({ cleanDir: clean, outDir: tempDir("wh-"), protector: fakeProtector() });
+  gates = JSON.parse(readFileSync(summary.gatesPath, "utf8"));
+});
+
+const core = () => summary.corePath;
+
+describe("models, keys and relationships", () => {
+  test("every gate passes, and every declared key and relationship is gated", () => {
+    expect(gates.passed).toBe(true);
+    expect(gates.gates.filter((g) => g.status === "fail")).toEqual([]);
+    const ids = gates.gates.map((g) => g.gate);
+    for (const dim of ["dim_date.date_key", "dim_product.product_key", "dim_customer.customer_key", "dim_supplier.supplier_key", "dim_carrier.carrier_key", "dim_warehouse.warehouse_key", "dim_channel.channel_key"]) {
+      expect(ids).toContain(`${dim}.unique`);
+      expect(ids).toContain(`${dim}.not_null`);
+      expect(ids).toContain(`${dim}.unknown_member`);
+    }
+    for (const fk of ["order_date_key", "ship_date_key", "delivery_date_key", "product_key", "customer_key", "supplier_key", "carrier_key", "warehouse_key", "channel_key"]) {
+      expect(ids).toContain(`fact_sales.${fk}.relationships`);
+    }
+    for (const fk of ["snapshot_date_key", "product_key", "warehouse_key", "supplier_key"]) expect(ids).toContain(`fact_inventory.${fk}.relationships`);
+    expect(ids).toEqual([...ids].sort());
+  });
+
+  test("row counts: one fact row per cleansed line and snapshot", () => {
+    expect(summary.tables.fact_sales).toBe(11);
+    expect(summary.tables.fact_inventory).toBe(8);
+    expect(summary.tables.dim_date).toBe(367); // 2024 is a leap year, plus the unknown date
+  });
+
+  test("DuckDB enforces the declared primary and foreign keys", async () => {
+    const copy = scratchCopy(core());
+    const db = await openDatabase(copy);
+    try {
+      await expect(
+        db.connection.run("insert into fact_sales (order_id, line_number, order_date_key, ship_date_key, delivery_date_key, product_key, customer_key, supplier_key, carrier_key, warehouse_key, channel_key, shipping_mode, quantity, is_return, quality_flags, source_line) values ('X', 1, 20240201, -1, -1, 999, -1, -1, -1, -1, -1, 'standard', 1, false, '', 999)"),
+      ).rejects.toThrow(/foreign key/i);
+      await expect(db.connection.run("insert into dim_product (product_key, product_id, product_name, category, subcategory, brand, is_inferred) values (1, 'DUP', 'x', 'x', 'x', 'x', false)")).rejects.toThrow(/primary key|duplicate/i);
+    } finally {
+      db.close();
+    }
+  });
+
+  test("indexes exist on the GDPR lookup paths", async () => {
+    const names = await withDb(core(), (q) => q<{ index_name: string }>("select index_name from duckdb_indexes() order by 1"));
+    expect(names.map((n) => n.index_name)).toEqual(expect.arrayContaining(["idx_dim_customer_pseudonym", "idx_fact_sales_customer_key", "idx_dim_product_product_id"]));
+  });
+});
+
+describe("dim_customer: SCD2 and protection", () => {
+  const marie = testPseudonym("C001");
+
+  test("a customer who moves has two versions with the right validity", async () => {
+    const rows = await withDb(core(), (q) =>
+      q(`select version_number, valid_from, valid_to, is_current, departement_code, region_name from dim_customer where customer_pseudonym = '${marie}' order by version_number`),
+    );
+    expect(rows).toEqual([
+      { version_number: 1, valid_from: "2024-02-01", valid_to: "2024-03-05", is_current: false, departement_code: "75", region_name: "Île-de-France" },
+      { version_number: 2, valid_from: "2024-03-05", valid_to: "9999-12-31", is_current: true, departement_code: "69", region_name: "Auvergne-Rhône-Alpes" },
+    ]);
+  });
+
+  test("a sale before the move joins the old version, after the move the new one", async () => {
+    const rows = await withDb(core(), (q) =>
+      q<{ order_id: string; version_number: number }>(
+        `select distinct f.order_id, c.version_number from fact_sales f join dim_customer c using (customer_key) where c.customer_pseudonym = '${marie}' order by 1`,
+      ),
+    );
+    expect(rows).toEqual([
+      { order_id: "O1", version_number: 1 },
+      { order_id: "O2", version_number: 2 },
+      { order_id: "O4", version_number: 2 },
+    ]);
+  });
+
+  test("personal fields are ciphertexts that decrypt with the customer's key; type 1 fields show the latest value", async () => {
+    const rows = await withDb(core(), (q) =>
+      q<{ version_number: number; email_enc: string; street_enc: string; birth_date_enc: string }>(
+        `select version_number, email_enc, street_enc, birth_date_enc from dim_customer where customer_pseudonym = '${marie}' order by version_number`,
+      ),
+    );
+    expect(rows[0].email_enc).not.toContain("@");
+    expect(decryptTestField(marie, "email", rows[0].email_enc)).toBe("marie.d@example.fr");
+    expect(decryptTestField(marie, "street", rows[0].street_enc)).toBe("12 rue de la Paix");
+    expect(decryptTestField(marie, "street", rows[1].street_enc)).toBe("5 avenue Foch");
+    expect(decryptTestField(marie, "birth_date", rows[1].birth_date_enc)).toBe("1985-06-15");
+    // bound to its column: the same ciphertext does not decrypt as another field
+    expect(() => decryptTestField(marie, "city", rows[0].street_enc)).toThrow();
+  });
+
+  test("generalised attributes only in clear: age band at valid_from, postal code spanning two départements", async () => {
+    const rows = await withDb(core(), (q) =>
+      q(`select customer_pseudonym, age_band, departement_code, country from dim_customer where customer_pseudonym in ('${marie}', '${testPseudonym("C002")}', '${testPseudonym("C003")}') and is_current order by age_band`),
+    );
+    expect(rows).toEqual(
+      expect.arrayContaining([
+        { customer_pseudonym: marie, age_band: "35-44", departement_code: "69", country: "FR" },
+        { customer_pseudonym: testPseudonym("C002"), age_band: "unknown", departement_code: "01", country: "FR" }, // 01200 spans Ain and Haute-Savoie: Ain's commune is the most populous
+        { customer_pseudonym: testPseudonym("C003"), age_band: "18-24", departement_code: "unknown", country: "BE" },
+      ]),
+    );
+  });
+
+  test("core holds no personal value in clear (PII scan over every core column)", async () => {
+    const db = await openDatabase(core());
+    try {
+      const report = await scanForPii(db.connection, clean);
+      expect(report.hits).toEqual([]);
+      expect(report.tablesScanned).toBeGreaterThanOrEqual(9);
+    } finally {
+      db.close();
+    }
+  });
+});
+
+describe("unknown and inferred members", () => {
+  test("a line with a missing carrier and product is kept with key -1 and counted", async () => {
+    const [o3] = await withDb(core(), (q) => q("select product_key, carrier_key, supplier_key, delivery_date_key, net_amount from fact_sales where order_id = 'O3'"));
+    expect(o3).toEqual({ product_key: -1, carrier_key: -1, supplier_key: -1, delivery_date_key: -1, net_amount: "38.00" });
+    const count = (fact: string, role: string) => gates.unknownReferences.find((u) => u.fact === fact && u.role === role)!.rows;
+    expect(count("fact_sales", "carrier")).toBe(1);
+    expect(count("fact_sales", "product")).toBe(1);
+    expect(count("fact_sales", "customer")).toBe(1); // O7 has no customer
+    expect(count("fact_sales", "channel")).toBe(1); // O5 channel 'unknown'
+  });
+
+  test("an id the dimension lacks becomes an inferred member, not -1", async () => {
+    const rows = await withDb(core(), (q) =>
+      q(`select p.product_id, p.is_inferred, c.is_inferred as customer_inferred from fact_sales f join dim_product p using (product_key) join dim_customer c using (customer_key) where f.order_id = 'O5'`),
+    );
+    expect(rows).toEqual([{ product_id: "P999", is_inferred: true, customer_inferred: true }]);
+  });
+});
+
+describe("money", () => {
+  test("net amounts to the cent, fractional discounts rounded per line, a half-cent return cancels its sale", async () => {
+    const rows = await withDb(core(), (q) => q<{ order_id: string; line_number: number; discount_amount: string; net_amount: string }>("select order_id, line_number, discount_amount, net_amount from fact_sales where order_id in ('O2', 'O6') order by 1, 2"));
+    expect(rows.map((r) => [r.order_id, r.line_number, r.discount_amount, r.net_amount])).toEqual([
+      ["O2", 1, "0.11", "3.22"], // 3.33 x 0.0333 = 0.110889
+      ["O2", 2, "0.33", "9.66"], // 9.99 x 0.0333 = 0.332667
+      ["O2", 3, "0.11", "3.22"],
+      ["O6", 1, "0.01", "0.00"], // 0.01 x 0.5 = 0.005, half away from zero
+      ["O6", 2, "-0.01", "0.00"],
+    ]);
+    const [{ total }] = await withDb(core(), (q) => q<{ total: string }>("select cast(sum(net_amount) as varchar) as total from fact_sales"));
+    // hand total: 35.98 + 5.00 + 3.22 + 9.66 + 3.22 + 38.00 - 17.99 + 100.00 + 0 + 0 + 13.21
+    expect(total).toBe("190.30");
+    const reconcile = gates.gates.find((g) => g.gate === "reconcile.order_lines.net_amount")!;
+    expect(reconcile.status).toBe("pass");
+    expect(reconcile.detail).toContain("net staged 190.30 = fact 190.30");
+  });
+
+  test("freight is allocated pro rata in cents and sums exactly to each order's freight", async () => {
+    const rows = await withDb(core(), (q) =>
+      q<{ order_id: string; allocated: string; lines: string }>(
+        "select order_id, cast(sum(freight_allocated) as varchar) as allocated, string_agg(cast(freight_allocated as varchar), ' ' order by line_number) as lines from fact_sales group by order_id order by order_id",
+      ),
+    );
+    const byOrder = Object.fromEntries(rows.map((r) => [r.order_id, r]));
+    expect(byOrder.O1).toEqual({ order_id: "O1", allocated: "7.50", lines: "6.67 0.83" }); // 7.50 x 39.98/44.98 = 6.666 -> the leftover cent
+    expect(byOrder.O2.allocated).toBe("4.99");
+    expect(byOrder.O2.lines).toBe("1.00 2.99 1.00");
+    expect(byOrder.O6.lines).toBe("0.01 0.00"); // one cent, two lines of equal weight
+    expect(byOrder.O3.allocated).toBeNull(); // unknown freight stays unknown
+    expect(gates.gates.find((g) => g.gate === "reconcile.order_lines.freight")!.status).toBe("pass");
+  });
+
+  test("row reconciliation with the cleansing manifest: rows in = fact rows + rejected by reason", () => {
+    const lines = gates.gates.find((g) => g.gate === "reconcile.order_lines.rows")!;
+    expect(lines).toMatchObject({ status: "pass", detail: "14 in = 11 fact rows + 3 rejected; staged 11, kept 11" });
+    expect(gates.gates.find((g) => g.gate === "reconcile.stock_snapshots.rows")!.detail).toBe("9 in = 8 fact rows + 1 rejected; staged 8, kept 8");
+  });
+});
+
+describe("outputs", () => {
+  test("files are owner-only", () => {
+    expect(statSync(core()).mode & 0o777).toBe(0o600);
+    const lakeFiles = readdirSync(summary.lakeDir!, { recursive: true }).map(String).filter((f) => f.endsWith(".parquet"));
+    expect(lakeFiles.length).toBeGreaterThan(0);
+    for (const f of lakeFiles) expect(statSync(path.join(summary.lakeDir!, f)).mode & 0o777).toBe(0o600);
+  });
+
+  test("the lake is Hive-partitioned by year and month and holds every fact row", async () => {
+    const parts = readdirSync(path.join(summary.lakeDir!, "fact_sales", "year=2024")).sort();
+    expect(parts).toEqual(["month=2", "month=3", "month=4", "month=5", "month=6", "month=7"]);
+    const [{ n }] = await withDb(":memory:", (q) => q<{ n: number }>(`select cast(count(*) as integer) as n from read_parquet('${summary.lakeDir}/fact_sales/**/*.parquet', hive_partitioning = true) where year = 2024 and month = 3`));
+    expect(n).toBe(4);
+  });
+
+  test("deterministic: the same input and keys give the same tables and the same gates.json", async () => {
+    const again = await buildWarehouse({ cleanDir: clean, outDir: tempDir("wh-again-"), protector: fakeProtector(), lake: false });
+    expect(readFileSync(again.gatesPath, "utf8")).toBe(readFileSync(summary.gatesPath, "utf8"));
+    const fingerprint = (file: string) =>
+      withDb(file, async (q) => {
+        const out: Record<string, unknown> = {};
+        for (const t of Object.keys(summary.tables)) {
+          const [{ h }] = await q<{ h: string }>(`select md5(string_agg(cast(t as varchar), '|' order by cast(t as varchar))) as h from ${t} t`);
+          out[t] = h;
+        }
+        return out;
+      });
+    expect(await fingerprint(again.corePath)).toEqual(await fingerprint(core()));
+  });
+});

@@ -1,0 +1,38 @@
+import { existsSync } from "node:fs";
+import * as path from "node:path";
+import { decryptField } from "../../lib/privacy/envelope";
+import { openCustomerKeyRing } from "../../lib/privacy/keyring";
+import { openKeyStore } from "../../lib/privacy/keystore";
+import { customerPseudonym } from "../../lib/privacy/pseudonym";
+import { buildWarehouse } from "../../lib/warehouse/build";
+import { createPrivacyProtector, fieldAad } from "../../lib/warehouse/protector";
+import { referenceFixture, tempDir, writeCleanFixture } from "./fixtures";
+import { withDb } from "./helpers";
+
+describe("the real protector (lib/privacy)", () => {
+  test("builds the warehouse with keyed pseudonyms and per-customer envelope encryption, and saves the new keys", async () => {
+    const keyDir = tempDir("keys-");
+    const keyStore = openKeyStore({ dir: path.join(keyDir, "store"), log: () => {} });
+    const ringPath = path.join(keyDir, "store", "customer-keys.jsonl");
+    const clean = await writeCleanFixture(referenceFixture());
+    const summary = await buildWarehouse({ cleanDir: clean, outDir: tempDir("wh-real-"), protector: createPrivacyProtector({ keyStore, keyRingPath: ringPath }), lake: false });
+    expect(summary.gates.passed).toBe(true);
+    expect(existsSync(ringPath)).toBe(true);
+
+    const pseudonym = customerPseudonym(keyStore, "C001");
+    expect(pseudonym).toMatch(/^cp_[0-9a-f]{32}$/);
+    const [row] = await withDb(summary.corePath, (q) => q<{ email_enc: string }>(`select email_enc from dim_customer where customer_pseudonym = '${pseudonym}' and is_current`));
+    const dataKey = openCustomerKeyRing(keyStore, ringPath).get(pseudonym)!;
+    expect(decryptField(dataKey, row.email_enc, fieldAad(pseudonym, "email"))).toBe("marie.d@example.fr");
+  });
+
+  test("an erased customer gets no ciphertext and no new key", () => {
+    const keyDir = tempDir("keys-");
+    const keyStore = openKeyStore({ dir: path.join(keyDir, "store"), log: () => {} });
+    const erased = customerPseudonym(keyStore, "C001");
+    const protector = createPrivacyProtector({ keyStore, keyRingPath: path.join(keyDir, "store", "ring.jsonl"), isErased: (p) => p === erased });
+    expect(protector.encrypt(erased, "email", "marie.d@example.fr")).toBeNull();
+    protector.commit?.();
+    expect(openCustomerKeyRing(keyStore, path.join(keyDir, "store", "ring.jsonl")).has(erased)).toBe(false);
+  });
+});
