@@ -4,12 +4,18 @@ import { projectRoot } from "../io/paths";
 import { loadProfile, SourceProfile } from "../raw/profile";
 import { splitExport, SplitManifest } from "../split/split";
 import { writeQualityReport } from "../quality/qualityReport";
+import { buildWarehouse, BuildSummary } from "../warehouse/build";
+import { createPrivacyProtector } from "../warehouse/protector";
+import { openKeyStore } from "../privacy/keystore";
+import { writeDataDictionary } from "../warehouse/dictionary";
+import { buildMarts, MartsSummary } from "../marts/build";
 
 /** Where a run reads and writes; every path can be overridden from the command line. */
 export interface PipelineConfig {
   input: string;
   profile: SourceProfile;
   stagingDir: string;
+  warehouseDir: string;
   reportsDir: string;
   log: (message: string) => void;
 }
@@ -20,6 +26,7 @@ export function defaultConfig(overrides: { input?: string; profile?: string; log
     input: path.resolve(overrides.input ?? path.join(root, "data", "raw", "export.csv.gz")),
     profile: loadProfile(overrides.profile ?? "default"),
     stagingDir: path.join(root, "outputs", "staging"),
+    warehouseDir: path.join(root, "outputs", "warehouse"),
     reportsDir: path.join(root, "reports"),
     log: overrides.log ?? ((m) => console.log(m)),
   };
@@ -46,10 +53,33 @@ export const STAGES = {
     const rejected = Object.values(manifest.entities).reduce((n, e) => n + e.rowsRejected, 0);
     return { rows: kept + rejected, manifest, summary: `${kept} rows kept, ${rejected} rejected (outputs/staging/clean/rejects.csv)` };
   },
+  warehouse: async (cfg: PipelineConfig): Promise<{ rows: number; summary: string; build: BuildSummary }> => {
+    const build = await buildWarehouse({
+      cleanDir: path.join(cfg.stagingDir, "clean"),
+      outDir: cfg.warehouseDir,
+      // A first run on a fresh machine creates the keys (owner-only) and says so; a missing or
+      // corrupt key on a later run stops here with the fix (lib/privacy/keystore.ts).
+      protector: createPrivacyProtector({ keyStore: openKeyStore({ log: cfg.log }) }),
+      log: cfg.log,
+    });
+    writeDataDictionary(path.join(cfg.reportsDir, "data-dictionary.md"));
+    const rows = (build.tables.fact_sales ?? 0) + (build.tables.fact_inventory ?? 0);
+    return { rows, build, summary: `${build.tables.fact_sales} sales lines, ${build.tables.fact_inventory} stock snapshots; ${build.gates.gateCount} gates passed` };
+  },
+  marts: async (cfg: PipelineConfig): Promise<{ rows: number; summary: string; marts: MartsSummary }> => {
+    const marts = await buildMarts({
+      corePath: path.join(cfg.warehouseDir, "core.duckdb"),
+      cleanDir: path.join(cfg.stagingDir, "clean"),
+      outDir: cfg.warehouseDir,
+      log: cfg.log,
+    });
+    const rows = Object.values(marts.tables).reduce((n, r) => n + r, 0);
+    return { rows, marts, summary: `${Object.keys(marts.tables).length} mart tables; ${marts.gates.gateCount} gates passed; personal-data scan: ${marts.piiScan.hits.length} hits` };
+  },
 } as const;
 
 export type StageName = keyof typeof STAGES;
-export const STAGE_ORDER: StageName[] = ["split", "cleanse"];
+export const STAGE_ORDER: StageName[] = ["split", "cleanse", "warehouse", "marts"];
 
 export async function runStages(cfg: PipelineConfig, stages: StageName[] = STAGE_ORDER): Promise<StageResult[]> {
   const results: StageResult[] = [];
