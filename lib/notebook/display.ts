@@ -184,3 +184,8 @@ export async function showChart(spec: TopLevelSpec): Promise<void> {
 export function showJson(value: unknown): void {
   tslabDisplay().markdown(jsonMarkdown(value));
 }
+
+/** Shows an SVG drawing made elsewhere (a diagram), as `image/svg+xml`. */
+export function showSvg(svg: string): void {
+  tslabDisplay().svg(svg);
+}

@@ -4,7 +4,8 @@
  * row group), so most analytical queries need no index; an ART index earns its memory and its
  * insert cost only for selective point lookups (the GDPR data-subject lookups) and natural-key
  * lookups. Created after the tables are loaded (one bulk build instead of per-row maintenance).
- * A benchmark that measures each one is a later step (npm run bench).
+ * `npm run bench -- queries` measures each one with and without (lib/warehouse/optimization/) and
+ * records the verdict in reports/optimization.md.
  */
 import { readdirSync } from "node:fs";
 import * as path from "node:path";

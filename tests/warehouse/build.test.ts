@@ -57,7 +57,8 @@ describe("models, keys and relationships", () => {
 
   test("indexes exist on the GDPR lookup paths", async () => {
     const names = await withDb(core(), (q) => q<{ index_name: string }>("select index_name from duckdb_indexes() order by 1"));
-    expect(names.map((n) => n.index_name)).toEqual(expect.arrayContaining(["idx_dim_customer_pseudonym", "idx_fact_sales_customer_key", "idx_dim_product_product_id"]));
+    // Only the indexes that paid off in reports/optimization.md are built; the others are candidates.
+    expect(names.map((n) => n.index_name)).toEqual(["idx_dim_customer_pseudonym"]);
   });
 });
 
