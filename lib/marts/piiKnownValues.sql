@@ -5,6 +5,9 @@
 -- Values that are also public vocabulary the marts legitimately hold are left out too: a first
 -- name that is a département ("Aude"), a holiday ("Noël") or a month or weekday name
 -- ("April") in a mart is that public word, and identifies nobody.
+-- So are the reference codes of products, suppliers, carriers and warehouses: in the Online
+-- Retail export a customer number (17850) can equal a stock code, and the stock code in a mart
+-- is a product, not that person.
 -- Emails are compared in lower case; the other values exactly as cleansed.
 with public_vocabulary as (
   select nom as word from read_json({{departements}})
@@ -16,6 +19,10 @@ with public_vocabulary as (
     'October', 'November', 'December',
     'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'
   ])
+  union select product_id from read_parquet({{products}})
+  union select supplier_id from read_parquet({{suppliers}})
+  union select carrier_id from read_parquet({{carriers}})
+  union select warehouse_id from read_parquet({{warehouses}})
 ),
 customers as (
   select * from read_parquet({{customers}})

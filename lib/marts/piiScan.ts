@@ -38,6 +38,9 @@ export async function scanForPii(connection: DuckDBConnection, cleanDir: string,
   const sql = renderSql(path.join(__dirname, "piiKnownValues.sql"), {
     customers: sqlString(path.join(cleanDir, "customers.parquet")),
     suppliers: sqlString(path.join(cleanDir, "suppliers.parquet")),
+    products: sqlString(path.join(cleanDir, "products.parquet")),
+    carriers: sqlString(path.join(cleanDir, "carriers.parquet")),
+    warehouses: sqlString(path.join(cleanDir, "warehouses.parquet")),
     departements: sqlString(path.join(etalabDataDir(), "departements.json")),
     regions: sqlString(path.join(etalabDataDir(), "regions.json")),
   });

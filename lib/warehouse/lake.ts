@@ -5,7 +5,7 @@
  * (lib/warehouse/lake/). Files are written single-threaded from an ordered query so the same
  * warehouse gives the same files, and made owner-only (they hold pseudonymous data).
  */
-import { chmodSync, readdirSync, statSync } from "node:fs";
+import { chmodSync, existsSync, readdirSync, statSync } from "node:fs";
 import * as path from "node:path";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { query, renderSql, run, sqlString } from "./db";
@@ -33,10 +33,14 @@ export async function exportLake(connection: DuckDBConnection, lakeDir: string):
       const target = path.join(lakeDir, table);
       const select = renderSql(path.join(LAKE_DIR, `${table}.sql`));
       await run(connection, `copy (${select}) to ${sqlString(target)} (format parquet, partition_by (year, month), overwrite_or_ignore true)`);
-      const [{ n }] = await query<{ n: number }>(
-        connection,
-        `select cast(count(*) as integer) as n from read_parquet(${sqlString(path.join(target, "**", "*.parquet"))}, hive_partitioning = true)`,
-      );
+      // A source without stock records (Online Retail) gives an empty fact: no partition, no file.
+      const written = existsSync(target) && (readdirSync(target, { recursive: true }) as string[]).some((f) => f.endsWith(".parquet"));
+      const [{ n }] = written
+        ? await query<{ n: number }>(
+            connection,
+            `select cast(count(*) as integer) as n from read_parquet(${sqlString(path.join(target, "**", "*.parquet"))}, hive_partitioning = true)`,
+          )
+        : [{ n: 0 }];
       rows[table] = n;
     }
   } finally {

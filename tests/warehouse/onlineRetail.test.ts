@@ -1,0 +1,53 @@
+import * as path from "node:path";
+import { cleanseStaging } from "../../lib/cleanse/cleanse";
+import { buildMarts } from "../../lib/marts/build";
+import { loadProfile } from "../../lib/raw/profile";
+import { splitExport } from "../../lib/split/split";
+import { buildWarehouse } from "../../lib/warehouse/build";
+import { sharedDataset } from "../helpers/rawCsv";
+import { fakeProtector, tempDir } from "./fixtures";
+import { withDb } from "./helpers";
+
+// Needs the shared Online Retail dataset (../shared/datasets/online-retail/); skipped without it.
+const december = sharedDataset("online_retail_2010-12.csv");
+if (!december) console.warn("skipping the Online Retail warehouse test: ../shared/datasets/online-retail/online_retail_2010-12.csv is absent");
+const maybe = december ? describe : describe.skip;
+
+maybe("the Online Retail export loads end to end into the warehouse and the marts", () => {
+  const dir = tempDir("or-wh-");
+  let built: Awaited<ReturnType<typeof buildWarehouse>>;
+  let marts: Awaited<ReturnType<typeof buildMarts>>;
+  let cleanLines = 0;
+
+  beforeAll(async () => {
+    const profile = loadProfile("online-retail");
+    await splitExport({ input: december!, profile, outDir: path.join(dir, "split") });
+    const clean = await cleanseStaging({ splitDir: path.join(dir, "split"), outDir: path.join(dir, "clean"), profile });
+    cleanLines = clean.entities.order_lines.rowsKept;
+    built = await buildWarehouse({ cleanDir: path.join(dir, "clean"), outDir: path.join(dir, "warehouse"), protector: fakeProtector() });
+    marts = await buildMarts({ corePath: built.corePath, cleanDir: path.join(dir, "clean"), outDir: path.join(dir, "warehouse") });
+  });
+
+  test("every gate passes, one fact row per kept line", () => {
+    expect(built.gates.passed).toBe(true);
+    expect(built.tables.fact_sales).toBe(cleanLines);
+    expect(marts.gates.passed).toBe(true);
+    expect(marts.piiScan.hits).toEqual([]);
+  });
+
+  test("what the source lacks loads as unknown, and is counted", async () => {
+    const [r] = await withDb(built.corePath, (q) =>
+      q<{ no_customer: number; no_carrier: number; returns: number }>(
+        `select cast(count(*) filter (where customer_key = -1) as integer) as no_customer,
+                cast(count(*) filter (where carrier_key = -1) as integer) as no_carrier,
+                cast(count(*) filter (where is_return) as integer) as returns
+         from fact_sales`,
+      ),
+    );
+    expect(r.no_customer).toBeGreaterThan(1000);
+    expect(r.no_carrier).toBe(cleanLines);
+    expect(r.returns).toBeGreaterThan(0);
+    const [inventory] = await withDb(built.corePath, (q) => q<{ n: number }>("select cast(count(*) as integer) as n from fact_inventory"));
+    expect(inventory.n).toBe(0);
+  });
+});
