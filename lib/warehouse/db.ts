@@ -50,12 +50,5 @@ export function renderSql(file: string, vars: Record<string, string> = {}): stri
   });
 }
 
-/** Quote a string as a SQL literal (paths, names): single quotes doubled. */
-export function sqlString(value: string): string {
-  return `'${value.replace(/'/g, "''")}'`;
-}
-
-/** Quote an identifier. */
-export function sqlIdent(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
-}
+/** SQL quoting, shared with the rest of the engine code (lib/engine/native.ts). */
+export { sqlIdent, sqlString } from "../engine/native";
