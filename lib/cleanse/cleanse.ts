@@ -1,5 +1,6 @@
 import * as path from "node:path";
-import { openNative, sqlIdent, sqlString } from "../engine/native";
+import type { DuckDBConnection } from "@duckdb/node-api";
+import { openNative, queryRows, sqlIdent, sqlString } from "../engine/native";
 import { replaceDirAtomically, writeJson } from "../io/atomicDir";
 import { SourceProfile } from "../raw/profile";
 import { SplitManifest } from "../split/split";
@@ -29,7 +30,26 @@ const CUSTOMER_ATTRIBUTES = [
  * the map from staged to cleansed customer versions), then writes one Parquet per entity, the
  * rejects file and the before/after quality profile, and swaps them in only when all succeeded.
  */
-export async function cleanseStaging(opts: { splitDir: string; outDir: string; profile: SourceProfile; log?: (m: string) => void; memoryLimit?: string }): Promise<CleanManifest> {
+/**
+ * GDPR Art. 16: a data subject's correction of one customer column, for every staged row of that
+ * customer (lib/privacy/ledgers.ts `rectificationSource`). It replaces the raw value before
+ * validation, so the corrected value is cleansed like any other and reaches the warehouse and
+ * the marts at every load, whatever the old raw export says.
+ */
+export interface CustomerRectification {
+  rawCustomerId: string;
+  column: string;
+  value: string;
+}
+
+export async function cleanseStaging(opts: {
+  splitDir: string;
+  outDir: string;
+  profile: SourceProfile;
+  log?: (m: string) => void;
+  memoryLimit?: string;
+  rectifications?: (rawCustomerIds: string[]) => CustomerRectification[];
+}): Promise<CleanManifest> {
   const log = opts.log ?? (() => {});
   const split = JSON.parse(fs.readFileSync(path.join(opts.splitDir, "manifest.json"), "utf8")) as SplitManifest;
   const rules = ruleSet({ dateFormats: opts.profile.dateFormats });
@@ -39,7 +59,11 @@ export async function cleanseStaging(opts: { splitDir: string; outDir: string; p
     try {
       const entities = {} as CleanManifest["entities"];
       const quality = {} as QualityReport;
-      const stagedFile = (e: EntityName) => path.join(opts.splitDir, split.outputs[e].file);
+      const rectified = opts.rectifications
+        ? await applyRectifications(conn, path.join(opts.splitDir, split.outputs.customers.file), path.join(work, ".spill"), opts.rectifications)
+        : undefined;
+      if (rectified) log(`cleanse: ${rectified.corrections} rectifications applied to ${rectified.rows} staged customer rows`);
+      const stagedFile = (e: EntityName) => (e === "customers" && rectified ? rectified.file : path.join(opts.splitDir, split.outputs[e].file));
       const finish = async (e: EntityName, accounting: EntityAccounting) => {
         quality[e] = await measureQuality(conn, entityPolicy(e));
         entities[e] = { ...accounting, file: `${e}.parquet` };
@@ -105,6 +129,42 @@ export async function cleanseStaging(opts: { splitDir: string; outDir: string; p
       instance.closeSync();
     }
   });
+}
+
+/**
+ * Writes a copy of the staged customers with the ledger's corrections in place of the raw
+ * values, into the spill directory (removed when the stage ends: the decrypted corrections never
+ * reach an output file other than the cleansed customers they correct).
+ */
+async function applyRectifications(
+  conn: DuckDBConnection,
+  stagedCustomers: string,
+  spillDir: string,
+  source: (rawCustomerIds: string[]) => CustomerRectification[],
+): Promise<{ file: string; corrections: number; rows: number } | undefined> {
+  const ids = (await queryRows<{ id: string }>(conn, `select distinct customer_id as id from read_parquet(${sqlString(stagedCustomers)}) where customer_id is not null`)).map((r) => r.id);
+  const corrections = source(ids);
+  if (corrections.length === 0) return undefined;
+  const columns = [...new Set(corrections.map((c) => c.column))].sort();
+  await conn.run("create or replace temp table rectification (raw_customer_id varchar, \"column\" varchar, value varchar)");
+  const appender = await conn.createAppender("rectification", "main", "temp");
+  for (const c of corrections) {
+    appender.appendVarchar(c.rawCustomerId);
+    appender.appendVarchar(c.column);
+    appender.appendVarchar(c.value);
+    appender.endRow();
+  }
+  appender.closeSync();
+  const replaced = columns
+    .map((c) => `coalesce((select last(r.value) from rectification r where r.raw_customer_id = s.customer_id and r."column" = ${sqlString(c)}), s.${sqlIdent(c)}) as ${sqlIdent(c)}`)
+    .join(", ");
+  fs.mkdirSync(spillDir, { recursive: true });
+  const file = path.join(spillDir, "customers.rectified.parquet");
+  await conn.run(`copy (select s.* replace (${replaced}) from read_parquet(${sqlString(stagedCustomers)}) s order by s.source_line)
+    to ${sqlString(file)} (format parquet, compression zstd)`);
+  const [{ n }] = await queryRows<{ n: number }>(conn, `select count(*)::bigint as n from read_parquet(${sqlString(stagedCustomers)}) where customer_id in (select raw_customer_id from rectification)`);
+  await conn.run("drop table rectification");
+  return { file, corrections: corrections.length, rows: n };
 }
 
 function orderByEntity<T>(record: Record<EntityName, T>): Record<EntityName, T> {

@@ -43,6 +43,7 @@ export function benchConfig(input: string, rows: number, log: (m: string) => voi
     profile: loadProfile("default"),
     stagingDir: path.join(dir, "staging"),
     warehouseDir: path.join(dir, "warehouse"),
+    opendataDir: path.join(dir, "opendata"),
     reportsDir: path.join(dir, "reports"),
     log,
   };

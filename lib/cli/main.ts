@@ -2,6 +2,7 @@ import { Command } from "commander";
 import * as path from "node:path";
 import { InputError } from "../raw/inputCheck";
 import { defaultConfig, runStages, STAGE_ORDER, StageName } from "./pipeline";
+import { rightsCommand } from "./rights";
 
 /**
  * `npm start` runs the whole pipeline on the bundled export; `npm start -- <stage>` runs one stage.
@@ -38,6 +39,8 @@ program
     const summary = await generateRawExport({ outPath: out, rows: Number(o.rows ?? DEFAULT_EXPORT.rows), seed: Number(o.seed ?? DEFAULT_EXPORT.seed) });
     console.log(`wrote ${summary.rows} rows to ${path.relative(process.cwd(), out)}`);
   });
+
+program.addCommand(rightsCommand(config));
 
 function config() {
   const o = program.opts<{ input?: string; profile: string }>();

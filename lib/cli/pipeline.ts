@@ -6,7 +6,10 @@ import { splitExport, SplitManifest } from "../split/split";
 import { writeQualityReport } from "../quality/qualityReport";
 import { buildWarehouse, BuildSummary } from "../warehouse/build";
 import { createPrivacyProtector } from "../warehouse/protector";
-import { openKeyStore } from "../privacy/keystore";
+import type { KeyStore } from "../privacy/keystore";
+import { purgeStagingPersonalData } from "../privacy/staging";
+import { privacyStageOptions } from "./privacyOptions";
+import { opendataStage } from "./opendataStage";
 import { writeDataDictionary } from "../warehouse/dictionary";
 import { buildMarts, MartsSummary } from "../marts/build";
 
@@ -16,8 +19,11 @@ export interface PipelineConfig {
   profile: SourceProfile;
   stagingDir: string;
   warehouseDir: string;
+  opendataDir: string;
   reportsDir: string;
   log: (message: string) => void;
+  /** The key store, opened on first use (a first run creates it); tests and sandboxes inject theirs. */
+  keyStore?: () => KeyStore;
 }
 
 export function defaultConfig(overrides: { input?: string; profile?: string; log?: (m: string) => void } = {}): PipelineConfig {
@@ -27,6 +33,7 @@ export function defaultConfig(overrides: { input?: string; profile?: string; log
     profile: loadProfile(overrides.profile ?? "default"),
     stagingDir: path.join(root, "outputs", "staging"),
     warehouseDir: path.join(root, "outputs", "warehouse"),
+    opendataDir: path.join(root, "outputs", "opendata"),
     reportsDir: path.join(root, "reports"),
     log: overrides.log ?? ((m) => console.log(m)),
   };
@@ -37,29 +44,37 @@ export interface StageResult {
   seconds: number;
   rows: number;
   summary: string;
+  /** For the purge stage: the staging files it deleted. */
+  purged?: string[];
 }
 
 /** The stages in the order data flows; each can run alone once the ones before it have run. */
 export const STAGES = {
   split: async (cfg: PipelineConfig): Promise<{ rows: number; summary: string; manifest: SplitManifest }> => {
-    const manifest = await splitExport({ input: cfg.input, profile: cfg.profile, outDir: path.join(cfg.stagingDir, "split"), log: cfg.log });
+    // GDPR Art. 17: erased customers are anonymised at the first read of the raw export.
+    const { erasedCustomers } = privacyStageOptions(cfg);
+    const manifest = await splitExport({ input: cfg.input, profile: cfg.profile, outDir: path.join(cfg.stagingDir, "split"), log: cfg.log, erasedCustomers });
     const r = manifest.records;
     return { rows: r.read, manifest, summary: `${r.read} records: ${r.sale} sale, ${r.stock} stock, ${r.rejected} rejected` };
   },
   cleanse: async (cfg: PipelineConfig): Promise<{ rows: number; summary: string; manifest: CleanManifest }> => {
-    const manifest = await cleanseStaging({ splitDir: path.join(cfg.stagingDir, "split"), outDir: path.join(cfg.stagingDir, "clean"), profile: cfg.profile, log: cfg.log });
+    // GDPR Art. 16: recorded rectifications override the raw values before validation.
+    const { rectifications } = privacyStageOptions(cfg);
+    const manifest = await cleanseStaging({ splitDir: path.join(cfg.stagingDir, "split"), outDir: path.join(cfg.stagingDir, "clean"), profile: cfg.profile, log: cfg.log, rectifications });
     writeQualityReport(manifest, path.join(cfg.stagingDir, "clean"), path.join(cfg.reportsDir, "quality.md"));
     const kept = Object.values(manifest.entities).reduce((n, e) => n + e.rowsKept, 0);
     const rejected = Object.values(manifest.entities).reduce((n, e) => n + e.rowsRejected, 0);
     return { rows: kept + rejected, manifest, summary: `${kept} rows kept, ${rejected} rejected (outputs/staging/clean/rejects.csv)` };
   },
   warehouse: async (cfg: PipelineConfig): Promise<{ rows: number; summary: string; build: BuildSummary }> => {
+    const privacy = privacyStageOptions(cfg);
     const build = await buildWarehouse({
       cleanDir: path.join(cfg.stagingDir, "clean"),
       outDir: cfg.warehouseDir,
       // A first run on a fresh machine creates the keys (owner-only) and says so; a missing or
-      // corrupt key on a later run stops here with the fix (lib/privacy/keystore.ts).
-      protector: createPrivacyProtector({ keyStore: openKeyStore({ log: cfg.log }) }),
+      // corrupt key on a later run stops here with the fix (lib/privacy/keystore.ts). The erasure
+      // ledger tells the protector whom it must never mint a data key for again.
+      protector: createPrivacyProtector({ keyStore: privacy.keyStore(), privacyDir: privacy.privacyDir }),
       log: cfg.log,
     });
     writeDataDictionary(path.join(cfg.reportsDir, "data-dictionary.md"));
@@ -72,24 +87,34 @@ export const STAGES = {
       cleanDir: path.join(cfg.stagingDir, "clean"),
       outDir: cfg.warehouseDir,
       log: cfg.log,
+      keyStore: privacyStageOptions(cfg).keyStore(),
     });
     const rows = Object.values(marts.tables).reduce((n, r) => n + r, 0);
     return { rows, marts, summary: `${Object.keys(marts.tables).length} mart tables; ${marts.gates.gateCount} gates passed; personal-data scan: ${marts.piiScan.hits.length} hits` };
   },
+  opendata: opendataStage,
+  /**
+   * Storage limitation (GDPR Art. 5(1)(e)): the staged files that hold raw personal values are
+   * needed only until the warehouse has loaded them; the manifests and quality profiles stay.
+   */
+  purge: async (cfg: PipelineConfig): Promise<{ rows: number; summary: string; purged: string[] }> => {
+    const purged = purgeStagingPersonalData(cfg.stagingDir);
+    return { rows: purged.length, purged, summary: `${purged.length} staging files holding personal values deleted` };
+  },
 } as const;
 
 export type StageName = keyof typeof STAGES;
-export const STAGE_ORDER: StageName[] = ["split", "cleanse", "warehouse", "marts"];
+export const STAGE_ORDER: StageName[] = ["split", "cleanse", "warehouse", "marts", "opendata", "purge"];
 
 export async function runStages(cfg: PipelineConfig, stages: StageName[] = STAGE_ORDER): Promise<StageResult[]> {
   const results: StageResult[] = [];
   for (const stage of stages) {
     const started = process.hrtime.bigint();
     cfg.log(`▶ ${stage}`);
-    const { rows, summary } = await STAGES[stage](cfg);
+    const result: { rows: number; summary: string; purged?: string[] } = await STAGES[stage](cfg);
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    cfg.log(`✔ ${stage}: ${summary} (${seconds.toFixed(1)} s)`);
-    results.push({ stage, seconds, rows, summary });
+    cfg.log(`✔ ${stage}: ${result.summary} (${seconds.toFixed(1)} s)`);
+    results.push({ stage, seconds, rows: result.rows, summary: result.summary, purged: result.purged });
   }
   return results;
 }

@@ -19,13 +19,15 @@ import { InjectedFailure, materialiseModel } from "../warehouse/build";
 import { loadModel, type Model } from "../warehouse/modelDoc";
 import { createMacros } from "../warehouse/staging";
 import { scanForPii, type PiiScanReport } from "./piiScan";
+import { attachEncrypted, coreKeyFor, readCoreKeyInfo } from "../privacy/coreEncryption";
+import { openKeyStore, type KeyStore } from "../privacy/keystore";
 
 export const SALES_DIR = path.join(__dirname, "sales");
 export const INVENTORY_DIR = path.join(__dirname, "inventory");
 
 /** Build order per mart: dimensions first (facts reference them). */
-export const SALES_MODELS = ["dim_date", "dim_product", "dim_channel", "sales_daily", "customer_sales"] as const;
-export const INVENTORY_MODELS = ["dim_month", "dim_product", "dim_supplier", "dim_warehouse", "dim_carrier", "stock_monthly", "supplier_performance", "carrier_delays"] as const;
+export const SALES_MODELS = ["dim_date", "dim_product", "dim_channel", "sales_daily", "customer_sales", "customer_monthly"] as const;
+export const INVENTORY_MODELS = ["dim_month", "dim_product", "dim_supplier", "dim_warehouse", "dim_carrier", "stock_monthly", "supplier_performance", "carrier_delays", "supplier_category_monthly", "shipment_delays"] as const;
 
 export const MARTS_STEPS = ["sales", "inventory", "gates", "pii_scan", "commit"] as const;
 
@@ -37,6 +39,8 @@ export interface MartsOptions {
   outDir: string;
   failAfter?: string;
   log?: (message: string) => void;
+  /** Key store for an encrypted core (default: the project's, never created here). */
+  keyStore?: KeyStore;
 }
 
 export interface MartsSummary {
@@ -89,7 +93,12 @@ export async function buildMarts(opts: MartsOptions): Promise<MartsSummary> {
     chmodSync(nextPath, 0o600);
     const c = db.connection;
     await createMacros(c);
-    await run(c, `attach ${sqlString(path.resolve(opts.corePath))} as core (read_only)`);
+    // An encrypted core (GDPR Art. 32, lib/privacy/coreEncryption.ts) is read with its key,
+    // re-derived from the master key; a plain core (tests) is attached as is.
+    const corePath = path.resolve(opts.corePath);
+    const coreKey = readCoreKeyInfo(corePath) ? coreKeyFor(corePath, opts.keyStore ?? openKeyStore({ createIfMissing: false, log })) : undefined;
+    if (coreKey) await attachEncrypted(c, corePath, "core", coreKey, { readOnly: true });
+    else await run(c, `attach ${sqlString(corePath)} as core (read_only)`);
     await run(c, "create schema sales");
     await run(c, "create schema inventory");
 

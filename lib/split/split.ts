@@ -27,6 +27,8 @@ export interface SplitManifest {
   outputs: Record<SplitEntity, { file: string; rows: number }>;
   rejectsFile: string;
   droppedColumns: string[];
+  /** GDPR Art. 17: customers of the erasure ledger found in this export, replaced by the ERASED sentinel. */
+  erasure?: { erasedCustomers: number; erasedRecords: number; scrubbedRejects: number };
 }
 
 export interface SplitOptions {
@@ -37,6 +39,12 @@ export interface SplitOptions {
   log?: (message: string) => void;
   /** Memory ceiling for DuckDB; beyond it, it spills to disk (bounded memory on 10M rows). */
   memoryLimit?: string;
+  /**
+   * GDPR Art. 17 (no resurrection): given the distinct raw customer numbers, returns those whose
+   * customer is in the erasure ledger (lib/privacy/ledgers.ts `erasedCustomerMatcher`). Their
+   * records are anonymised here, before anything is written.
+   */
+  erasedCustomers?: (rawCustomerIds: string[]) => Set<string>;
 }
 
 const MODELS = path.join(__dirname, "models");
@@ -76,7 +84,9 @@ export async function splitExport(opts: SplitOptions): Promise<SplitManifest> {
       log(`split: read ${opts.input}`);
       await numberLines(conn, opts.profile);
       await project(conn, opts.profile);
-      const manifest = await writeOutputs(conn, work, opts, facts);
+      const erasure = opts.erasedCustomers ? await applyErasureLedger(conn, opts.erasedCustomers) : undefined;
+      if (erasure) log(`split: ${erasure.erasedCustomers} erased customers (${erasure.erasedRecords} records) anonymised`);
+      const manifest = await writeOutputs(conn, work, opts, facts, erasure);
       fs.rmSync(path.join(work, ".spill"), { recursive: true, force: true });
       return manifest;
     } catch (err) {
@@ -109,6 +119,7 @@ async function numberLines(conn: DuckDBConnection, profile: SourceProfile): Prom
   const newlineCount = profile.format.header
     .map((c) => `coalesce(length(${sqlIdent(c)}) - length(replace(${sqlIdent(c)}, chr(10), '')), 0)`)
     .join(" + ");
+  const anyNewline = profile.format.header.map((c) => `contains(${sqlIdent(c)}, chr(10))`).join(" or ");
   await conn.run(`
     create table csv_rejects as
     select line as ordinal, any_value(csv_line order by byte_position) as csv_line,
@@ -123,12 +134,15 @@ async function numberLines(conn: DuckDBConnection, profile: SourceProfile): Prom
     from csv_rejects;
 
     create table src_ordinal as
-    select s.rowid as k, s.rowid + 2 + coalesce(r.shift, 0) as ordinal, (${newlineCount}) as newlines
+    select s.rowid as k, s.rowid + 2 + coalesce(r.shift, 0) as ordinal
     from src s asof left join reject_shift r on s.rowid >= r.kept_before;
 
     create table multiline as
     with records as (
-        select ordinal, newlines from src_ordinal where newlines > 0
+        -- Counting newlines in every column of every row costs; few rows have any, so test first.
+        select o.ordinal, (${newlineCount}) as newlines
+        from src s join src_ordinal o on o.k = s.rowid
+        where ${anyNewline}
         union all
         select ordinal, length(csv_line) - length(replace(csv_line, chr(10), '')) from csv_rejects
     )
@@ -172,7 +186,57 @@ async function project(conn: DuckDBConnection, profile: SourceProfile): Promise<
   await conn.run(`create view raw_stock as ${readSql(MODELS, "raw_stock.sql")}`);
 }
 
-async function writeOutputs(conn: DuckDBConnection, work: string, opts: SplitOptions, facts: InputFacts): Promise<SplitManifest> {
+/** The customer columns of the raw contract: all blanked for an erased customer. */
+const CUSTOMER_COLUMNS = [
+  "customer_type", "company_name", "first_name", "last_name", "email", "phone", "birth_date", "gender",
+  "street", "postal_code", "city", "country", "segment", "card_number",
+];
+
+/**
+ * The erasure ledger, applied at the earliest point that reads the raw export (GDPR Art. 17 and
+ * 5(1)(e)): the records of an erased customer keep their sales (accounting obligation, Art.
+ * 17(3)(b)) but their customer number becomes the sentinel ERASED and every customer column is
+ * blanked, so no staged file, reject or later output holds their values again. Rejected raw text
+ * that contains any of their values is scrubbed too. Pseudonyms are computed in Node (no hmac in
+ * DuckDB) for the distinct customer numbers only.
+ */
+async function applyErasureLedger(conn: DuckDBConnection, match: (ids: string[]) => Set<string>) {
+  const ids = (await queryRows<{ id: string }>(conn, "select distinct customer_id as id from raw where customer_id is not null")).map((r) => r.id);
+  const erased = [...match(ids)].sort();
+  if (erased.length === 0) return { erasedCustomers: 0, erasedRecords: 0, scrubbedRejects: 0 };
+  await conn.run(`create temp table erased_ids as select unnest([${erased.map(sqlString).join(", ")}]::varchar[]) as customer_id`);
+  // Their values, to find them in rejected raw lines that DuckDB could not even parse.
+  await conn.run(`create temp table erased_values as
+    select distinct v from (
+      select unnest([customer_id, email, phone, first_name || ' ' || last_name, street, card_number]) as v
+      from raw where customer_id in (select customer_id from erased_ids)
+    ) where v is not null and length(trim(v)) >= 4`);
+  const [{ scrubbed }] = await queryRows<{ scrubbed: number }>(
+    conn,
+    `select count(*)::bigint as scrubbed from rejects_lines r
+     where exists (select 1 from erased_values e where contains(coalesce(r.csv_line, '') || coalesce(r.error_message, ''), e.v))`,
+  );
+  await conn.run(`update rejects_lines set csv_line = '[erased: GDPR Art. 17]', error_message = '[erased: GDPR Art. 17]'
+    where exists (select 1 from erased_values e where contains(coalesce(csv_line, '') || coalesce(error_message, ''), e.v))`);
+  // A line of theirs whose customer number is missing still carries their email: it goes too.
+  const theirs = `customer_id in (select customer_id from erased_ids)
+    or (customer_id is null and lower(trim(email)) in (
+      select lower(trim(email)) from raw where customer_id in (select customer_id from erased_ids) and email is not null))`;
+  const [{ records }] = await queryRows<{ records: number }>(conn, `select count(*)::bigint as records from raw where ${theirs}`);
+  await conn.run(`create temp table erased_lines as select source_line from raw where ${theirs}`);
+  await conn.run(`update raw set customer_id = 'ERASED', ${CUSTOMER_COLUMNS.map((c) => `${sqlIdent(c)} = null`).join(", ")}
+    where source_line in (select source_line from erased_lines)`);
+  await conn.run("drop table erased_lines; drop table erased_values; drop table erased_ids");
+  return { erasedCustomers: erased.length, erasedRecords: records, scrubbedRejects: scrubbed };
+}
+
+async function writeOutputs(
+  conn: DuckDBConnection,
+  work: string,
+  opts: SplitOptions,
+  facts: InputFacts,
+  erasure?: SplitManifest["erasure"],
+): Promise<SplitManifest> {
   const outputs = {} as SplitManifest["outputs"];
   for (const entity of SPLIT_ENTITIES) {
     const file = `${entity}.parquet`;
@@ -230,6 +294,7 @@ async function writeOutputs(conn: DuckDBConnection, work: string, opts: SplitOpt
     outputs,
     rejectsFile,
     droppedColumns: DROPPED_COLUMNS,
+    ...(erasure ? { erasure } : {}),
   };
   writeJson(path.join(work, "manifest.json"), manifest);
   return manifest;

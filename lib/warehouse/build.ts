@@ -21,6 +21,7 @@ import { createTableDdl, loadModel, type Model } from "./modelDoc";
 import { protectCustomers } from "./protect";
 import type { Protector } from "./protector";
 import { createMacros, createReference, createStagingViews } from "./staging";
+import { assertEncryptedAtRest, kdfPathFor, openEncryptedDatabase, writeCoreKeyInfo } from "../privacy/coreEncryption";
 
 export const MODELS_DIR = path.join(__dirname, "models");
 export const VIEWS_DIR = path.join(__dirname, "views");
@@ -114,6 +115,7 @@ export async function materialiseModel(connection: DuckDBConnection, model: Mode
 function removeDatabaseFiles(file: string): void {
   rmSync(file, { force: true });
   rmSync(`${file}.wal`, { force: true });
+  rmSync(kdfPathFor(file), { force: true });
 }
 
 /** Owner-only files: process umask for everything DuckDB creates, plus an explicit chmod. */
@@ -155,7 +157,15 @@ export async function buildWarehouse(opts: BuildOptions): Promise<BuildSummary> 
     const manifest = readCleanManifest(opts.cleanDir);
     let db: Database | undefined;
     try {
-      db = await openDatabase(nextPath);
+      // GDPR Art. 32(1)(a): core.duckdb encrypted as a whole (DuckDB database encryption, key
+      // derived from the master key, never stored) on top of the field-level encryption.
+      const databaseKey = opts.protector.databaseKey?.();
+      if (databaseKey) {
+        db = await openEncryptedDatabase(nextPath, databaseKey);
+        writeCoreKeyInfo(nextPath, databaseKey.info);
+      } else {
+        db = await openDatabase(nextPath);
+      }
       chmodSync(nextPath, 0o600);
       const c = db.connection;
 
@@ -204,11 +214,15 @@ export async function buildWarehouse(opts: BuildOptions): Promise<BuildSummary> 
       db.close();
       db = undefined;
       chmodSync(nextPath, 0o600);
+      // No silent fallback to a plain file: it must refuse to open without the key.
+      if (databaseKey) await assertEncryptedAtRest(nextPath);
       step("commit");
 
       // The swap. A stale WAL of the old file must not be replayed onto the new one.
       rmSync(`${corePath}.wal`, { force: true });
       renameSync(nextPath, corePath);
+      if (databaseKey) renameSync(kdfPathFor(nextPath), kdfPathFor(corePath));
+      else rmSync(kdfPathFor(corePath), { force: true });
       if (wantLake) {
         const lakePrev = `${lakeDir}.prev`;
         rmSync(lakePrev, { recursive: true, force: true });

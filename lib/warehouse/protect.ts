@@ -31,6 +31,13 @@ export async function protectCustomers(connection: DuckDBConnection, protector: 
   const pseudonyms = await connection.createAppender("customer_pseudonyms", "main", "temp");
   for (const { customer_id } of ids) {
     const pseudonym = protector.pseudonymise(customer_id);
+    if (protector.isErased?.(pseudonym)) {
+      // GDPR Art. 17: the split stage must have replaced this customer by ERASED. Publishing a
+      // warehouse that holds them again would undo an erasure: stop instead.
+      throw new Error(
+        `an erased customer (${pseudonym}) reached the warehouse: the split stage did not apply the erasure ledger (outputs/privacy/erasure-ledger.jsonl); rerun from split with the ledger`,
+      );
+    }
     const previous = owner.get(pseudonym);
     if (previous !== undefined) throw new Error(`pseudonym collision: two customer numbers map to one pseudonym (${pseudonym})`);
     owner.set(pseudonym, customer_id);

@@ -11,6 +11,8 @@ import { openKeyStore, type KeyStore } from "../privacy/keystore";
 import { customerPseudonym } from "../privacy/pseudonym";
 import { openCustomerKeyRing } from "../privacy/keyring";
 import { encryptFieldDeterministic } from "../privacy/envelope";
+import { erasedPseudonyms } from "../privacy/ledgers";
+import { newCoreKey, type CoreKey } from "../privacy/coreEncryption";
 
 export interface Protector {
   /** Keyed pseudonym of a customer number ("cp_" + 32 hex). Same key, same pseudonym. */
@@ -27,6 +29,16 @@ export interface Protector {
    * be published under a key that was not saved.
    */
   commit?(): void;
+  /**
+   * True for a customer in the erasure ledger (GDPR Art. 17). The split stage already replaced
+   * them by the ERASED sentinel, so the build treats a true here as a broken pipeline and stops.
+   */
+  isErased?(customerPseudonym: string): boolean;
+  /**
+   * The key to encrypt core.duckdb itself with (DuckDB database encryption, derived from the
+   * master key, lib/privacy/coreEncryption.ts); absent: a plain file (tests).
+   */
+  databaseKey?(): CoreKey;
 }
 
 /** Where a field's ciphertext belongs: a copy moved to another customer or column fails to decrypt. */
@@ -44,19 +56,27 @@ export interface PrivacyProtectorOptions {
    * ledger exists, the default erases nobody.
    */
   isErased?: (customerPseudonym: string) => boolean;
+  /** outputs/privacy: when given (and `isErased` is not), the erasure ledger there decides `isErased`. */
+  privacyDir?: string;
+  /** Encrypt core.duckdb with DuckDB's database encryption (default true). */
+  encryptDatabase?: boolean;
 }
 
 /** The real protector: HMAC pseudonyms and per-customer AES-256-GCM envelope encryption. */
 export function createPrivacyProtector(opts: PrivacyProtectorOptions = {}): Protector {
   const keyStore = opts.keyStore ?? openKeyStore();
   const ring = openCustomerKeyRing(keyStore, opts.keyRingPath);
-  const isErased = opts.isErased ?? (() => false);
+  const erased = opts.isErased ? undefined : opts.privacyDir ? erasedPseudonyms(opts.privacyDir, keyStore) : new Set<string>();
+  const isErased = opts.isErased ?? ((p: string) => erased!.has(p));
   return {
     pseudonymise: (customerId) => customerPseudonym(keyStore, customerId),
     encrypt(pseudonym, column, plaintext) {
+      // Never mint a data key for an erased customer again: that would undo the shredding.
       if (plaintext === null || isErased(pseudonym)) return null;
       return encryptFieldDeterministic(ring.getOrCreate(pseudonym), plaintext, fieldAad(pseudonym, column));
     },
     commit: () => ring.save(),
+    isErased,
+    ...(opts.encryptDatabase === false ? {} : { databaseKey: () => newCoreKey(keyStore) }),
   };
 }

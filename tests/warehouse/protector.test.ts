@@ -7,7 +7,8 @@ import { customerPseudonym } from "../../lib/privacy/pseudonym";
 import { buildWarehouse } from "../../lib/warehouse/build";
 import { createPrivacyProtector, fieldAad } from "../../lib/warehouse/protector";
 import { referenceFixture, tempDir, writeCleanFixture } from "./fixtures";
-import { withDb } from "./helpers";
+import { assertEncryptedAtRest, coreKeyFor, openEncryptedDatabase } from "../../lib/privacy/coreEncryption";
+import { query } from "../../lib/warehouse/db";
 
 describe("the real protector (lib/privacy)", () => {
   test("builds the warehouse with keyed pseudonyms and per-customer envelope encryption, and saves the new keys", async () => {
@@ -21,7 +22,10 @@ describe("the real protector (lib/privacy)", () => {
 
     const pseudonym = customerPseudonym(keyStore, "C001");
     expect(pseudonym).toMatch(/^cp_[0-9a-f]{32}$/);
-    const [row] = await withDb(summary.corePath, (q) => q<{ email_enc: string }>(`select email_enc from dim_customer where customer_pseudonym = '${pseudonym}' and is_current`));
+    // The real protector also encrypts core.duckdb as a file (GDPR Art. 32): it opens only with the derived key.
+    await expect(assertEncryptedAtRest(summary.corePath)).resolves.toBeUndefined();
+    const db = await openEncryptedDatabase(summary.corePath, coreKeyFor(summary.corePath, keyStore)!, { readOnly: true });
+    const [row] = await query<{ email_enc: string }>(db.connection, `select email_enc from dim_customer where customer_pseudonym = '${pseudonym}' and is_current`).finally(() => db.close());
     const dataKey = openCustomerKeyRing(keyStore, ringPath).get(pseudonym)!;
     expect(decryptField(dataKey, row.email_enc, fieldAad(pseudonym, "email"))).toBe("marie.d@example.fr");
   });

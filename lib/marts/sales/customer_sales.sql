@@ -1,16 +1,17 @@
 -- sales.customer_sales: one row per customer, known only by their pseudonym, with the
 -- generalised profile of their current version and their purchase history (first/last order,
 -- orders, revenue, margin, returns): the basis of segmentation and retention analyses.
--- Lines without a customer (unknown member) are not a customer and are left out.
+-- Lines without a customer (unknown member -1) or of an erased customer (member -2, GDPR
+-- Art. 17) are not a customer and are left out.
 with versions as (
   select customer_key, customer_pseudonym
   from core.dim_customer
-  where customer_key <> -1
+  where customer_key > 0
 ),
 current_profile as (
   select customer_pseudonym, segment, customer_type, age_band, gender, departement_code, departement_name, region_code, region_name
   from core.dim_customer
-  where is_current and customer_key <> -1
+  where is_current and customer_key > 0
 ),
 history as (
   select

@@ -44,7 +44,7 @@ aggregated as (
     region_name,
     cast(count(*) as integer) as order_lines,
     cast(count(distinct order_id) as integer) as orders,
-    cast(count(distinct case when customer_key <> -1 then customer_pseudonym end) as integer) as customers,
+    cast(count(distinct case when customer_key > 0 then customer_pseudonym end) as integer) as customers,
     cast(sum(quantity) as bigint) as quantity,
     cast(sum(case when is_return then -quantity else 0 end) as bigint) as returned_quantity,
     cast(sum(gross_amount) as decimal(18, 2)) as gross_amount,

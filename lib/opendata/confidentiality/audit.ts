@@ -195,7 +195,19 @@ export async function auditLattice(lattice: Lattice, status: readonly CellStatus
           model.changeObjectiveSense(sense === 1 ? highs!.constants.objectiveSense.minimize : highs!.constants.objectiveSense.maximize);
           model.run();
           solves++;
-          const st = model.getModelStatus();
+          let st = model.getModelStatus();
+          if (st !== highs!.constants.modelStatus.optimal && st !== highs!.constants.modelStatus.unbounded) {
+            // The warm-started primal simplex can stop on numerical trouble (status "unknown",
+            // seen on release tables whose right-hand sides are sums of cents in binary floating
+            // point). Retry once from scratch with HiGHS's default path (presolve, dual simplex)
+            // before concluding anything, then restore the warm-start settings.
+            model.clearSolver();
+            model.options.set({ presolve: "on", solver: "choose", simplex_strategy: 1 });
+            model.run();
+            solves++;
+            st = model.getModelStatus();
+            model.options.set({ presolve: "off", solver: "simplex", simplex_strategy: 4 });
+          }
           if (st === highs!.constants.modelStatus.unbounded) return sense === 1 ? -Infinity : Infinity;
           if (st !== highs!.constants.modelStatus.optimal) {
             throw new Error(

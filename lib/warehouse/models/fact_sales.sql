@@ -102,7 +102,8 @@ final as (
     cast(date_key(d.ship_date) as integer) as ship_date_key,
     cast(date_key(d.delivery_date) as integer) as delivery_date_key,
     coalesce(dp.product_key, -1) as product_key,
-    coalesce(cv.customer_key, -1) as customer_key,
+    -- GDPR Art. 17(3)(b): an erased customer's lines stay, on the erased member (-2).
+    case when d.customer_id = 'ERASED' then -2 else coalesce(cv.customer_key, -1) end as customer_key,
     coalesce(ds.supplier_key, -1) as supplier_key,
     coalesce(dc.carrier_key, -1) as carrier_key,
     coalesce(dw.warehouse_key, -1) as warehouse_key,

@@ -3,6 +3,9 @@ import * as path from "node:path";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { openDatabase, query, renderSql, run, sqlString } from "../db";
 import { listIndexes } from "../indexes";
+import { projectRoot } from "../../io/paths";
+import { coreKeyFor, kdfPathFor, openEncryptedDatabase, readCoreKeyInfo } from "../../privacy/coreEncryption";
+import { openKeyStore, type KeyStore } from "../../privacy/keystore";
 
 /**
  * Measures each physical optimisation of the warehouse on a copy of a built core database, in one
@@ -64,7 +67,8 @@ async function plan(conn: DuckDBConnection, sql: string): Promise<string> {
   const lines = text.split("\n").filter((line) => /[│┌└├─]/.test(line));
   const top = lines.findIndex((l) => l.includes("EXPLAIN_ANALYZE"));
   const below = lines.findIndex((l, i) => i > top && l.trimStart().startsWith("└"));
-  return lines.slice(below + 1, below + 46).join("\n");
+  // No absolute path of this machine in a committed report.
+  return lines.slice(below + 1, below + 46).join("\n").split(`${projectRoot()}/`).join("./");
 }
 
 function round(x: number): number {
@@ -74,7 +78,10 @@ function round(x: number): number {
 /** Bytes of the blocks the database uses after a checkpoint: an index's storage shows as the difference. */
 async function usedBytes(conn: DuckDBConnection): Promise<number> {
   await run(conn, "checkpoint");
-  const [r] = await query<{ used: string; block: string }>(conn, "select used_blocks::varchar as used, block_size::varchar as block from pragma_database_size()");
+  const [r] = await query<{ used: string; block: string }>(
+    conn,
+    "select used_blocks::varchar as used, block_size::varchar as block from pragma_database_size() where database_name = current_database()",
+  );
   return Number(r.used) * Number(r.block);
 }
 
@@ -85,12 +92,20 @@ function sizeOf(p: string): number {
   return fs.readdirSync(p).reduce((n, f) => n + sizeOf(path.join(p, f)), 0);
 }
 
-export async function measureOptimisations(opts: { corePath: string; lakeDir: string; workDir: string; runs?: number }): Promise<OptimisationReport> {
+export async function measureOptimisations(opts: { corePath: string; lakeDir: string; workDir: string; runs?: number; keyStore?: KeyStore }): Promise<OptimisationReport> {
   const runs = opts.runs ?? 15;
   fs.mkdirSync(opts.workDir, { recursive: true });
   const copy = path.join(opts.workDir, "core-bench.duckdb");
   fs.copyFileSync(opts.corePath, copy);
-  const db = await openDatabase(copy);
+  // An encrypted core (lib/privacy/coreEncryption.ts) is opened with its key, re-derived from the
+  // key store; the copy is writable because indexes are dropped and rebuilt on it.
+  let db: { connection: DuckDBConnection; close(): void };
+  if (readCoreKeyInfo(opts.corePath)) {
+    fs.copyFileSync(kdfPathFor(opts.corePath), kdfPathFor(copy));
+    db = await openEncryptedDatabase(copy, coreKeyFor(copy, opts.keyStore ?? openKeyStore({ createIfMissing: false }))!, { alias: "core_bench" });
+  } else {
+    db = await openDatabase(copy);
+  }
   const conn = db.connection;
   const results: OptimisationResult[] = [];
   try {

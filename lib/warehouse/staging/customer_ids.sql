@@ -2,6 +2,8 @@
 -- referenced by order lines (a line whose customer has no attribute row still gets a
 -- pseudonym, as an inferred member of dim_customer). Ordered, so that the build is
 -- deterministic. The ids leave DuckDB only to be pseudonymised in Node (no hmac in DuckDB).
+-- The ERASED sentinel (customers erased under GDPR Art. 17, replaced at the split stage) is no
+-- customer: it maps to the dedicated "erased customer" member (-2) and gets no pseudonym or key.
 with referenced as (
   select customer_id from stg_customers
   union
@@ -10,4 +12,5 @@ with referenced as (
 select customer_id
 from referenced
 where customer_id is not null
+  and customer_id <> 'ERASED'
 order by customer_id

@@ -17,6 +17,7 @@ with personal_values as (
     city
   from stg_customers
   where customer_id is not null
+    and customer_id <> 'ERASED' -- GDPR Art. 17: nothing of an erased customer is encrypted again
 ),
 unpivoted as (
   unpivot personal_values

@@ -1,0 +1,29 @@
+/**
+ * The Open Data stage, shaped like the stages of pipeline.ts (the lead registers it in STAGES):
+ * releases outputs/opendata/releases/<version>/ from the marts and switches current.json when
+ * every gate passed.
+ */
+import * as path from "node:path";
+import { releaseOpenData, type ReleaseSummary } from "../opendata/release";
+import type { PipelineConfig } from "./pipeline";
+import { privacyStageOptions } from "./privacyOptions";
+
+export async function opendataStage(cfg: PipelineConfig): Promise<{ rows: number; summary: string; release: ReleaseSummary }> {
+  const release = await releaseOpenData({
+    martsPath: path.join(cfg.warehouseDir, "marts.duckdb"),
+    corePath: path.join(cfg.warehouseDir, "core.duckdb"),
+    cleanDir: path.join(cfg.stagingDir, "clean"),
+    outDir: cfg.opendataDir,
+    keyStore: privacyStageOptions(cfg).keyStore(),
+    reportsDir: cfg.reportsDir,
+    sourceAttribution: cfg.profile.attribution,
+    log: cfg.log,
+  });
+  const rows = release.datasets.reduce((n, d) => n + d.rows, 0);
+  const suppressed = release.datasets.reduce((n, d) => n + d.rows - d.published, 0);
+  return {
+    rows,
+    release,
+    summary: `release ${release.version}: ${release.datasets.length} datasets, ${rows} rows, ${suppressed} confidential; ${release.gates.length} gates passed`,
+  };
+}

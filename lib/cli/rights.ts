@@ -1,0 +1,174 @@
+/**
+ * `workbook rights ...`: the data subjects' rights and the key procedures from the command line.
+ * Register in lib/cli/main.ts with `program.addCommand(rightsCommand(config))`.
+ *
+ *   rights access <email|customer id> --out <dir>       Art. 15/20: JSON + CSV export (owner-only)
+ *   rights rectify <email|customer id> <field> <value>  Art. 16, then reruns the pipeline
+ *   rights erase <email|customer id>                    Art. 17, reruns the pipeline, verifies
+ *   rights retention --as-of <YYYY-MM-DD> [--dry-run]   anonymises customers inactive > 3 years
+ *   rights rotate-key <pseudonym|master>                rotation and re-keying, then reruns
+ *   rights verify-log                                   checks the hash chain of the rights log
+ *   rights records                                      regenerates the Art. 30 register, DPIA, zones
+ *
+ * A request for an unknown person prints a clear answer and exits 0 (the request was answered);
+ * a key or ledger problem prints its message (with the fix) and exits 2, never a stack trace.
+ */
+import { Command } from "commander";
+import * as os from "node:os";
+import * as path from "node:path";
+import { cleanseStaging } from "../cleanse/cleanse";
+import { writeQualityReport } from "../quality/qualityReport";
+import { splitExport } from "../split/split";
+import { buildWarehouse } from "../warehouse/build";
+import { createPrivacyProtector } from "../warehouse/protector";
+import { writeDataDictionary } from "../warehouse/dictionary";
+import { buildMarts } from "../marts/build";
+import { verifyAuditLog } from "../privacy/auditLog";
+import { CoreEncryptionError } from "../privacy/coreEncryption";
+import { openKeyStore, KeyStoreError, type KeyStore } from "../privacy/keystore";
+import { erasedCustomerMatcher, LedgerError, privacyDirFor, rectificationSource } from "../privacy/ledgers";
+import { readRawCustomerIds, subjectIdentifiers } from "../privacy/rawIdentifiers";
+import { writePrivacyRecords } from "../privacy/records";
+import { rotateMasterKey, rotatePseudonymKey } from "../privacy/rekey";
+import { runRetention } from "../privacy/retention";
+import { accessRequest, auditLogPath, eraseRequest, rectifyRequest, verifyErasure, writeAccessExport, type ErasureVerification, type RightsContext } from "../privacy/rights/index";
+import { purgeStagingPersonalData } from "../privacy/staging";
+import { runStages, type PipelineConfig } from "./pipeline";
+
+/**
+ * The whole pipeline from the raw export with every ledger applied, then the staging purge
+ * (Art. 5(1)(e)). Same stages as lib/cli/pipeline.ts `runStages`; once that applies the
+ * ledgers itself, this becomes `runStages(cfg)` + `purgeStagingPersonalData`.
+ */
+export async function runPipelineWithPrivacy(cfg: PipelineConfig, keyStore?: KeyStore): Promise<{ purged: string[] }> {
+  const results = await runStages(keyStore ? { ...cfg, keyStore: () => keyStore } : cfg);
+  return { purged: results.find((r) => r.stage === "purge")?.purged ?? [] };
+}
+
+export function rightsContext(cfg: PipelineConfig, actor: string, keyStore?: KeyStore): RightsContext {
+  return { keyStore: keyStore ?? openKeyStore({ log: cfg.log }), privacyDir: privacyDirFor(cfg.stagingDir), warehouseDir: cfg.warehouseDir, actor };
+}
+
+/** Erasure followed by the rerun and the verification: the whole Art. 17 procedure. */
+export async function eraseAndVerify(cfg: PipelineConfig, ctx: RightsContext, identifier: string, opts: { rerun?: boolean } = {}) {
+  const answer = await eraseRequest(ctx, identifier);
+  let verification: ErasureVerification | undefined;
+  if (answer.status === "erased" && opts.rerun !== false) {
+    await runPipelineWithPrivacy(cfg, ctx.keyStore);
+    const ids = await subjectIdentifiers(cfg.input, cfg.profile, ctx.keyStore, answer.pseudonyms);
+    verification = await verifyErasure({ outputsDir: path.dirname(cfg.stagingDir), keyStore: ctx.keyStore, identifiers: ids.values, extraDirs: [cfg.reportsDir] });
+  }
+  return { answer, verification };
+}
+
+function print(value: unknown): void {
+  console.log(typeof value === "string" ? value : JSON.stringify(value, null, 2));
+}
+
+/** Known, explained failures print their message and exit 2; anything else is a bug and propagates. */
+function guarded<A extends unknown[]>(fn: (...args: A) => Promise<void>): (...args: A) => Promise<void> {
+  return async (...args: A) => {
+    try {
+      await fn(...args);
+    } catch (err) {
+      if (err instanceof KeyStoreError || err instanceof LedgerError || err instanceof CoreEncryptionError) {
+        console.error(`error: ${err.message}`);
+        process.exitCode = 2;
+        return;
+      }
+      throw err;
+    }
+  };
+}
+
+export function rightsCommand(config: () => PipelineConfig): Command {
+  const actorOption = (c: Command) => c.option("--actor <id>", "who answers the request (recorded in the audit log)", os.userInfo().username);
+  const rights = new Command("rights").description("data subjects' rights (GDPR Art. 15-17, 20), retention and key rotation");
+
+  actorOption(rights.command("access <identifier>").description("Art. 15/20: everything held about a customer (email or customer id), as JSON and CSV"))
+    .requiredOption("-o, --out <dir>", "directory for the export (it holds personal data: not under outputs/)")
+    .action(
+      guarded(async (identifier: string, o: { out: string; actor: string }) => {
+        const cfg = config();
+        const answer = await accessRequest(rightsContext(cfg, o.actor), identifier);
+        print(answer.message);
+        if (answer.status === "answered") print(`wrote ${writeAccessExport(answer, path.resolve(o.out)).join(", ")}`);
+      }),
+    );
+
+  actorOption(rights.command("rectify <identifier> <field> <value>").description("Art. 16: correct a field; applied at every load"))
+    .option("--no-rerun", "record only; the correction applies at the next pipeline run")
+    .action(
+      guarded(async (identifier: string, field: string, value: string, o: { rerun: boolean; actor: string }) => {
+        const cfg = config();
+        const ctx = rightsContext(cfg, o.actor);
+        const answer = await rectifyRequest(ctx, identifier, field, value);
+        print(answer.message);
+        if (answer.status === "recorded" && o.rerun) await runPipelineWithPrivacy(cfg, ctx.keyStore);
+      }),
+    );
+
+  actorOption(rights.command("erase <identifier>").description("Art. 17: crypto-shred, ledger, rerun from raw, verify zero hits"))
+    .option("--no-rerun", "record and shred only; the rerun and verification happen later")
+    .action(
+      guarded(async (identifier: string, o: { rerun: boolean; actor: string }) => {
+        const cfg = config();
+        const { answer, verification } = await eraseAndVerify(cfg, rightsContext(cfg, o.actor), identifier, { rerun: o.rerun });
+        print(answer.message);
+        if (verification) {
+          print(`verification: ${verification.filesScanned} files, ${verification.columnsScanned} columns scanned, ${verification.hits.length} hits`);
+          if (!verification.passed) {
+            print(verification.hits);
+            process.exitCode = 1;
+          }
+        }
+      }),
+    );
+
+  actorOption(rights.command("retention").description("anonymise customers inactive for more than the retention period (CNIL: 3 years)"))
+    .requiredOption("--as-of <date>", "reference date, YYYY-MM-DD")
+    .option("--dry-run", "count only")
+    .action(
+      guarded(async (o: { asOf: string; dryRun?: boolean; actor: string }) => {
+        const cfg = config();
+        const ctx = rightsContext(cfg, o.actor);
+        const result = await runRetention(ctx, o.asOf, { dryRun: o.dryRun });
+        print(result);
+        if (!o.dryRun && result.anonymised > 0) await runPipelineWithPrivacy(cfg, ctx.keyStore);
+      }),
+    );
+
+  actorOption(rights.command("rotate-key <kind>").description("rotate the pseudonym or master key, re-key the ledgers and key ring, rerun"))
+    .action(
+      guarded(async (kind: string, o: { actor: string }) => {
+        const cfg = config();
+        const ctx = rightsContext(cfg, o.actor);
+        if (kind === "pseudonym") print(rotatePseudonymKey(ctx, await readRawCustomerIds(cfg.input, cfg.profile)));
+        else if (kind === "master") print(rotateMasterKey(ctx));
+        else throw new LedgerError(`unknown key kind ${JSON.stringify(kind)}: use "pseudonym" or "master"`);
+        await runPipelineWithPrivacy(cfg, ctx.keyStore);
+      }),
+    );
+
+  rights
+    .command("verify-log")
+    .description("verify the hash chain of the rights audit log")
+    .action(
+      guarded(async () => {
+        const cfg = config();
+        const result = verifyAuditLog(auditLogPath({ privacyDir: privacyDirFor(cfg.stagingDir) }));
+        print(result);
+        if (!result.ok) process.exitCode = 1;
+      }),
+    );
+
+  rights
+    .command("records")
+    .description("regenerate reports/register-of-processing.md, dpia.md, security-zones.md, postgres-grants.sql")
+    .action(
+      guarded(async () => {
+        for (const f of writePrivacyRecords(config().reportsDir)) print(`wrote ${f}`);
+      }),
+    );
+  return rights;
+}

@@ -1,0 +1,77 @@
+/**
+ * Every value of lib/policy.ts, flattened, with the rule it implements and where that rule comes
+ * from: the table the monitoring document and notebook 00 show. Values are read from the policy
+ * object, never typed here; a policy value without a description below is an error, so a new
+ * threshold cannot reach the code without reaching the monitoring document.
+ */
+import { POLICY, type DeepReadonly, type Policy } from "../policy";
+
+export interface ThresholdRow {
+  /** Dotted path in POLICY. */
+  key: string;
+  value: string;
+  rule: string;
+  source: string;
+}
+
+const DESCRIPTIONS: Record<string, { rule: string; source: string }> = {
+  "statisticalConfidentiality.frequency.minContributors.person": {
+    rule: "Minimum distinct contributors of a published cell describing natural persons (customers)",
+    source: "DGFiP practice for aggregates on natural persons (tax secrecy)",
+  },
+  "statisticalConfidentiality.frequency.minContributors.business": {
+    rule: "Minimum distinct contributors of a published cell describing businesses (suppliers, carriers, business customers)",
+    source: "INSEE practice under Loi n° 51-711 du 7 juin 1951; Directive (EU) 2016/943 (trade secrets)",
+  },
+  "statisticalConfidentiality.dominance.n": {
+    rule: "Number of largest contributors tested by the dominance rule",
+    source: "INSEE dominance rule (n, k)",
+  },
+  "statisticalConfidentiality.dominance.kPercent": {
+    rule: "A cell is suppressed when those contributors hold strictly more than this share (%)",
+    source: "INSEE dominance rule (n, k)",
+  },
+  "statisticalConfidentiality.protectionIntervalPercent": {
+    rule: "A suppressed value must stay uncertain by at least +/- this percentage given everything published",
+    source: "INSEE tooling; tau-ARGUS protection levels",
+  },
+  "statisticalConfidentiality.protectSecondaryCells": {
+    rule: "Secondary (complementary) suppressions are held to the same protection interval",
+    source: "Eurostat: a flagged cell must not be recomputable",
+  },
+  "statisticalConfidentiality.confidentialFlag": {
+    rule: "Flag published in place of a suppressed value (the value itself is left empty, never zero)",
+    source: "Eurostat confidentiality flag",
+  },
+  "retention.customerDataYearsAfterLastContact": {
+    rule: "Years customer data is kept after the last contact, then anonymised",
+    source: "CNIL référentiel « gestion commerciale »; GDPR Art. 5(1)(e)",
+  },
+  "retention.accountingRecordsYears": {
+    rule: "Years accounting records are kept (intermediate archive)",
+    source: "Code de commerce art. L123-22; GDPR Art. 17(3)(b)",
+  },
+  "keys.keyDirectoryEnv": {
+    rule: "Environment variable naming the key directory",
+    source: "GDPR Art. 4(5); EDPB Guidelines 01/2025 (secret kept apart from the data)",
+  },
+  "keys.defaultKeyDirectory": {
+    rule: "Key directory when that variable is unset (git-ignored, owner-only)",
+    source: "GDPR Art. 4(5), 32(1)(a)",
+  },
+};
+
+/** The leaves of a policy object as `[dotted path, value]`, in declaration order. */
+export function policyLeaves(policy: unknown, prefix = ""): [string, string | number | boolean][] {
+  if (policy === null || typeof policy !== "object") return [[prefix, policy as string | number | boolean]];
+  return Object.entries(policy as Record<string, unknown>).flatMap(([key, value]) => policyLeaves(value, prefix ? `${prefix}.${key}` : key));
+}
+
+/** One row per policy value, with its rule and source. */
+export function thresholdRows(policy: DeepReadonly<Policy> = POLICY): ThresholdRow[] {
+  return policyLeaves(policy).map(([key, value]) => {
+    const description = DESCRIPTIONS[key];
+    if (!description) throw new Error(`lib/policy.ts: ${key} has no rule and source in lib/compliance/thresholds.ts; describe it there`);
+    return { key, value: String(value), ...description };
+  });
+}

@@ -1,0 +1,206 @@
+/**
+ * The last gate before publication: every byte of every file of the release is searched for the
+ * personal values present in the warehouse's inputs (names, full names, emails, phones, streets,
+ * birth dates, customer ids, supplier contacts: lib/marts/piiKnownValues.sql) and for every
+ * customer pseudonym in core. A hit fails the release. The report names the file, the kind of
+ * value and how many times it occurs, never the value (a scan report must not become a leak).
+ *
+ * Matching is on whole tokens: a known value counts when the characters around it are not
+ * letters or digits, so "Rose" inside "Rosemary" is not a hit but "Rose" as a cell, or in
+ * "Mme Rose Durand", is. Emails are compared case-insensitively (as the marts scan does), the
+ * rest exactly. Parquet files are compressed, so besides their raw bytes their decoded cells
+ * are scanned too (as CSV text produced by DuckDB).
+ *
+ * One Aho-Corasick automaton per case mode makes the scan linear in the bytes scanned, whatever
+ * the number of known values (tens of thousands).
+ */
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import type { DuckDBConnection } from "@duckdb/node-api";
+import { queryRows, sqlString } from "../../engine/native";
+import { renderSql } from "../../warehouse/db";
+import { parseCsv } from "../publish/csv";
+import { etalabDataDir } from "../../warehouse/staging";
+
+export interface KnownValue {
+  kind: string;
+  value: string;
+}
+
+export interface PiiFileHit {
+  file: string;
+  kind: string;
+  occurrences: number;
+}
+
+export interface PiiScanResult {
+  passed: boolean;
+  filesScanned: number;
+  bytesScanned: number;
+  knownValues: Record<string, number>;
+  hits: PiiFileHit[];
+}
+
+/** Known values from the cleansed inputs and core; core must be attached as `core`. */
+export async function readKnownValues(conn: DuckDBConnection, cleanDir: string): Promise<KnownValue[]> {
+  // The marts' list of known values, rendered the same way the marts scan renders it: every
+  // placeholder names a cleansed file (customers, suppliers, products...) or a reference file.
+  const knownValuesSql = path.join(__dirname, "..", "..", "marts", "piiKnownValues.sql");
+  const placeholders = [...readFileSync(knownValuesSql, "utf8").matchAll(/\{\{\s*(\w+)\s*\}\}/g)].map((m) => m[1]);
+  const vars: Record<string, string> = {};
+  for (const name of placeholders) {
+    vars[name] = sqlString(name === "departements" || name === "regions" ? path.join(etalabDataDir(), `${name}.json`) : path.join(cleanDir, `${name}.parquet`));
+  }
+  const personal = renderSql(knownValuesSql, vars);
+  const identifiers = renderSql(path.join(__dirname, "knownValues.sql"), { customers: sqlString(path.join(cleanDir, "customers.parquet")) });
+  const rows = await queryRows<KnownValue>(conn, `select kind, value from (${personal}) union select kind, value from (${identifiers}) order by kind, value`);
+  return rows.filter((r) => typeof r.value === "string" && r.value.length >= 3);
+}
+
+interface Automaton {
+  next: Map<number, number>[];
+  fail: number[];
+  /** Pattern indexes ending at each state (own and through failure links). */
+  out: number[][];
+  lengths: number[];
+}
+
+/** Patterns as byte strings (latin1 view of their UTF-8 bytes). */
+function buildAutomaton(patterns: readonly string[]): Automaton {
+  const next: Map<number, number>[] = [new Map()];
+  const out: number[][] = [[]];
+  patterns.forEach((p, index) => {
+    let state = 0;
+    for (let i = 0; i < p.length; i++) {
+      const c = p.charCodeAt(i);
+      let to = next[state].get(c);
+      if (to === undefined) {
+        to = next.length;
+        next.push(new Map());
+        out.push([]);
+        next[state].set(c, to);
+      }
+      state = to;
+    }
+    out[state].push(index);
+  });
+  const fail = new Array<number>(next.length).fill(0);
+  const queue: number[] = [];
+  for (const s of next[0].values()) queue.push(s);
+  while (queue.length > 0) {
+    const r = queue.shift()!;
+    for (const [c, s] of next[r]) {
+      queue.push(s);
+      let f = fail[r];
+      while (f !== 0 && !next[f].has(c)) f = fail[f];
+      const candidate = next[f].get(c);
+      fail[s] = candidate !== undefined && candidate !== s ? candidate : 0;
+      out[s] = out[s].concat(out[fail[s]]);
+    }
+  }
+  return { next, fail, out, lengths: patterns.map((p) => p.length) };
+}
+
+function isWordByte(c: number): boolean {
+  // ASCII letters and digits, and any byte of a multi-byte UTF-8 character (accented letters).
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c >= 128;
+}
+
+function search(automaton: Automaton, text: string, onMatch: (pattern: number) => void): void {
+  let state = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    while (state !== 0 && !automaton.next[state].has(c)) state = automaton.fail[state];
+    state = automaton.next[state].get(c) ?? 0;
+    for (const p of automaton.out[state]) {
+      const start = i - automaton.lengths[p] + 1;
+      const before = start > 0 ? text.charCodeAt(start - 1) : 32;
+      const after = i + 1 < text.length ? text.charCodeAt(i + 1) : 32;
+      if (!isWordByte(before) && !isWordByte(after)) onMatch(p);
+    }
+  }
+}
+
+const asBytes = (s: string) => Buffer.from(s, "utf8").toString("latin1");
+const lowerAscii = (s: string) => s.replace(/[A-Z]/g, (ch) => ch.toLowerCase());
+
+export interface ScanInput {
+  /** Shown in the report, relative to the release directory. */
+  name: string;
+  /** Raw bytes of the file. */
+  bytes: Buffer;
+  /** Extra decoded text (a Parquet file's cells), scanned with the bytes. */
+  decoded?: string;
+  /** The text cells of a table (string columns only), where numeric identifiers are searched. */
+  textCells?: string;
+}
+
+/**
+ * A customer number made only of digits (Online Retail's "17850") cannot be told apart from a
+ * published count or amount of 17850: such values are searched in the text cells of the tables
+ * (where a copied identifier column would land), not among numbers.
+ */
+const NUMERIC = /^[0-9]+([.,][0-9]+)?$/;
+
+/** The words of a text, as the scan delimits them (for the public vocabulary). */
+export function tokens(text: string): string[] {
+  return text.split(/[^\p{L}\p{N}]+/u).filter((t) => t.length > 0);
+}
+
+/**
+ * `vocabulary`: public words the release legitimately holds (région, département and country
+ * names, the business labels of the marts, the words of the release's own documentation). A
+ * known value that is one of these words ("France" is a first name and part of "Hauts-de-France")
+ * is not searched, as the marts scan leaves out public vocabulary; values of several words (full
+ * names, streets, emails) are always searched.
+ */
+export function scanForKnownValues(inputs: readonly ScanInput[], allKnown: readonly KnownValue[], vocabulary: ReadonlySet<string> = new Set()): PiiScanResult {
+  const searchable = allKnown.filter((k) => !vocabulary.has(k.value));
+  const known = searchable.filter((k) => !NUMERIC.test(k.value));
+  const numeric = searchable.filter((k) => NUMERIC.test(k.value));
+  const numericAutomaton = buildAutomaton(numeric.map((k) => k.value));
+  const exact = known.filter((k) => !k.kind.includes("email"));
+  const folded = known.filter((k) => k.kind.includes("email"));
+  const exactAutomaton = buildAutomaton(exact.map((k) => asBytes(k.value)));
+  const foldedAutomaton = buildAutomaton(folded.map((k) => lowerAscii(asBytes(k.value))));
+  const counts = new Map<string, number>();
+  let bytesScanned = 0;
+  for (const input of inputs) {
+    if (input.textCells !== undefined) search(numericAutomaton, asBytes(input.textCells), (p) => bump(counts, `${input.name}\u0000${numeric[p].kind}`));
+    const texts = [input.bytes.toString("latin1"), ...(input.decoded !== undefined ? [asBytes(input.decoded)] : [])];
+    for (const text of texts) {
+      bytesScanned += text.length;
+      search(exactAutomaton, text, (p) => bump(counts, `${input.name}\u0000${exact[p].kind}`));
+      search(foldedAutomaton, lowerAscii(text), (p) => bump(counts, `${input.name}\u0000${folded[p].kind}`));
+    }
+  }
+  const hits = [...counts.entries()]
+    .map(([key, occurrences]) => {
+      const [file, kind] = key.split("\u0000");
+      return { file, kind, occurrences };
+    })
+    .sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0));
+  const knownValues: Record<string, number> = {};
+  for (const k of allKnown) knownValues[k.kind] = (knownValues[k.kind] ?? 0) + 1;
+  return { passed: hits.length === 0, filesScanned: inputs.length, bytesScanned, knownValues, hits };
+}
+
+function bump(counts: Map<string, number>, key: string): void {
+  counts.set(key, (counts.get(key) ?? 0) + 1);
+}
+
+/** Reads a file for the scan; Parquet files also get their decoded cells. */
+/** `stringColumns`: the columns of text type in the release's schemas (a CSV's other columns hold numbers). */
+export async function scanInputFor(conn: DuckDBConnection, file: string, name: string, stringColumns: ReadonlySet<string> = new Set()): Promise<ScanInput> {
+  const bytes = readFileSync(file);
+  if (file.endsWith(".csv")) {
+    const [header = [], ...records] = parseCsv(bytes.toString("utf8"));
+    const textual = header.map((h, i) => (stringColumns.has(h) ? i : -1)).filter((i) => i >= 0);
+    return { name, bytes, textCells: [...header, ...records.flatMap((r) => textual.map((i) => r[i] ?? ""))].join("\u0001") };
+  }
+  if (!file.endsWith(".parquet")) return { name, bytes };
+  const rows = await queryRows<Record<string, unknown>>(conn, `select * from read_parquet(${sqlString(file)})`);
+  const decoded = rows.map((r) => Object.values(r).map((v) => (v === null ? "" : String(v))).join("\u0001")).join("\n");
+  const textCells = rows.flatMap((r) => Object.values(r).filter((v): v is string => typeof v === "string")).join("\u0001");
+  return { name, bytes, decoded, textCells };
+}

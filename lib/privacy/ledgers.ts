@@ -1,0 +1,295 @@
+/**
+ * The two ledgers every load applies, so that an answered request stays answered when the
+ * pipeline reruns from the untouched raw export:
+ *
+ * - the erasure ledger (GDPR Art. 17): one line per erased customer, applied at the split stage
+ *   (lib/split/split.ts), the first code that reads the raw export, so no staged file, reject or
+ *   later output ever holds the person's values again;
+ * - the rectification ledger (Art. 16): one line per corrected field, applied at the cleanse
+ *   stage (lib/cleanse/cleanse.ts) before validation, so the warehouse and the marts receive the
+ *   corrected value from every later load.
+ *
+ * Both live in `outputs/privacy/` and hold no personal value in clear (Art. 5(1)(c), 5(1)(f)):
+ * - a customer is named by the keyed pseudonym of their customer number, with the pseudonym key
+ *   version it was computed under (the re-keying procedure rewrites them, lib/privacy/rekey.ts);
+ * - a corrected value is stored AES-256-GCM encrypted under that customer's own data key, so that
+ *   a later erasure (which shreds the key) also makes every pending correction unreadable.
+ *
+ * JSON lines, append-only, owner-only (0600), fsynced: a crash never loses an answered request.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { projectRoot } from "../io/paths";
+import { cleanCode } from "../cleanse/rules/codes";
+import type { KeyStore } from "./keystore";
+import { customerPseudonym } from "./pseudonym";
+import { decryptField, encryptField } from "./envelope";
+import { openCustomerKeyRing, type CustomerKeyRing } from "./keyring";
+
+export const ERASURE_LEDGER_FILE = "erasure-ledger.jsonl";
+export const RECTIFICATION_LEDGER_FILE = "rectification-ledger.jsonl";
+export const RIGHTS_AUDIT_FILE = "rights-audit.jsonl";
+
+/** The sentinel customer number that replaces an erased customer's number at the split stage. */
+export const ERASED_CUSTOMER_ID = "ERASED";
+
+/** `outputs/privacy` beside a staging directory (`outputs/staging` -> `outputs/privacy`). */
+export function privacyDirFor(stagingDir: string): string {
+  return path.join(path.dirname(path.resolve(stagingDir)), "privacy");
+}
+
+/** The project's own `outputs/privacy`. */
+export function defaultPrivacyDir(): string {
+  return path.join(projectRoot(), "outputs", "privacy");
+}
+
+/** Why a customer is in the erasure ledger. */
+export type ErasureReason = "erasure-request" | "retention";
+
+export interface ErasureEntry {
+  seq: number;
+  at: string;
+  customer_pseudonym: string;
+  /** Pseudonym key version `customer_pseudonym` was computed under. */
+  key_version: number;
+  reason: ErasureReason;
+}
+
+/** The customer columns a data subject may have corrected (the personal ones the warehouse keeps). */
+export const RECTIFIABLE_COLUMNS = [
+  "company_name", "first_name", "last_name", "email", "phone", "birth_date", "gender", "street", "postal_code", "city", "country",
+] as const;
+export type RectifiableColumn = (typeof RECTIFIABLE_COLUMNS)[number];
+
+export interface RectificationEntry {
+  seq: number;
+  at: string;
+  customer_pseudonym: string;
+  key_version: number;
+  column: RectifiableColumn;
+  /** The corrected value, encrypted under the customer's data key (AAD `rectification:<pseudonym>:<column>`). */
+  value_enc: string;
+}
+
+/** A ledger line that cannot be trusted: the message names the file and line. */
+export class LedgerError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "LedgerError";
+  }
+}
+
+function readLines<T extends { seq: number }>(file: string): T[] {
+  if (!fs.existsSync(file)) return [];
+  const text = fs.readFileSync(file, "utf8");
+  if (text !== "" && !text.endsWith("\n")) throw new LedgerError(`${file}: the last line is incomplete (interrupted write); restore the file from backup`);
+  const lines = text === "" ? [] : text.slice(0, -1).split("\n");
+  return lines.map((line, i) => {
+    try {
+      const entry = JSON.parse(line) as T;
+      if (entry.seq !== i + 1) throw new Error(`expected seq ${i + 1}, found ${JSON.stringify(entry.seq)}`);
+      return entry;
+    } catch (err) {
+      throw new LedgerError(`${file} line ${i + 1}: ${(err as Error).message}`);
+    }
+  });
+}
+
+function appendLine(file: string, entry: object): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  const fd = fs.openSync(file, "a", 0o600);
+  try {
+    fs.writeSync(fd, JSON.stringify(entry) + "\n");
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+  fs.chmodSync(file, 0o600);
+}
+
+function rewrite(file: string, entries: object[]): void {
+  const tmp = `${file}.tmp-${process.pid}`;
+  fs.writeFileSync(tmp, entries.map((e) => JSON.stringify(e) + "\n").join(""), { mode: 0o600 });
+  fs.chmodSync(tmp, 0o600);
+  fs.renameSync(tmp, file);
+}
+
+// ------------------------------------------------------------------------------ erasure ledger
+
+export function readErasures(privacyDir: string): ErasureEntry[] {
+  return readLines<ErasureEntry>(path.join(privacyDir, ERASURE_LEDGER_FILE));
+}
+
+/** Records an erasure (idempotent: an already erased pseudonym is not added twice); returns the entry. */
+export function recordErasure(privacyDir: string, keyStore: KeyStore, pseudonym: string, reason: ErasureReason, at = new Date().toISOString()): ErasureEntry {
+  const entries = readErasures(privacyDir);
+  const version = keyStore.currentVersion("pseudonym");
+  const existing = entries.find((e) => e.customer_pseudonym === pseudonym && e.key_version === version);
+  if (existing) return existing;
+  const entry: ErasureEntry = { seq: entries.length + 1, at, customer_pseudonym: pseudonym, key_version: version, reason };
+  appendLine(path.join(privacyDir, ERASURE_LEDGER_FILE), entry);
+  return entry;
+}
+
+/**
+ * The erased pseudonyms under the current pseudonym key. An entry under another version means a
+ * rotation was not followed by the re-keying procedure: applying it would silently let the
+ * person back in, so it stops the load instead.
+ */
+export function erasedPseudonyms(privacyDir: string, keyStore: KeyStore): Set<string> {
+  const current = keyStore.currentVersion("pseudonym");
+  const out = new Set<string>();
+  for (const e of readErasures(privacyDir)) {
+    if (e.key_version !== current) {
+      throw new LedgerError(
+        `${path.join(privacyDir, ERASURE_LEDGER_FILE)} line ${e.seq}: pseudonym computed under key v${e.key_version}, current is v${current}. ` +
+          `Run the re-keying procedure (rekeyPrivacyLedgers, lib/privacy/rekey.ts) before loading, or erased customers would come back.`,
+      );
+    }
+    out.add(e.customer_pseudonym);
+  }
+  return out;
+}
+
+/** The customer number as the cleansing stage will have it (lib/cleanse/rules/codes.ts), or null. */
+export function normaliseCustomerId(raw: string | null): string | null {
+  if (raw === null) return null;
+  const cleaned = cleanCode(raw);
+  return cleaned.value ?? null;
+}
+
+/**
+ * For the split stage: given the distinct raw customer numbers of the export (as typed, possibly
+ * noisy), returns the ones whose customer is in the erasure ledger. The key store is only opened
+ * when the ledger has entries, so a project with no erasure needs no key at split time.
+ */
+export function erasedCustomerMatcher(privacyDir: string, keyStore: () => KeyStore): (rawCustomerIds: string[]) => Set<string> {
+  return (rawCustomerIds) => {
+    const hits = new Set<string>();
+    if (readErasures(privacyDir).length === 0) return hits;
+    const store = keyStore();
+    const erased = erasedPseudonyms(privacyDir, store);
+    for (const raw of rawCustomerIds) {
+      const id = normaliseCustomerId(raw);
+      if (id !== null && id !== ERASED_CUSTOMER_ID && erased.has(customerPseudonym(store, id))) hits.add(raw);
+    }
+    return hits;
+  };
+}
+
+// ------------------------------------------------------------------------ rectification ledger
+
+export function rectificationAad(pseudonym: string, column: string): string {
+  return `rectification:${pseudonym}:${column}`;
+}
+
+export function readRectifications(privacyDir: string): RectificationEntry[] {
+  return readLines<RectificationEntry>(path.join(privacyDir, RECTIFICATION_LEDGER_FILE));
+}
+
+export function recordRectification(
+  privacyDir: string,
+  keyStore: KeyStore,
+  ring: CustomerKeyRing,
+  pseudonym: string,
+  column: RectifiableColumn,
+  value: string,
+  at = new Date().toISOString(),
+): RectificationEntry {
+  if (!(RECTIFIABLE_COLUMNS as readonly string[]).includes(column)) {
+    throw new LedgerError(`cannot rectify ${JSON.stringify(column)}: rectifiable columns are ${RECTIFIABLE_COLUMNS.join(", ")}`);
+  }
+  const dataKey = ring.get(pseudonym);
+  if (!dataKey) throw new LedgerError(`customer ${pseudonym} has no data key (unknown or erased): nothing to rectify`);
+  const entries = readRectifications(privacyDir);
+  const entry: RectificationEntry = {
+    seq: entries.length + 1,
+    at,
+    customer_pseudonym: pseudonym,
+    key_version: keyStore.currentVersion("pseudonym"),
+    column,
+    value_enc: encryptField(dataKey, value, rectificationAad(pseudonym, column))!,
+  };
+  dataKey.fill(0);
+  appendLine(path.join(privacyDir, RECTIFICATION_LEDGER_FILE), entry);
+  return entry;
+}
+
+export interface RawRectification {
+  /** The customer number exactly as staged (raw, possibly noisy). */
+  rawCustomerId: string;
+  column: RectifiableColumn;
+  value: string;
+}
+
+/**
+ * For the cleanse stage: the corrections that apply to the given raw customer numbers, decrypted,
+ * the latest per (customer, column). A correction whose data key was shredded is unreadable by
+ * design and skipped (the customer is erased anyway).
+ */
+export function rectificationSource(privacyDir: string, keyStore: () => KeyStore): (rawCustomerIds: string[]) => RawRectification[] {
+  return (rawCustomerIds) => {
+    const entries = readRectifications(privacyDir);
+    if (entries.length === 0) return [];
+    const store = keyStore();
+    const current = store.currentVersion("pseudonym");
+    const latest = new Map<string, RectificationEntry>();
+    for (const e of entries) {
+      if (e.key_version !== current) {
+        throw new LedgerError(
+          `${path.join(privacyDir, RECTIFICATION_LEDGER_FILE)} line ${e.seq}: pseudonym computed under key v${e.key_version}, current is v${current}. Run the re-keying procedure (lib/privacy/rekey.ts) first.`,
+        );
+      }
+      latest.set(`${e.customer_pseudonym}\u0000${e.column}`, e);
+    }
+    const ring = openCustomerKeyRing(store);
+    const byPseudonym = new Map<string, string[]>();
+    for (const raw of rawCustomerIds) {
+      const id = normaliseCustomerId(raw);
+      if (id === null || id === ERASED_CUSTOMER_ID) continue;
+      const p = customerPseudonym(store, id);
+      if (!byPseudonym.has(p)) byPseudonym.set(p, []);
+      byPseudonym.get(p)!.push(raw);
+    }
+    const out: RawRectification[] = [];
+    for (const e of [...latest.values()].sort((a, b) => a.seq - b.seq)) {
+      const raws = byPseudonym.get(e.customer_pseudonym);
+      if (!raws) continue;
+      const key = ring.get(e.customer_pseudonym);
+      if (!key) continue; // shredded: the correction is erased with the person
+      const value = decryptField(key, e.value_enc, rectificationAad(e.customer_pseudonym, e.column));
+      key.fill(0);
+      if (value === null) continue;
+      for (const rawCustomerId of raws) out.push({ rawCustomerId, column: e.column, value });
+    }
+    return out;
+  };
+}
+
+/** Rewrites both ledgers through a re-keying map (old pseudonym -> new); see lib/privacy/rekey.ts. */
+export function rewriteLedgers(
+  privacyDir: string,
+  mapping: Map<string, string>,
+  toVersion: number,
+  reencrypt: (oldPseudonym: string, newPseudonym: string, column: string, valueEnc: string) => string,
+): { erasures: number; rectifications: number; unresolved: number } {
+  let unresolved = 0;
+  const erasures = readErasures(privacyDir).map((e) => {
+    const renamed = mapping.get(e.customer_pseudonym);
+    if (renamed === undefined) {
+      unresolved++;
+      return e;
+    }
+    return { ...e, customer_pseudonym: renamed, key_version: toVersion };
+  });
+  const rectifications = readRectifications(privacyDir).flatMap((e) => {
+    const renamed = mapping.get(e.customer_pseudonym);
+    if (renamed === undefined) return []; // customer gone (erased): the correction is moot
+    return [{ ...e, customer_pseudonym: renamed, key_version: toVersion, value_enc: reencrypt(e.customer_pseudonym, renamed, e.column, e.value_enc) }];
+  });
+  if (fs.existsSync(path.join(privacyDir, ERASURE_LEDGER_FILE))) rewrite(path.join(privacyDir, ERASURE_LEDGER_FILE), erasures);
+  if (fs.existsSync(path.join(privacyDir, RECTIFICATION_LEDGER_FILE))) {
+    rewrite(path.join(privacyDir, RECTIFICATION_LEDGER_FILE), rectifications.map((e, i) => ({ ...e, seq: i + 1 })));
+  }
+  return { erasures: erasures.length, rectifications: rectifications.length, unresolved };
+}

@@ -1,0 +1,131 @@
+/**
+ * Right of access (GDPR Art. 15) and portability (Art. 20): everything the warehouse holds about
+ * a customer, decrypted, with their orders, plus the purposes, recipients, retention and source
+ * of the processing, as JSON and CSV ("structured, commonly used and machine-readable").
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { stringify } from "csv-stringify/sync";
+import { decryptField } from "../envelope";
+import { readRectifications } from "../ledgers";
+import { processingSummary } from "../processing";
+import { fieldAad } from "../../warehouse/protector";
+import { audit, identifierPseudonym, keyRing, sqlString, withCore, type RightsContext } from "./context";
+import { resolveSubject, type IdentifierKind } from "./resolve";
+
+/** The encrypted columns of dim_customer and the field names a person reads. */
+export const ENCRYPTED_FIELDS = ["company_name", "first_name", "last_name", "email", "phone", "birth_date", "street", "postal_code", "city"] as const;
+
+export interface CustomerVersion {
+  version: number;
+  validFrom: string;
+  validTo: string;
+  isCurrent: boolean;
+  personalData: Record<string, string | null>;
+  derivedAttributes: Record<string, string>;
+}
+
+export type OrderLine = {
+  order_id: string;
+  line_number: number;
+  order_date: string | null;
+  ship_date: string | null;
+  delivery_date: string | null;
+  sales_channel: string | null;
+  product_id: string | null;
+  product_name: string | null;
+  category: string | null;
+  shipping_mode: string;
+  quantity: number;
+  unit_price: string;
+  discount_rate: string;
+  net_amount: string;
+  freight_allocated: string | null;
+  is_return: boolean;
+};
+
+export interface AccessAnswer {
+  status: "answered" | "erased" | "unknown";
+  /** A sentence for the requester. */
+  message: string;
+  identifierKind: IdentifierKind;
+  customerId?: string;
+  customers: { versions: CustomerVersion[]; orders: OrderLine[]; pendingRectifications: string[] }[];
+  processing: ReturnType<typeof processingSummary>;
+  auditSeq: number;
+}
+
+export async function accessRequest(ctx: RightsContext, identifier: string): Promise<AccessAnswer> {
+  const r = await resolveSubject(ctx, identifier);
+  const processing = processingSummary();
+  if (r.status !== "found") {
+    const subject = r.status === "erased" ? r.pseudonyms[0] : "unknown-subject";
+    const rec = audit(ctx, "access", subject, {
+      outcome: r.status,
+      identifierKind: r.kind,
+      ...(r.status === "unknown" ? { identifierPseudonym: identifierPseudonym(ctx, r.kind, identifier) } : {}),
+    });
+    const message =
+      r.status === "erased"
+        ? `We hold no personal data about this person: it was erased on ${r.erasures[0].at.slice(0, 10)}. Only anonymous sales records remain (accounting obligation, GDPR Art. 17(3)(b)).`
+        : `We hold no personal data matching this ${r.kind === "email" ? "email address" : "customer number"}.`;
+    return { status: r.status, message, identifierKind: r.kind, customers: [], processing, auditSeq: rec.seq };
+  }
+  const ring = keyRing(ctx);
+  const customers: AccessAnswer["customers"] = [];
+  for (const pseudonym of r.pseudonyms) {
+    const key = ring.get(pseudonym);
+    const { rows, orders } = await withCore(ctx, async (q) => ({
+      rows: await q<Record<string, string | number | boolean | null>>("subject_versions.sql", { pseudonym: sqlString(pseudonym) }),
+      orders: await q<OrderLine>("subject_orders.sql", { pseudonym: sqlString(pseudonym) }),
+    }));
+    const versions = rows.map((row) => {
+      const personalData: Record<string, string | null> = {};
+      for (const f of ENCRYPTED_FIELDS) {
+        const ct = row[`${f}_enc`] as string | null;
+        personalData[f] = key ? decryptField(key, ct, fieldAad(pseudonym, f)) : null;
+      }
+      const derivedAttributes: Record<string, string> = {};
+      for (const a of ["customer_type", "segment", "gender", "age_band", "country", "departement_code", "departement_name", "region_code", "region_name"]) {
+        derivedAttributes[a] = String(row[a]);
+      }
+      return { version: Number(row.version_number), validFrom: String(row.valid_from), validTo: String(row.valid_to), isCurrent: Boolean(row.is_current), personalData, derivedAttributes };
+    });
+    key?.fill(0);
+    const pendingRectifications = readRectifications(ctx.privacyDir)
+      .filter((e) => e.customer_pseudonym === pseudonym)
+      .map((e) => e.column);
+    customers.push({ versions, orders, pendingRectifications: [...new Set(pendingRectifications)].sort() });
+  }
+  const lines = customers.reduce((n, c) => n + c.orders.length, 0);
+  const rec = audit(ctx, "access", r.pseudonyms.join(","), { outcome: "answered", identifierKind: r.kind, customers: r.pseudonyms.length, orderLines: lines });
+  return {
+    status: "answered",
+    message: `Here is all the personal data we hold about you (${customers.length} customer record(s), ${lines} order line(s)), with the purposes, recipients and retention of its processing.`,
+    identifierKind: r.kind,
+    customerId: r.customerId,
+    customers,
+    processing,
+    auditSeq: rec.seq,
+  };
+}
+
+/**
+ * Writes the answer as `access.json`, `personal-data.csv` and `orders.csv` into `dir`, owner-only:
+ * the files hold the person's data in clear and go to them, never into outputs/.
+ */
+export function writeAccessExport(answer: AccessAnswer, dir: string): string[] {
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const files: [string, string][] = [["access.json", JSON.stringify(answer, null, 2) + "\n"]];
+  const personal = answer.customers.flatMap((c, i) =>
+    c.versions.map((v) => ({ customer: i + 1, version: v.version, valid_from: v.validFrom, valid_to: v.validTo, is_current: v.isCurrent, ...v.personalData, ...v.derivedAttributes })),
+  );
+  const orders = answer.customers.flatMap((c, i) => c.orders.map((o) => ({ customer: i + 1, ...o })));
+  files.push(["personal-data.csv", stringify(personal, { header: true })]);
+  files.push(["orders.csv", stringify(orders, { header: true })]);
+  for (const [name, body] of files) {
+    fs.writeFileSync(path.join(dir, name), body, { mode: 0o600 });
+    fs.chmodSync(path.join(dir, name), 0o600);
+  }
+  return files.map(([name]) => path.join(dir, name));
+}

@@ -1,0 +1,56 @@
+/**
+ * Right to erasure (GDPR Art. 17), in the order that keeps it safe if interrupted:
+ *   1. the erasure ledger records the pseudonym (from now on every load anonymises the person at
+ *      the split stage: even a crash after this step cannot bring them back);
+ *   2. the customer's data key is crypto-shredded: every copy of their encrypted fields, in the
+ *      current core, old lake partitions and backups, is unreadable from now on, and so are
+ *      their pending rectifications;
+ *   3. the audit log records who erased, when and why.
+ * Their sales stay, attached to the erased member (Art. 17(3)(b), accounting obligation). The
+ * next pipeline run removes the ciphertexts and the pseudonym from core and marts altogether
+ * (lib/cli/rights.ts runs it at once); `verifyErasure` then proves nothing is left.
+ */
+import { recordErasure, type ErasureReason } from "../ledgers";
+import { audit, identifierPseudonym, keyRing, nowOf, type RightsContext } from "./context";
+import { resolveSubject } from "./resolve";
+
+export interface ErasureAnswer {
+  status: "erased" | "already-erased" | "unknown";
+  message: string;
+  /** Pseudonyms erased: internal, for the verification step; never shown to the requester. */
+  pseudonyms: string[];
+  keysShredded: number;
+  auditSeq: number;
+}
+
+/** Erases every customer record the pseudonyms name (used by requests and by the retention job). */
+export function erasePseudonyms(ctx: RightsContext, pseudonyms: string[], reason: ErasureReason): number {
+  const ring = keyRing(ctx);
+  let shredded = 0;
+  for (const p of pseudonyms) {
+    recordErasure(ctx.privacyDir, ctx.keyStore, p, reason, nowOf(ctx));
+    if (ring.shred(p)) shredded++;
+  }
+  return shredded;
+}
+
+export async function eraseRequest(ctx: RightsContext, identifier: string): Promise<ErasureAnswer> {
+  const r = await resolveSubject(ctx, identifier);
+  if (r.status === "erased") {
+    const rec = audit(ctx, "erasure", r.pseudonyms[0], { outcome: "already-erased", identifierKind: r.kind });
+    return { status: "already-erased", pseudonyms: r.pseudonyms, keysShredded: 0, auditSeq: rec.seq, message: `This person was already erased on ${r.erasures[0].at.slice(0, 10)}.` };
+  }
+  if (r.status === "unknown") {
+    const rec = audit(ctx, "erasure", "unknown-subject", { outcome: "unknown", identifierKind: r.kind, identifierPseudonym: identifierPseudonym(ctx, r.kind, identifier) });
+    return { status: "unknown", pseudonyms: [], keysShredded: 0, auditSeq: rec.seq, message: `We hold no personal data matching this ${r.kind === "email" ? "email address" : "customer number"}.` };
+  }
+  const shredded = erasePseudonyms(ctx, r.pseudonyms, "erasure-request");
+  const rec = audit(ctx, "erasure", r.pseudonyms.join(","), { outcome: "erased", identifierKind: r.kind, customers: r.pseudonyms.length, keysShredded: shredded });
+  return {
+    status: "erased",
+    pseudonyms: r.pseudonyms,
+    keysShredded: shredded,
+    auditSeq: rec.seq,
+    message: "Your personal data has been erased. Your orders remain in our accounts without any link to you (legal accounting obligation, GDPR Art. 17(3)(b)).",
+  };
+}

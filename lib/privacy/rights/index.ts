@@ -1,0 +1,7 @@
+/** The data subjects' rights, as a library (Art. 15-17, 20); the CLI is lib/cli/rights.ts. */
+export { accessRequest, writeAccessExport, type AccessAnswer } from "./access";
+export { rectifyRequest, type RectificationAnswer } from "./rectify";
+export { eraseRequest, erasePseudonyms, type ErasureAnswer } from "./erase";
+export { verifyErasure, type ErasureVerification } from "./verify";
+export { resolveSubject, type Resolution } from "./resolve";
+export { audit, auditLogPath, type RightsContext } from "./context";

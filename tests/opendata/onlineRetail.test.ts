@@ -1,0 +1,54 @@
+import * as path from "node:path";
+import { readFileSync } from "node:fs";
+import { parseCsv } from "../../lib/opendata/publish/csv";
+import { releaseOpenData, type ReleaseSummary } from "../../lib/opendata/release";
+import { loadProfile } from "../../lib/raw/profile";
+import { sharedDataset } from "../helpers/rawCsv";
+import { tempDir } from "../warehouse/fixtures";
+import { warehouseFrom } from "./pipeline";
+
+jest.setTimeout(900_000);
+
+// Needs the shared Online Retail dataset (../shared/datasets/online-retail/); skipped without it.
+const december = sharedDataset("online_retail_2010-12.csv");
+if (!december) console.warn("skipping the Online Retail release test: ../shared/datasets/online-retail/online_retail_2010-12.csv is absent");
+const maybe = december ? describe : describe.skip;
+
+maybe("the Online Retail data (December 2010) releases without exposure", () => {
+  let release: ReleaseSummary;
+
+  beforeAll(async () => {
+    const wh = await warehouseFrom(december!, "online-retail");
+    release = await releaseOpenData({
+      martsPath: wh.martsPath,
+      corePath: wh.corePath,
+      cleanDir: wh.cleanDir,
+      outDir: tempDir("od-or-"),
+      reportsDir: null,
+      sourceAttribution: loadProfile("online-retail").attribution,
+    });
+  });
+
+  test("every gate passes, no suppressed cell is exposed", () => {
+    expect(release.gates.every((g) => g.passed)).toBe(true);
+    expect(release.wp29.passed).toBe(true);
+  });
+
+  test("countries with fewer than 11 customers are confidential, and so is whatever would recompute them", () => {
+    const rows = parseCsv(readFileSync(path.join(release.releaseDir, "sales_by_period_region_category.csv"), "utf8"));
+    const [header, ...records] = rows;
+    const at = (r: string[], c: string) => r[header.indexOf(c)];
+    // Country totals over everything: the United Kingdom is published, small countries are not.
+    const countryTotals = records.filter((r) => at(r, "period") === "All" && at(r, "category") === "All" && at(r, "geo_code") !== "All");
+    expect(countryTotals.find((r) => at(r, "geo_code") === "GB")!.at(header.indexOf("status"))).toBe("published");
+    const confidential = countryTotals.filter((r) => at(r, "status") !== "published");
+    expect(confidential.length).toBeGreaterThanOrEqual(9);
+    expect(confidential.some((r) => at(r, "status") === "primary_frequency")).toBe(true);
+    for (const r of confidential) expect(at(r, "net_amount")).toBe("");
+  });
+
+  test("the source's attribution is carried by the README", () => {
+    const readme = readFileSync(path.join(release.releaseDir, "README.md"), "utf8");
+    expect(readme).toMatch(/Source attribution: .*Chen/);
+  });
+});

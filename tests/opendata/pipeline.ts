@@ -1,0 +1,32 @@
+/** Builds a small warehouse and its marts from a raw export (generated, or a shared dataset), for the release tests. */
+import * as path from "node:path";
+import { cleanseStaging } from "../../lib/cleanse/cleanse";
+import { buildMarts } from "../../lib/marts/build";
+import { generateRawExport } from "../../lib/raw/generator";
+import { loadProfile } from "../../lib/raw/profile";
+import { splitExport } from "../../lib/split/split";
+import { buildWarehouse } from "../../lib/warehouse/build";
+import { fakeProtector, tempDir } from "../warehouse/fixtures";
+
+export interface SmallWarehouse {
+  dir: string;
+  cleanDir: string;
+  corePath: string;
+  martsPath: string;
+}
+
+export async function warehouseFrom(input: string, profileName: string, dir = tempDir("od-wh-")): Promise<SmallWarehouse> {
+  const profile = loadProfile(profileName);
+  await splitExport({ input, profile, outDir: path.join(dir, "split") });
+  await cleanseStaging({ splitDir: path.join(dir, "split"), outDir: path.join(dir, "clean"), profile });
+  const built = await buildWarehouse({ cleanDir: path.join(dir, "clean"), outDir: path.join(dir, "warehouse"), protector: fakeProtector(), lake: false });
+  const marts = await buildMarts({ corePath: built.corePath, cleanDir: path.join(dir, "clean"), outDir: path.join(dir, "warehouse") });
+  return { dir, cleanDir: path.join(dir, "clean"), corePath: built.corePath, martsPath: marts.martsPath };
+}
+
+export async function generatedWarehouse(rows = 20000): Promise<SmallWarehouse> {
+  const dir = tempDir("od-gen-");
+  const input = path.join(dir, "export.csv");
+  await generateRawExport({ outPath: input, rows, seed: 7, years: 1, writeSummary: false });
+  return warehouseFrom(input, "default", dir);
+}

@@ -1,0 +1,139 @@
+import { createHash } from "node:crypto";
+import { appendFileSync, existsSync, readFileSync, readdirSync } from "node:fs";
+import * as path from "node:path";
+import { parseCsv } from "../../lib/opendata/publish/csv";
+import { currentRelease, defaultProfilesDir, releaseOpenData, ReleaseGateError, type ReleaseSummary } from "../../lib/opendata/release";
+import { loadDatasets } from "../../lib/opendata/model/datasets";
+import { validateProfile } from "../../lib/opendata/gates/packageChecks";
+import { openNative, queryRows, sqlString } from "../../lib/engine/native";
+import { tempDir } from "../warehouse/fixtures";
+import { generatedWarehouse, type SmallWarehouse } from "./pipeline";
+
+jest.setTimeout(900_000);
+
+let wh: SmallWarehouse;
+let outDir: string;
+let release: ReleaseSummary;
+
+function digest(dir: string): Record<string, string> {
+  return Object.fromEntries(readdirSync(dir).sort().map((f) => [f, createHash("sha256").update(readFileSync(path.join(dir, f))).digest("hex")]));
+}
+
+function readTable(file: string): Record<string, string>[] {
+  const [header, ...rows] = parseCsv(readFileSync(file, "utf8"));
+  return rows.map((r) => Object.fromEntries(header.map((h, i) => [h, r[i]])));
+}
+
+beforeAll(async () => {
+  wh = await generatedWarehouse();
+  outDir = tempDir("od-out-");
+  release = await releaseOpenData({ martsPath: wh.martsPath, corePath: wh.corePath, cleanDir: wh.cleanDir, outDir, reportsDir: null });
+});
+
+describe("the Open Data release, end to end on a generated warehouse", () => {
+  test("every gate passes and the release becomes current", () => {
+    expect(release.gates.map((g) => [g.gate, g.passed])).toEqual(
+      expect.arrayContaining([["confidentiality_audit", true], ["schema", true], ["reconciliation", true], ["pii_scan", true]]),
+    );
+    expect(release.version).toMatch(/^v[0-9a-f]{12}$/);
+    expect(currentRelease(outDir)).toEqual({ version: release.version, path: `releases/${release.version}` });
+    for (const ds of loadDatasets()) {
+      expect(release.files).toEqual(expect.arrayContaining([`${ds.dataset}.csv`, `${ds.dataset}.parquet`]));
+    }
+    expect(release.files).toEqual(expect.arrayContaining(["datapackage.json", "csv-metadata.json", "catalogue.jsonld", "README.md", "LICENCE.md", "anonymisation-assessment.md"]));
+  });
+
+  test("suppressed values are empty and flagged, never zero; derived values hidden with their cell", () => {
+    let suppressed = 0;
+    for (const ds of loadDatasets()) {
+      const values = ds.columns.filter((c) => c.kind || c.derived).map((c) => c.name);
+      for (const row of readTable(path.join(release.releaseDir, `${ds.dataset}.csv`))) {
+        if (row.status === "published") {
+          expect(row.flag).toBe("");
+          continue;
+        }
+        suppressed++;
+        expect(row.flag).toBe("c");
+        for (const v of values) expect(row[v]).toBe("");
+      }
+    }
+    expect(suppressed).toBeGreaterThan(0);
+  });
+
+  test("no file has a row per person, order or customer: every published person cell has >= 11 contributors", () => {
+    expect(release.wp29.singlingOut.passed).toBe(true);
+    for (const t of release.wp29.tables) {
+      if (t.smallestPublishedGroup !== null) expect(t.smallestPublishedGroup).toBeGreaterThanOrEqual(t.threshold);
+      expect(t.identifierLikeColumns).toEqual([]);
+    }
+    expect(release.wp29.passed).toBe(true);
+    expect(release.risk.published.prosecutorMax).toBeLessThanOrEqual(1 / 11);
+  });
+
+  test("the datapackage validates against the official v2 profile (ajv)", () => {
+    const profiles = defaultProfilesDir();
+    if (!existsSync(profiles)) return console.warn(`skipped: ${profiles} absent`);
+    const pkg = JSON.parse(readFileSync(path.join(release.releaseDir, "datapackage.json"), "utf8"));
+    expect(validateProfile(pkg, profiles)).toEqual([]);
+  });
+
+  test("Parquet holds the same rows as the CSV", async () => {
+    const ds = loadDatasets()[0];
+    const { instance, conn } = await openNative();
+    try {
+      const rows = await queryRows<Record<string, unknown>>(conn, `select count(*) as n from read_parquet(${sqlString(path.join(release.releaseDir, `${ds.dataset}.parquet`))})`);
+      expect(Number(rows[0].n)).toBe(readTable(path.join(release.releaseDir, `${ds.dataset}.csv`)).length);
+    } finally {
+      conn.closeSync();
+      instance.closeSync();
+    }
+  });
+
+  test("rerunning gives the same version and identical bytes", async () => {
+    const before = digest(release.releaseDir);
+    const otherOut = tempDir("od-out2-");
+    const again = await releaseOpenData({ martsPath: wh.martsPath, corePath: wh.corePath, cleanDir: wh.cleanDir, outDir: otherOut, reportsDir: null });
+    expect(again.version).toBe(release.version);
+    expect(digest(again.releaseDir)).toEqual(before);
+  });
+
+  test("a failed gate (a planted personal value) leaves the previous release current", async () => {
+    const emails = await (async () => {
+      const { instance, conn } = await openNative();
+      try {
+        return await queryRows<{ email: string }>(conn, `select email from read_parquet(${sqlString(path.join(wh.cleanDir, "customers.parquet"))}) where email is not null order by email limit 1`);
+      } finally {
+        conn.closeSync();
+        instance.closeSync();
+      }
+    })();
+    const before = currentRelease(outDir);
+    await expect(
+      releaseOpenData({
+        martsPath: wh.martsPath,
+        corePath: wh.corePath,
+        cleanDir: wh.cleanDir,
+        outDir,
+        reportsDir: null,
+        tamper: (dir) => appendFileSync(path.join(dir, "README.md"), `\nContact: ${emails[0].email}\n`),
+      }),
+    ).rejects.toThrow(ReleaseGateError);
+    expect(currentRelease(outDir)).toEqual(before);
+    expect(readdirSync(path.join(outDir, "releases")).filter((d) => d.endsWith(".partial"))).toEqual([]);
+  });
+
+  test("a broken file fails the schema gate and is not published", async () => {
+    const ds = loadDatasets()[0];
+    const err = await releaseOpenData({
+      martsPath: wh.martsPath,
+      corePath: wh.corePath,
+      cleanDir: wh.cleanDir,
+      outDir,
+      reportsDir: null,
+      tamper: (dir) => appendFileSync(path.join(dir, `${ds.dataset}.csv`), "oops\r\n"),
+    }).catch((e) => e);
+    expect(err).toBeInstanceOf(ReleaseGateError);
+    expect((err as ReleaseGateError).gates.find((g) => g.gate === "schema")!.passed).toBe(false);
+    expect(currentRelease(outDir)!.version).toBe(release.version);
+  });
+});

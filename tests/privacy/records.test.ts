@@ -1,0 +1,45 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { POLICY } from "../../lib/policy";
+import { postgresGrants, registerOfProcessing, securityZones, writePrivacyRecords } from "../../lib/privacy/records";
+import { tempDir } from "./tempKeyStore";
+
+describe("privacy records (Art. 30 register, DPIA, trust zones)", () => {
+  test("generated from the policy and the model docs, deterministic", () => {
+    const a = tempDir();
+    const b = tempDir();
+    const files = writePrivacyRecords(a).map((f) => path.basename(f));
+    writePrivacyRecords(b);
+    for (const f of files) expect(fs.readFileSync(path.join(a, f))).toEqual(fs.readFileSync(path.join(b, f)));
+    expect(registerOfProcessing()).toContain(`${POLICY.retention.customerDataYearsAfterLastContact} years after the last order`);
+    expect(securityZones()).toMatch(/\| core \| dim_customer \| company_name_enc, first_name_enc/);
+  });
+
+  test("the grant script never gives the core reader an encrypted column", () => {
+    const sql = postgresGrants();
+    const line = sql.split("\n").find((l) => l.includes("on core.dim_customer to wh_core_reader"))!;
+    expect(line).toMatch(/grant select \(customer_key, customer_pseudonym/);
+    expect(line).not.toMatch(/_enc/);
+    expect(sql).toMatch(/grant select on sales\.customer_sales to mart_analyst/);
+  });
+});
+
+describe("openCoreForReading", () => {
+  test("opens a plain file as is and an encrypted one with its derived key", async () => {
+    const { openKeyStore } = await import("../../lib/privacy/keystore");
+    const { newCoreKey, openEncryptedDatabase, writeCoreKeyInfo, openCoreForReading } = await import("../../lib/privacy/coreEncryption");
+    const dir = tempDir();
+    const keyStore = openKeyStore({ dir: path.join(dir, "keys"), log: () => {} });
+    const file = path.join(dir, "core.duckdb");
+    const key = newCoreKey(keyStore);
+    const db = await openEncryptedDatabase(file, key);
+    await db.connection.run("create table t as select 42 as answer");
+    db.close();
+    writeCoreKeyInfo(file, key.info);
+    expect(String(key)).not.toContain(key.secret);
+    const reader = await openCoreForReading(file, { keyStore });
+    const rows = (await reader.connection.runAndReadAll("select answer from t")).getRowObjects();
+    reader.close();
+    expect(rows).toEqual([{ answer: 42 }]);
+  });
+});
