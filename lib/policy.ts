@@ -1,7 +1,7 @@
 /**
  * The workbook's policies, written as data: every threshold that decides what may be published
  * or kept, in one typed module, each number next to the rule it implements and where that rule
- * comes from (see /work/shared/notes/regulations.md). A reviewer changes a number here and
+ * comes from (see ../shared/notes/regulations.md, outside the project). A reviewer changes a number here and
  * reruns; no other module hard-codes one.
  *
  * Integer percentages rather than fractions, so that a boundary case (a contributor with exactly

@@ -3,7 +3,7 @@
  * and leaves them committed-ready: outputs kept, volatile metadata stripped, stable JSON, so
  * that executing an unchanged notebook again gives the same bytes.
  *
- * How (measured facts in /work/shared/notes/stack.md):
+ * How (measured facts in the shared notes on the stack (../shared/notes/stack.md)):
  * - Debian's `jupyter nbconvert --execute` drives the tslab kernel. `tslab install` cannot work
  *   here, so the project writes its own kernel spec into `.jupyter/` (git-ignored) and points
  *   `JUPYTER_PATH` at it. The spec starts tslab from the project root, because tslab

@@ -16,29 +16,20 @@
 import { Command } from "commander";
 import * as os from "node:os";
 import * as path from "node:path";
-import { cleanseStaging } from "../cleanse/cleanse";
-import { writeQualityReport } from "../quality/qualityReport";
-import { splitExport } from "../split/split";
-import { buildWarehouse } from "../warehouse/build";
-import { createPrivacyProtector } from "../warehouse/protector";
-import { writeDataDictionary } from "../warehouse/dictionary";
-import { buildMarts } from "../marts/build";
 import { verifyAuditLog } from "../privacy/auditLog";
 import { CoreEncryptionError } from "../privacy/coreEncryption";
 import { openKeyStore, KeyStoreError, type KeyStore } from "../privacy/keystore";
-import { erasedCustomerMatcher, LedgerError, privacyDirFor, rectificationSource } from "../privacy/ledgers";
+import { LedgerError, privacyDirFor } from "../privacy/ledgers";
 import { readRawCustomerIds, subjectIdentifiers } from "../privacy/rawIdentifiers";
 import { writePrivacyRecords } from "../privacy/records";
 import { rotateMasterKey, rotatePseudonymKey } from "../privacy/rekey";
 import { runRetention } from "../privacy/retention";
 import { accessRequest, auditLogPath, eraseRequest, rectifyRequest, verifyErasure, writeAccessExport, type ErasureVerification, type RightsContext } from "../privacy/rights/index";
-import { purgeStagingPersonalData } from "../privacy/staging";
 import { runStages, type PipelineConfig } from "./pipeline";
 
 /**
- * The whole pipeline from the raw export with every ledger applied, then the staging purge
- * (Art. 5(1)(e)). Same stages as lib/cli/pipeline.ts `runStages`; once that applies the
- * ledgers itself, this becomes `runStages(cfg)` + `purgeStagingPersonalData`.
+ * The whole pipeline from the raw export (lib/cli/pipeline.ts applies every ledger at split and
+ * cleanse, and ends with the staging purge, Art. 5(1)(e)), with the given key store.
  */
 export async function runPipelineWithPrivacy(cfg: PipelineConfig, keyStore?: KeyStore): Promise<{ purged: string[] }> {
   const results = await runStages(keyStore ? { ...cfg, keyStore: () => keyStore } : cfg);
