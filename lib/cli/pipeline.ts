@@ -13,7 +13,7 @@ import { opendataStage } from "./opendataStage";
 import { writeDataDictionary } from "../warehouse/dictionary";
 import { buildMarts, MartsSummary } from "../marts/build";
 
-/** Where a run reads and writes; every path can be overridden from the command line. */
+/** Where a run reads and writes: input and profile come from the command line; tests and benchmark sandboxes build their own. */
 export interface PipelineConfig {
   input: string;
   profile: SourceProfile;
