@@ -22,4 +22,4 @@ select
   round(d.avg_delivery_delay_days, 2) as avg_delivery_delay_days
 from delays d
 join inventory.dim_carrier c using (carrier_key)
-order by avg_transit_days desc nulls last, c.carrier_name, d.shipping_mode
+order by avg_transit_days desc nulls last, c.carrier_name, d.shipping_mode, c.carrier_key

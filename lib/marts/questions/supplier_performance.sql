@@ -30,4 +30,4 @@ select
 from performance p
 join inventory.dim_supplier s using (supplier_key)
 left join stock_outs o using (supplier_key)
-order by fill_rate desc nulls last, s.supplier_name
+order by fill_rate desc nulls last, s.supplier_name, supplier_key
