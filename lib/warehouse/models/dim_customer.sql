@@ -214,34 +214,10 @@ unknown_member as (
 ),
 erased_member as (
   -- GDPR Art. 17(3)(b): the sales of erased (or retention-anonymised) customers are accounting
-  -- records and stay, attached to this one member, which holds no personal field at all.
-  select
-    -2 as customer_key,
-    'erased' as customer_pseudonym,
-    date '1900-01-01' as valid_from,
-    date '9999-12-31' as valid_to,
-    true as is_current,
-    false as is_inferred,
-    'unknown' as customer_type,
-    'unknown' as segment,
-    'unknown' as gender,
-    'unknown' as age_band,
-    'unknown' as country,
-    'unknown' as departement_code,
-    'unknown' as departement_name,
-    'unknown' as region_code,
-    'unknown' as region_name,
-    cast(null as varchar) as company_name_enc,
-    cast(null as varchar) as first_name_enc,
-    cast(null as varchar) as last_name_enc,
-    cast(null as varchar) as email_enc,
-    cast(null as varchar) as phone_enc,
-    cast(null as varchar) as birth_date_enc,
-    cast(null as varchar) as street_enc,
-    cast(null as varchar) as postal_code_enc,
-    cast(null as varchar) as city_enc,
-    cast(null as bigint) as source_line,
-    0 as version_number
+  -- records and stay, attached to this one member, which holds no personal field at all: the
+  -- unknown member under another key and name.
+  select * replace (-2 as customer_key, 'erased' as customer_pseudonym)
+  from unknown_member
 ),
 final as (
   select * from unknown_member
