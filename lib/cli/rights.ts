@@ -5,6 +5,11 @@
  *   rights access <email|customer id> --out <dir>       Art. 15/20: JSON + CSV export (owner-only)
  *   rights rectify <email|customer id> <field> <value>  Art. 16, then reruns the pipeline
  *   rights erase <email|customer id>                    Art. 17, reruns the pipeline, verifies
+ *     (each takes --received <YYYY-MM-DD>, the day the request arrived, default today (UTC):
+ *      recorded with the answer, with its Art. 12(3) one-month deadline)
+ *   rights extend --subject <email|customer id> --received <date> --reason <text>
+ *                                                       Art. 12(3): two further months, within the first
+ *   rights deadlines [--json]                           received/answered/deadline per request; exit 1 if late
  *   rights retention --as-of <YYYY-MM-DD> [--dry-run]   anonymises customers inactive > 3 years
  *   rights rotate-key <pseudonym|master>                rotation and re-keying, then reruns
  *   rights verify-log                                   checks the hash chain of the rights log
@@ -24,7 +29,22 @@ import { readRawCustomerIds, subjectIdentifiers } from "../privacy/rawIdentifier
 import { writePrivacyRecords } from "../privacy/records";
 import { rotateMasterKey, rotatePseudonymKey } from "../privacy/rekey";
 import { runRetention } from "../privacy/retention";
-import { accessRequest, auditLogPath, eraseRequest, rectifyRequest, verifyErasure, writeAccessExport, type ErasureVerification, type RightsContext } from "../privacy/rights/index";
+import {
+  accessRequest,
+  auditLogPath,
+  deadlineReport,
+  DeadlineError,
+  eraseRequest,
+  extendRequest,
+  rectifyRequest,
+  REQUEST_ACTIONS,
+  verifyErasure,
+  writeAccessExport,
+  type DeadlineReport,
+  type ErasureVerification,
+  type RequestAction,
+  type RightsContext,
+} from "../privacy/rights/index";
 import { runStages, type PipelineConfig } from "./pipeline";
 
 /**
@@ -62,7 +82,7 @@ function guarded<A extends unknown[]>(fn: (...args: A) => Promise<void>): (...ar
     try {
       await fn(...args);
     } catch (err) {
-      if (err instanceof KeyStoreError || err instanceof LedgerError || err instanceof CoreEncryptionError) {
+      if (err instanceof KeyStoreError || err instanceof LedgerError || err instanceof CoreEncryptionError || err instanceof DeadlineError) {
         console.error(`error: ${err.message}`);
         process.exitCode = 2;
         return;
@@ -72,39 +92,55 @@ function guarded<A extends unknown[]>(fn: (...args: A) => Promise<void>): (...ar
   };
 }
 
+/** One line per request, no subject (the seq points into the audit log), then the totals. */
+export function formatDeadlineReport(report: DeadlineReport): string {
+  const header = ["seq", "request", "outcome", "received", "deadline", "extended to", "answered", "status"];
+  const rows = report.requests.map((r) => [String(r.seq), r.request, r.outcome ?? "-", r.received, r.deadline, r.extendedDeadline ?? "-", r.answered ?? "-", r.status]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd();
+  const c = report.counts;
+  const out = [line(header), ...rows.map(line)];
+  out.push(`${report.requests.length} request(s): ${c.on_time} on time, ${c.extended_on_time} on time after an extension, ${c.late} late, ${c.pending} extended and pending`);
+  if (report.withoutReceipt > 0) out.push(`${report.withoutReceipt} answer(s) logged without a receipt date (before receipts were recorded): not assessed`);
+  if (!report.log.ok) out.push(`warning: the audit log's hash chain is broken at seq ${report.log.firstBadSeq}: ${report.log.reason}`);
+  return out.join("\n");
+}
+
 export function rightsCommand(config: () => PipelineConfig): Command {
   const actorOption = (c: Command) => c.option("--actor <id>", "who answers the request (recorded in the audit log)", os.userInfo().username);
+  const receivedOption = (c: Command) => c.option("--received <date>", "day the request was received, YYYY-MM-DD (starts the one-month deadline, Art. 12(3)); default: today (UTC)");
+  const withReceipt = (ctx: RightsContext, received: string | undefined): RightsContext => (received === undefined ? ctx : { ...ctx, receivedAt: received });
   const rights = new Command("rights").description("data subjects' rights (GDPR Art. 15-17, 20), retention and key rotation");
 
-  actorOption(rights.command("access <identifier>").description("Art. 15/20: everything held about a customer (email or customer id), as JSON and CSV"))
+  receivedOption(actorOption(rights.command("access <identifier>").description("Art. 15/20: everything held about a customer (email or customer id), as JSON and CSV")))
     .requiredOption("-o, --out <dir>", "directory for the export (it holds personal data: not under outputs/)")
     .action(
-      guarded(async (identifier: string, o: { out: string; actor: string }) => {
+      guarded(async (identifier: string, o: { out: string; actor: string; received?: string }) => {
         const cfg = config();
-        const answer = await accessRequest(rightsContext(cfg, o.actor), identifier);
+        const answer = await accessRequest(withReceipt(rightsContext(cfg, o.actor), o.received), identifier);
         print(answer.message);
         if (answer.status === "answered") print(`wrote ${writeAccessExport(answer, path.resolve(o.out)).join(", ")}`);
       }),
     );
 
-  actorOption(rights.command("rectify <identifier> <field> <value>").description("Art. 16: correct a field; applied at every load"))
+  receivedOption(actorOption(rights.command("rectify <identifier> <field> <value>").description("Art. 16: correct a field; applied at every load")))
     .option("--no-rerun", "record only; the correction applies at the next pipeline run")
     .action(
-      guarded(async (identifier: string, field: string, value: string, o: { rerun: boolean; actor: string }) => {
+      guarded(async (identifier: string, field: string, value: string, o: { rerun: boolean; actor: string; received?: string }) => {
         const cfg = config();
-        const ctx = rightsContext(cfg, o.actor);
+        const ctx = withReceipt(rightsContext(cfg, o.actor), o.received);
         const answer = await rectifyRequest(ctx, identifier, field, value);
         print(answer.message);
         if (answer.status === "recorded" && o.rerun) await runPipelineWithPrivacy(cfg, ctx.keyStore);
       }),
     );
 
-  actorOption(rights.command("erase <identifier>").description("Art. 17: crypto-shred, ledger, rerun from raw, verify zero hits"))
+  receivedOption(actorOption(rights.command("erase <identifier>").description("Art. 17: crypto-shred, ledger, rerun from raw, verify zero hits")))
     .option("--no-rerun", "record and shred only; the rerun and verification happen later")
     .action(
-      guarded(async (identifier: string, o: { rerun: boolean; actor: string }) => {
+      guarded(async (identifier: string, o: { rerun: boolean; actor: string; received?: string }) => {
         const cfg = config();
-        const { answer, verification } = await eraseAndVerify(cfg, rightsContext(cfg, o.actor), identifier, { rerun: o.rerun });
+        const { answer, verification } = await eraseAndVerify(cfg, withReceipt(rightsContext(cfg, o.actor), o.received), identifier, { rerun: o.rerun });
         print(answer.message);
         if (verification) {
           print(`verification: ${verification.filesScanned} files, ${verification.columnsScanned} columns scanned, ${verification.hits.length} hits`);
@@ -113,6 +149,37 @@ export function rightsCommand(config: () => PipelineConfig): Command {
             process.exitCode = 1;
           }
         }
+      }),
+    );
+
+  actorOption(
+    rights.command("extend").description("Art. 12(3): record, within the first month, that a request's deadline is extended by two further months and why (tell the data subject)"),
+  )
+    .requiredOption("--subject <identifier>", "the requester's email or customer id (the log keeps only its pseudonym)")
+    .requiredOption("--received <date>", "day the request was received, YYYY-MM-DD")
+    .requiredOption("--reason <text>", "why the extension is necessary (kept in the audit log: no personal data)")
+    .option("--request <kind>", `which request: ${REQUEST_ACTIONS.join(", ")} (default: every request of this subject received that day)`)
+    .action(
+      guarded(async (o: { subject: string; received: string; reason: string; request?: string; actor: string }) => {
+        const cfg = config();
+        if (o.request !== undefined && !(REQUEST_ACTIONS as readonly string[]).includes(o.request)) {
+          throw new DeadlineError(`unknown request kind ${JSON.stringify(o.request)}: use ${REQUEST_ACTIONS.join(", ")}`);
+        }
+        const answer = await extendRequest({ ...rightsContext(cfg, o.actor), receivedAt: o.received }, o.subject, o.reason, { request: o.request as RequestAction | undefined });
+        print(answer.message);
+      }),
+    );
+
+  rights
+    .command("deadlines")
+    .description("Art. 12(3): per request, received, answered, deadline, extension and status; exit 1 if any was answered late (or the log's chain is broken)")
+    .option("--json", "print the report as JSON")
+    .action(
+      guarded(async (o: { json?: boolean }) => {
+        const cfg = config();
+        const report = deadlineReport(auditLogPath({ privacyDir: privacyDirFor(cfg.stagingDir) }));
+        print(o.json ? report : formatDeadlineReport(report));
+        if (report.counts.late > 0 || !report.log.ok) process.exitCode = 1;
       }),
     );
 

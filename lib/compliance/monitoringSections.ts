@@ -107,10 +107,10 @@ export function monitoringSections(policy: DeepReadonly<Policy>): Section[] {
             header: ["principle", "article", "what it requires here", "where the workbook applies it"],
             rows: [
               ["Lawfulness, fairness, transparency", "Art. 5(1)(a), 6, 13-14", "A lawful basis for each processing (next table); customers told that anonymous statistics are published", `Processing records as data: ${file("lib/privacy/processing.ts")}; the information notice is organisational, outside the code`],
-              ["Purpose limitation", "Art. 5(1)(b), 6(4), 89(1)", "Publishing statistics is a further purpose, compatible when the link, context, consequences and safeguards (pseudonymisation, encryption) allow it; statistical purposes with Art. 89(1) safeguards are not incompatible", `Analysis and release run on pseudonymised marts only (${file("lib/marts/")}); the release itself is ${planned("opendataRelease")}`],
+              ["Purpose limitation", "Art. 5(1)(b), 6(4), 89(1)", "Publishing statistics is a further purpose, compatible when the link, context, consequences and safeguards (pseudonymisation, encryption) allow it; statistical purposes with Art. 89(1) safeguards are not incompatible", `Analysis runs on pseudonymised marts only (${file("lib/marts/")}); the release is computed from the marts by one query per dataset (${file("lib/opendata/model/")}) and publishes anonymous aggregates only (${file("reports/anonymisation-assessment.md")})`],
               ["Data minimisation", "Art. 5(1)(c), 25(2)", "Carry into the pipeline only what a purpose needs; publish the coarsest grain that serves reusers", `The payment card number is never staged (${file("tests/split/split.test.ts")}); marts keep generalised attributes only (${file("tests/marts/marts.test.ts")})`],
-              ["Accuracy", "Art. 5(1)(d), 16", "Invalid values are not kept as if valid; corrections survive reloads", `Cleansing rules and the missing-value policy (${file("lib/cleanse/missingValuePolicy.ts")}, ${file("notebooks/02_cleansing.ipynb")}); rectification ${planned("rights")}`],
-              ["Storage limitation", "Art. 5(1)(e), 17(3)(b)", `Customer data kept ${retention} years after the last contact, accounting records ${accounting} years without personal fields`, `Periods in ${file("lib/policy.ts")}; the retention job is ${planned("rights")}`],
+              ["Accuracy", "Art. 5(1)(d), 16", "Invalid values are not kept as if valid; corrections survive reloads", `Cleansing rules and the missing-value policy (${file("lib/cleanse/missingValuePolicy.ts")}, ${file("notebooks/02_cleansing.ipynb")}); rectifications kept in an encrypted ledger and applied at every cleanse, so a reload cannot undo them (${file("lib/privacy/rights/rectify.ts")}, ${file("tests/rights/rights.test.ts")})`],
+              ["Storage limitation", "Art. 5(1)(e), 17(3)(b)", `Customer data kept ${retention} years after the last contact, accounting records ${accounting} years without personal fields`, `Periods in ${file("lib/policy.ts")}; the retention job erases customers past the period (${file("lib/privacy/retention.ts")}), and staged files holding personal values are deleted at the end of every run (${file("lib/privacy/staging.ts")})`],
               ["Integrity and confidentiality", "Art. 5(1)(f), 32", "Personal fields protected against reading, moving and tampering", `AES-256-GCM envelope encryption (${file("lib/privacy/envelope.ts")}, ${file("tests/privacy/envelope.test.ts")})`],
               ["Accountability", "Art. 5(2), 24, 30", "Be able to show compliance", `Hash-chained audit log (${file("lib/privacy/auditLog.ts")}); this document and the [compliance matrix](compliance-matrix.md); the Art. 30 register (${file("reports/register-of-processing.md")}) and the DPIA (${file("reports/dpia.md")}) generated from the processing records`],
             ],
@@ -127,12 +127,12 @@ export function monitoringSections(policy: DeepReadonly<Policy>): Section[] {
               ["P1 Order management and accounting records", "Art. 6(1)(b) contract; Art. 6(1)(c) legal obligation", "Orders are performed under the sales contract; the Code de commerce requires the accounting records"],
               ["P2 Sales and inventory analysis (marts)", "Art. 6(1)(f) legitimate interest; compatible further processing, Art. 6(4)", "Steering the business is a legitimate interest; pseudonymisation and generalisation are the safeguards Art. 6(4)(e) names, and EDPB Guidelines 01/2025 note that pseudonymisation helps the balancing test"],
               ["P3 Production of the Open Data release", "Art. 6(1)(f) legitimate interest, statistical purpose with Art. 89(1) safeguards", "Producing anonymous aggregates is processing of personal data; its output, once it passes the WP216 tests, is no longer personal data (Recital 26, 162)"],
-              ["P4 Data-subject rights and security logging", "Art. 6(1)(c) legal obligation (Art. 12-22, 30, 32)", "Answering requests within one month (Art. 12(3)) and keeping proof is required by the Regulation itself"],
+              ["P4 Data-subject rights and security logging", "Art. 6(1)(c) legal obligation (Art. 12-22, 30, 32)", `Answering requests within one month (Art. 12(3)) and keeping proof is required by the Regulation itself; each request's receipt and deadline are logged and late answers reported (${file("lib/privacy/rights/deadlines.ts")}, ${file("tests/privacy/deadlines.test.ts")})`],
             ],
           },
         },
         {
-          p: `Because P2 and P3 rest on legitimate interest, customers may object (Art. 21(1)); erasure (Art. 17) takes a customer out of the marts and of future releases at the next load. Art. 17(3)(b) keeps the accounting records, without personal fields, and Art. 17(3)(d) allows statistics already produced under Art. 89(1) to stand. Access, rectification and erasure requests are ${planned("rights")}; the mechanism that makes erasure reach copies that cannot be rewritten, crypto-shredding, exists and is tested (${file("tests/privacy/keyring.test.ts")}).`,
+          p: `Because P2 and P3 rest on legitimate interest, customers may object (Art. 21(1)); erasure (Art. 17) takes a customer out of the marts and of future releases at the next load. Art. 17(3)(b) keeps the accounting records, without personal fields, and Art. 17(3)(d) allows statistics already produced under Art. 89(1) to stand. Access (with portability), rectification and erasure requests are answered by the \`rights\` command (${file("lib/cli/rights.ts")}, ${file("lib/privacy/rights/")}), tested end to end (${file("tests/rights/rights.test.ts")}) and shown in notebook [\`08_gdpr_rights_and_security\`](../notebooks/08_gdpr_rights_and_security.ipynb); erasure reaches the copies that cannot be rewritten by crypto-shredding (${file("tests/privacy/keyring.test.ts")}).`,
         },
       ],
       sources: [
@@ -170,7 +170,7 @@ export function monitoringSections(policy: DeepReadonly<Policy>): Section[] {
           },
         },
         {
-          p: `Reading the table for this workbook: the warehouse and the marts are pseudonymised, so they stay personal data and are protected as such (section 3); only the Open Data release claims anonymity, and it combines aggregation (k-anonymity of cells), dominance, secondary suppression with a protection interval, and generalisation of time. Its per-release assessment against the three criteria, and the residual-risk analysis WP216 asks for where a criterion is not fully met (linkability across releases), is ${planned("anonymisationAssessment")}.`,
+          p: `Reading the table for this workbook: the warehouse and the marts are pseudonymised, so they stay personal data and are protected as such (section 3); only the Open Data release claims anonymity, and it combines aggregation (k-anonymity of cells), dominance, secondary suppression with a protection interval, and generalisation of time. Every release is assessed against the three criteria with numbers computed from its own files (smallest published group, identifier-like columns, dominance and homogeneity of published cells) and the prosecutor, journalist and marketer risks of its customer table; a failed criterion stops the release (${file("lib/opendata/assessment/wp29.ts")}, ${file("lib/opendata/assessment/risk.ts")}; the current release's report: ${file("reports/anonymisation-assessment.md")}). The residual risk WP216 asks to analyse, linkability across successive releases, is not measured by the code: it is on the watch list (section 6).`,
         },
       ],
       sources: [WP216, EDPB_PSEUDO, ENISA_2019, ENISA_2021, `${GDPR}: Art. 4(5), 25, 32(1)(a); Recitals 26, 28, 29`, SWEENEY],
@@ -184,7 +184,7 @@ export function monitoringSections(policy: DeepReadonly<Policy>): Section[] {
             `**Raw and staging** (personal data in clear): the export and the staged Parquet files; rejects files hold raw values and are never committed (${file(".gitignore")}); staged personal data is purged at the end of each run (${file("lib/privacy/staging.ts")}).`,
             `**Core warehouse** (pseudonymised, personal fields encrypted, file encrypted): ${file("lib/warehouse/")}; no personal value in clear, checked by a PII scan over every core column (${file("tests/warehouse/build.test.ts")}).`,
             `**Marts** (pseudonymised, no direct identifier, generalised attributes): the build fails if any mart column holds a known personal value (${file("lib/marts/piiScan.ts")}, ${file("tests/marts/marts.test.ts")}).`,
-            `**Open Data** (anonymous aggregates only): ${planned("opendataRelease")}. The zones and the roles that may read each are described in ${file("reports/security-zones.md")}, with a grant script for a database server (${file("reports/postgres-grants.sql")}).`,
+            `**Open Data** (anonymous aggregates only): a versioned release directory that becomes current only after its gates pass, one of which scans every published byte (CSV and decoded Parquet cells) for the personal values held in the warehouse (${file("lib/opendata/gates/piiScan.ts")}, ${file("tests/opendata/piiScan.test.ts")}). The zones and the roles that may read each are described in ${file("reports/security-zones.md")}, with a grant script for a database server (${file("reports/postgres-grants.sql")}).`,
           ],
         },
         { h3: "Encryption at rest" },
@@ -205,7 +205,7 @@ export function monitoringSections(policy: DeepReadonly<Policy>): Section[] {
         },
         { h3: "Formula injection in published CSV" },
         {
-          p: `A CSV cell starting with \`=\`, \`+\`, \`-\`, \`@\`, a tab or a carriage return can be executed as a formula by spreadsheet software (OWASP). The release's CSV writer must neutralise text cells that start with one of them (numeric cells are written as numbers and are not affected): ${planned("opendataFormats")}. Until then nothing is published.`,
+          p: `A CSV cell starting with \`=\`, \`+\`, \`-\`, \`@\`, a tab or a carriage return can be executed as a formula by spreadsheet software (OWASP). The release's CSV writer prefixes such text cells with a single quote (numeric cells are written as numbers and are not affected: a negative amount stays a number) (${file("lib/opendata/publish/csv.ts")}, ${file("tests/opendata/csv.test.ts")}).`,
         },
         { h3: "Re-identification by linkage" },
         {
@@ -233,6 +233,7 @@ export function monitoringSections(policy: DeepReadonly<Policy>): Section[] {
           list: [
             `**Frequency rule**: a cell is published only with at least ${person} distinct contributors when it describes natural persons (DGFiP practice), and ${business} when it describes businesses (INSEE practice). An empty cell describes nobody and is published. Tests: ${file("tests/opendata/confidentiality/primary.test.ts")}; code: ${file("lib/opendata/confidentiality/frequency.ts")}.`,
             `**Dominance rule (${domN}, ${domK})**: a cell is suppressed when its ${domN} largest contributor(s) hold strictly more than ${domK} % of its value, compared in exact integer arithmetic so the boundary case is exact; contributions are taken in absolute value when returns make them negative (${file("lib/opendata/confidentiality/dominance.ts")}).`,
+            `**Businesses carried by a table about persons**: a cell of the carrier table counts shipments to persons (${person} recipients at least) but also states the figures of the carriers that made them, so the business rules apply to the carriers too: at least ${business} known carriers per cell and none above ${domK} % of its shipments (${file("lib/opendata/confidentiality/primary.ts")}, ${file("tests/opendata/confidentiality/primary.test.ts")}). A row naming one carrier is therefore always confidential: per-carrier performance stays internal.`,
             `**p% rule** (not applied): a cell is sensitive when the total minus its two largest contributions is less than p % of the largest, i.e. when the second contributor could estimate the first within p %. It is the rule Eurostat's handbook and tau-ARGUS prefer for magnitude tables; the workbook applies the dominance rule because it is INSEE's published practice. A switch would be a new entry in ${file("lib/policy.ts")} and a rule beside the others.`,
           ],
         },
@@ -258,7 +259,7 @@ export function monitoringSections(policy: DeepReadonly<Policy>): Section[] {
           },
         },
         {
-          p: `The complete list, with the policy keys, is the [thresholds table](#${githubSlug(SECTION_TITLES.thresholds)}) above. The tables of the release, and the share of cells each rule suppresses, are ${planned("opendataRelease")}.`,
+          p: `The complete list, with the policy keys, is the [thresholds table](#${githubSlug(SECTION_TITLES.thresholds)}) above. The share of cells each rule suppresses in the current release is in its README and in the internal [disclosure audit](disclosure-audit.md), which also lists the interval the audit proved for every suppressed cell.`,
         },
       ],
       sources: [LOI_51_711, INSEE_SDC, HUNDEPOOL, "Eurostat, ESS handbook / guidelines on statistical disclosure control; Eurostat flag c (confidential)", TRADE_SECRETS, `${GDPR}: Recital 26, 162; Art. 89(1)`],
@@ -294,7 +295,7 @@ export function monitoringSections(policy: DeepReadonly<Policy>): Section[] {
           p: "**Licence Ouverte / Open Licence 2.0 (Etalab, 2017)**: free reuse, including commercial, with attribution (source and date of last update). It is one of the licences French administrations may use (décret n° 2017-638) and is compatible with CC BY 4.0, ODC-BY and the UK Open Government Licence. ODbL was considered: its share-alike clause would oblige a reuser who combines the release with other data in a database to publish that database under ODbL, a barrier to reuse that protects nothing here, since the release is anonymous aggregates. The reuse terms add that reusers must not attempt to re-identify anyone.",
         },
         {
-          p: `Status: the Open Data model (\`od_*\` tables) and its extraction from the marts are ${planned("opendataRelease")}; the CSV, Parquet, Data Package, CSVW and DCAT-AP writers are ${planned("opendataFormats")}; the static portal is ${planned("portal")}.`,
+          p: `Where it is done: the model and its extraction queries (${file("lib/opendata/model/")}, notebook [\`06_open_data_model\`](../notebooks/06_open_data_model.ipynb)); the writers (${file("lib/opendata/publish/")}); the Data Package validated with ajv against the official v2 profiles plus checks the profiles cannot express (files, headers, keys, types) (${file("lib/opendata/gates/packageChecks.ts")}, ${file("tests/opendata/packageChecks.test.ts")}); the release and its gates (${file("lib/opendata/release.ts")}, notebook [\`07_anonymisation_and_release\`](../notebooks/07_anonymisation_and_release.ipynb)); the static portal is ${planned("portal")}.`,
         },
       ],
       sources: [OPEN_DATA_DIR, REP_NUM, FRICTIONLESS, CSVW, DCAT_AP, FIVE_STAR, LO2, ODBL, "RFC 4180 (CSV)"],
@@ -320,21 +321,21 @@ export function monitoringSections(policy: DeepReadonly<Policy>): Section[] {
           table: {
             header: ["what", "why", "how it is checked"],
             rows: [
-              ["Differencing with earlier releases", "A cell safe in each release can be recomputed from two overlapping releases", `Linked-table protection (${file("tests/opendata/confidentiality/linked.test.ts")}); cross-release check ${planned("anonymisationAssessment")}`],
+              ["Differencing with earlier releases", "A cell safe in each release can be recomputed from two overlapping releases", `Linked-table protection within a release (${file("tests/opendata/confidentiality/linked.test.ts")}); across releases not automated: compare the new pattern with the previous release's before publishing`],
               ["Thresholds still current", "INSEE and DGFiP practice can change", `Review ${file("lib/policy.ts")}; regenerate this document; ${file("tests/opendata/confidentiality/policy.test.ts")}`],
-              ["EDPB Guidelines 01/2025", "Adopted for consultation in January 2025; the final text may change the technical safeguards expected", "Compare the final version with section 2 and 3"],
-              ["Case law on pseudonymised data", "CJEU Case C-413/23 P (EDPS v SRB) concerns whether pseudonymised data is personal data for a recipient without the key", "Re-read section 1 when the release, or marts shared with third parties, rely on it"],
+              ["EDPB Guidelines 01/2025", "Adopted on 16 January 2025 for public consultation (until 28 February 2025); the final text may change the technical safeguards expected", "Compare the final version with sections 2 and 3"],
+              ["Case law on pseudonymised data", "CJEU, judgment of 4 September 2025, Case C-413/23 P (EDPS v SRB, ECLI:EU:C:2025:645): pseudonymised data is not necessarily personal data for a recipient with no reasonable means of re-identifying, but the controller's duty to inform is assessed from its own point of view, before the transfer", "The workbook keeps treating the marts as personal data (section 1): the judgment does not lighten the controller's obligations; re-read it before sharing marts with a third party"],
               ["CNIL guidance", "Retention référentiel and anonymisation guidance", `Review the retention row of ${file("lib/policy.ts")}`],
               ["New fields in the export", "A new column can be a direct identifier or a quasi-identifier", `Source profiles (${file("data/sources/")}); the marts' PII scan (${file("lib/marts/piiScan.ts")})`],
               ["Keys", "Rotation due, old versions still needed, audit log anchor recorded", `${file("lib/privacy/keystore.ts")}, ${file("lib/privacy/auditLog.ts")}`],
               ["DuckDB file encryption", "The mbedTLS write path is marked unsafe upstream", `Re-check when the OpenSSL path is available offline (${file("lib/privacy/coreEncryption.ts")})`],
-              ["Standards versions", "Frictionless v2, DCAT-AP 3.0.x (3.0.1 published by SEMIC), CSVW", planned("opendataFormats")],
+              ["Standards versions", "Frictionless v2, DCAT-AP 3.0.x (3.0.1 published by SEMIC), CSVW", `The package is validated against the official v2 profiles (${file("tests/opendata/release.test.ts")}); re-check DCAT-AP and CSVW by hand`],
               ["Compliance matrix", "Every requirement keeps passing evidence", "[compliance matrix](compliance-matrix.md), regenerated with `--strict` against jest's results"],
             ],
           },
         },
       ],
-      sources: [WP216, EDPB_PSEUDO, NS048, "CJEU, Case C-413/23 P, EDPS v Single Resolution Board", OWASP_CSV, DCAT_AP, FRICTIONLESS],
+      sources: [WP216, EDPB_PSEUDO, NS048, "CJEU (First Chamber), judgment of 4 September 2025, Case C-413/23 P, EDPS v Single Resolution Board, ECLI:EU:C:2025:645", OWASP_CSV, DCAT_AP, FRICTIONLESS],
     },
   ];
 }

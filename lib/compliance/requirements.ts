@@ -139,16 +139,24 @@ export const REQUIREMENTS: readonly Requirement[] = [
     group: "brief",
     requirement: "Open Data model: aggregated od_* tables extracted from the marts, reconciled with them",
     source: BRIEF,
-    control: "od_*.sql models and reconciliation queries (in progress in lib/opendata/model/)",
-    planned: "opendataRelease",
+    control: "lib/opendata/model/od_*.sql read the marts only (one per dataset, lineage in .doc.json); reconcile_*.sql give independent mart totals; the release gate refuses a mismatch",
+    evidence: {
+      test: { file: "tests/opendata/release.test.ts", name: "every gate passes and the release becomes current" },
+      notebook: "notebooks/06_open_data_model.ipynb#the-extraction-queries",
+      report: "reports/disclosure-audit.md",
+    },
   },
   {
     id: "B09",
     group: "brief",
     requirement: "Open Data formats: CSV, Parquet and machine-readable metadata",
     source: BRIEF,
-    control: "Publication writers (csv, parquet, datapackage, csvw, dcat)",
-    planned: "opendataFormats",
+    control: "lib/opendata/publish: RFC 4180 CSV, Parquet, Frictionless v2 datapackage.json (ajv against the official profiles), CSVW, DCAT-AP JSON-LD, Licence Ouverte 2.0",
+    evidence: {
+      test: { file: "tests/opendata/release.test.ts", name: "the datapackage validates against the official v2 profile (ajv)" },
+      notebook: "notebooks/07_anonymisation_and_release.ipynb#the-release-what-is-published-and-what-is-suppressed",
+      report: monitoringSection("opendata"),
+    },
   },
   {
     id: "B10",
@@ -419,16 +427,23 @@ export const REQUIREMENTS: readonly Requirement[] = [
     group: "gdpr",
     requirement: "Answer a data-subject request within one month",
     source: "GDPR Art. 12(3)",
-    control: "Request handling with dated audit entries (in progress)",
-    planned: "rights",
+    control: "Every request records its receipt date and deadline (Reg. 1182/71 month rule) in the hash-chained log; an extension is accepted only within the first month; `rights deadlines` reports late answers and exits 1",
+    evidence: {
+      test: { file: "tests/privacy/deadlines.test.ts", describe: "deadlineReport over the rights audit log", name: "an answer one day after the one-month deadline, without extension, is reported late" },
+      report: monitoringSection("gdpr"),
+    },
   },
   {
     id: "G16",
     group: "gdpr",
     requirement: "The Open Data release is anonymous: singling out, linkability and inference assessed at each release",
     source: "GDPR Recital 26; WP29 Opinion 05/2014 (WP216)",
-    control: "Anonymisation assessment of every published table",
-    planned: "anonymisationAssessment",
+    control: "lib/opendata/assessment: the three WP29 tests computed on every published table, and the prosecutor, journalist and marketer risks of the customer table, at each release (a failed test stops it)",
+    evidence: {
+      test: { file: "tests/opendata/release.test.ts", name: "no file has a row per person, order or customer: every published person cell has >= 11 contributors" },
+      notebook: "notebooks/07_anonymisation_and_release.ipynb#the-anonymisation-assessment-and-the-re-identification-risk",
+      report: "reports/anonymisation-assessment.md",
+    },
   },
 
   // ------------------------------------------------------------------------------------------
@@ -537,6 +552,9 @@ export const REQUIREMENTS: readonly Requirement[] = [
     requirement: "Published CSV cannot run as a spreadsheet formula",
     source: "OWASP, CSV Injection",
     control: "Text cells starting with = + - @ tab or CR neutralised by the CSV writer",
-    planned: "opendataFormats",
+    evidence: {
+      test: { file: "tests/opendata/csv.test.ts", name: "text cells starting with = + - @ TAB or CR are prefixed with a quote" },
+      report: monitoringSection("security"),
+    },
   },
 ];

@@ -149,11 +149,14 @@ async function prepare(conn: DuckDBConnection, log: (m: string) => void): Promis
   return { prepared, measured };
 }
 
-function versionOf(prepared: readonly Prepared[]): string {
+/** The release's identity: its policy, model, input cells and the suppression pattern published. */
+function versionOf(prepared: readonly Prepared[], protectedBy: ReadonlyMap<string, ProtectedTable>): string {
   const h = createHash("sha256");
   h.update(JSON.stringify(POLICY));
   for (const f of readdirSync(MODEL_DIR).filter((f) => /\.(sql|json)$/.test(f)).sort()) h.update(f).update(readFileSync(path.join(MODEL_DIR, f)));
   for (const p of prepared) h.update(JSON.stringify({ grain: p.grain, cells: p.input.cells }));
+  // The same inputs protected by another version of the engine can publish another pattern.
+  for (const p of prepared) h.update(JSON.stringify(protectedBy.get(p.input.name)?.cells.map((c) => c.status) ?? []));
   return `v${h.digest("hex").slice(0, 12)}`;
 }
 
@@ -345,7 +348,7 @@ export async function releaseOpenData(opts: ReleaseOptions): Promise<ReleaseSumm
       log(`opendata: ${group} protected in ${result.rounds} audit round(s), ${result.audit.exposed.length} exposed`);
     }
 
-    const version = versionOf(prepared);
+    const version = versionOf(prepared, protectedBy);
     const releasesDir = path.join(outDir, "releases");
     const finalDir = path.join(releasesDir, version);
     const partial = `${finalDir}.partial`;

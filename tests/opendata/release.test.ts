@@ -70,6 +70,13 @@ describe("the Open Data release, end to end on a generated warehouse", () => {
     expect(release.risk.published.prosecutorMax).toBeLessThanOrEqual(1 / 11);
   });
 
+  test("no published carrier row names a single carrier: each published cell has at least 3 carriers", () => {
+    const rows = readTable(path.join(release.releaseDir, "carrier_performance_by_carrier_mode_region.csv"));
+    const published = rows.filter((r) => r.status === "published");
+    expect(published.length).toBeGreaterThan(0);
+    for (const r of published) expect(r.carrier).toBe("All");
+  });
+
   test("the datapackage validates against the official v2 profile (ajv)", () => {
     const profiles = defaultProfilesDir();
     if (!existsSync(profiles)) return console.warn(`skipped: ${profiles} absent`);

@@ -67,6 +67,17 @@ export interface AuditReport {
 export interface AuditOptions {
   protectionIntervalPercent?: number;
   protectSecondaryCells?: boolean;
+  /**
+   * `auditKey(cell, measure)` of cells already proven protected under a pattern that suppressed
+   * a subset of today's cells: they are not solved again and are left out of `intervals`.
+   * Suppressing more cells only adds unknowns to the intruder's LP (a relaxation), so a proven
+   * interval can only widen. For the search rounds; the release's own audit is always complete.
+   */
+  provenSafe?: ReadonlySet<string>;
+}
+
+export function auditKey(cell: number, measure: string): string {
+  return `${cell}:${measure}`;
 }
 
 /** Disjoint groups of suppressed cells tied together by relations, each with its relations. */
@@ -155,6 +166,8 @@ export async function auditLattice(lattice: Lattice, status: readonly CellStatus
   for (const measure of lattice.measures) {
     const bound = measure.sign === "signed" ? signedBound(lattice, measure.name) : null;
     for (const group of groups) {
+      const toSolve = options.provenSafe ? group.cells.filter((c) => !options.provenSafe!.has(auditKey(c, measure.name))) : group.cells;
+      if (toSolve.length === 0) continue;
       const record = (cell: number, lower: number, upper: number, binding: number[]): void => {
         const c = lattice.cells[cell];
         const required = isPrimary(status[cell]) || protectSecondary;
@@ -175,7 +188,7 @@ export async function auditLattice(lattice: Lattice, status: readonly CellStatus
         });
       };
       if (group.relations.length === 0) {
-        for (const cell of group.cells) record(cell, bound === null ? 0 : -bound, bound === null ? Infinity : bound, []);
+        for (const cell of toSolve) record(cell, bound === null ? 0 : -bound, bound === null ? Infinity : bound, []);
         continue;
       }
       const text = lpText(lattice, suppressed, group, measure.name, bound);
@@ -217,7 +230,7 @@ export async function auditLattice(lattice: Lattice, status: readonly CellStatus
           }
           return model.getObjectiveValue();
         };
-        for (const cell of group.cells) {
+        for (const cell of toSolve) {
           const v = lattice.cells[cell].measures[measure.name];
           const col = model.getColByName(`x${cell}`);
           model.changeColCost(col, 1);

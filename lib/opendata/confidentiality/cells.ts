@@ -63,6 +63,24 @@ export interface CellInput {
   topShare?: number;
   /** Overrides the table's population kind for this cell. */
   population?: PopulationKind;
+  /**
+   * A second class of units whose commercial information the cell also carries, held to the
+   * business rules whatever the cell's population: the carriers behind a cell of shipments to
+   * persons. The cell is confidential unless it has at least the business threshold of these
+   * units and none of them holds more than the dominance share of `total`.
+   */
+  businessUnits?: BusinessUnits;
+}
+
+export interface BusinessUnits {
+  /** What the units are, for the reason text ("carriers"). */
+  label: string;
+  /** Distinct known units in the cell (an unknown unit is not counted: it could be any of them). */
+  contributors: number;
+  /** The largest unit's share of the cell, as its contribution (a count or an absolute amount)… */
+  topContribution: number;
+  /** …and the cell's total of the same quantity. */
+  total: number;
 }
 
 export interface TableInput {

@@ -5,7 +5,7 @@
  * "share" one unit could dominate that its contributor count does not already describe.
  */
 import { POLICY, PopulationKind } from "../../policy";
-import { CellStatus } from "./cells";
+import { BusinessUnits, CellStatus } from "./cells";
 import { dominanceRule } from "./dominance";
 import { frequencyRule } from "./frequency";
 import { Lattice } from "./relations";
@@ -20,6 +20,28 @@ export interface Pattern {
   reasons: (string | null)[];
 }
 
+/**
+ * The business rules applied to the second class of units of a cell (cells.ts, `businessUnits`):
+ * frequency (a cell of one or two carriers is that carrier's figure) and dominance (one carrier
+ * above the threshold share is that carrier's figure to within the rest).
+ */
+export function businessUnitsRule(
+  units: BusinessUnits,
+  minContributors: Readonly<Record<PopulationKind, number>>,
+  rule: { n: number; kPercent: number },
+): { status: CellStatus; reason: string } | null {
+  if (units.total === 0) return null;
+  const minimum = minContributors.business;
+  if (units.contributors < minimum) {
+    return {
+      status: "primary_frequency",
+      reason: `frequency rule: fewer than ${minimum} ${units.label} (businesses, INSEE, loi 51-711; Directive (EU) 2016/943)`,
+    };
+  }
+  const dominance = dominanceRule({ topContribution: units.topContribution, absoluteTotal: units.total, value: units.total }, rule);
+  return dominance ? { status: dominance.status, reason: dominance.reason.replace("one contributor", `one of the ${units.label}`) } : null;
+}
+
 export function primarySuppression(lattice: Lattice, options: PrimaryOptions = {}): Pattern {
   const minContributors = options.minContributors ?? POLICY.statisticalConfidentiality.frequency.minContributors;
   const rule = options.dominance ?? POLICY.statisticalConfidentiality.dominance;
@@ -28,6 +50,7 @@ export function primarySuppression(lattice: Lattice, options: PrimaryOptions = {
   const reasons: (string | null)[] = [];
   for (const cell of lattice.cells) {
     let finding: { status: CellStatus; reason: string } | null = frequencyRule(cell.contributors, cell.population, minContributors);
+    if (!finding && cell.businessUnits) finding = businessUnitsRule(cell.businessUnits, minContributors, rule);
     if (!finding && value.kind === "amount" && cell.contributors > 0) {
       try {
         finding = dominanceRule({ ...cell, value: cell.measures[value.name] }, rule);

@@ -10,7 +10,7 @@
  * Cells are numbered in key order, not input order, so the same release gives the same pattern
  * whatever order the rows arrived in.
  */
-import { CellInput, DimensionSpec, MeasureSpec, PopulationKind, TableInput, cellKey, compareText } from "./cells";
+import { BusinessUnits, CellInput, DimensionSpec, MeasureSpec, PopulationKind, TableInput, cellKey, compareText } from "./cells";
 
 export interface LatticeCell {
   id: number;
@@ -22,6 +22,7 @@ export interface LatticeCell {
   absoluteTotal?: number;
   topShare?: number;
   population: PopulationKind;
+  businessUnits?: BusinessUnits;
   /** Dimensions at an aggregate level (0 = an interior cell); the largest over its tables. */
   aggregation: number;
   /** Tables the cell appears in, for error messages and per-table output. */
@@ -131,6 +132,7 @@ export function buildLattice(tables: readonly TableInput[]): Lattice {
           absoluteTotal: cell.absoluteTotal,
           topShare: cell.topShare,
           population: cell.population ?? table.population,
+          businessUnits: cell.businessUnits,
           aggregation,
           tables: [table.name],
         });

@@ -48,6 +48,12 @@ export interface OdDataset {
   grain: string;
   population: PopulationKind;
   contributors: string;
+  /**
+   * Businesses whose figures the cells also carry besides their contributors (e.g. "carriers"):
+   * the query then returns business_units (distinct known units), business_top (the largest
+   * unit's share of the first measure) and business_total, and the business rules apply to them.
+   */
+  businessUnits?: string;
   /** Datasets of one group are protected together (they share margins). */
   linkGroup: string;
   /** The ladder of time grains, finest first; the release picks the finest that the rules allow. */

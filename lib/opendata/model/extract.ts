@@ -64,6 +64,15 @@ export function toTableInput(ds: OdDataset, rows: readonly ExtractRow[]): TableI
     const values: Record<string, number> = {};
     for (const m of measures) values[m.name] = Number(r[m.name] ?? 0);
     const cell: CellInput = { dims, measures: values, contributors: Number(r.contributors) };
+    if (ds.businessUnits) {
+      // The second class of units a cell describes (the carriers behind shipments to persons).
+      cell.businessUnits = {
+        label: ds.businessUnits,
+        contributors: Number(r.business_units),
+        topContribution: Number(r.business_top ?? 0),
+        total: Number(r.business_total ?? 0),
+      };
+    }
     if (measures[0].kind === "amount") {
       return { ...cell, topContribution: Number(r.top_contribution ?? 0), absoluteTotal: Number(r.absolute_total ?? 0) };
     }

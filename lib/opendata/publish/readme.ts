@@ -73,7 +73,7 @@ checked. Shipments to an unknown customer are kept in the carrier table, counted
 ### Statistical confidentiality
 
 - Frequency rule: a cell is published only with at least ${sc.frequency.minContributors.person} distinct contributors when it describes natural persons (DGFiP practice) and ${sc.frequency.minContributors.business} when it describes businesses (suppliers, carriers, business customers; INSEE, loi 51-711; Directive (EU) 2016/943). Sales tables count customers and hold business customers to the natural-person threshold.
-- Dominance rule (${sc.dominance.n}, ${sc.dominance.kPercent}): no single contributor above ${sc.dominance.kPercent} % of an amount cell (absolute contributions, so returns count).
+- Dominance rule (${sc.dominance.n}, ${sc.dominance.kPercent}): no single contributor above ${sc.dominance.kPercent} % of an amount cell (absolute contributions, so returns count), and no single carrier above ${sc.dominance.kPercent} % of a cell's shipments.
 - Secondary suppression: further cells are hidden so that no confidential value can be recomputed from the published totals of the same table, or of another table that shares them (the two sales tables share their period x category totals and are protected together).
 - Audit: for every suppressed cell, linear programming computes the narrowest interval an intruder can derive from everything published; the release fails unless every interval is at least +/- ${sc.protectionIntervalPercent} % of the true value (secondary cells included).
 - Every row carries \`status\` (published, primary_frequency, primary_dominance, secondary) and \`flag\` (\`${sc.confidentialFlag}\` when confidential). Confidential values are empty, never zero.
@@ -106,7 +106,7 @@ ${datasets}
 
 - Non-additive values (medians, ratios) of published margins are published: they do not let anyone recompute a suppressed amount, but they narrow the plausible range of a suppressed cell's median.
 - The sales tables count an order once per category it touches (\`orders\` adds up across rows by construction; the All-category total counts order x category pairs).
-- The carrier table names carriers: the figures are the retailer's own measurement of the service it buys (shipments it sent, delays its customers saw), not the carriers' turnover or prices; the frequency rule counts recipients, not carriers.
+- The carrier table is held to two sets of rules: its recipients (natural persons, at least ${sc.frequency.minContributors.person}) and its carriers, whose figures are business information (at least ${sc.frequency.minContributors.business} known carriers per cell, none above ${sc.dominance.kPercent} % of the cell's shipments; carrier ids the export does not name count as no carrier). A row naming one carrier describes one business, so it is confidential by construction, and so is a shipping mode served by fewer than ${sc.frequency.minContributors.business} carriers. The rows stay, flagged, so that the table says what is withheld and why; per-carrier performance stays in the internal Inventory mart.
 - Suppression patterns are computed per release; a later release with other data may suppress other cells (Eurostat's advice to keep patterns stable across periods is not implemented).
 - Supplier performance is measured from monthly stock snapshots: replenishment delays are bounded by the snapshot frequency.
 `;

@@ -10,6 +10,7 @@ import { decryptField } from "../envelope";
 import { readRectifications } from "../ledgers";
 import { processingSummary } from "../processing";
 import { fieldAad } from "../../warehouse/protector";
+import { requestReceipt } from "./deadlines";
 import { audit, identifierPseudonym, keyRing, sqlString, withCore, type RightsContext } from "./context";
 import { resolveSubject, type IdentifierKind } from "./resolve";
 
@@ -56,6 +57,7 @@ export interface AccessAnswer {
 }
 
 export async function accessRequest(ctx: RightsContext, identifier: string): Promise<AccessAnswer> {
+  const receipt = requestReceipt(ctx);
   const r = await resolveSubject(ctx, identifier);
   const processing = processingSummary();
   if (r.status !== "found") {
@@ -63,6 +65,7 @@ export async function accessRequest(ctx: RightsContext, identifier: string): Pro
     const rec = audit(ctx, "access", subject, {
       outcome: r.status,
       identifierKind: r.kind,
+      ...receipt,
       ...(r.status === "unknown" ? { identifierPseudonym: identifierPseudonym(ctx, r.kind, identifier) } : {}),
     });
     const message =
@@ -98,7 +101,7 @@ export async function accessRequest(ctx: RightsContext, identifier: string): Pro
     customers.push({ versions, orders, pendingRectifications: [...new Set(pendingRectifications)].sort() });
   }
   const lines = customers.reduce((n, c) => n + c.orders.length, 0);
-  const rec = audit(ctx, "access", r.pseudonyms.join(","), { outcome: "answered", identifierKind: r.kind, customers: r.pseudonyms.length, orderLines: lines });
+  const rec = audit(ctx, "access", r.pseudonyms.join(","), { outcome: "answered", identifierKind: r.kind, customers: r.pseudonyms.length, orderLines: lines, ...receipt });
   return {
     status: "answered",
     message: `Here is all the personal data we hold about you (${customers.length} customer record(s), ${lines} order line(s)), with the purposes, recipients and retention of its processing.`,

@@ -24,6 +24,11 @@ export interface RightsContext {
   keyRingPath?: string;
   /** ISO timestamp source, injectable for reproducible notebooks (default: now). */
   now?: () => string;
+  /**
+   * Day the data subject's request was received, YYYY-MM-DD (default: the UTC day of `now`): starts
+   * the Art. 12(3) one-month deadline, recorded with the answer (lib/privacy/rights/deadlines.ts).
+   */
+  receivedAt?: string;
 }
 
 export function auditLogPath(ctx: Pick<RightsContext, "privacyDir">): string {

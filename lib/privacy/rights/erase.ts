@@ -11,6 +11,7 @@
  * (lib/cli/rights.ts runs it at once); `verifyErasure` then proves nothing is left.
  */
 import { recordErasure, type ErasureReason } from "../ledgers";
+import { requestReceipt } from "./deadlines";
 import { audit, identifierPseudonym, keyRing, nowOf, type RightsContext } from "./context";
 import { resolveSubject } from "./resolve";
 
@@ -35,17 +36,18 @@ export function erasePseudonyms(ctx: RightsContext, pseudonyms: string[], reason
 }
 
 export async function eraseRequest(ctx: RightsContext, identifier: string): Promise<ErasureAnswer> {
+  const receipt = requestReceipt(ctx);
   const r = await resolveSubject(ctx, identifier);
   if (r.status === "erased") {
-    const rec = audit(ctx, "erasure", r.pseudonyms[0], { outcome: "already-erased", identifierKind: r.kind });
+    const rec = audit(ctx, "erasure", r.pseudonyms[0], { outcome: "already-erased", identifierKind: r.kind, ...receipt });
     return { status: "already-erased", pseudonyms: r.pseudonyms, keysShredded: 0, auditSeq: rec.seq, message: `This person was already erased on ${r.erasures[0].at.slice(0, 10)}.` };
   }
   if (r.status === "unknown") {
-    const rec = audit(ctx, "erasure", "unknown-subject", { outcome: "unknown", identifierKind: r.kind, identifierPseudonym: identifierPseudonym(ctx, r.kind, identifier) });
+    const rec = audit(ctx, "erasure", "unknown-subject", { outcome: "unknown", identifierKind: r.kind, identifierPseudonym: identifierPseudonym(ctx, r.kind, identifier), ...receipt });
     return { status: "unknown", pseudonyms: [], keysShredded: 0, auditSeq: rec.seq, message: `We hold no personal data matching this ${r.kind === "email" ? "email address" : "customer number"}.` };
   }
   const shredded = erasePseudonyms(ctx, r.pseudonyms, "erasure-request");
-  const rec = audit(ctx, "erasure", r.pseudonyms.join(","), { outcome: "erased", identifierKind: r.kind, customers: r.pseudonyms.length, keysShredded: shredded });
+  const rec = audit(ctx, "erasure", r.pseudonyms.join(","), { outcome: "erased", identifierKind: r.kind, customers: r.pseudonyms.length, keysShredded: shredded, ...receipt });
   return {
     status: "erased",
     pseudonyms: r.pseudonyms,

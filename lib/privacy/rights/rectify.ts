@@ -7,6 +7,7 @@
  * by the same run.
  */
 import { RECTIFIABLE_COLUMNS, recordRectification, type RectifiableColumn } from "../ledgers";
+import { requestReceipt } from "./deadlines";
 import { audit, identifierPseudonym, keyRing, nowOf, type RightsContext } from "./context";
 import { resolveSubject } from "./resolve";
 
@@ -18,8 +19,9 @@ export interface RectificationAnswer {
 }
 
 export async function rectifyRequest(ctx: RightsContext, identifier: string, column: string, value: string): Promise<RectificationAnswer> {
+  const receipt = requestReceipt(ctx);
   if (!(RECTIFIABLE_COLUMNS as readonly string[]).includes(column)) {
-    const rec = audit(ctx, "rectification", "unknown-subject", { outcome: "invalid", column });
+    const rec = audit(ctx, "rectification", "unknown-subject", { outcome: "invalid", column, ...receipt });
     return { status: "invalid", column, auditSeq: rec.seq, message: `"${column}" cannot be rectified; rectifiable fields are ${RECTIFIABLE_COLUMNS.join(", ")}.` };
   }
   const r = await resolveSubject(ctx, identifier);
@@ -30,6 +32,7 @@ export async function rectifyRequest(ctx: RightsContext, identifier: string, col
       outcome: status,
       column,
       identifierKind: r.kind,
+      ...receipt,
       ...(r.status === "unknown" ? { identifierPseudonym: identifierPseudonym(ctx, r.kind, identifier) } : {}),
     });
     const message =
@@ -42,6 +45,6 @@ export async function rectifyRequest(ctx: RightsContext, identifier: string, col
   }
   const pseudonym = r.pseudonyms[0];
   const entry = recordRectification(ctx.privacyDir, ctx.keyStore, keyRing(ctx), pseudonym, column as RectifiableColumn, value, nowOf(ctx));
-  const rec = audit(ctx, "rectification", pseudonym, { outcome: "recorded", column, ledgerSeq: entry.seq });
+  const rec = audit(ctx, "rectification", pseudonym, { outcome: "recorded", column, ledgerSeq: entry.seq, ...receipt });
   return { status: "recorded", column, auditSeq: rec.seq, message: `Your ${column} has been corrected; the correction applies from the next load of the warehouse and the marts.` };
 }

@@ -56,6 +56,45 @@ describe("frequency rule", () => {
   });
 });
 
+describe("business units carried by a cell of persons (carriers behind shipments)", () => {
+  /** Cells of shipments to persons: 40 recipients each, and the carriers that made the shipments. */
+  function shipmentTable(cells: { code: string; carriers: number; top: number; total: number }[]): TableInput {
+    return {
+      name: "shipments",
+      population: "person",
+      dimensions: [{ name: "region" }],
+      measures: [{ name: "shipments", kind: "count", sign: "nonNegative" }],
+      cells: cells.map((c) => ({
+        dims: { region: c.code },
+        measures: { shipments: c.total },
+        contributors: 40,
+        businessUnits: { label: "carriers", contributors: c.carriers, topContribution: c.top, total: c.total },
+      })),
+    };
+  }
+
+  it("a cell of one carrier is confidential even with 40 recipients; three carriers, none above 85 %, publish", async () => {
+    const r = await protectTable(shipmentTable([
+      { code: "one", carriers: 1, top: 100, total: 100 },
+      { code: "two", carriers: 2, top: 60, total: 100 },
+      { code: "three", carriers: 3, top: 50, total: 100 },
+    ]));
+    expect(statusOf(r, "one").status).toBe("primary_frequency");
+    expect(statusOf(r, "one").reason).toContain("carriers");
+    expect(statusOf(r, "two").status).toBe("primary_frequency");
+    expect(statusOf(r, "three").status).toBe("published");
+  });
+
+  it("a carrier above 85 % of the cell's shipments makes it confidential; exactly 85 % publishes", async () => {
+    const r = await protectTable(shipmentTable([
+      { code: "dominated", carriers: 3, top: 86, total: 100 },
+      { code: "boundary", carriers: 3, top: 85, total: 100 },
+    ]));
+    expect(statusOf(r, "dominated").status).toBe("primary_dominance");
+    expect(statusOf(r, "boundary").status).toBe("published");
+  });
+});
+
 describe("dominance rule (1, 85 %)", () => {
   it("suppresses a cell where one contributor holds 86 % and publishes one at exactly 85 %", async () => {
     const r = await protectTable(flatTable("business", [
