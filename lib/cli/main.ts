@@ -2,6 +2,7 @@ import { Command } from "commander";
 import * as path from "node:path";
 import { InputError } from "../raw/inputCheck";
 import { defaultConfig, runStages, STAGE_ORDER, StageName } from "./pipeline";
+import { portalCommand } from "./portal";
 import { rightsCommand } from "./rights";
 
 /**
@@ -41,6 +42,7 @@ program
   });
 
 program.addCommand(rightsCommand(config));
+program.addCommand(portalCommand());
 
 function config() {
   const o = program.opts<{ input?: string; profile: string }>();

@@ -1,0 +1,100 @@
+/**
+ * `npm run portal`: builds the static Open Data portal of the current release into
+ * outputs/opendata/site/ (lib/portal/build.ts), atomically (a failed build leaves the previous
+ * site in place), and says how big it is.
+ *
+ *   npm run portal                          build from outputs/opendata/current.json
+ *   npm run portal -- --serve               build, then serve on http://127.0.0.1:8000/ (Ctrl+C stops)
+ *   npm run portal -- --release <dir> --out <dir>
+ *   npm run portal -- --pii-scan            also scan the built site for the warehouse's personal values
+ *
+ * Registered in lib/cli/main.ts with `program.addCommand(portalCommand())`.
+ */
+import { Command } from "commander";
+import * as path from "node:path";
+import { replaceDirAtomically } from "../io/atomicDir";
+import { projectRoot } from "../io/paths";
+import { buildSite, type SiteSummary } from "../portal/build";
+import { formatBytes } from "../portal/html";
+import { publicVocabulary, readWarehouseKnownValues, scanSite, warehouseSources } from "../portal/piiScan";
+import { currentReleaseDir, loadRelease, PortalReleaseError } from "../portal/release";
+import { serveSite } from "../portal/serve";
+
+interface PortalOptions {
+  release?: string;
+  out?: string;
+  serve?: boolean;
+  port: string;
+  host: string;
+  piiScan?: boolean;
+}
+
+const shown = (p: string) => path.relative(process.cwd(), p) || ".";
+
+export function describeSite(summary: SiteSummary): string[] {
+  const parts = Object.entries(summary.bytesByPart)
+    .sort((a, b) => b[1] - a[1])
+    .map(([part, bytes]) => `${part} ${formatBytes(bytes)}`);
+  const largest = [...summary.files].sort((a, b) => b.bytes - a.bytes)[0];
+  return [
+    `built ${shown(summary.outDir)}: release ${summary.version}, ${summary.datasets.length} datasets, ${summary.pages.length} pages, ${summary.charts} charts`,
+    `size: ${formatBytes(summary.totalBytes)} in ${summary.files.length} files (${parts.join(", ")}; largest: ${largest.path}, ${formatBytes(largest.bytes)})`,
+  ];
+}
+
+export function portalCommand(): Command {
+  return new Command("portal")
+    .description("build the static Open Data portal of the current release into outputs/opendata/site/")
+    .option("--release <dir>", "a release directory (default: the one outputs/opendata/current.json names)")
+    .option("--out <dir>", "where to write the site (default: outputs/opendata/site)")
+    .option("--serve", "serve the site on localhost after building it (Ctrl+C stops)")
+    .option("--port <n>", "port for --serve", "8000")
+    .option("--host <host>", "interface for --serve", "127.0.0.1")
+    .option("--pii-scan", "scan the built site for the warehouse's personal values (needs the warehouse and the unpurged staging)")
+    .action(async (o: PortalOptions) => {
+      try {
+        await portal(o);
+      } catch (err) {
+        // A missing release, a tampered file, an absent warehouse: one message with the fix, no stack.
+        if (!(err instanceof PortalReleaseError || err instanceof PortalUsageError)) throw err;
+        console.error(`error: ${err.message}`);
+        process.exitCode = 2;
+      }
+    });
+}
+
+class PortalUsageError extends Error {}
+
+async function portal(o: PortalOptions): Promise<void> {
+  const root = projectRoot();
+  const releaseDir = path.resolve(o.release ?? currentReleaseDir(path.join(root, "outputs", "opendata")));
+  const outDir = path.resolve(o.out ?? path.join(root, "outputs", "opendata", "site"));
+  const summary = await replaceDirAtomically(outDir, (work) => buildSite({ releaseDir, outDir: work }));
+  for (const line of describeSite({ ...summary, outDir })) console.log(line);
+
+  if (o.piiScan) {
+    const sources = warehouseSources(root);
+    if (!sources.available) throw new PortalUsageError(`--pii-scan: ${sources.reason}`);
+    const release = loadRelease(releaseDir);
+    const known = await readWarehouseKnownValues(sources.corePath, sources.cleanDir);
+    const site = await scanSite(outDir, release, known, publicVocabulary(release, releaseDir));
+    const hits = site.hits.map((h) => `${h.file}: ${h.kind} x${h.occurrences}`).join("; ");
+    console.log(
+      `pii scan: ${site.filesScanned} files, ${site.bytesScanned} bytes, ${known.length} known values: ${site.passed ? "no personal value found" : `FOUND ${hits}`} ` +
+        `(${site.verbatimCopies.length} vendor files not searched: byte-identical to node_modules)`,
+    );
+    if (!site.passed) process.exitCode = 1;
+  }
+
+  if (o.serve) {
+    const server = await serveSite(outDir, { host: o.host, port: Number(o.port) });
+    console.log(`serving ${shown(outDir)} on ${server.url} (Ctrl+C stops)`);
+    await new Promise<void>((resolve) => {
+      const stop = () => server.close().then(resolve);
+      process.once("SIGINT", stop);
+      process.once("SIGTERM", stop);
+    });
+  } else {
+    console.log(`open it: npm run portal -- --serve, then ${`http://${o.host}:${o.port}/`} (or copy the folder to any static host)`);
+  }
+}

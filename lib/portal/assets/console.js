@@ -1,0 +1,307 @@
+// The SQL console: DuckDB-Wasm in a worker, over the files of the site's data/ folder.
+//
+// Start-up: the engine (vendor/duckdb-wasm, shipped by the site) is instantiated, then Parquet
+// is tried: DuckDB-Wasm has no Parquet reader built in and downloads its parquet extension from
+// extensions.duckdb.org. Offline that download fails, or hangs; a hung or crashed load leaves the
+// single-threaded engine unusable. So the attempt is bounded: the network is probed first (with
+// a timeout), the extension is loaded (with a timeout), and on any failure the engine is
+// restarted if it was touched, autoloading is switched off, and every table is read from its CSV
+// file with the column types the Parquet files were written with. The status line says which.
+//
+// A query error shows the engine's own message; the console stays ready for the next query.
+import { renderSpec } from "./chart.js";
+
+const config = JSON.parse(document.getElementById("portal-config").textContent);
+const params = new URLSearchParams(location.search);
+const PARQUET_TIMEOUT_MS = Number(params.get("parquetTimeoutMs")) || 10000;
+const SHOWN_ROWS = 1000;
+const siteRoot = new URL(".", document.baseURI);
+const abs = (p) => new URL(p, siteRoot).href;
+const fileName = (p) => p.split("/").pop();
+
+const $ = (id) => document.getElementById(id);
+const statusLine = $("engine-status");
+const form = $("query-form");
+const sqlBox = $("sql");
+const runButton = $("run");
+const errorBox = $("query-error");
+const summary = $("result-summary");
+const tableWrap = $("result-table-wrap");
+const chartBox = $("result-chart");
+
+let duckdb = null;
+let engine = null;
+let busy = false;
+
+class TimeoutError extends Error {}
+
+function withTimeout(promise, ms, what) {
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new TimeoutError(`${what}: no answer within ${Math.round(ms / 1000)} s`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+function setStatus(state, text, source) {
+  statusLine.dataset.state = state;
+  if (source) statusLine.dataset.source = source;
+  statusLine.textContent = text;
+}
+
+const sqlString = (s) => `'${s.replace(/'/g, "''")}'`;
+const sqlIdent = (s) => `"${s.replace(/"/g, '""')}"`;
+
+async function startEngine() {
+  duckdb ??= await import(abs(config.duckdb.module));
+  const worker = new Worker(abs(config.duckdb.worker));
+  const db = new duckdb.AsyncDuckDB(new duckdb.VoidLogger(), worker);
+  await db.instantiate(abs(config.duckdb.wasm));
+  // DECIMAL (and HUGEINT sums) would otherwise arrive as scaled integers.
+  await db.open({ query: { castDecimalToDouble: true } });
+  const conn = await db.connect();
+  return { db, conn, worker, touched: false };
+}
+
+function stopEngine(e) {
+  try {
+    e.worker.terminate();
+  } catch {
+    /* already gone */
+  }
+}
+
+async function registerFiles(e, kind) {
+  for (const t of config.tables) {
+    const path = t[kind];
+    if (!path) continue;
+    const response = await fetch(abs(path));
+    if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`);
+    await e.db.registerFileBuffer(fileName(path), new Uint8Array(await response.arrayBuffer()));
+  }
+}
+
+async function useParquet(e) {
+  if (navigator.onLine === false) throw new Error("the browser is offline");
+  if (config.tables.some((t) => !t.parquet)) throw new Error("a table has no Parquet file");
+  const version = await e.db.getVersion();
+  const extension = `https://extensions.duckdb.org/${version}/wasm_eh/parquet.duckdb_extension.wasm`;
+  // Probe first: a failed load inside the engine can crash it; a failed fetch here cannot.
+  await withTimeout(fetch(extension, { method: "HEAD", mode: "no-cors", cache: "no-store" }), PARQUET_TIMEOUT_MS, "the Parquet extension's server").catch((error) => {
+    throw error instanceof TimeoutError ? error : new Error(`the Parquet extension's server could not be reached (${error.message})`);
+  });
+  e.touched = true;
+  await withTimeout(e.conn.query("LOAD parquet"), PARQUET_TIMEOUT_MS, "loading the Parquet extension");
+  await registerFiles(e, "parquet");
+  for (const t of config.tables) {
+    await e.conn.query(`create or replace view ${sqlIdent(t.name)} as select * from read_parquet(${sqlString(fileName(t.parquet))})`);
+  }
+  await withTimeout(e.conn.query(`select count(*) from ${sqlIdent(config.tables[0].name)}`), PARQUET_TIMEOUT_MS, "reading a Parquet file");
+}
+
+async function useCsv(e) {
+  // Never try the network again behind the user's back: read_parquet now fails at once, with DuckDB's message.
+  await e.conn.query("set autoinstall_known_extensions = false");
+  await e.conn.query("set autoload_known_extensions = false");
+  await registerFiles(e, "csv");
+  for (const t of config.tables) {
+    const columns = t.columns.map((c) => `${sqlString(c.name)}: ${sqlString(c.type)}`).join(", ");
+    // The options lib/opendata/publish/parquet.ts reads the CSV with when it writes the Parquet file.
+    await e.conn.query(
+      `create or replace view ${sqlIdent(t.name)} as select * from read_csv(${sqlString(fileName(t.csv))}, header = true, delim = ',', quote = '"', escape = '"', columns = {${columns}}, auto_detect = false, nullstr = '')`,
+    );
+  }
+}
+
+async function boot() {
+  setStatus("loading", "Starting the SQL engine (DuckDB-Wasm, loaded from this site)…");
+  let e = await startEngine();
+  let source = "parquet";
+  let reason = "";
+  try {
+    await useParquet(e);
+  } catch (error) {
+    source = "csv";
+    reason = error instanceof TimeoutError ? error.message : `${error.message || error}`;
+    if (e.touched) {
+      // The engine may be stuck in, or broken by, the extension load: start a clean one.
+      stopEngine(e);
+      e = await startEngine();
+    }
+    await useCsv(e);
+  }
+  engine = e;
+  const n = config.tables.length;
+  if (source === "parquet") {
+    setStatus("ready", `Ready: ${n} tables, read from the Parquet files.`, "parquet");
+  } else {
+    setStatus("ready", `Parquet support could not be loaded (offline): the console reads the CSV files. Ready: ${n} tables. (${reason})`, "csv");
+  }
+  runButton.disabled = false;
+}
+
+function formatValue(value, type) {
+  if (value === null || value === undefined) return null;
+  if (typeof value === "bigint") return value.toString();
+  if (typeof value === "number") {
+    if (/^Date/.test(type)) return new Date(value).toISOString().slice(0, 10);
+    if (/^Timestamp/.test(type)) return new Date(value).toISOString().replace(".000Z", "Z");
+    return String(value);
+  }
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === "object") return JSON.stringify(value, (_, v) => (typeof v === "bigint" ? v.toString() : v));
+  return String(value);
+}
+
+function renderTable(columns, rows) {
+  const table = document.createElement("table");
+  table.className = "data result";
+  const caption = table.createCaption();
+  caption.textContent = rows.length > SHOWN_ROWS ? `First ${SHOWN_ROWS} of ${rows.length} rows` : `${rows.length} row${rows.length === 1 ? "" : "s"}`;
+  const head = table.createTHead().insertRow();
+  for (const c of columns) {
+    const th = document.createElement("th");
+    th.scope = "col";
+    th.textContent = c.name;
+    if (c.numeric) th.className = "num";
+    head.appendChild(th);
+  }
+  const body = table.createTBody();
+  for (const row of rows.slice(0, SHOWN_ROWS)) {
+    const tr = body.insertRow();
+    columns.forEach((c, i) => {
+      const td = tr.insertCell();
+      const text = formatValue(row[i], c.type);
+      if (text === null) {
+        td.className = "null";
+        td.textContent = "NULL";
+      } else {
+        td.textContent = text;
+        if (c.numeric) td.className = "num";
+      }
+    });
+  }
+  tableWrap.replaceChildren(table);
+  tableWrap.hidden = false;
+}
+
+const PERIOD = /^\d{4}(-\d{2}|-Q\d)?$/;
+
+/** A vega-lite spec for a result: x = the first column, y = the first numeric one, colour = the next text column. */
+export function resultSpec(columns, rows) {
+  const y = columns.find((c, i) => i > 0 && c.numeric) ?? (columns[0]?.numeric ? null : undefined);
+  if (!y || columns.length < 2) return null;
+  const x = columns[0];
+  const colour = columns.find((c, i) => i > 0 && !c.numeric && c !== x);
+  const yi = columns.indexOf(y);
+  const ci = colour ? columns.indexOf(colour) : -1;
+  const values = rows.slice(0, SHOWN_ROWS).map((r) => ({
+    x: formatValue(r[0], x.type),
+    y: r[yi] === null || r[yi] === undefined ? null : Number(r[yi]),
+    ...(ci >= 0 ? { c: formatValue(r[ci], colour.type) } : {}),
+  }));
+  const periods = values.every((v) => v.x !== null && PERIOD.test(v.x));
+  const series = ci >= 0 ? new Set(values.map((v) => v.c)).size : 1;
+  const encoding = {
+    x: { field: "x", type: x.numeric ? "quantitative" : "ordinal", title: x.name, sort: null, axis: { labelAngle: periods ? 0 : -40, labelLimit: 140 } },
+    y: { field: "y", type: "quantitative", title: y.name, axis: { format: "~s" } },
+    tooltip: [{ field: "x", title: x.name }, { field: "y", title: y.name, format: "," }, ...(ci >= 0 ? [{ field: "c", title: colour.name }] : [])],
+  };
+  if (ci >= 0 && series <= 12) encoding.color = { field: "c", type: "nominal", title: colour.name };
+  return {
+    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+    description: `${y.name} by ${x.name}${ci >= 0 ? ` and ${colour.name}` : ""}`,
+    data: { values },
+    width: Math.min(640, Math.max(320, chartBox.parentElement.clientWidth - 160)),
+    height: 260,
+    mark: periods ? { type: "line", point: true, invalid: "break-paths-filter-domains" } : { type: "bar" },
+    encoding: periods ? encoding : { ...encoding, ...(ci >= 0 && series <= 12 ? { xOffset: { field: "c" } } : {}) },
+    config: { font: "DejaVu Sans, Verdana, sans-serif" },
+  };
+}
+
+async function renderChart(columns, rows) {
+  const spec = resultSpec(columns, rows);
+  if (!spec) {
+    chartBox.hidden = true;
+    return "A chart needs a first column and a numeric column after it: the result is shown as a table.";
+  }
+  chartBox.replaceChildren();
+  chartBox.hidden = false;
+  await renderSpec(chartBox, spec);
+  chartBox.dataset.rendered = "live";
+  const nulls = spec.data.values.filter((v) => v.y === null).length;
+  return nulls > 0 ? `${nulls} NULL value${nulls === 1 ? "" : "s"} (confidential cells) not drawn.` : "";
+}
+
+const ENGINE_CRASH = /RuntimeError|out of bounds|unreachable|worker.*terminated/i;
+
+async function run(sql) {
+  if (!engine || busy) return;
+  busy = true;
+  runButton.disabled = true;
+  errorBox.hidden = true;
+  summary.textContent = "Running…";
+  summary.dataset.state = "running";
+  const started = performance.now();
+  try {
+    const result = await engine.conn.query(sql);
+    const columns = result.schema.fields.map((f) => {
+      const type = String(f.type);
+      return { name: f.name, type, numeric: /^(Int|Uint|Float|Decimal)/.test(type) };
+    });
+    const rows = result.toArray().map((r) => columns.map((c) => r[c.name]));
+    const ms = Math.round(performance.now() - started);
+    renderTable(columns, rows);
+    let note = "";
+    if (document.querySelector('input[name="view"]:checked').value === "chart") note = await renderChart(columns, rows);
+    else chartBox.hidden = true;
+    summary.textContent = `${rows.length} row${rows.length === 1 ? "" : "s"}, ${columns.length} column${columns.length === 1 ? "" : "s"} (${ms} ms). ${note}`.trim();
+    summary.dataset.state = "ok";
+  } catch (error) {
+    const message = error && error.message ? error.message : String(error);
+    errorBox.textContent = message;
+    errorBox.hidden = false;
+    summary.textContent = "The query failed: the engine's message is above. The console is ready for the next query.";
+    summary.dataset.state = "error";
+    if (ENGINE_CRASH.test(message)) {
+      // The engine itself broke (not the query): replace it so the next query runs.
+      summary.textContent = "The engine stopped and is being restarted…";
+      stopEngine(engine);
+      engine = null;
+      await boot().catch((e) => setStatus("failed", `The SQL engine could not start: ${e.message}`));
+    }
+  } finally {
+    busy = false;
+    runButton.disabled = engine === null;
+  }
+}
+
+form.addEventListener("submit", (event) => {
+  event.preventDefault();
+  run(sqlBox.value);
+});
+sqlBox.addEventListener("keydown", (event) => {
+  if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+    event.preventDefault();
+    run(sqlBox.value);
+  }
+});
+for (const button of document.querySelectorAll("button[data-example]")) {
+  button.addEventListener("click", () => {
+    const example = config.examples.find((e) => e.id === button.dataset.example);
+    sqlBox.value = example.sql;
+    document.querySelector(`input[name="view"][value="${example.show}"]`).checked = true;
+    sqlBox.focus();
+    run(example.sql);
+  });
+}
+
+const wanted = config.tables.find((t) => t.name === params.get("table"));
+if (wanted) sqlBox.value = `select *\nfrom ${wanted.name}\nlimit 100`;
+
+boot()
+  .then(() => {
+    if (wanted) run(sqlBox.value);
+  })
+  .catch((error) => setStatus("failed", `The SQL engine could not start: ${error.message || error}. The files are still on the catalogue page.`));

@@ -1,0 +1,7 @@
+-- title: Net sales by sales channel and period
+-- needs: sales_by_period_channel_category
+-- show: chart
+select period, sales_channel, net_amount
+from sales_by_period_channel_category
+where category = 'All' and sales_channel <> 'All' and period <> 'All'
+order by period, sales_channel

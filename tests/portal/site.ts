@@ -1,0 +1,74 @@
+/** Shared by the portal tests: the release under test, a site built from it, the browser, where screenshots go. */
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { projectRoot } from "../../lib/io/paths";
+import { parseCsv } from "../../lib/opendata/publish/csv";
+import { buildSite, type SiteSummary } from "../../lib/portal/build";
+import { currentReleaseDir } from "../../lib/portal/release";
+
+export const ROOT = projectRoot();
+export const OPENDATA_DIR = path.join(ROOT, "outputs", "opendata");
+export const CHROMIUM = "/usr/bin/chromium";
+
+/** The release outputs/opendata/current.json names (never a hard-coded version). */
+export function releaseUnderTest(): string {
+  return currentReleaseDir(OPENDATA_DIR);
+}
+
+export function tempDir(prefix: string): string {
+  return mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+export async function buildTestSite(prefix = "portal-site-", releaseDir = releaseUnderTest()): Promise<SiteSummary> {
+  return buildSite({ releaseDir, outDir: tempDir(prefix) });
+}
+
+/** The datapackage's CSV resources, read here independently of lib/portal. */
+export function csvResources(releaseDir: string): { name: string; path: string; title: string; fields: { name: string; type: string }[] }[] {
+  const pkg = JSON.parse(readFileSync(path.join(releaseDir, "datapackage.json"), "utf8")) as {
+    resources: { name: string; path: string; title: string; format: string; schema: { fields: { name: string; type: string }[] } }[];
+  };
+  return pkg.resources.filter((r) => r.format === "csv").map((r) => ({ name: r.name, path: r.path, title: r.title, fields: r.schema.fields }));
+}
+
+export function readRecords(file: string): Record<string, string>[] {
+  const [header, ...rows] = parseCsv(readFileSync(file, "utf8"));
+  return rows.map((r) => Object.fromEntries(header.map((h, i) => [h, r[i]])));
+}
+
+/** Chromium as stack.md says: Debian's binary, headless, and no network but localhost (the site must work offline). */
+export const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+  // Screenshots: the same pixels on every run.
+  "--font-render-hinting=none",
+  "--force-color-profile=srgb",
+  "--hide-scrollbars",
+  "--disable-lcd-text",
+];
+
+/**
+ * Screenshots go to reports/ only when the site was built from the committed current release
+ * (current.json and the release's files as in HEAD), so the committed PNGs always picture the
+ * committed release; otherwise to `fallbackDir`, with the reason. PORTAL_SCREENSHOTS=1 forces
+ * reports/ (to refresh them before committing a new release together with its screenshots).
+ */
+export function screenshotTarget(releaseDir: string, fallbackDir: string): { dir: string; note: string | null } {
+  const reports = path.join(ROOT, "reports");
+  if (process.env.PORTAL_SCREENSHOTS === "1") return { dir: reports, note: null };
+  try {
+    const committed = execFileSync("git", ["-C", ROOT, "show", "HEAD:outputs/opendata/current.json"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+    const working = readFileSync(path.join(OPENDATA_DIR, "current.json"), "utf8");
+    const changed = execFileSync("git", ["-C", ROOT, "status", "--porcelain", "--", path.relative(ROOT, releaseDir)], { encoding: "utf8" }).trim();
+    if (committed === working && changed === "") return { dir: reports, note: null };
+    return { dir: fallbackDir, note: `the release under test (${path.basename(releaseDir)}) is not the committed current release: screenshots written to ${fallbackDir}, not reports/ (PORTAL_SCREENSHOTS=1 forces reports/)` };
+  } catch {
+    // Not a git work tree (an exported copy): nothing to compare with, the release is what there is.
+    return existsSync(path.join(ROOT, ".git")) ? { dir: fallbackDir, note: "git could not tell whether the release is committed: screenshots not written to reports/" } : { dir: reports, note: null };
+  }
+}
