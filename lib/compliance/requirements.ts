@@ -243,8 +243,11 @@ export const REQUIREMENTS: readonly Requirement[] = [
     group: "brief",
     requirement: "Open Data portal",
     source: BRIEF,
-    control: "Static site over the release",
-    planned: "portal",
+    control: "`npm run portal`: static site from the current release (catalogue, dataset pages with charts, DuckDB-Wasm SQL console falling back to CSV offline), tested in headless Chromium",
+    evidence: {
+      test: { file: "tests/portal/browser.test.ts", name: "the SQL console falls back to the CSV files offline, and its totals are those of the published CSV" },
+      report: "reports/portal-catalogue.png",
+    },
   },
   {
     id: "B18",
