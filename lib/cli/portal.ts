@@ -16,7 +16,7 @@ import { replaceDirAtomically } from "../io/atomicDir";
 import { projectRoot } from "../io/paths";
 import { buildSite, type SiteSummary } from "../portal/build";
 import { formatBytes } from "../portal/html";
-import { publicVocabulary, readWarehouseKnownValues, scanSite, warehouseSources } from "../portal/piiScan";
+import { readWarehouseKnownValues, scanSite, siteVocabulary, warehouseSources } from "../portal/piiScan";
 import { currentReleaseDir, loadRelease, PortalReleaseError } from "../portal/release";
 import { serveSite } from "../portal/serve";
 
@@ -77,7 +77,7 @@ async function portal(o: PortalOptions): Promise<void> {
     if (!sources.available) throw new PortalUsageError(`--pii-scan: ${sources.reason}`);
     const release = loadRelease(releaseDir);
     const known = await readWarehouseKnownValues(sources.corePath, sources.cleanDir);
-    const site = await scanSite(outDir, release, known, publicVocabulary(release, releaseDir));
+    const site = await scanSite(outDir, release, known, siteVocabulary(release, releaseDir));
     const hits = site.hits.map((h) => `${h.file}: ${h.kind} x${h.occurrences}`).join("; ");
     console.log(
       `pii scan: ${site.filesScanned} files, ${site.bytesScanned} bytes, ${known.length} known values: ${site.passed ? "no personal value found" : `FOUND ${hits}`} ` +

@@ -33,8 +33,7 @@ import { reidentificationRisk, RiskClass, RiskReport } from "./assessment/risk";
 import { AuditReport, compareText, protectLinkedTables, ProtectedTable, TableInput } from "./confidentiality/index";
 import { chooseGrain, GrainMeasurement, isDetailCell, measureGrain } from "./generalise";
 import { checkPackage, PackageProblem, validateProfile } from "./gates/packageChecks";
-import { readKnownValues, scanForKnownValues, scanInputFor, PiiScanResult, tokens } from "./gates/piiScan";
-import { etalabDataDir } from "../warehouse/staging";
+import { publicVocabulary, readKnownValues, scanForKnownValues, scanInputFor, PiiScanResult, tokens } from "./gates/piiScan";
 import { derivedOf, labelColumnsOf, loadDatasets, measuresOf, MODEL_DIR, OdDataset, TimeGrain } from "./model/datasets";
 import { attachMarts, ExtractRow, extractRows, runReconcileQuery, toTableInput } from "./model/extract";
 import { csvwMetadata } from "./publish/csvw";
@@ -416,12 +415,10 @@ export async function releaseOpenData(opts: ReleaseOptions): Promise<ReleaseSumm
     const known = await readKnownValues(conn, cleanDir);
     // Public vocabulary: région, département and country names, the business labels of the
     // tables, and the words of the documentation the release generated (before any later change).
-    const vocabulary = new Set<string>();
+    const labels = prepared.flatMap((p) => p.rows.flatMap((r) => labelColumnsOf(p.ds).map((c) => r[c.name]).filter((v): v is string => typeof v === "string")));
+    const documents = ["README.md", "LICENCE.md", "datapackage.json", "csv-metadata.json", "catalogue.jsonld"].map((f) => readFileSync(path.join(partial, f), "utf8"));
+    const vocabulary = publicVocabulary(labels, documents);
     const addWords = (text: string) => tokens(text).forEach((t) => vocabulary.add(t));
-    for (const f of ["regions.json", "departements.json"]) for (const r of JSON.parse(readFileSync(path.join(etalabDataDir(), f), "utf8")) as { nom: string }[]) addWords(r.nom);
-    for (const name of Object.values(countries.getNames("en"))) addWords(String(name));
-    for (const p of prepared) for (const r of p.rows) for (const c of labelColumnsOf(p.ds)) if (typeof r[c.name] === "string") addWords(r[c.name] as string);
-    for (const f of ["README.md", "LICENCE.md", "datapackage.json", "csv-metadata.json", "catalogue.jsonld"]) addWords(readFileSync(path.join(partial, f), "utf8"));
     const stringColumns = new Set(prepared.flatMap((p) => p.ds.columns.filter((c) => c.type === "string").map((c) => c.name)));
     const tableAssessments = prepared.map((p) => assessTable(p.input, protectedBy.get(p.ds.dataset)!.cells, p.ds.columns.map((c) => c.name)));
     const provisionalPii = scanForKnownValues(

@@ -20,17 +20,13 @@
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import * as path from "node:path";
-import countries from "i18n-iso-countries";
 import { openNative } from "../engine/native";
 import { projectRoot } from "../io/paths";
-import { readKnownValues, scanForKnownValues, scanInputFor, tokens, type KnownValue, type PiiScanResult, type ScanInput } from "../opendata/gates/piiScan";
+import { publicVocabulary, readKnownValues, scanForKnownValues, scanInputFor, type KnownValue, type PiiScanResult, type ScanInput } from "../opendata/gates/piiScan";
 import { openCoreForReading } from "../privacy/coreEncryption";
 import type { KeyStore } from "../privacy/keystore";
-import { etalabDataDir } from "../warehouse/staging";
 import type { PortalRelease } from "./release";
 import { vendorFiles } from "./vendor";
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-countries.registerLocale(require("i18n-iso-countries/langs/en.json"));
 
 export type WarehouseSources = { available: true; corePath: string; cleanDir: string } | { available: false; reason: string };
 
@@ -63,19 +59,15 @@ export async function readWarehouseKnownValues(corePath: string, cleanDir: strin
 }
 
 /** The public words the release gate allowed in this release (a one-word known value equal to one of them is not searched). */
-export function publicVocabulary(release: PortalRelease, releaseDir: string): Set<string> {
-  const vocabulary = new Set<string>();
-  const add = (text: string) => tokens(text).forEach((t) => vocabulary.add(t));
-  for (const f of ["regions.json", "departements.json"]) for (const r of JSON.parse(readFileSync(path.join(etalabDataDir(), f), "utf8")) as { nom: string }[]) add(r.nom);
-  for (const name of Object.values(countries.getNames("en"))) add(String(name));
-  for (const ds of release.datasets) {
-    const labels = ds.fields.map((f, i) => (f.type === "string" ? i : -1)).filter((i) => i >= 0);
-    for (const row of ds.rows) for (const i of labels) add(row[i]);
-  }
-  for (const f of ["README.md", "LICENCE.md", "datapackage.json", "csv-metadata.json", "catalogue.jsonld", "anonymisation-assessment.md"]) {
-    if (existsSync(path.join(releaseDir, f))) add(readFileSync(path.join(releaseDir, f), "utf8"));
-  }
-  return vocabulary;
+export function siteVocabulary(release: PortalRelease, releaseDir: string): Set<string> {
+  const labels = release.datasets.flatMap((ds) => {
+    const columns = ds.fields.map((f, i) => (f.type === "string" ? i : -1)).filter((i) => i >= 0);
+    return ds.rows.flatMap((row) => columns.map((i) => row[i]));
+  });
+  const documents = ["README.md", "LICENCE.md", "datapackage.json", "csv-metadata.json", "catalogue.jsonld", "anonymisation-assessment.md"]
+    .filter((f) => existsSync(path.join(releaseDir, f)))
+    .map((f) => readFileSync(path.join(releaseDir, f), "utf8"));
+  return publicVocabulary(labels, documents);
 }
 
 function walk(dir: string, prefix = ""): string[] {

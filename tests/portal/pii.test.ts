@@ -14,7 +14,7 @@ import * as path from "node:path";
 import type { KnownValue } from "../../lib/opendata/gates/piiScan";
 import { releaseOpenData } from "../../lib/opendata/release";
 import { buildSite, type SiteSummary } from "../../lib/portal/build";
-import { publicVocabulary, readWarehouseKnownValues, scanSite, warehouseSources } from "../../lib/portal/piiScan";
+import { readWarehouseKnownValues, scanSite, siteVocabulary, warehouseSources } from "../../lib/portal/piiScan";
 import { loadRelease, type PortalRelease } from "../../lib/portal/release";
 import { vendorFiles } from "../../lib/portal/vendor";
 import { generatedWarehouse } from "../opendata/pipeline";
@@ -52,7 +52,7 @@ afterAll(() => temps.forEach((d) => rmSync(d, { recursive: true, force: true }))
 test("no personal value from the warehouse appears anywhere in the site", async () => {
   const kinds = new Set(known.map((k) => k.kind));
   for (const kind of ["full_name", "email", "phone", "street", "customer_pseudonym"]) expect(kinds).toContain(kind);
-  const result = await scanSite(site.outDir, release, known, publicVocabulary(release, releaseDir));
+  const result = await scanSite(site.outDir, release, known, siteVocabulary(release, releaseDir));
   expect(result.hits).toEqual([]);
   expect(result.passed).toBe(true);
   // Everything the site adds is searched; only verbatim copies of installed packages are not.
@@ -66,7 +66,7 @@ test("a personal value planted in a page is found, by file and kind, never echoe
   const file = path.join(site.outDir, "datasets", "planted.html");
   try {
     writeFileSync(file, `<p>Contact: ${planted.value}</p>\n`);
-    const result = await scanSite(site.outDir, release, known, publicVocabulary(release, releaseDir));
+    const result = await scanSite(site.outDir, release, known, siteVocabulary(release, releaseDir));
     expect(result.passed).toBe(false);
     expect(result.hits).toEqual([{ file: "datasets/planted.html", kind: "email", occurrences: 1 }]);
     expect(JSON.stringify(result)).not.toContain(planted.value);

@@ -21,6 +21,9 @@ import { queryRows, sqlString } from "../../engine/native";
 import { renderSql } from "../../warehouse/db";
 import { parseCsv } from "../publish/csv";
 import { etalabDataDir } from "../../warehouse/staging";
+import countries from "i18n-iso-countries";
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+countries.registerLocale(require("i18n-iso-countries/langs/en.json"));
 
 export interface KnownValue {
   kind: string;
@@ -203,4 +206,21 @@ export async function scanInputFor(conn: DuckDBConnection, file: string, name: s
   const decoded = rows.map((r) => Object.values(r).map((v) => (v === null ? "" : String(v))).join("\u0001")).join("\n");
   const textCells = rows.flatMap((r) => Object.values(r).filter((v): v is string => typeof v === "string")).join("\u0001");
   return { name, bytes, decoded, textCells };
+}
+
+/**
+ * The public vocabulary of a release: région, département and country names, the tables' own
+ * labels and the words of the documents the release generated. A one-word known value equal to
+ * one of these words (a surname that is also a town, "Martin", "France") is not searched: it
+ * would be found in every release without saying anything about a person. The release gate and
+ * the portal's scan use the same list; callers may add the words of later documents.
+ */
+export function publicVocabulary(labels: Iterable<string>, documents: Iterable<string>): Set<string> {
+  const vocabulary = new Set<string>();
+  const add = (text: string) => tokens(text).forEach((t) => vocabulary.add(t));
+  for (const f of ["regions.json", "departements.json"]) for (const r of JSON.parse(readFileSync(path.join(etalabDataDir(), f), "utf8")) as { nom: string }[]) add(r.nom);
+  for (const name of Object.values(countries.getNames("en"))) add(String(name));
+  for (const label of labels) add(label);
+  for (const text of documents) add(text);
+  return vocabulary;
 }
