@@ -45,14 +45,21 @@ import {
   type RequestAction,
   type RightsContext,
 } from "../privacy/rights/index";
-import { runStages, type PipelineConfig } from "./pipeline";
+import { runStages, type PipelineConfig, type StageName } from "./pipeline";
 
 /**
  * The whole pipeline from the raw export (lib/cli/pipeline.ts applies every ledger at split and
  * cleanse, and ends with the staging purge, Art. 5(1)(e)), with the given key store.
  */
-export async function runPipelineWithPrivacy(cfg: PipelineConfig, keyStore?: KeyStore): Promise<{ purged: string[] }> {
-  const results = await runStages(keyStore ? { ...cfg, keyStore: () => keyStore } : cfg);
+/**
+ * The stages that read or hold personal data: what a rectification or a key rotation must rerun
+ * to take effect. The Open Data release reads only the marts' aggregates; it is rebuilt by a full
+ * run (an erasure is verified after one, release included).
+ */
+export const PERSONAL_DATA_STAGES: StageName[] = ["split", "cleanse", "warehouse", "marts", "purge"];
+
+export async function runPipelineWithPrivacy(cfg: PipelineConfig, keyStore?: KeyStore, opts: { stages?: StageName[] } = {}): Promise<{ purged: string[] }> {
+  const results = await runStages(keyStore ? { ...cfg, keyStore: () => keyStore } : cfg, opts.stages);
   return { purged: results.find((r) => r.stage === "purge")?.purged ?? [] };
 }
 

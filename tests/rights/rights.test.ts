@@ -7,7 +7,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { cleanseStaging } from "../../lib/cleanse/cleanse";
-import { eraseAndVerify, runPipelineWithPrivacy } from "../../lib/cli/rights";
+import { eraseAndVerify, PERSONAL_DATA_STAGES, runPipelineWithPrivacy } from "../../lib/cli/rights";
 import { verifyAuditLog } from "../../lib/privacy/auditLog";
 import { assertEncryptedAtRest, coreKeyFor, kdfPathFor, openEncryptedDatabase } from "../../lib/privacy/coreEncryption";
 import { decryptField, unwrapDataKey } from "../../lib/privacy/envelope";
@@ -176,7 +176,7 @@ describe("rectification (Art. 16)", () => {
     expect(ledger).not.toContain("Rectifiée");
     expect(ledger).not.toContain(target.postal);
 
-    await runPipelineWithPrivacy(s.cfg, s.keyStore); // from the untouched raw export
+    await runPipelineWithPrivacy(s.cfg, s.keyStore, { stages: PERSONAL_DATA_STAGES }); // from the untouched raw export
     const answer = await accessRequest(s.ctx, p.customer_id!);
     const current = answer.customers[0].versions.find((v) => v.isCurrent)!;
     expect(current.personalData.postal_code).toBe(target.postal);
@@ -259,7 +259,7 @@ describe("key rotation", () => {
     const before = (await coreQuery<{ p: string }>("select customer_pseudonym as p from dim_customer where customer_key > 0 order by 1 limit 1"))[0].p;
     const rotation = rotatePseudonymKey(s.ctx, await readRawCustomerIds(s.cfg.input, s.cfg.profile));
     expect(rotation.toVersion).toBe(2);
-    await runPipelineWithPrivacy(s.cfg, s.keyStore);
+    await runPipelineWithPrivacy(s.cfg, s.keyStore, { stages: PERSONAL_DATA_STAGES });
     const pseudonyms = new Set((await coreQuery<{ p: string }>("select customer_pseudonym as p from dim_customer")).map((r) => r.p));
     expect(pseudonyms.has(before)).toBe(false);
     expect(pseudonyms.has(customerPseudonym(s.keyStore, people[0].customer_id!))).toBe(true);
@@ -271,7 +271,7 @@ describe("key rotation", () => {
   test("master key: data keys re-wrapped, the next core is encrypted under the new master", async () => {
     const rotation = rotateMasterKey(s.ctx);
     expect(rotation.rewrapped).toBeGreaterThan(0);
-    await runPipelineWithPrivacy(s.cfg, s.keyStore);
+    await runPipelineWithPrivacy(s.cfg, s.keyStore, { stages: PERSONAL_DATA_STAGES });
     expect(JSON.parse(fs.readFileSync(kdfPathFor(corePath()), "utf8")).masterVersion).toBe(2);
     expect((await accessRequest(s.ctx, people[0].customer_id!)).status).toBe("answered");
   });
