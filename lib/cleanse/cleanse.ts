@@ -1,6 +1,7 @@
 import * as path from "node:path";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { openNative, queryRows, sqlIdent, sqlString } from "../engine/native";
+import { engineSettings } from "../engine/settings";
 import { replaceDirAtomically, writeJson } from "../io/atomicDir";
 import { SourceProfile } from "../raw/profile";
 import { SplitManifest } from "../split/split";
@@ -55,7 +56,7 @@ export async function cleanseStaging(opts: {
   const rules = ruleSet({ dateFormats: opts.profile.dateFormats });
   const absent = new Set(opts.profile.lacks ?? []);
   return replaceDirAtomically(opts.outDir, async (work) => {
-    const { instance, conn } = await openNative({ memoryLimit: opts.memoryLimit ?? "3GB", tempDirectory: path.join(work, ".spill") });
+    const { instance, conn } = await openNative({ memoryLimit: opts.memoryLimit ?? engineSettings().memoryLimit, tempDirectory: path.join(work, ".spill") });
     try {
       const entities = {} as CleanManifest["entities"];
       const quality = {} as QualityReport;
@@ -66,6 +67,9 @@ export async function cleanseStaging(opts: {
       const stagedFile = (e: EntityName) => (e === "customers" && rectified ? rectified.file : path.join(opts.splitDir, split.outputs[e].file));
       const finish = async (e: EntityName, accounting: EntityAccounting) => {
         quality[e] = await measureQuality(conn, entityPolicy(e));
+        // Only `<e>_kept` and `<e>_events` are read from here on; the wide working tables go, so that
+        // memory holds one entity's intermediates at a time (bounded memory on 10 M rows).
+        await conn.run(`drop table ${e}_typed; drop table ${e}_assessed; drop table ${e}_decided`);
         entities[e] = { ...accounting, file: `${e}.parquet` };
         log(`cleanse: ${e}: ${accounting.rowsIn} in, ${accounting.rowsKept} kept, ${accounting.rowsRejected} rejected`);
       };

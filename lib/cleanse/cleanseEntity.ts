@@ -187,26 +187,33 @@ export async function decideEntity(conn: DuckDBConnection, policy: EntityPolicy,
 /** Column quality of the staged values (before) and of the kept, cleansed values (after). */
 export async function measureQuality(conn: DuckDBConnection, policy: EntityPolicy): Promise<{ before: ColumnQuality[]; after: ColumnQuality[] }> {
   const e = policy.entity;
-  const before: ColumnQuality[] = [];
-  const after: ColumnQuality[] = [];
-  for (const column of Object.keys(policy.columns)) {
+  const columns = Object.keys(policy.columns);
+  // One scan of each table for every column (not two queries per column): same measures, a
+  // fraction of the scans on wide tables.
+  const beforeSql = columns.map((column, i) => {
     const raw = sqlIdent(`${column}__raw`);
-    const [b] = await queryRows<{ rows: number; present: number; valid: number; distinct: number }>(
-      conn,
-      `select count(*)::bigint as rows,
-              count(*) filter (where ${raw} is not null and trim(${raw}) <> '')::bigint as present,
+    return `count(*) filter (where ${raw} is not null and trim(${raw}) <> '')::bigint as present_${i},
               count(*) filter (where ${raw} is not null and trim(${raw}) <> ''
-                               and not list_bool_or(list_transform(events, x -> x.column = ${sqlString(column)}) || [false]))::bigint as valid,
-              count(distinct ${raw})::bigint as distinct
-       from ${e}_assessed`,
-    );
-    before.push({ column, rows: b.rows, completeness: ratio(b.present, b.rows), validity: ratio(b.valid, b.present), distinct: b.distinct });
-    const [a] = await queryRows<{ rows: number; present: number; distinct: number }>(
-      conn,
-      `select count(*)::bigint as rows, count(${sqlIdent(column)})::bigint as present, count(distinct ${sqlIdent(column)})::bigint as distinct from ${e}_kept`,
-    );
-    after.push({ column, rows: a.rows, completeness: ratio(a.present, a.rows), validity: a.present ? 1 : 0, distinct: a.distinct });
-  }
+                               and not list_bool_or(list_transform(events, x -> x.column = ${sqlString(column)}) || [false]))::bigint as valid_${i},
+              count(distinct ${raw})::bigint as distinct_${i}`;
+  });
+  const afterSql = columns.map((column, i) => `count(${sqlIdent(column)})::bigint as present_${i}, count(distinct ${sqlIdent(column)})::bigint as distinct_${i}`);
+  const [b] = await queryRows<Record<string, number>>(conn, `select count(*)::bigint as rows, ${beforeSql.join(",\n              ")} from ${e}_assessed`);
+  const [a] = await queryRows<Record<string, number>>(conn, `select count(*)::bigint as rows, ${afterSql.join(", ")} from ${e}_kept`);
+  const before: ColumnQuality[] = columns.map((column, i) => ({
+    column,
+    rows: b.rows,
+    completeness: ratio(b[`present_${i}`], b.rows),
+    validity: ratio(b[`valid_${i}`], b[`present_${i}`]),
+    distinct: b[`distinct_${i}`],
+  }));
+  const after: ColumnQuality[] = columns.map((column, i) => ({
+    column,
+    rows: a.rows,
+    completeness: ratio(a[`present_${i}`], a.rows),
+    validity: a[`present_${i}`] ? 1 : 0,
+    distinct: a[`distinct_${i}`],
+  }));
   return { before, after };
 }
 

@@ -1,53 +1,70 @@
 import { Command } from "commander";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { projectRoot } from "../io/paths";
-import { loadProfile } from "../raw/profile";
-import { generateRawExport } from "../raw/generator";
 import { DEFAULT_EXPORT } from "../raw/defaults";
 import { measureOptimisations } from "../warehouse/optimization/measure";
 import { writeOptimisationReport } from "../warehouse/optimization/report";
-import { PipelineConfig, runStages } from "./pipeline";
+import { runStages } from "./pipeline";
+import { benchConfig, benchRoot, cachedExport } from "../bench/config";
+import { benchPipeline } from "../bench/run";
+import { writeBenchReport } from "../bench/report";
+import { machineDescription, readResults, writeResults } from "../bench/results";
+
+export { benchConfig, cachedExport, machineDescription };
 
 /**
- * `npm run bench -- queries [--rows N]`: builds a warehouse from a generated export of N rows
- * (cached by size and seed under outputs/bench/), then measures every index and the partitioned
- * lake with and without (lib/warehouse/optimization/) and writes reports/optimization.md.
+ * `npm run bench -- --rows N` (default 10,000,000): the pipeline benchmark (lib/bench/): the floor,
+ * then every stage on a generated export of N rows; prints seconds, rows per second and peak
+ * memory per stage, writes reports/benchmarks.md, and prints the ratio pipeline / floor last.
+ * `--scale 1000000,2000000,...` runs each size in turn (time against N).
+ *
+ * `npm run bench -- queries [--rows N]`: every index and the partitioned lake with and without
+ * (lib/warehouse/optimization/), written to reports/optimization.md.
  */
-const program = new Command().name("bench").description("performance measurements");
+const program = new Command().name("bench").description("performance measurements").enablePositionalOptions();
 
-export function machineDescription(): string {
-  return `${os.cpus().length} cores (${os.cpus()[0]?.model.trim() ?? "unknown CPU"}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
-}
+program
+  .option("-r, --rows <n>", "rows of the generated export", "10000000")
+  .option("--scale <list>", "comma-separated sizes, each benchmarked in turn (e.g. 1000000,2000000,5000000,10000000)")
+  .option("-s, --seed <n>", "generator seed", String(DEFAULT_EXPORT.seed))
+  .option("--regenerate", "generate the export again even when cached, to time the generator")
+  .option("--reports-dir <dir>", "where benchmarks.md, benchmarks.json and the charts go", path.join(projectRoot(), "reports"))
+  .option("--work-dir <dir>", "export cache and sandboxes", benchRoot())
+  .action(async (o: { rows: string; scale?: string; seed: string; regenerate?: boolean; reportsDir: string; workDir: string }) => {
+    const sizes = (o.scale ?? o.rows).split(",").map((s) => Number(s.replace(/_/g, "")));
+    for (const n of sizes) if (!Number.isInteger(n) || n <= 0) throw new Error(`--rows/--scale: ${JSON.stringify(o.scale ?? o.rows)} is not a list of positive row counts`);
+    const resultsFile = path.join(o.reportsDir, "benchmarks.json");
+    fs.mkdirSync(o.reportsDir, { recursive: true });
+    const results = readResults(resultsFile);
+    let last = 0;
+    const failed: string[] = [];
+    for (const rows of sizes) {
+      console.log(`\n${rows.toLocaleString("en-US")} rows`);
+      const run = await benchPipeline({ rows, seed: Number(o.seed), root: o.workDir, regenerate: o.regenerate, previous: results.runs[String(rows)] });
+      console.log(`${"pipeline".padEnd(10)} ${run.pipelineSeconds.toFixed(1).padStart(8)} s   peak of the whole run ${(run.peakRssBytes / 2 ** 30).toFixed(2)} GiB`);
+      results.runs[String(rows)] = run;
+      writeResults(resultsFile, results);
+      last = run.ratio;
+      failed.push(...run.stages.filter((st) => st.failed).map((st) => `${st.stage} at ${rows} rows`));
+    }
+    const report = await writeBenchReport(o.reportsDir, results, resultsFile);
+    console.log(`wrote ${path.relative(process.cwd(), report)}`);
+    if (failed.length) {
+      console.log(`incomplete: ${failed.join(", ")} failed; the ratio below counts their time until the failure`);
+      process.exitCode = 1;
+    }
+    console.log(`pipeline / floor: ${last.toFixed(2)}`);
+  });
 
-/** A raw export of `rows` rows, generated once and cached by size and seed. */
-export async function cachedExport(rows: number, seed: number, log: (m: string) => void): Promise<string> {
-  const file = path.join(projectRoot(), "outputs", "bench", "cache", `raw-${rows}-${seed}.csv.gz`);
-  if (!fs.existsSync(file)) {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    log(`generating ${rows} rows into ${path.relative(projectRoot(), file)}`);
-    await generateRawExport({ outPath: `${file}.tmp.csv.gz`, rows, seed, gzipLevel: 1 });
-    fs.renameSync(`${file}.tmp.csv.gz`, file);
-  }
-  return file;
-}
-
-/** A pipeline configuration whose outputs live under outputs/bench/<rows>/, never over the real ones. */
-export function benchConfig(input: string, rows: number, log: (m: string) => void): PipelineConfig {
-  const dir = path.join(projectRoot(), "outputs", "bench", String(rows));
-  // The benchmark's customers get their own throw-away keys, outside the project's key store.
-  process.env.WORKBOOK_KEY_DIR ??= fs.mkdtempSync(path.join(os.tmpdir(), "workbook-bench-keys-"));
-  return {
-    input,
-    profile: loadProfile("default"),
-    stagingDir: path.join(dir, "staging"),
-    warehouseDir: path.join(dir, "warehouse"),
-    opendataDir: path.join(dir, "opendata"),
-    reportsDir: path.join(dir, "reports"),
-    log,
-  };
-}
+program
+  .command("report")
+  .description("rewrite reports/benchmarks.md from the recorded runs (benchmarks.json), without rerunning")
+  .option("--reports-dir <dir>", "where benchmarks.md and benchmarks.json are", path.join(projectRoot(), "reports"))
+  .action(async (o: { reportsDir: string }) => {
+    const resultsFile = path.join(o.reportsDir, "benchmarks.json");
+    console.log(`wrote ${path.relative(process.cwd(), await writeBenchReport(o.reportsDir, readResults(resultsFile), resultsFile))}`);
+  });
 
 program
   .command("queries")

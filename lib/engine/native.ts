@@ -1,11 +1,12 @@
 import { DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { engineSettings } from "./settings";
 
 export interface NativeOptions {
   /** Database file; ":memory:" for a scratch engine. */
   file?: string;
-  /** Where DuckDB spills when a stage outgrows memory_limit (bounded memory on 10M rows). */
+  /** Where DuckDB spills when a stage outgrows memory_limit (bounded memory on 10M rows); without one, an in-memory engine cannot spill. */
   tempDirectory?: string;
   memoryLimit?: string;
   threads?: number;
@@ -20,8 +21,11 @@ export async function openNative(opts: NativeOptions = {}): Promise<{ instance: 
     autoinstall_known_extensions: "false",
     autoload_known_extensions: "false",
   };
+  // Stages that scan the export set memory_limit from lib/engine/settings.ts and spill beyond it.
+  // The others keep DuckDB's default: the marts build, which attaches the encrypted core.duckdb,
+  // failed under a tight limit with DuckDB's "read-only crypto module" error once it had to spill.
   if (opts.memoryLimit) config.memory_limit = opts.memoryLimit;
-  if (opts.threads) config.threads = String(opts.threads);
+  config.threads = String(opts.threads ?? engineSettings().threads);
   if (opts.tempDirectory) {
     fs.mkdirSync(opts.tempDirectory, { recursive: true });
     config.temp_directory = opts.tempDirectory;

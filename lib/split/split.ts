@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { DuckDBConnection } from "@duckdb/node-api";
 import { openNative, queryRows, readSql, sqlIdent, sqlString } from "../engine/native";
+import { engineSettings } from "../engine/settings";
 import { replaceDirAtomically, writeJson } from "../io/atomicDir";
 import { relativeToRoot } from "../io/paths";
 import { checkHeader, inspectInput, InputError, InputFacts } from "../raw/inputCheck";
@@ -63,7 +64,7 @@ export async function splitExport(opts: SplitOptions): Promise<SplitManifest> {
   checkHeader(opts.input, opts.profile);
   return replaceDirAtomically(opts.outDir, async (work) => {
     const { instance, conn } = await openNative({
-      memoryLimit: opts.memoryLimit ?? "3GB",
+      memoryLimit: opts.memoryLimit ?? engineSettings().memoryLimit,
       tempDirectory: path.join(work, ".spill"),
     });
     try {
@@ -166,22 +167,27 @@ async function project(conn: DuckDBConnection, profile: SourceProfile): Promise<
   const excluded = exclusions.length
     ? `case ${exclusions.map((e) => `when ${e.when} then ${sqlString(e.reason)}`).join(" ")} end`
     : "null::varchar";
+  // One wide copy of the export at a time: `raw` is built straight from `src`, which is dropped
+  // at once (at 10 M rows every full-width copy costs gigabytes and spills).
   await conn.run(`
-    create table projected as
-    select source_line, ${projection}
-    from src join src_lines l on src.rowid = l.k;
+    create table src_count as select count(*)::bigint as n from src;
 
     create table raw as
     select *,
         upper(trim(record_type)) as record_type_clean,
         ${excluded} as exclusion_reason
-    from projected;
+    from (
+        select l.source_line, ${projection}
+        from src join src_lines l on src.rowid = l.k
+    );
+
+    drop table src;
 
     create table raw_excluded as
     select source_line, exclusion_reason, record_type from raw
-    where exclusion_reason is not null or record_type_clean is null or record_type_clean not in ('SALE', 'STOCK');
-
-    delete from raw where source_line in (select source_line from raw_excluded);`);
+    where exclusion_reason is not null or record_type_clean is null or record_type_clean not in ('SALE', 'STOCK');`);
+  const [{ excludedRows }] = await queryRows<{ excludedRows: number }>(conn, "select count(*)::bigint as excludedRows from raw_excluded");
+  if (excludedRows > 0) await conn.run("delete from raw where source_line in (select source_line from raw_excluded)");
   await conn.run(`create view raw_sale as ${readSql(MODELS, "raw_sale.sql")}`);
   await conn.run(`create view raw_stock as ${readSql(MODELS, "raw_stock.sql")}`);
 }
@@ -272,7 +278,7 @@ async function writeOutputs(
     `select
         (select count(*) from raw where record_type_clean = 'SALE')::bigint as sale,
         (select count(*) from raw where record_type_clean = 'STOCK')::bigint as stock,
-        (select count(*) from src)::bigint as kept,
+        (select n from src_count) as kept,
         (select count(*) from csv_rejects)::bigint as csv,
         (select count(*) from raw_excluded)::bigint as excluded`,
   );

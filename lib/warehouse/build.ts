@@ -13,6 +13,7 @@ import { chmodSync, existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
 import * as path from "node:path";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { writeJson } from "../io/atomicDir";
+import { engineSettings } from "../engine/settings";
 import { openDatabase, query, renderSql, run, type Database } from "./db";
 import { GateFailure, readCleanManifest, runWarehouseGates, type GatesReport, type UnknownReference } from "./gates";
 import { createIndexes } from "./indexes";
@@ -161,10 +162,10 @@ export async function buildWarehouse(opts: BuildOptions): Promise<BuildSummary> 
       // derived from the master key, never stored) on top of the field-level encryption.
       const databaseKey = opts.protector.databaseKey?.();
       if (databaseKey) {
-        db = await openEncryptedDatabase(nextPath, databaseKey);
+        db = await openEncryptedDatabase(nextPath, databaseKey, { memoryLimit: engineSettings("warehouse").memoryLimit });
         writeCoreKeyInfo(nextPath, databaseKey.info);
       } else {
-        db = await openDatabase(nextPath);
+        db = await openDatabase(nextPath, { memoryLimit: engineSettings("warehouse").memoryLimit });
       }
       chmodSync(nextPath, 0o600);
       const c = db.connection;

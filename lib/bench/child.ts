@@ -1,0 +1,55 @@
+/**
+ * One measured step of the pipeline benchmark, in its own process so that its peak resident
+ * memory (getrusage maxRSS: Node's heap, DuckDB's native memory, everything) is its own.
+ * Usage: node --import tsx lib/bench/child.ts <job.json>; the result goes to job.resultFile.
+ */
+import * as fs from "node:fs";
+import { generateRawExport } from "../raw/generator";
+import { runStages, type StageName } from "../cli/pipeline";
+import { benchConfig } from "./config";
+import { writeSaleLinesFloor } from "./floor";
+
+export type ChildJob =
+  | { kind: "generate"; out: string; rows: number; seed: number; resultFile: string }
+  | { kind: "floor"; input: string; out: string; resultFile: string }
+  | { kind: "stage"; stage: StageName; input: string; rows: number; sandbox: string; resultFile: string };
+
+export interface ChildResult {
+  seconds: number;
+  rows: number;
+  summary: string;
+  /** Peak resident set of the whole process, bytes. */
+  peakRssBytes: number;
+  /** User + system CPU time of every thread of the process (DuckDB's too): less sensitive than wall time to a busy machine. */
+  cpuSeconds: number;
+}
+
+async function main(): Promise<void> {
+  const job = JSON.parse(fs.readFileSync(process.argv[2], "utf8")) as ChildJob;
+  const log = (m: string) => console.log(m);
+  const started = process.hrtime.bigint();
+  let rows: number;
+  let summary: string;
+  if (job.kind === "generate") {
+    const s = await generateRawExport({ outPath: job.out, rows: job.rows, seed: job.seed, gzipLevel: 1, writeSummary: false });
+    rows = s.rows;
+    summary = `${s.rows} rows generated`;
+  } else if (job.kind === "floor") {
+    rows = await writeSaleLinesFloor(job.input, job.out);
+    summary = `${rows} sale lines written as Parquet`;
+  } else {
+    const [result] = await runStages(benchConfig(job.input, job.rows, log, job.sandbox), [job.stage]);
+    rows = result.rows;
+    summary = result.summary;
+  }
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  // maxRSS is in kilobytes (getrusage).
+  const usage = process.resourceUsage();
+  const result: ChildResult = { seconds, rows, summary, peakRssBytes: usage.maxRSS * 1024, cpuSeconds: (usage.userCPUTime + usage.systemCPUTime) / 1e6 };
+  fs.writeFileSync(job.resultFile, JSON.stringify(result));
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? (err.stack ?? err.message) : err);
+  process.exit(1);
+});

@@ -1,0 +1,155 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { renderSvg, type TopLevelSpec } from "../charts/render";
+import { gib } from "./run";
+import type { BenchResults, BenchRun } from "./results";
+
+/** The targets of issue 6, on the 2-core, 24 GiB machine. */
+export const TARGETS = {
+  rows: 10_000_000,
+  ratio: 3,
+  peakRssBytes: 3 * 2 ** 30,
+  generatorSeconds: 120,
+  /** Above this growth exponent between the smallest and largest size, a stage is worse than N log N. */
+  growthExponent: 1.15,
+};
+
+const CHART_DIR = "figures";
+
+/**
+ * Writes `<reportsDir>/benchmarks.md` and its charts (`figures/benchmarks-*.svg`) from every run
+ * recorded in the results file: the largest run in detail, time against N for all of them.
+ */
+export async function writeBenchReport(reportsDir: string, results: BenchResults, resultsFile: string): Promise<string> {
+  const runs = Object.values(results.runs).sort((a, b) => a.rows - b.rows);
+  if (runs.length === 0) throw new Error(`${resultsFile}: no benchmark run recorded`);
+  const main = runs[runs.length - 1];
+  fs.mkdirSync(path.join(reportsDir, CHART_DIR), { recursive: true });
+  const stageChart = `${CHART_DIR}/benchmarks-stages.svg`;
+  const scaleChart = `${CHART_DIR}/benchmarks-scale.svg`;
+  fs.writeFileSync(path.join(reportsDir, stageChart), await renderSvg(stageSpec(main)));
+  fs.writeFileSync(path.join(reportsDir, scaleChart), await renderSvg(scaleSpec(runs)));
+
+  const n = (x: number) => x.toLocaleString("en-US");
+  const rate = (rows: number, s: number) => n(Math.round(rows / s));
+  const lines: string[] = [];
+  lines.push("# Benchmarks", "");
+  lines.push(
+    "`npm run bench -- --rows N` times the whole pipeline of `npm start` (split, cleanse, warehouse with its gates, marts, Open Data release with its audit, purge) on a generated export of N rows, " +
+      "against a **floor**: native DuckDB reading the same file and writing its sale lines as Parquet with type casts only (`lib/bench/floor.sql`). " +
+      "Each step runs in its own process; its peak resident memory is that process's `maxRSS` (Node heap and DuckDB's native memory together). " +
+      `Regenerate this page from the recorded runs without rerunning: \`npm run bench -- report\` (reads [\`${path.basename(resultsFile)}\`](${path.basename(resultsFile)})).`,
+    "",
+  );
+  lines.push(`## ${n(main.rows)} rows`, "");
+  lines.push(`Code: commit \`${main.commit.slice(0, 12)}\`${main.dirty ? " **plus uncommitted changes**" : ""}; machine: ${main.machine}; load average at start ${main.loadAverage}; ${main.startedAt}.`, "");
+  const cpu = (m: { cpuSeconds?: number }) => (m.cpuSeconds === undefined ? "" : m.cpuSeconds.toFixed(1));
+  lines.push("| step | seconds | rows/s (of N) | CPU seconds | peak RSS (GiB) | what it did |", "| --- | ---: | ---: | ---: | ---: | --- |");
+  if (main.generator) lines.push(`| generator (gzip ${main.generator.gzipLevel}) | ${main.generator.seconds.toFixed(1)} | ${rate(main.rows, main.generator.seconds)} | ${cpu(main.generator)} | ${gib(main.generator.peakRssBytes)} | ${main.generator.summary} |`);
+  lines.push(`| **floor** | ${main.floor.seconds.toFixed(1)} | ${rate(main.rows, main.floor.seconds)} | ${cpu(main.floor)} | ${gib(main.floor.peakRssBytes)} | ${main.floor.summary} |`);
+  for (const s of main.stages) lines.push(`| ${s.stage} | ${s.seconds.toFixed(1)} | ${rate(main.rows, s.seconds)} | ${cpu(s)} | ${s.failed ? "" : gib(s.peakRssBytes)} | ${s.summary.replace(/\|/g, "\\|")} |`);
+  const pipelineCpu = main.stages.reduce((t, s) => t + (s.cpuSeconds ?? 0), 0);
+  lines.push(`| **pipeline** | ${main.pipelineSeconds.toFixed(1)} | ${rate(main.rows, main.pipelineSeconds)} | ${pipelineCpu ? pipelineCpu.toFixed(1) : ""} | ${gib(main.peakRssBytes)} (whole run) | |`, "");
+  const failed = main.stages.filter((s) => s.failed);
+  if (failed.length) lines.push(`**Incomplete run**: ${failed.map((s) => s.stage).join(", ")} failed (time counted until the failure; see the table).`, "");
+  lines.push(`![Time per stage at ${n(main.rows)} rows](${stageChart})`, "");
+
+  lines.push("## Against the targets", "");
+  lines.push(...targetLines(main, runs), "");
+
+  lines.push("## Time against N", "");
+  lines.push(`![Seconds per stage against rows](${scaleChart})`, "");
+  const stageNames = main.stages.map((s) => s.stage);
+  lines.push(`| rows | floor | ${stageNames.join(" | ")} | pipeline | pipeline / floor | peak RSS (GiB) | commit |`);
+  lines.push(`| ---: | ${["floor", ...stageNames, "pipeline", "ratio", "rss"].map(() => "---:").join(" | ")} | --- |`);
+  for (const r of runs) {
+    const byStage = new Map(r.stages.map((s) => [s.stage, s.seconds]));
+    lines.push(
+      `| ${n(r.rows)} | ${r.floor.seconds.toFixed(1)} | ${stageNames.map((s) => byStage.get(s)?.toFixed(1) ?? "").join(" | ")} | ${r.pipelineSeconds.toFixed(1)} | ${r.ratio.toFixed(2)} | ${gib(r.peakRssBytes)} | \`${r.commit.slice(0, 12)}\`${r.dirty ? "+" : ""} |`,
+    );
+  }
+  lines.push("", "A `+` after the commit: measured with uncommitted changes on top of it.", "");
+  lines.push(`pipeline / floor: ${main.ratio.toFixed(2)}`, "");
+  fs.writeFileSync(path.join(reportsDir, "benchmarks.md"), lines.join("\n"));
+  return path.join(reportsDir, "benchmarks.md");
+}
+
+/** Growth exponent k of t ~ N^k between the smallest and the largest run (1 is linear). */
+export function growthExponent(runs: BenchRun[], seconds: (r: BenchRun) => number | undefined): number | undefined {
+  if (runs.length < 2) return undefined;
+  const [a, b] = [runs[0], runs[runs.length - 1]];
+  const [ta, tb] = [seconds(a), seconds(b)];
+  if (!ta || !tb || a.rows === b.rows) return undefined;
+  return Math.log(tb / ta) / Math.log(b.rows / a.rows);
+}
+
+function targetLines(main: BenchRun, runs: BenchRun[]): string[] {
+  const out: string[] = [];
+  const slowest = [...main.stages].sort((a, b) => b.seconds - a.seconds);
+  const biggest = [...main.stages].sort((a, b) => b.peakRssBytes - a.peakRssBytes)[0];
+  const atTarget = main.rows === TARGETS.rows ? "" : ` (measured at ${main.rows.toLocaleString("en-US")} rows, not the target's ${TARGETS.rows.toLocaleString("en-US")})`;
+  const verdict = (ok: boolean) => (ok ? "met" : "**missed**");
+  out.push(
+    `- pipeline / floor <= ${TARGETS.ratio}: ${main.ratio.toFixed(2)}, ${verdict(main.ratio <= TARGETS.ratio)}${main.ratio > TARGETS.ratio ? ` by ${(main.ratio / TARGETS.ratio).toFixed(1)}x; the stages holding it back: ${slowest.slice(0, 3).map((s) => `${s.stage} ${s.seconds.toFixed(1)} s (${(s.seconds / main.floor.seconds).toFixed(1)} floors)`).join(", ")}` : ""}${atTarget}.`,
+  );
+  out.push(
+    `- peak resident memory <= 3 GiB for the whole run: ${gib(main.peakRssBytes)} GiB, ${verdict(main.peakRssBytes <= TARGETS.peakRssBytes)}${main.peakRssBytes > TARGETS.peakRssBytes ? ` by ${gib(main.peakRssBytes - TARGETS.peakRssBytes)} GiB` : ""}; the largest step is ${biggest.stage} (${gib(biggest.peakRssBytes)} GiB)${atTarget}.`,
+  );
+  if (main.generator && main.rows < 1_000_000) {
+    out.push(`- generator: ${main.generator.seconds.toFixed(1)} s for ${main.rows.toLocaleString("en-US")} rows, too few to say anything about 10 million.`);
+  } else if (main.generator) {
+    const g = main.generator.seconds * (TARGETS.rows / main.rows);
+    out.push(
+      `- generator, 10 million rows in under 2 minutes: ${main.generator.seconds.toFixed(1)} s for ${main.rows.toLocaleString("en-US")} rows (${Math.round(main.rows / main.generator.seconds).toLocaleString("en-US")} rows/s${main.rows === TARGETS.rows ? "" : `, ${g.toFixed(0)} s at 10 million if linear`}), ${verdict(g <= TARGETS.generatorSeconds)}${g > TARGETS.generatorSeconds ? ` by ${(g - TARGETS.generatorSeconds).toFixed(0)} s` : ""}.`,
+    );
+  } else out.push("- generator: not timed in this run (the export was cached; `--regenerate` times it).");
+  const growth = [
+    ...main.stages.map((s) => ({ name: s.stage, k: growthExponent(runs, (r) => r.stages.find((x) => x.stage === s.stage)?.seconds) })),
+    { name: "pipeline", k: growthExponent(runs, (r) => r.pipelineSeconds) },
+  ].filter((g): g is { name: string; k: number } => g.k !== undefined);
+  if (growth.length) {
+    const worse = growth.filter((g) => g.k > TARGETS.growthExponent);
+    out.push(
+      `- cost linear in N (time ~ N^k from ${runs[0].rows.toLocaleString("en-US")} to ${runs[runs.length - 1].rows.toLocaleString("en-US")} rows; k <= ${TARGETS.growthExponent} read as no worse than N log N): ${growth.map((g) => `${g.name} ${g.k.toFixed(2)}`).join(", ")}; ${worse.length ? `**missed** by ${worse.map((g) => g.name).join(", ")}` : "met"}. A k well under 1 means fixed costs still dominate at the small size.`,
+    );
+  } else out.push("- cost against N: one size measured; `--scale 1000000,2000000,5000000,10000000` measures the growth.");
+  return out;
+}
+
+function stageSpec(run: BenchRun): TopLevelSpec {
+  const values = [{ step: "floor", kind: "floor", seconds: run.floor.seconds }, ...run.stages.map((s) => ({ step: s.stage, kind: "pipeline stage", seconds: s.seconds }))];
+  return {
+    $schema: "https://vega.github.io/schema/vega-lite/v5.json",
+    title: `Seconds per stage, ${run.rows.toLocaleString("en-US")} rows`,
+    width: 420,
+    height: 220,
+    data: { values },
+    mark: { type: "bar" },
+    encoding: {
+      y: { field: "step", type: "nominal", sort: null, title: null },
+      x: { field: "seconds", type: "quantitative", title: "seconds" },
+      color: { field: "kind", type: "nominal", scale: { domain: ["floor", "pipeline stage"], range: ["#999999", "#4c78a8"] }, title: null },
+    },
+  };
+}
+
+function scaleSpec(runs: BenchRun[]): TopLevelSpec {
+  const values = runs.flatMap((r) => [
+    { rows: r.rows, step: "floor", seconds: r.floor.seconds },
+    ...r.stages.map((s) => ({ rows: r.rows, step: s.stage, seconds: s.seconds })),
+    { rows: r.rows, step: "pipeline", seconds: r.pipelineSeconds },
+  ]);
+  return {
+    $schema: "https://vega.github.io/schema/vega-lite/v5.json",
+    title: "Seconds against rows (a straight line through the origin is linear cost)",
+    width: 420,
+    height: 260,
+    data: { values },
+    mark: { type: "line", point: true },
+    encoding: {
+      x: { field: "rows", type: "quantitative", title: "rows of the raw export", axis: { format: "~s" } },
+      y: { field: "seconds", type: "quantitative", title: "seconds" },
+      color: { field: "step", type: "nominal", sort: ["pipeline", "split", "cleanse", "warehouse", "marts", "opendata", "purge", "floor"] },
+    },
+  };
+}

@@ -1,0 +1,63 @@
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import { projectRoot } from "../io/paths";
+
+/** One measured step: its wall time, the rows it handled and the peak resident memory of its process. */
+export interface StepMeasure {
+  seconds: number;
+  rows: number;
+  peakRssBytes: number;
+  /** User + system CPU seconds of the step's process (all threads). */
+  cpuSeconds?: number;
+  summary: string;
+}
+
+/** One benchmark run at one size: the floor, every stage, and the generator when it ran. */
+export interface BenchRun {
+  rows: number;
+  seed: number;
+  /** The code measured: commit, and whether the working tree differed from it. */
+  commit: string;
+  dirty: boolean;
+  machine: string;
+  /** One-minute load average when the run started: a busy machine makes slower numbers. */
+  loadAverage: number;
+  startedAt: string;
+  generator?: StepMeasure & { gzipLevel: number };
+  floor: StepMeasure;
+  stages: (StepMeasure & { stage: string; failed?: boolean })[];
+  pipelineSeconds: number;
+  ratio: number;
+  /** The largest peak of any step's process, plus the orchestrating process's own. */
+  peakRssBytes: number;
+}
+
+export interface BenchResults {
+  /** Latest run per size, keyed by row count. */
+  runs: Record<string, BenchRun>;
+}
+
+export function readResults(file: string): BenchResults {
+  if (!fs.existsSync(file)) return { runs: {} };
+  return JSON.parse(fs.readFileSync(file, "utf8")) as BenchResults;
+}
+
+export function writeResults(file: string, results: BenchResults): void {
+  const sorted = Object.fromEntries(Object.entries(results.runs).sort(([a], [b]) => Number(a) - Number(b)));
+  fs.writeFileSync(file, JSON.stringify({ runs: sorted }, null, 2) + "\n");
+}
+
+export function machineDescription(): string {
+  return `${os.cpus().length} cores (${os.cpus()[0]?.model.trim() ?? "unknown CPU"}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+}
+
+/** The commit of the code being measured and whether lib/ differs from it. */
+export function codeVersion(): { commit: string; dirty: boolean } {
+  const git = (...args: string[]) => execFileSync("git", args, { cwd: projectRoot(), encoding: "utf8" }).trim();
+  try {
+    return { commit: git("rev-parse", "HEAD"), dirty: git("status", "--porcelain", "--", "lib", "package.json", "package-lock.json") !== "" };
+  } catch {
+    return { commit: "unknown", dirty: true };
+  }
+}

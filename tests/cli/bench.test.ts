@@ -1,0 +1,54 @@
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { STAGE_ORDER } from "../../lib/cli/pipeline";
+
+const root = path.resolve(__dirname, "../..");
+const bench = (...args: string[]) =>
+  spawnSync(process.execPath, [path.join(root, "node_modules/tsx/dist/cli.mjs"), path.join(root, "lib/cli/bench.ts"), ...args], {
+    cwd: root,
+    encoding: "utf8",
+    env: { ...process.env, WORKBOOK_PROGRESS: "0" },
+  });
+
+describe("the pipeline benchmark (npm run bench)", () => {
+  // It checks that the benchmark works end to end on a tiny export, not how fast it is. Most of its
+  // time is the Open Data release, whose audit costs about the same at any size.
+  test("a small run prints every stage, ends with the ratio pipeline / floor and writes the report", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "workbook-bench-test-"));
+    const reports = path.join(dir, "reports");
+    const result = bench("--rows", "2000", "--reports-dir", reports, "--work-dir", path.join(dir, "work"));
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+
+    const lines = result.stdout.trim().split("\n");
+    const last = lines[lines.length - 1];
+    expect(last).toMatch(/^pipeline \/ floor: \d+\.\d\d$/);
+    for (const step of ["floor", ...STAGE_ORDER]) {
+      expect(lines.some((l) => new RegExp(`^${step}\\s+\\d+\\.\\d s\\s+[\\d,]+ rows/s\\s+peak \\d+\\.\\d\\d GiB   cpu \\d+\\.\\d s$`).test(l))).toBe(true);
+    }
+
+    const recorded = JSON.parse(fs.readFileSync(path.join(reports, "benchmarks.json"), "utf8"));
+    const run = recorded.runs["2000"];
+    expect(run.stages.map((s: { stage: string }) => s.stage)).toEqual(STAGE_ORDER);
+    expect(run.floor.rows).toBeGreaterThan(0);
+    expect(run.peakRssBytes).toBeGreaterThanOrEqual(Math.max(...run.stages.map((s: { peakRssBytes: number }) => s.peakRssBytes)));
+    expect(Number(last.split(": ")[1])).toBeCloseTo(run.pipelineSeconds / run.floor.seconds, 2);
+
+    const report = fs.readFileSync(path.join(reports, "benchmarks.md"), "utf8");
+    for (const step of ["**floor**", ...STAGE_ORDER, "**pipeline**"]) expect(report).toContain(`| ${step} |`);
+    expect(report).toContain(`pipeline / floor: ${last.split(": ")[1]}`);
+    for (const chart of ["figures/benchmarks-stages.svg", "figures/benchmarks-scale.svg"]) {
+      expect(report).toContain(`](${chart})`);
+      expect(fs.readFileSync(path.join(reports, chart), "utf8")).toMatch(/^<svg/);
+    }
+    fs.rmSync(dir, { recursive: true, force: true });
+  }, 300_000);
+
+  test("the queries subcommand keeps its own --rows", () => {
+    const result = bench("queries", "--help");
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/--rows <n>\s+rows of the generated export \(default: "1000000"\)/);
+  });
+});
