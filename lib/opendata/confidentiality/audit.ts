@@ -114,7 +114,18 @@ function lpNumber(x: number): string {
   return Object.is(x, -0) ? "0" : String(x);
 }
 
-function lpText(lattice: Lattice, suppressed: readonly boolean[], group: { cells: number[]; relations: number[] }, measure: string, bound: number | null): string {
+/**
+ * Right-hand sides are summed in the measure's smallest unit (cents for amounts, units for
+ * counts), exactly, then written back in the measure's own unit: a sum of cents in binary
+ * floating point (-31716.80999999997) left HiGHS with status "unknown" at a million rows, while
+ * writing the whole LP in cents (magnitudes up to 1e11) made it fail more often. Published amounts
+ * have two decimals (lib/opendata/publish), so nothing is lost.
+ */
+export function lpUnit(kind: "amount" | "count"): number {
+  return kind === "amount" ? 100 : 1;
+}
+
+function lpText(lattice: Lattice, suppressed: readonly boolean[], group: { cells: number[]; relations: number[] }, measure: string, bound: number | null, unit: number): string {
   const lines = ["Minimize", ` obj: 0 x${group.cells[0]}`, "Subject To"];
   for (const rid of group.relations) {
     const r = lattice.relations[rid];
@@ -122,9 +133,9 @@ function lpText(lattice: Lattice, suppressed: readonly boolean[], group: { cells
     let rhs = 0;
     for (const [cell, sign] of [[r.parent, 1], ...r.children.map((c) => [c, -1])] as [number, number][]) {
       if (suppressed[cell]) terms.push(`${sign > 0 ? "+" : "-"} x${cell}`);
-      else rhs -= sign * lattice.cells[cell].measures[measure];
+      else rhs -= sign * Math.round(lattice.cells[cell].measures[measure] * unit);
     }
-    lines.push(` r${rid}: ${terms.join(" ")} = ${lpNumber(rhs)}`);
+    lines.push(` r${rid}: ${terms.join(" ")} = ${lpNumber(rhs / unit)}`);
   }
   lines.push("Bounds");
   for (const c of group.cells) lines.push(bound === null ? ` x${c} >= 0` : ` -${lpNumber(bound)} <= x${c} <= ${lpNumber(bound)}`);
@@ -191,7 +202,8 @@ export async function auditLattice(lattice: Lattice, status: readonly CellStatus
         for (const cell of toSolve) record(cell, bound === null ? 0 : -bound, bound === null ? Infinity : bound, []);
         continue;
       }
-      const text = lpText(lattice, suppressed, group, measure.name, bound);
+      const unit = lpUnit(measure.kind);
+      const text = lpText(lattice, suppressed, group, measure.name, bound, unit);
       const model = highs!.createModel({ format: "lp", data: text });
       models++;
       try {
@@ -214,12 +226,38 @@ export async function auditLattice(lattice: Lattice, status: readonly CellStatus
             // seen on release tables whose right-hand sides are sums of cents in binary floating
             // point). Retry once from scratch with HiGHS's default path (presolve, dual simplex)
             // before concluding anything, then restore the warm-start settings.
-            model.clearSolver();
-            model.options.set({ presolve: "on", solver: "choose", simplex_strategy: 1 });
-            model.run();
-            solves++;
-            st = model.getModelStatus();
+            // If the simplex still gives up, the interior-point method with crossover, which
+            // does not depend on the basis at all.
+            const fallbacks: Record<string, string | number>[] = [
+              { presolve: "on", solver: "choose", simplex_strategy: 1 },
+              { presolve: "on", solver: "ipm", run_crossover: "on" },
+            ];
+            for (const options of fallbacks) {
+              model.clearSolver();
+              model.options.set(options);
+              model.run();
+              solves++;
+              st = model.getModelStatus();
+              if (st === highs!.constants.modelStatus.optimal || st === highs!.constants.modelStatus.unbounded) break;
+            }
             model.options.set({ presolve: "off", solver: "simplex", simplex_strategy: 4 });
+          }
+          if (st !== highs!.constants.modelStatus.optimal && st !== highs!.constants.modelStatus.unbounded) {
+            // Last resort, measured on a million-row release: a model that has been re-solved
+            // thousands of times can report a feasible LP "infeasible" (the true values satisfy
+            // it by construction), while the same LP built afresh with this objective solves at
+            // once. The duals read for the reinforcement heuristic then come from the old model:
+            // they only rank where to suppress next, never decide protection.
+            const fresh = highs!.createModel({ format: "lp", data: text.replace(/^Minimize\n obj: 0 x\d+/, `${sense === 1 ? "Minimize" : "Maximize"}\n obj: x${cell}`) });
+            try {
+              fresh.options.set({ output_flag: false });
+              fresh.run();
+              solves++;
+              st = fresh.getModelStatus();
+              if (st === highs!.constants.modelStatus.optimal) return fresh.getObjectiveValue();
+            } finally {
+              fresh.dispose();
+            }
           }
           if (st === highs!.constants.modelStatus.unbounded) return sense === 1 ? -Infinity : Infinity;
           if (st !== highs!.constants.modelStatus.optimal) {
