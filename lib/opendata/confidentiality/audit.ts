@@ -263,7 +263,7 @@ export async function auditLattice(lattice: Lattice, status: readonly CellStatus
           if (st !== highs!.constants.modelStatus.optimal) {
             throw new Error(
               `audit: LP for ${lattice.cells[cell].key} (${measure.name}, ${sense === 1 ? "min" : "max"}) ended with model status ${st}; ` +
-                `the published values do not satisfy their own totals or the bounds. LP:\n${text.slice(0, 2000)}`,
+                `HiGHS could not solve it after every fallback (numerical failure, or published values that do not satisfy their own totals or the bounds). LP:\n${text.slice(0, 2000)}`,
             );
           }
           return model.getObjectiveValue();
