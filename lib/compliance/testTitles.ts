@@ -102,7 +102,9 @@ function readLiteral(src: string, start: number): { value: string; end: number }
   return { value, end };
 }
 
-const CALL = /\b(describe|test|it)((?:\.(?:only|skip|concurrent|failing))*)(\.each)?\b/y;
+// `describe` also under an alias whose name starts with it (`const describeInBrowser = hasChromium
+// ? describe : describe.skip`): jest reports its title among the test's ancestors all the same.
+const CALL = /\b(describe\w*|test|it)((?:\.(?:only|skip|concurrent|failing))*)(\.each)?\b/y;
 
 /** Every describe/test/it title of a test file's source, in source order. */
 export function testTitles(source: string): TestTitle[] {
@@ -149,7 +151,7 @@ export function testTitles(source: string): TestTitle[] {
     }
     const callEnd = skipBalanced(source, callStart, "(", ")");
     found.push({
-      kind: m[1] === "describe" ? "describe" : "test",
+      kind: m[1].startsWith("describe") ? "describe" : "test",
       title: literal.value,
       ancestors: [],
       each,

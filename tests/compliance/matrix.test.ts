@@ -114,4 +114,17 @@ describe("test titles read from source", () => {
     expect(titlePattern("adds %i and %i", true).test("adds 1 and 2")).toBe(true);
     expect(titlePattern("holds 86 % of it", false).test("holds 86 % of it")).toBe(true);
   });
+
+  test("a describe under an alias (describe or describe.skip chosen at run time) is still an ancestor", () => {
+    const source = [
+      "const describeInBrowser = hasChromium ? describe : describe.skip;",
+      'describeInBrowser("in the browser", () => {',
+      '  test("renders", () => {});',
+      "});",
+    ].join("\n");
+    expect(testTitles(source).map((t) => [t.kind, t.title, t.ancestors.join(" > ")])).toEqual([
+      ["describe", "in the browser", ""],
+      ["test", "renders", "in the browser"],
+    ]);
+  });
 });
