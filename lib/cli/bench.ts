@@ -7,11 +7,9 @@ import { measureOptimisations } from "../warehouse/optimization/measure";
 import { writeOptimisationReport } from "../warehouse/optimization/report";
 import { runStages } from "./pipeline";
 import { benchConfig, benchRoot, cachedExport } from "../bench/config";
-import { benchPipeline } from "../bench/run";
+import { benchPipeline, gib } from "../bench/run";
 import { writeBenchReport } from "../bench/report";
 import { machineDescription, readResults, writeResults } from "../bench/results";
-
-export { benchConfig, cachedExport, machineDescription };
 
 /**
  * `npm run bench -- --rows N` (default 10,000,000): the pipeline benchmark (lib/bench/): the floor,
@@ -42,7 +40,7 @@ program
     for (const rows of sizes) {
       console.log(`\n${rows.toLocaleString("en-US")} rows`);
       const run = await benchPipeline({ rows, seed: Number(o.seed), root: o.workDir, regenerate: o.regenerate, previous: results.runs[String(rows)] });
-      console.log(`${"pipeline".padEnd(10)} ${run.pipelineSeconds.toFixed(1).padStart(8)} s   peak of the whole run ${(run.peakRssBytes / 2 ** 30).toFixed(2)} GiB`);
+      console.log(`${"pipeline".padEnd(10)} ${run.pipelineSeconds.toFixed(1).padStart(8)} s   peak of the whole run ${gib(run.peakRssBytes)} GiB`);
       results.runs[String(rows)] = run;
       writeResults(resultsFile, results);
       last = run.ratio;

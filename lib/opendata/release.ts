@@ -124,7 +124,7 @@ function geoName(code: string, fromMart: unknown): string {
   return countries.getName(code, "en") ?? code;
 }
 
-export async function prepare(conn: DuckDBConnection, log: (m: string) => void): Promise<{ prepared: Prepared[]; measured: GrainMeasurement[] }> {
+async function prepare(conn: DuckDBConnection, log: (m: string) => void): Promise<{ prepared: Prepared[]; measured: GrainMeasurement[] }> {
   const datasets = loadDatasets();
   const measured: GrainMeasurement[] = [];
   const wanted = new Map<string, number>();

@@ -1,16 +1,10 @@
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { STAGE_ORDER } from "../../lib/cli/pipeline";
+import { runScript } from "../helpers/runScript";
 
-const root = path.resolve(__dirname, "../..");
-const bench = (...args: string[]) =>
-  spawnSync(process.execPath, [path.join(root, "node_modules/tsx/dist/cli.mjs"), path.join(root, "lib/cli/bench.ts"), ...args], {
-    cwd: root,
-    encoding: "utf8",
-    env: { ...process.env, WORKBOOK_PROGRESS: "0" },
-  });
+const bench = (...args: string[]) => runScript("lib/cli/bench.ts", ...args);
 
 describe("the pipeline benchmark (npm run bench)", () => {
   // It checks that the benchmark works end to end on a tiny export, not how fast it is. Most of its

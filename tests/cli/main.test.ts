@@ -1,15 +1,9 @@
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { tempDir } from "../helpers/rawCsv";
+import { runScript } from "../helpers/runScript";
 
-const root = path.resolve(__dirname, "../..");
-const cli = (...args: string[]) =>
-  spawnSync(process.execPath, [path.join(root, "node_modules/tsx/dist/cli.mjs"), path.join(root, "lib/cli/main.ts"), ...args], {
-    cwd: root,
-    encoding: "utf8",
-    env: { ...process.env, WORKBOOK_PROGRESS: "0" },
-  });
+const cli = (...args: string[]) => runScript("lib/cli/main.ts", ...args);
 
 describe("the pipeline command", () => {
   test("unusable input: exit code 2 and one line naming the file and the fix, no stack trace", () => {

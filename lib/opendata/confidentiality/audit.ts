@@ -121,7 +121,7 @@ function lpNumber(x: number): string {
  * writing the whole LP in cents (magnitudes up to 1e11) made it fail more often. Published amounts
  * have two decimals (lib/opendata/publish), so nothing is lost.
  */
-export function lpUnit(kind: "amount" | "count"): number {
+function lpUnit(kind: "amount" | "count"): number {
   return kind === "amount" ? 100 : 1;
 }
 
