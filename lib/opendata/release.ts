@@ -30,7 +30,7 @@ import { openKeyStore, type KeyStore } from "../privacy/keystore";
 import { renderSql } from "../warehouse/db";
 import { assessRelease, assessTable, Wp29Assessment } from "./assessment/wp29";
 import { reidentificationRisk, RiskClass, RiskReport } from "./assessment/risk";
-import { AuditReport, compareText, protectLinkedTables, ProtectedTable, TableInput } from "./confidentiality/index";
+import { AuditReport, compareText, EXACT_INTERVALS_MAX_CELLS, protectLinkedTables, ProtectedTable, TableInput } from "./confidentiality/index";
 import { chooseGrain, GrainMeasurement, isDetailCell, measureGrain } from "./generalise";
 import { checkPackage, PackageProblem, validateProfile } from "./gates/packageChecks";
 import { publicVocabulary, readKnownValues, scanForKnownValues, scanInputFor, PiiScanResult, tokens } from "./gates/piiScan";
@@ -236,7 +236,8 @@ export function disclosureAuditMarkdown(version: string, audits: readonly { grou
       return m === null ? width : Math.min(m, width);
     }, null);
     const shown = narrowest === null ? "n/a" : narrowest === Infinity ? "unbounded" : `${(100 * narrowest).toFixed(1)} %`;
-    return `| ${a.group} | ${a.tables.join(", ")} | ${a.rounds} | ${a.audit.intervals.length} | ${a.audit.exposed.length} | ${shown} | ${a.audit.passed ? "pass" : "FAIL"} |`;
+    const proven = a.audit.intervals.filter((i) => !i.exact).length;
+    return `| ${a.group} | ${a.tables.join(", ")} | ${a.rounds} | ${a.audit.intervals.length} | ${proven} | ${a.audit.exposed.length} | ${shown}${proven > 0 ? " (at least)" : ""} | ${a.audit.passed ? "pass" : "FAIL"} |`;
   });
   return `# Disclosure audit of the Open Data release ${version}
 
@@ -247,8 +248,13 @@ if each interval reaches at least +/- ${POLICY.statisticalConfidentiality.protec
 suppressions included). True values stay internal; this report gives counts and the narrowest
 relative protection only.
 
-| link group | tables | audit rounds | intervals checked | exposed | narrowest protection | result |
-| --- | --- | ---: | ---: | ---: | ---: | --- |
+Linked groups of more than ${EXACT_INTERVALS_MAX_CELLS} suppressed cells are proven rather than measured
+(lib/opendata/confidentiality/audit.ts): their intervals are inner bounds found from feasible
+values, so the protection shown for them is a lower bound ("at least"); the pass or fail decision
+is the same as with exact intervals, because every side short of its protection is solved exactly.
+
+| link group | tables | audit rounds | intervals checked | of which proven, not measured | exposed | narrowest protection | result |
+| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |
 ${rows.join("\n")}
 
 ## Suppression by dataset

@@ -18,6 +18,7 @@ import { completeSingletons, reinforceExposed } from "./secondary";
 
 export * from "./cells";
 export type { AuditReport, CellInterval } from "./audit";
+export { EXACT_INTERVALS_MAX_CELLS } from "./audit";
 export { frequencyRule } from "./frequency";
 export { dominanceRule } from "./dominance";
 
@@ -31,6 +32,8 @@ export interface ProtectOptions {
   protectSecondaryCells?: boolean;
   /** Safety stop for the audit loop; default: the number of cells. */
   maxRounds?: number;
+  /** Groups of more suppressed cells are proven rather than measured (audit.ts); for tests. */
+  exactIntervalsMaxCells?: number;
 }
 
 export interface ProtectedTable {
@@ -73,7 +76,7 @@ function publish(lattice: Lattice, tables: readonly TableInput[], pattern: Patte
 export async function protectLinkedTables(tables: readonly TableInput[], options: ProtectOptions = {}): Promise<ProtectionResult> {
   const lattice = buildLattice(tables);
   const p = options.protectionIntervalPercent ?? POLICY.statisticalConfidentiality.protectionIntervalPercent;
-  const auditOptions = { protectionIntervalPercent: p, protectSecondaryCells: options.protectSecondaryCells };
+  const auditOptions = { protectionIntervalPercent: p, protectSecondaryCells: options.protectSecondaryCells, exactIntervalsMaxCells: options.exactIntervalsMaxCells };
   const pattern = primarySuppression(lattice, options);
   const secondary = options.secondary ?? true;
   if (secondary) completeSingletons(lattice, pattern, p);
@@ -128,6 +131,7 @@ export async function auditPattern(
   const report = await auditLattice(lattice, status, {
     protectionIntervalPercent: options.protectionIntervalPercent,
     protectSecondaryCells: options.protectSecondaryCells,
+    exactIntervalsMaxCells: options.exactIntervalsMaxCells,
   });
   return { ...report, passed: report.passed && publishedPrimary.length === 0, publishedPrimary };
 }

@@ -1,5 +1,5 @@
 import { auditPattern, protectTable, TableInput } from "../../../lib/opendata/confidentiality";
-import { ALL, cubeTable, prng } from "./tables";
+import { ALL, cubeTable, prng, randomGrid } from "./tables";
 
 const loadHighs = require("highs");
 
@@ -138,4 +138,45 @@ it("agrees with an independent full LP on a random 3-D table with all margins", 
     if (Number.isFinite(upper)) expect(interval.upper).toBeCloseTo(upper, 5);
     else expect(interval.upper).toBe(Infinity);
   }
+});
+
+describe("proof mode (groups larger than the exact-interval limit)", () => {
+  // A grid with enough primary cells that secondary suppression leaves large linked groups,
+  // audited with exact intervals and again with the limit at 0 (every group proven).
+  const table = randomGrid(14, 16, 11, 0.2);
+  // Dense in the first cells (protected), sparse after (singletons a reader can recompute).
+  const everyOther = (_: number, i: number) => (i < 120 ? i % 3 === 0 : i % 17 === 0);
+
+  it("reaches the same decision as exact intervals, cell by cell, and its intervals lie inside the exact ones", async () => {
+    const exact = await auditPattern([table], everyOther, { exactIntervalsMaxCells: Infinity });
+    const proven = await auditPattern([table], everyOther, { exactIntervalsMaxCells: 0 });
+    expect(exact.exactCells).toBeGreaterThan(0);
+    expect(exact.provenCells).toBe(0);
+    expect(proven.provenCells).toBe(exact.exactCells);
+    // This pattern leaks some cells and protects others: both kinds of decision are compared.
+    expect(exact.exposed.length).toBeGreaterThan(0);
+    expect(exact.exposed.length).toBeLessThan(exact.intervals.length);
+    expect(proven.exposed.map((i) => i.key)).toEqual(exact.exposed.map((i) => i.key));
+    expect(proven.solves).toBeLessThan(exact.solves);
+    exact.intervals.forEach((e, k) => {
+      const p = proven.intervals[k];
+      expect(p.key).toBe(e.key);
+      const tolerance = 1e-6 * Math.max(1, Math.abs(e.value));
+      expect(p.lower).toBeGreaterThanOrEqual(e.lower - tolerance);
+      expect(p.upper).toBeLessThanOrEqual(e.upper + tolerance);
+      // An exposed side was solved exactly, so the exposure is reported with the true bound.
+      if (p.violated === "lower" || p.violated === "both") expect(p.lower).toBeCloseTo(e.lower, 6);
+      if (p.violated === "upper" || p.violated === "both") expect(p.upper).toBeCloseTo(e.upper, 6);
+    });
+  });
+
+  it("protects a table whose pattern then passes an audit with exact intervals", async () => {
+    const result = await protectTable(table, { exactIntervalsMaxCells: 0 });
+    expect(result.audit.passed).toBe(true);
+    expect(result.audit.exactCells).toBe(0);
+    const hidden = new Set(result.cells.flatMap((c, i) => (c.status === "published" ? [] : [i])));
+    const check = await auditPattern([table], (_, i) => hidden.has(i), { exactIntervalsMaxCells: Infinity });
+    expect(check.passed).toBe(true);
+    expect(check.exposed).toEqual([]);
+  });
 });
