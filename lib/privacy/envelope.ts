@@ -53,7 +53,7 @@ function fromB64(text: string, expectedBytes: number | undefined, what: string):
   return buf;
 }
 
-function gcmEncrypt(key: Buffer, iv: Buffer, plaintext: Buffer, aad: Buffer): { ct: Buffer; tag: Buffer } {
+function gcmEncrypt(key: Buffer | crypto.KeyObject, iv: Buffer, plaintext: Buffer, aad: Buffer): { ct: Buffer; tag: Buffer } {
   const cipher = crypto.createCipheriv("aes-256-gcm", key, iv, { authTagLength: TAG_BYTES });
   cipher.setAAD(aad);
   const ct = Buffer.concat([cipher.update(plaintext), cipher.final()]);
@@ -89,6 +89,20 @@ function lengthPrefixed(...parts: Buffer[]): Buffer {
  */
 function ivDerivationKey(key: Buffer, purpose: string): Buffer {
   return Buffer.from(crypto.hkdfSync("sha256", key, Buffer.alloc(0), `retail-workbook ${purpose} v1`, 32));
+}
+
+/**
+ * The key objects of the last data key seen: the warehouse encrypts a customer's fields one after
+ * the other, and deriving the IV sub-key (HKDF) and importing both keys for every field was most
+ * of the encryption's cost (a million-row build: 11 of 17 s in `hkdfSync`). Same bytes out.
+ */
+let lastFieldKey: { key: Buffer; aes: crypto.KeyObject; iv: crypto.KeyObject } | undefined;
+
+function fieldKeys(dataKey: Buffer): { aes: crypto.KeyObject; iv: crypto.KeyObject } {
+  if (!lastFieldKey || !lastFieldKey.key.equals(dataKey)) {
+    lastFieldKey = { key: Buffer.from(dataKey), aes: crypto.createSecretKey(dataKey), iv: crypto.createSecretKey(ivDerivationKey(dataKey, "field IV")) };
+  }
+  return lastFieldKey;
 }
 
 // ---------------------------------------------------------------- data keys under the master key
@@ -197,12 +211,9 @@ export function encryptFieldDeterministic(dataKey: Buffer, plaintext: string | n
   if (plaintext === null || plaintext === undefined) return null;
   const pt = Buffer.from(plaintext, "utf8");
   const aadBytes = Buffer.from(aad, "utf8");
-  const iv = crypto
-    .createHmac("sha256", ivDerivationKey(dataKey, "field IV"))
-    .update(lengthPrefixed(aadBytes, pt))
-    .digest()
-    .subarray(0, IV_BYTES);
-  const { ct, tag } = gcmEncrypt(dataKey, iv, pt, aadBytes);
+  const keys = fieldKeys(dataKey);
+  const iv = crypto.createHmac("sha256", keys.iv).update(lengthPrefixed(aadBytes, pt)).digest().subarray(0, IV_BYTES);
+  const { ct, tag } = gcmEncrypt(keys.aes, iv, pt, aadBytes);
   return formatField(iv, ct, tag);
 }
 
