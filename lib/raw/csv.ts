@@ -1,9 +1,16 @@
 /** RFC 4180 fields: quoted only when they hold a comma, a quote, CR or LF; quotes doubled. */
 
-const NEEDS_QUOTES = /[",\r\n]/;
-
 export function csvField(value: string): string {
-  return NEEDS_QUOTES.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+  return needsQuotes(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}
+
+/** Whether `value` holds a `"`, `,`, CR or LF: a loop beats a regular expression on short fields. */
+function needsQuotes(value: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c === 0x22 || c === 0x2c || c === 0x0a || c === 0x0d) return true;
+  }
+  return false;
 }
 
 /**
@@ -16,7 +23,7 @@ export function csvLine(fields: readonly string[], mayNeedQuotes: readonly numbe
   let quoted: string[] | undefined;
   for (const i of mayNeedQuotes) {
     const value = fields[i];
-    if (value !== "" && NEEDS_QUOTES.test(value)) {
+    if (value !== "" && needsQuotes(value)) {
       quoted ??= fields.slice();
       quoted[i] = csvField(value);
     }

@@ -10,12 +10,13 @@
 import { createWriteStream } from "node:fs";
 import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { Readable, type Writable } from "node:stream";
-import { pipeline } from "node:stream/promises";
+import { once } from "node:events";
+import type { Writable } from "node:stream";
+import { finished, pipeline } from "node:stream/promises";
 import { createGzip, type ZlibOptions } from "node:zlib"; // zlib passes stream options (highWaterMark) through
 import { RAW_HEADER, SALES_CHANNELS } from "./contract";
 import { COL as COLUMNS, COLUMN_COUNT, NOISY_TEXT_COLUMNS, QUOTE_COLUMNS } from "./columns";
-import { ChunkBuffer } from "./chunkBuffer";
+import { ChunkBuffer, utf8 } from "./chunkBuffer";
 import { csvLine } from "./csv";
 import { DayTable, addYears, daysBetween } from "./calendar";
 import { loadCommunePool } from "./communes";
@@ -78,6 +79,8 @@ export const MIN_CUSTOMERS = 2000;
 
 /** Output chunk size: large enough to amortise stream overhead, small enough to bound memory. */
 const CHUNK_BYTES = 1 << 20;
+/** zlib's output buffer: more than the deflate output of one input chunk, even at level 0. */
+const GZIP_OUT_BYTES = 2 * CHUNK_BYTES;
 /** How far the generator may run ahead of the compressor. */
 const GZIP_BUFFER_BYTES = 16 * CHUNK_BYTES;
 // Local copies: an imported binding compiles to a property getter, read millions of times.
@@ -97,12 +100,16 @@ const SEGMENT = {
   stockWarehouse: new SegmentSpec("STOCK", "warehouse_id", "warehouse_city"),
   snapshot: new SegmentSpec("STOCK", "snapshot_date", "units_received"),
 };
-const SALE_TAIL = emptyFields(SEGMENT.snapshot.width) + "\n";
-const EMPTY_SUPPLIER = emptyFields(SEGMENT.saleSupplier.width);
+// The fixed text of a row as UTF-8, each piece with the commas around it.
+const SALE_HEAD = utf8("SALE,");
+const SALE_TAIL = utf8("," + emptyFields(SEGMENT.snapshot.width) + "\n");
+const EMPTY_SUPPLIER = utf8(emptyFields(SEGMENT.saleSupplier.width));
 /** STOCK rows leave the order, customer, line and carrier columns empty. */
-const STOCK_HEAD = "STOCK," + emptyFields(SEGMENT.customer.start + SEGMENT.customer.width - 1);
-const STOCK_NO_LINE = emptyFields(SEGMENT.line.width);
-const STOCK_NO_CARRIER = emptyFields(SEGMENT.carrier.width);
+const STOCK_HEAD = utf8("STOCK," + emptyFields(SEGMENT.customer.start + SEGMENT.customer.width - 1) + ",");
+const STOCK_NO_LINE = utf8("," + emptyFields(SEGMENT.line.width) + ",");
+const STOCK_NO_CARRIER = utf8("," + emptyFields(SEGMENT.carrier.width) + ",");
+const COMMA = 44;
+const NEWLINE = 10;
 assertSegmentsTileTheRow();
 
 function assertSegmentsTileTheRow(): void {
@@ -131,16 +138,28 @@ const BUSINESS_CHANNELS = cumulative([0.5, 0.1, 0.1, 0.3]);
 const SHIP_DELAY_DAYS = cumulative([0.3, 0.4, 0.2, 0.1]);
 const DISCOUNTS = ["0.05", "0.10", "0.15", "0.20", "0.30"];
 const DISCOUNT_RATES: Record<string, number> = Object.fromEntries(["0.00", ...DISCOUNTS].map((d) => [d, Number(d)]));
-/** Prepared customer segments by customer number (direct-mapped): frequent buyers hit it. */
-const CUSTOMER_CACHE_SLOTS = 1 << 15;
+/**
+ * Prepared customers are kept for the most frequent buyers, by popularity rank: up to this many,
+ * which covers every customer up to 5 M rows and about 72 % of the orders at 10 M. A
+ * customer that was not kept is described anew on each order, at a few microseconds each.
+ */
+const CUSTOMER_CACHE_RANKS = 1 << 18;
 
+/** A customer as the rows need it: what the order reads, and the customer columns prepared. */
 interface CachedCustomer {
-  number: number;
+  /** See `CustomerFactory.versionOn`. */
   version: number;
-  customer: Customer;
+  isBusiness: boolean;
+  /** The warehouse of the customer's region. */
+  regional: number;
+  streetHasComma: boolean;
+  streetHasNewline: boolean;
+  lastNameHasApostrophe: boolean;
   segment: PreparedSegment;
 }
 const FREE_SHIPPING_FROM_EUR = 300;
+/** Carrier ids that exist nowhere, drawn for every order (used when the unknown-carrier gate hits). */
+const UNKNOWN_CARRIER_IDS = Array.from({ length: 10 }, (_, i) => `CAR-9${i}`);
 const MODES = Object.keys(SHIPPING_MODE_WEIGHTS) as ShippingMode[];
 const MODE_WEIGHTS = cumulative(MODES.map((m) => SHIPPING_MODE_WEIGHTS[m]));
 const CARRIERS_BY_MODE = MODES.map((mode) => CARRIERS.flatMap((c, i) => (c.modes.includes(mode) ? [i] : [])));
@@ -155,18 +174,35 @@ export async function generateRawExport(options: GenerateRawExportOptions): Prom
   const run = new ExportRun(options);
   await mkdir(path.dirname(options.outPath), { recursive: true });
   const partial = `${options.outPath}.partial`;
-  const source = Readable.from(run.batches(), { objectMode: false, highWaterMark: 4 * 1024 * 1024 });
   const file = createWriteStream(partial);
+  // zlib compresses on the libuv thread pool, in parallel with the generator. Its deep input buffer
+  // lets the generator run ahead instead of waiting for each chunk; its output buffer, larger than
+  // the deflate output of an input chunk, lets one thread-pool job take a whole chunk instead of
+  // coming back to the main thread for every 16 KiB it writes. Deflate output does not depend on
+  // how its input or output is cut: the bytes are the same.
+  const gzip = options.outPath.endsWith(".gz")
+    ? createGzip({ level: options.gzipLevel ?? 6, chunkSize: GZIP_OUT_BYTES, highWaterMark: GZIP_BUFFER_BYTES } as ZlibOptions)
+    : undefined;
+  const sink: Writable = gzip ?? file;
+  const done = gzip ? pipeline(gzip, file) : finished(file);
+  done.catch(() => {}); // awaited below; an early failure must not count as unhandled meanwhile
   try {
-    if (options.outPath.endsWith(".gz")) {
-      // A deep buffer between the generator and zlib (which compresses on the libuv thread pool), so
-      // that the generator need not wait for each chunk to drain before making the next. Deflate
-      // output does not depend on how its input is chunked: the bytes are the same.
-      await pipeline(source, createGzip({ level: options.gzipLevel ?? 6, highWaterMark: GZIP_BUFFER_BYTES } as ZlibOptions) as Writable, file);
-    } else {
-      await pipeline(source, file);
+    for (const chunk of run.batches()) {
+      // The callback runs once the chunk is consumed (copied into zlib's window, or written to
+      // disk): its buffer then takes the next rows, instead of a fresh one the kernel must map.
+      const more = sink.write(chunk, (error) => {
+        if (!error) run.recycle(chunk);
+      });
+      // One chunk per event-loop turn: a synchronous run of chunks would leave zlib's finished
+      // thread-pool jobs waiting for the main thread to start the next one.
+      await (more ? nextTurn() : Promise.race([once(sink, "drain"), done]));
     }
+    sink.end();
+    await done;
   } catch (error) {
+    sink.destroy();
+    file.destroy();
+    await done.catch(() => {});
     await rm(partial, { force: true });
     throw error;
   }
@@ -176,6 +212,10 @@ export async function generateRawExport(options: GenerateRawExportOptions): Prom
     await writeFile(defectsSummaryPath(options.outPath), `${JSON.stringify(summary, null, 2)}\n`);
   }
   return summary;
+}
+
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 class ExportRun {
@@ -204,20 +244,39 @@ class ExportRun {
 
   private readonly fields: string[] = new Array(COLUMN_COUNT).fill("");
   private readonly segments: SegmentWriter;
-  private readonly rowParts: string[] = new Array(11).fill("");
+  /** The order's dates and carrier, prepared anew for each order into the same objects. */
+  private readonly orderDates: PreparedSegment;
+  private readonly orderCarrier: PreparedSegment;
+  private readonly orderDatesBytes = new Uint8Array(1024);
+  private readonly orderCarrierBytes = new Uint8Array(1024);
+  /** The lines of the current order (at most `LINES_PER_ORDER.length`). */
+  private readonly lineProducts = new Int32Array(LINES_PER_ORDER.length);
+  private readonly lineQuantities = new Int32Array(LINES_PER_ORDER.length);
+  private readonly lineDiscounts: string[] = new Array<string>(LINES_PER_ORDER.length).fill("");
+  private readonly lineValues: string[] = ["", "", ""];
+  private readonly unknownProductValues: string[] = ["", "", "", "", "", ""];
+  private readonly snapshotValues: string[] = ["", "", "", "", ""];
   private readonly saleProductSegments = new Map<number, PreparedSegment>();
   private readonly stockProductSegments = new Map<number, PreparedSegment>();
   private readonly saleSupplierSegments = new Map<number, PreparedSegment>();
   private readonly stockSupplierSegments = new Map<number, PreparedSegment>();
   private readonly saleWarehouseSegments = new Map<number, PreparedSegment>();
   private readonly stockWarehouseSegments = new Map<number, PreparedSegment>();
-  private readonly customerCache: (CachedCustomer | undefined)[] = new Array(CUSTOMER_CACHE_SLOTS).fill(undefined);
+  /** By popularity rank, for the ranks below its length. */
+  private readonly customerCache: (CachedCustomer | undefined)[];
+  /** Reused for the customers the cache does not keep. */
+  private readonly passingCustomer: CachedCustomer;
+  private readonly passingCustomerBytes = new Uint8Array(4096);
+  private readonly described: Customer = emptyCustomer();
   private readonly snapshot: StockSnapshot = { product: 0, warehouse: 0, stockOnHand: 0, unitsOnOrder: 0, reorderLevel: 0, unitsReceived: 0 };
   private readonly customerSeen: Uint8Array;
   private readonly onProgress?: (rowsWritten: number) => void;
 
   private readonly out = new ChunkBuffer(CHUNK_BYTES);
-  private laterToday: string[] = [];
+  /** A segment rendered ahead of its place in the row (see `SegmentWriter.renderAside`). */
+  private readonly aside = new ChunkBuffer(4096);
+  /** Re-sent rows, written at the end of the day: a copy of an earlier row's bytes, or a near copy. */
+  private laterToday: (Uint8Array | string)[] = [];
   private rowsWritten = 0;
   private saleWritten = 0;
   private stockWritten = 0;
@@ -245,6 +304,8 @@ class ExportRun {
     this.prng = new Prng(this.seed, 1);
     this.injector = new DefectInjector(this.rates, this.seed);
     this.segments = new SegmentWriter(this.injector);
+    this.orderDates = this.segments.prepare(SEGMENT.orderDates, ["", "", "", ""]);
+    this.orderCarrier = this.segments.prepare(SEGMENT.carrier, ["", "", "", ""]);
 
     const pairs = stockedPairCount(this.rows, monthEnds, PRODUCT_COUNT, WAREHOUSES.length);
     this.stockRows = pairs * monthEnds;
@@ -273,6 +334,8 @@ class ExportRun {
       apostropheName: this.rates.apostropheName,
     });
     this.customerSeen = new Uint8Array(customerCount);
+    this.customerCache = new Array(Math.min(customerCount, CUSTOMER_CACHE_RANKS)).fill(undefined);
+    this.passingCustomer = this.describeCustomer(0, 0, 0);
   }
 
   /** Cumulative share of the sale rows due by the end of each day: weekday, season, growth. */
@@ -299,7 +362,11 @@ class ExportRun {
         if (this.out.full) yield this.flush();
       }
       // Duplicates land later the same day, as a re-sent batch would, not next to their original.
-      for (const line of this.laterToday) this.push(line);
+      for (const line of this.laterToday) {
+        if (typeof line === "string") this.out.write(line);
+        else this.out.bytes(line);
+        this.rowsWritten++;
+      }
       this.laterToday = [];
       if (this.days.isMonthEnd(day)) this.writeSnapshots(day);
       if (this.out.full) yield this.flush();
@@ -334,42 +401,59 @@ class ExportRun {
     };
   }
 
+  /** Hands back a chunk from `batches` that the stream no longer needs. */
+  recycle(chunk: Buffer): void {
+    this.out.recycle(chunk);
+  }
+
   private flush(): Buffer {
     const chunk = this.out.take();
     this.onProgress?.(this.rowsWritten);
     return chunk;
   }
 
-  private push(line: string): void {
-    this.out.write(line);
-    this.rowsWritten++;
+  private customerOn(rank: number, number: number, day: number): CachedCustomer {
+    const version = this.customers.versionOn(number, day);
+    const cache = this.customerCache;
+    if (rank >= cache.length) return this.describeCustomer(number, day, version, this.passingCustomer);
+    const cached = cache[rank];
+    if (cached !== undefined && cached.version === version) return cached;
+    const entry = this.describeCustomer(number, day, version);
+    cache[rank] = entry;
+    return entry;
   }
 
-  private customerOn(number: number, day: number): CachedCustomer {
-    const version = this.customers.versionOn(number, day);
-    const slot = number & (CUSTOMER_CACHE_SLOTS - 1);
-    const cached = this.customerCache[slot];
-    if (cached !== undefined && cached.number === number && cached.version === version) return cached;
-    const customer = this.customers.describe(number, day, emptyCustomer());
-    const segment = this.segments.prepare(SEGMENT.customer, [
-      customer.id,
-      customer.isBusiness ? "BUSINESS" : "PERSON",
-      customer.companyName,
-      customer.firstName,
-      customer.lastName,
-      customer.email,
-      canonicalPhone(customer.phoneDigits),
-      customer.birthDate,
-      customer.gender,
-      customer.street,
-      customer.postalCode,
-      customer.city,
-      COUNTRY_SPELLINGS.FR[0],
-      customer.segment,
-      customer.cardNumber,
-    ]);
-    const entry = { number, version, customer, segment };
-    this.customerCache[slot] = entry;
+  /** Customer `number` on `day`, into `into` (its bytes valid until the next call) or a new entry. */
+  private describeCustomer(number: number, day: number, version: number, into?: CachedCustomer): CachedCustomer {
+    const customer = this.customers.describe(number, day, this.described);
+    const values = into?.segment.values ?? new Array<string>(SEGMENT.customer.width);
+    values[0] = customer.id;
+    values[1] = customer.isBusiness ? "BUSINESS" : "PERSON";
+    values[2] = customer.companyName;
+    values[3] = customer.firstName;
+    values[4] = customer.lastName;
+    values[5] = customer.email;
+    values[6] = canonicalPhone(customer.phoneDigits);
+    values[7] = customer.birthDate;
+    values[8] = customer.gender;
+    values[9] = customer.street;
+    values[10] = customer.postalCode;
+    values[11] = customer.city;
+    values[12] = COUNTRY_SPELLINGS.FR[0];
+    values[13] = customer.segment;
+    values[14] = customer.cardNumber;
+    const segment = into === undefined
+      ? this.segments.prepare(SEGMENT.customer, values)
+      : this.segments.prepare(SEGMENT.customer, values, into.segment, this.passingCustomerBytes);
+    const entry: CachedCustomer = into ?? {
+      version, isBusiness: false, regional: 0, streetHasComma: false, streetHasNewline: false, lastNameHasApostrophe: false, segment,
+    };
+    entry.version = version;
+    entry.isBusiness = customer.isBusiness;
+    entry.regional = this.regionalWarehouseOf(customer.region);
+    entry.streetHasComma = customer.streetHasComma;
+    entry.streetHasNewline = customer.streetHasNewline;
+    entry.lastNameHasApostrophe = customer.lastNameHasApostrophe;
     return entry;
   }
 
@@ -386,8 +470,10 @@ class ExportRun {
     const { prng, injector, customers, days, segments } = this;
     // Rank by u^2: a core of frequent buyers and a long tail of occasional ones.
     const u = prng.next();
-    const customerNumber = customers.numberForRank(Math.floor(customers.count * u * u));
-    const { customer, segment: customerSegment } = this.customerOn(customerNumber, day);
+    const rank = Math.floor(customers.count * u * u);
+    const customerNumber = customers.numberForRank(rank);
+    const customer = this.customerOn(rank, customerNumber, day);
+    const customerSegment = customer.segment;
     if (!this.customerSeen[customerNumber]) {
       this.customerSeen[customerNumber] = 1;
       this.customerCount++;
@@ -406,14 +492,12 @@ class ExportRun {
     const baseFreight = freightMin + prng.next() * (freightMax - freightMin);
     const yearIndex = days.year[day] - days.year[0];
     const month = days.monthOfYear[day];
-    const regional = this.regionalWarehouseOf(customer.region);
+    const regional = customer.regional;
     const unknownCarrier = injector.gates.unknownCarrier.hit();
-    const unknownCarrierId = `CAR-9${prng.int(10)}`;
+    const unknownCarrierId = UNKNOWN_CARRIER_IDS[prng.int(10)];
 
     // Decide the lines first: the freight depends on the order's size and value.
-    const lineProducts: number[] = [];
-    const lineQuantities: number[] = [];
-    const lineDiscounts: string[] = [];
+    const { lineProducts, lineQuantities, lineDiscounts } = this;
     let orderValue = 0;
     for (let k = 0; k < lineCount; k++) {
       const product = prng.pickWeighted(this.productsByMonth[month]);
@@ -421,77 +505,107 @@ class ExportRun {
       const discounted = prng.next() < (customer.isBusiness ? 0.6 : 0.25);
       const discount = discounted ? prng.pick(DISCOUNTS) : "0.00";
       if (injector.hit("returnLine")) quantity = -quantity;
-      lineProducts.push(product);
-      lineQuantities.push(quantity);
-      lineDiscounts.push(discount);
+      lineProducts[k] = product;
+      lineQuantities[k] = quantity;
+      lineDiscounts[k] = discount;
       orderValue += this.products[product].priceValuesByYear[yearIndex] * Math.max(0, quantity) * (1 - DISCOUNT_RATES[discount]);
     }
     const freeShipping = orderValue >= FREE_SHIPPING_FROM_EUR && (mode === "standard" || mode === "relay point");
     const freight = freeShipping ? "0.00" : euros(baseFreight + FREIGHT_EUR[mode].perExtraLine * (lineCount - 1));
 
-    const orderDates = segments.prepare(SEGMENT.orderDates, [days.iso[day], days.iso[shipDay], days.iso[deliveryDay], channel]);
-    const carrierSegment = segments.prepare(
-      SEGMENT.carrier,
-      unknownCarrier ? [unknownCarrierId, "", mode, freight] : [carrier.id, carrier.name, mode, freight],
-    );
+    // Prepared once per order, into the same objects.
+    const { orderDates, orderCarrier: carrierSegment } = this;
+    const dateValues = orderDates.values;
+    dateValues[0] = days.iso[day];
+    dateValues[1] = days.iso[shipDay];
+    dateValues[2] = days.iso[deliveryDay];
+    dateValues[3] = channel;
+    segments.prepare(SEGMENT.orderDates, dateValues, orderDates, this.orderDatesBytes);
+    const carrierValues = carrierSegment.values;
+    carrierValues[0] = unknownCarrier ? unknownCarrierId : carrier.id;
+    carrierValues[1] = unknownCarrier ? "" : carrier.name;
+    carrierValues[2] = mode;
+    carrierValues[3] = freight;
+    segments.prepare(SEGMENT.carrier, carrierValues, carrierSegment, this.orderCarrierBytes);
 
+    const { out } = this;
     const f = this.fields;
     for (let k = 0; k < lineCount; k++) {
-      f.fill("");
       const lineNumber = String(k + 1);
-      f[COL.recordType] = "SALE";
-      f[COL.orderId] = orderId;
-      f[COL.lineNumber] = lineNumber;
-      const datesText = segments.render(SEGMENT.orderDates, orderDates, f);
-      const customerText = segments.render(SEGMENT.customer, customerSegment, f);
+      // The row's cells are only all needed for a near duplicate: when its gate is about to hit
+      // (it is consulted once per row, below). Otherwise `f` gets only the cells defects change.
+      const full = !injector.gates.nearDuplicate.wouldMiss(1);
+      if (full) {
+        f.fill("");
+        f[COL.recordType] = "SALE";
+        f[COL.orderId] = orderId;
+        f[COL.lineNumber] = lineNumber;
+      }
+      // The row goes straight to the output, segment by segment, in column order.
+      const rowStart = out.mark;
+      out.bytes(SALE_HEAD);
+      out.write(orderId);
+      out.byte(COMMA);
+      out.write(lineNumber);
+      out.byte(COMMA);
+      segments.render(SEGMENT.orderDates, orderDates, f, out, full);
+      out.byte(COMMA);
+      const customerHot = segments.render(SEGMENT.customer, customerSegment, f, out, full);
+      out.byte(COMMA);
 
       const productIndex = lineProducts[k];
       const product = this.products[productIndex];
       const unknownProduct = injector.hit("unknownProduct");
       const warehouse = this.ledger.shippingWarehouse(productIndex, regional);
-      let productText: string;
-      let supplierText: string;
+      let productSegment: PreparedSegment | null = null;
+      let productHot = false;
+      let supplierSegment: PreparedSegment | undefined;
+      let supplierHot = false;
       if (unknownProduct) {
         // An id that was never in the catalogue: the export's join found nothing to describe it.
-        const unknownId = `SKU-9${String(prng.int(100000)).padStart(5, "0")}`;
-        productText = segments.renderValues(SEGMENT.saleProduct, [unknownId, "", "", "", "", ""], f);
-        supplierText = EMPTY_SUPPLIER;
+        const values = this.unknownProductValues;
+        values[0] = `SKU-9${String(prng.int(100000)).padStart(5, "0")}`;
+        segments.renderValues(SEGMENT.saleProduct, values, f, out);
       } else {
-        productText = segments.render(SEGMENT.saleProduct, this.productSegment("SALE", productIndex, yearIndex), f);
-        supplierText = segments.render(SEGMENT.saleSupplier, this.supplierSegment("SALE", product.supplier), f);
+        productSegment = this.productSegment("SALE", productIndex, yearIndex);
+        productHot = segments.render(SEGMENT.saleProduct, productSegment, f, out, full);
+        // The supplier's defects are decided before the line's (both consult the missing-value
+        // gate, in this order), though its columns come after the line's in the row.
+        supplierSegment = this.supplierSegment("SALE", product.supplier);
+        supplierHot = segments.renderAside(SEGMENT.saleSupplier, supplierSegment, f, this.aside, full);
+      }
+      out.byte(COMMA);
+      const price = injector.hit("zeroPrice") ? "0.00" : product.pricesByYear[yearIndex];
+      const lineValues = this.lineValues;
+      lineValues[0] = price;
+      lineValues[1] = String(lineQuantities[k]);
+      lineValues[2] = lineDiscounts[k];
+      segments.renderValues(SEGMENT.line, lineValues, f, out);
+      out.byte(COMMA);
+      if (supplierSegment === undefined) {
+        out.bytes(EMPTY_SUPPLIER);
+      } else {
+        if (supplierHot) this.aside.moveTo(out);
+        else out.bytes(supplierSegment.bytes);
         this.ledger.recordSale(productIndex, warehouse, lineQuantities[k]);
       }
-      const price = injector.hit("zeroPrice") ? "0.00" : product.pricesByYear[yearIndex];
-      const lineText = segments.renderValues(SEGMENT.line, [price, String(lineQuantities[k]), lineDiscounts[k]], f);
-      const carrierText = segments.render(SEGMENT.carrier, carrierSegment, f);
+      out.byte(COMMA);
+      segments.render(SEGMENT.carrier, carrierSegment, f, out, full);
       if (unknownCarrier) injector.counts.unknownCarrier++;
-      const warehouseText = segments.render(SEGMENT.saleWarehouse, this.warehouseSegment("SALE", warehouse), f);
-
-      this.countCarriedSpecials(customer, unknownProduct ? null : product);
-      // Array.join builds one flat string; a chain of `+` builds a rope that the buffer write
-      // must flatten again, measurably slower at millions of rows.
-      const parts = this.rowParts;
-      parts[0] = "SALE";
-      parts[1] = orderId;
-      parts[2] = lineNumber;
-      parts[3] = datesText;
-      parts[4] = customerText;
-      parts[5] = productText;
-      parts[6] = lineText;
-      parts[7] = supplierText;
-      parts[8] = carrierText;
-      parts[9] = warehouseText;
-      parts[10] = SALE_TAIL;
-      const line = parts.join(",");
-      this.push(line);
+      out.byte(COMMA);
+      segments.render(SEGMENT.saleWarehouse, this.warehouseSegment("SALE", warehouse), f, out, full);
+      out.bytes(SALE_TAIL);
+      this.rowsWritten++;
       this.saleWritten++;
 
+      this.countCarriedSpecials(customer, full || customerHot, unknownProduct ? null : product, productSegment, full || productHot);
       if (this.saleWritten < this.saleBudget && injector.gates.exactDuplicate.hit()) {
         injector.counts.exactDuplicate++;
-        this.laterToday.push(line);
+        this.laterToday.push(out.since(rowStart));
         this.saleWritten++;
       }
       if (this.saleWritten < this.saleBudget && injector.gates.nearDuplicate.hit()) {
+        // `full` was true for this row: `f` holds all its cells.
         const near = injector.nearDuplicate(f, NOISY_TEXT_COLUMNS.SALE);
         if (near) {
           injector.counts.nearDuplicate++;
@@ -503,26 +617,31 @@ class ExportRun {
   }
 
   private writeSnapshots(day: number): void {
-    const { ledger, days, segments } = this;
+    const { ledger, days, segments, out } = this;
     const yearIndex = days.year[day] - days.year[0];
     const f = this.fields;
-    const snapshotValues = new Array<string>(5);
+    const snapshotValues = this.snapshotValues;
     for (let pair = 0; pair < ledger.pairCount; pair++) {
       const snapshot = ledger.closeMonth(pair, this.snapshot);
       const product = this.products[snapshot.product];
-      f.fill("");
-      f[COL.recordType] = "STOCK";
-      const productText = segments.render(SEGMENT.stockProduct, this.productSegment("STOCK", snapshot.product, yearIndex), f);
-      const supplierText = segments.render(SEGMENT.stockSupplier, this.supplierSegment("STOCK", product.supplier), f);
-      const warehouseText = segments.render(SEGMENT.stockWarehouse, this.warehouseSegment("STOCK", snapshot.warehouse), f);
+      // No near duplicates of stock rows: `f` only gets the cells defects change.
+      out.bytes(STOCK_HEAD);
+      const productSegment = this.productSegment("STOCK", snapshot.product, yearIndex);
+      const productHot = segments.render(SEGMENT.stockProduct, productSegment, f, out, false);
+      out.bytes(STOCK_NO_LINE);
+      segments.render(SEGMENT.stockSupplier, this.supplierSegment("STOCK", product.supplier), f, out, false);
+      out.bytes(STOCK_NO_CARRIER);
+      segments.render(SEGMENT.stockWarehouse, this.warehouseSegment("STOCK", snapshot.warehouse), f, out, false);
+      out.byte(COMMA);
       snapshotValues[0] = days.iso[day];
       snapshotValues[1] = String(snapshot.stockOnHand);
       snapshotValues[2] = String(snapshot.unitsOnOrder);
       snapshotValues[3] = String(snapshot.reorderLevel);
       snapshotValues[4] = String(snapshot.unitsReceived);
-      const snapshotText = segments.renderValues(SEGMENT.snapshot, snapshotValues, f);
-      this.countCarriedSpecials(null, product);
-      this.push([STOCK_HEAD, productText, STOCK_NO_LINE, supplierText, STOCK_NO_CARRIER, warehouseText, snapshotText].join(",") + "\n");
+      segments.renderValues(SEGMENT.snapshot, snapshotValues, f, out);
+      out.byte(NEWLINE);
+      this.countCarriedSpecials(null, false, product, productSegment, productHot);
+      this.rowsWritten++;
       this.stockWritten++;
     }
   }
@@ -566,15 +685,26 @@ class ExportRun {
     return prepared;
   }
 
-  /** Counts rows that still carry an injected comma, quote, line break or apostrophe after blanks. */
-  private countCarriedSpecials(customer: Customer | null, product: Product | null): void {
+  /**
+   * Counts rows that still carry an injected comma, quote, line break or apostrophe after blanks.
+   * The cells are read from the row when it holds them (a complete row, or a segment that a
+   * defect changed), else from the segment's clean values.
+   */
+  private countCarriedSpecials(
+    customer: CachedCustomer | null,
+    customerFromRow: boolean,
+    product: Product | null,
+    productSegment: PreparedSegment | null,
+    productFromRow: boolean,
+  ): void {
     const f = this.fields;
     const counts = this.injector.counts;
-    const street = customer !== null && f[COL.street] !== "";
-    const productName = product !== null && f[COL.productName] !== "";
+    const customerCell = (col: number) => (customerFromRow ? f[col] : customer!.segment.values[col - SEGMENT.customer.start]);
+    const street = customer !== null && customerCell(COL.street) !== "";
+    const productName = product !== null && (productFromRow ? f[COL.productName] : productSegment!.values[COL.productName - SEGMENT.saleProduct.start]) !== "";
     if ((street && customer!.streetHasComma) || (productName && product!.hasComma)) counts.embeddedComma++;
     if (productName && product!.hasQuote) counts.embeddedQuote++;
     if (street && customer!.streetHasNewline) counts.embeddedNewline++;
-    if (customer !== null && customer.lastNameHasApostrophe && f[COL.lastName] !== "") counts.apostropheName++;
+    if (customer !== null && customer.lastNameHasApostrophe && customerCell(COL.lastName) !== "") counts.apostropheName++;
   }
 }

@@ -41,9 +41,12 @@ export class DefectInjector {
     }
   }
 
-  /** A French number from its ten national digits: canonical `01 23 45 67 89` unless a defect hits. */
-  phone(digits: string): string {
-    if (this.hit("malformedPhone")) {
+  /**
+   * A French number from its ten national digits: canonical `01 23 45 67 89` unless a defect hits.
+   * `checkMalformed` false leaves the malformed-phone gate alone (the caller consumed its check).
+   */
+  phone(digits: string, checkMalformed = true): string {
+    if (checkMalformed && this.hit("malformedPhone")) {
       const prng = this.streams.malformedPhone;
       if (prng.chance(0.5)) return `${spaced(digits.slice(0, 6))}`; // too short
       const at = 2 + prng.int(6);
@@ -74,18 +77,24 @@ export class DefectInjector {
     }
   }
 
-  /** `spellings[0]` is the canonical spelling; the others are what people and systems type. */
-  country(spellings: readonly string[], junk: readonly string[]): string {
-    if (this.hit("countryJunk")) return this.streams.countryJunk.pick(junk);
+  /**
+   * `spellings[0]` is the canonical spelling; the others are what people and systems type.
+   * `checkJunk` false leaves the junk-country gate alone (the caller consumed its check).
+   */
+  country(spellings: readonly string[], junk: readonly string[], checkJunk = true): string {
+    if (checkJunk && this.hit("countryJunk")) return this.streams.countryJunk.pick(junk);
     if (this.hit("countryVariant")) return spellings[1 + this.streams.countryVariant.int(spellings.length - 1)];
     return spellings[0];
   }
 
-  /** Stray whitespace and casing noise on a free-text or code value. */
-  text(value: string): string {
+  /**
+   * Stray whitespace and casing noise on a free-text or code value. A gate whose flag is false is
+   * left alone (the caller consumed its check).
+   */
+  text(value: string, spaces = true, casing = true): string {
     if (value === "") return value;
-    if (this.hit("strayWhitespace")) value = whitespaceVariant(value, this.streams.strayWhitespace);
-    if (this.hit("randomCasing")) value = casingVariant(value, this.streams.randomCasing);
+    if (spaces && this.hit("strayWhitespace")) value = whitespaceVariant(value, this.streams.strayWhitespace);
+    if (casing && this.hit("randomCasing")) value = casingVariant(value, this.streams.randomCasing);
     return value;
   }
 
