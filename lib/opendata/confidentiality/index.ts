@@ -85,24 +85,32 @@ export async function protectLinkedTables(tables: readonly TableInput[], options
   const maxRounds = options.maxRounds ?? lattice.cells.length;
   // Rounds only ever add suppressions, which can only widen an interval already proven: each
   // round re-solves the cells not yet proven safe, and the pattern that passes is then audited
-  // once more in full (the intervals of the disclosure report, and the proof itself).
+  // once more in full (the intervals of the disclosure report, and the proof itself). Only a full
+  // audit ends the loop. If it finds a cell exposed that a round had proven safe, that is a side
+  // the solver could not solve this time (audit.ts counts it as exposed, never as safe): its proof
+  // is dropped and the rounds go on suppressing around it.
   const provenSafe = new Set<string>();
-  let searching = false;
-  while (secondary && !audit.passed) {
+  let incremental = false;
+  while (secondary) {
+    if (audit.passed) {
+      if (!incremental) break;
+      audit = await auditLattice(lattice, pattern.status, auditOptions);
+      incremental = false;
+      if (audit.passed) break;
+    }
     if (rounds >= maxRounds) throw new Error(`tables ${tables.map((t) => t.name).join(", ")}: audit still fails after ${rounds} rounds; ${audit.exposed.length} cells exposed, first ${audit.exposed[0].key}`);
-    for (const i of audit.intervals) if (!i.exposed) provenSafe.add(auditKey(i.cell, i.measure));
+    for (const i of audit.intervals) {
+      if (i.exposed) provenSafe.delete(auditKey(i.cell, i.measure));
+      else provenSafe.add(auditKey(i.cell, i.measure));
+    }
     const added = reinforceExposed(lattice, pattern, audit.exposed, p);
     if (added === 0) {
       throw new Error(`tables ${tables.map((t) => t.name).join(", ")}: ${audit.exposed[0].key} (${audit.exposed[0].measure}) is exposed and no published cell is left to suppress around it`);
     }
     completeSingletons(lattice, pattern, p);
     audit = await auditLattice(lattice, pattern.status, { ...auditOptions, provenSafe });
-    searching = true;
+    incremental = true;
     rounds++;
-  }
-  if (searching) {
-    audit = await auditLattice(lattice, pattern.status, auditOptions);
-    if (!audit.passed) throw new Error(`tables ${tables.map((t) => t.name).join(", ")}: the full audit of the final pattern found ${audit.exposed.length} exposed cell(s) that the incremental rounds had proven safe, first ${audit.exposed[0].key}`);
   }
   return { tables: publish(lattice, tables, pattern), audit, rounds };
 }
