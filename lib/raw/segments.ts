@@ -194,16 +194,7 @@ export class SegmentWriter {
    * a caller that needs no complete row reads the clean values from `prepared`.
    */
   render(spec: SegmentSpec, prepared: PreparedSegment, row: string[], out: ChunkBuffer, fill: boolean): boolean {
-    const { checks } = prepared;
-    const hot = this.consumeCold(checks.slots, checks.counts, checks.length);
-    if (hot !== 0) {
-      this.renderHot(spec, prepared.values, checks.empty, row, hot, out, prepared);
-      return true;
-    }
-    if (fill) {
-      const { values } = prepared;
-      for (let j = 0; j < spec.width; j++) row[spec.start + j] = values[j];
-    }
+    if (this.renderAside(spec, prepared, row, out, fill)) return true;
     out.bytes(prepared.bytes);
     return false;
   }
