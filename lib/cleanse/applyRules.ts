@@ -10,17 +10,30 @@ const BATCH = 50_000;
  * Applies a rule to every distinct non-blank value of a staged column and stores the result in a
  * mapping table `(raw, value, issue)` that SQL joins back to the rows. Rules run once per distinct
  * value, not once per row: a 10-million-line export has a few thousand distinct dates. The rules
- * run in Arquero, one batch of distinct values at a time; DuckDB does the scanning and joining.
+ * run in Arquero, one batch of distinct values at a time; DuckDB
+ * does the scanning and joining. Values matching `canonical` (an SQL test on `raw`, see
+ * rules/canonical.ts) are left out of the map: SQL keeps them as they are.
+ *
+ * Returns the distinct non-null raw values of the column (blank ones included, as the quality
+ * profile counts them) and the values mapped.
  */
-export async function buildValueMap(conn: DuckDBConnection, opts: { staged: string; column: string; mapTable: string; rule: Rule }): Promise<number> {
+export async function buildValueMap(
+  conn: DuckDBConnection,
+  opts: { staged: string; column: string; mapTable: string; rule: Rule; canonical?: string },
+): Promise<{ distinctRaw: number; mapped: number }> {
   const col = sqlIdent(opts.column);
   await conn.run(`create or replace table ${opts.mapTable} (raw varchar primary key, value varchar, issue varchar)`);
-  await conn.run(`create or replace temp table distinct_values as
-    select distinct ${col} as raw from ${opts.staged} where ${col} is not null and trim(${col}) <> '' order by raw`);
+  await conn.run(`create or replace temp table distinct_values as select distinct ${col} as raw from ${opts.staged} where ${col} is not null`);
   const [{ n }] = await queryRows<{ n: number }>(conn, "select count(*)::bigint as n from distinct_values");
+  // Numbered in order, so that each batch is a range scan (a streaming result cannot stay open
+  // while the appender writes on the same connection).
+  await conn.run(`create or replace temp table values_to_map as
+    select raw, row_number() over (order by raw) as i from distinct_values
+    where trim(raw) <> ''${opts.canonical ? ` and not ${opts.canonical}` : ""}`);
+  const [{ m }] = await queryRows<{ m: number }>(conn, "select count(*)::bigint as m from values_to_map");
   const appender = await conn.createAppender(opts.mapTable);
-  for (let offset = 0; offset < n; offset += BATCH) {
-    const reader = await conn.runAndReadAll(`select raw from distinct_values order by raw limit ${BATCH} offset ${offset}`);
+  for (let offset = 0; offset < m; offset += BATCH) {
+    const reader = await conn.runAndReadAll(`select raw from values_to_map where i > ${offset} and i <= ${offset + BATCH} order by i`);
     const raws = reader.getColumnsJS()[0] as string[];
     const batch = aq
       .table({ raw: raws })
@@ -42,5 +55,6 @@ export async function buildValueMap(conn: DuckDBConnection, opts: { staged: stri
   }
   appender.flushSync();
   appender.closeSync();
-  return n;
+  await conn.run("drop table distinct_values; drop table values_to_map");
+  return { distinctRaw: n, mapped: m };
 }

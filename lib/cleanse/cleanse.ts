@@ -5,8 +5,8 @@ import { engineSettings } from "../engine/settings";
 import { replaceDirAtomically, writeJson } from "../io/atomicDir";
 import { SourceProfile } from "../raw/profile";
 import { SplitManifest } from "../split/split";
-import { assessEntity, ColumnQuality, decideEntity, EntityAccounting, measureQuality } from "./cleanseEntity";
-import { entityPolicy } from "./missingValuePolicy";
+import { Assessment, assessEntity, ColumnQuality, decideEntity, dropEntity, EntityAccounting, measureQuality, writeEntity } from "./cleanseEntity";
+import { entityPolicy, RowRule } from "./missingValuePolicy";
 import { ruleSet } from "./rules/index";
 import { CLEAN_ENTITIES, EntityName, cleanEntity } from "./schema";
 import * as fs from "node:fs";
@@ -56,83 +56,103 @@ export async function cleanseStaging(opts: {
   const rules = ruleSet({ dateFormats: opts.profile.dateFormats });
   const absent = new Set(opts.profile.lacks ?? []);
   return replaceDirAtomically(opts.outDir, async (work) => {
-    const { instance, conn } = await openNative({ memoryLimit: opts.memoryLimit ?? engineSettings().memoryLimit, tempDirectory: path.join(work, ".spill") });
+    const spill = path.join(work, ".spill");
+    const { instance, conn } = await openNative({ memoryLimit: opts.memoryLimit ?? engineSettings().memoryLimit, tempDirectory: spill });
     try {
       const entities = {} as CleanManifest["entities"];
       const quality = {} as QualityReport;
       const rectified = opts.rectifications
-        ? await applyRectifications(conn, path.join(opts.splitDir, split.outputs.customers.file), path.join(work, ".spill"), opts.rectifications)
+        ? await applyRectifications(conn, path.join(opts.splitDir, split.outputs.customers.file), spill, opts.rectifications)
         : undefined;
       if (rectified) log(`cleanse: ${rectified.corrections} rectifications applied to ${rectified.rows} staged customer rows`);
       const stagedFile = (e: EntityName) => (e === "customers" && rectified ? rectified.file : path.join(opts.splitDir, split.outputs[e].file));
-      const finish = async (e: EntityName, accounting: EntityAccounting) => {
-        quality[e] = await measureQuality(conn, entityPolicy(e));
-        // Only `<e>_kept` and `<e>_events` are read from here on; the wide working tables go, so that
-        // memory holds one entity's intermediates at a time (bounded memory on 10 M rows).
-        await conn.run(`drop table ${e}_typed; drop table ${e}_assessed; drop table ${e}_decided`);
+      // Each entity's events go to a part of the rejects file, sorted; the parts are joined in entity order.
+      const eventParts = new Map<EntityName, string>();
+      const assessed = new Map<EntityName, Assessment>();
+      const assess = async (e: EntityName, derived?: Record<string, string>) => {
+        assessed.set(e, await assessEntity(conn, { policy: entityPolicy(e), stagedFile: stagedFile(e), rules, derived, absent }));
+      };
+      const write = async (e: EntityName, lateRowRules: RowRule[] = [], extra?: { sql: string; using: string }) => {
+        await decideEntity(conn, entityPolicy(e), lateRowRules);
+        eventParts.set(e, path.join(spill, `${e}.events.csv`));
+        const accounting = await writeEntity(conn, assessed.get(e)!, { kept: path.join(work, `${e}.parquet`), events: eventParts.get(e)! }, extra);
+        quality[e] = await measureQuality(conn, assessed.get(e)!);
+        // Only `<e>_kept` (a view of the written file) is read from here on: memory holds one
+        // entity's working tables at a time.
+        await dropEntity(conn, e, Object.keys(entityPolicy(e).columns).length);
         entities[e] = { ...accounting, file: `${e}.parquet` };
         log(`cleanse: ${e}: ${accounting.rowsIn} in, ${accounting.rowsKept} kept, ${accounting.rowsRejected} rejected`);
       };
-      const assess = (e: EntityName, derived?: Record<string, string>) =>
-        assessEntity(conn, { policy: entityPolicy(e), stagedFile: stagedFile(e), rules, derived, absent });
 
       // Customers are assessed first: order lines need the map from staged to cleansed versions.
       await assess("customers", {
         customer_version: `md5(concat_ws(chr(31), ${CUSTOMER_ATTRIBUTES.map((c) => `coalesce(t.${sqlIdent(c)}::varchar, chr(0))`).join(", ")}))`,
       });
       await conn.run(`create table customer_version_map as
-        select raw_customer_version, customer_version from customers_assessed
-        where not coalesce(list_bool_or(list_transform(events, x -> x.action = 'reject')), false)`);
+        select raw_customer_version, customer_version from customers_typed t
+        where not exists (select 1 from customers_events ev where ev.source_line = t.source_line and ev.action = 'reject')`);
       await assess("order_lines", {
         customer_version: `(select m.customer_version from customer_version_map m where m.raw_customer_version = t.raw_customer_version)`,
       });
-      await finish("order_lines", await decideEntity(conn, entityPolicy("order_lines")));
-      // A version seen only on rejected lines has no date to start from: it describes no sale.
-      await finish(
+      await write("order_lines");
+      // A version seen only on rejected lines has no date to start from: it describes no sale. A
+      // kept version's validity comes from the dates of the lines that carry it (SCD2 input).
+      await write(
         "customers",
-        await decideEntity(conn, entityPolicy("customers"), [
+        [
           {
             reason: "ORPHAN_VERSION",
             when: "customer_version not in (select customer_version from order_lines_kept where customer_version is not null)",
             action: "reject",
             explain: "this version of the customer appears only on rejected order lines",
           },
-        ]),
+        ],
+        {
+          sql: "select customer_version, min(order_date) as first_order_date, max(order_date) as last_order_date from order_lines_kept group by all",
+          using: "customer_version",
+        },
       );
       for (const e of ["stock_snapshots", "products", "suppliers", "carriers", "warehouses"] as EntityName[]) {
         await assess(e);
-        await finish(e, await decideEntity(conn, entityPolicy(e)));
+        await write(e);
       }
 
-      // A customer version's validity comes from the dates of the lines that carry it (SCD2 input).
-      await conn.run(`create or replace table customers_kept as
-        select c.* exclude (first_order_date, last_order_date), d.first_order_date, d.last_order_date
-        from (select *, null::date as first_order_date, null::date as last_order_date from customers_kept) c
-        left join (select customer_version, min(order_date) as first_order_date, max(order_date) as last_order_date
-                   from order_lines_kept group by all) d using (customer_version)`);
-
-      for (const entity of CLEAN_ENTITIES) {
-        const columns = entity.columns.map((c) => `${sqlIdent(c.name)}::${c.type} as ${sqlIdent(c.name)}`).join(", ");
-        await conn.run(`copy (select ${columns} from ${entity.name}_kept order by source_line)
-          to ${sqlString(path.join(work, `${entity.name}.parquet`))} (format parquet, compression zstd)`);
-      }
       const rejectsFile = "rejects.csv";
-      await conn.run(`copy (
-          ${CLEAN_ENTITIES.map((e) => `select * from ${e.name}_events`).join(" union all ")}
-          order by entity, source_line, action, "column", reason_code
-        ) to ${sqlString(path.join(work, rejectsFile))} (header, delimiter ',')`);
+      joinEventParts(
+        path.join(work, rejectsFile),
+        [...eventParts.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, file]) => file),
+      );
 
       const qualityFile = "quality.json";
       writeJson(path.join(work, qualityFile), orderByEntity(quality));
       const manifest: CleanManifest = { source: split.source, entities: orderByEntity(entities), rejectsFile, qualityFile };
       writeJson(path.join(work, "manifest.json"), manifest);
-      fs.rmSync(path.join(work, ".spill"), { recursive: true, force: true });
+      fs.rmSync(spill, { recursive: true, force: true });
       return manifest;
     } finally {
       conn.closeSync();
       instance.closeSync();
     }
   });
+}
+
+/** The rejects file: its header, then each entity's sorted events, in entity order (one global sort order). */
+function joinEventParts(target: string, parts: string[]): void {
+  const out = fs.openSync(target, "w");
+  try {
+    fs.writeSync(out, "entity,source_line,action,column,raw_value,reason_code,detail\n");
+    const buffer = Buffer.alloc(1 << 22);
+    for (const part of parts) {
+      const input = fs.openSync(part, "r");
+      try {
+        for (let n = fs.readSync(input, buffer); n > 0; n = fs.readSync(input, buffer)) fs.writeSync(out, buffer, 0, n);
+      } finally {
+        fs.closeSync(input);
+      }
+    }
+  } finally {
+    fs.closeSync(out);
+  }
 }
 
 /**

@@ -3,6 +3,7 @@ import { queryRows, sqlIdent, sqlString } from "../engine/native";
 import { buildValueMap } from "./applyRules";
 import { EntityPolicy, OnMissing, RowRule } from "./missingValuePolicy";
 import { Rule } from "./rules/index";
+import { canonicalSql } from "./rules/canonical";
 import { RuleName } from "./missingValuePolicy";
 import { cleanEntity } from "./schema";
 
@@ -23,35 +24,44 @@ export interface ColumnQuality {
 }
 
 /**
- * Cleanses one staged entity inside DuckDB, following its policy:
- *   1. each column's rule runs on its distinct values (Arquero batches) into a value map;
- *   2. `<e>_assessed`: every staged row with its typed clean values and the list of events
- *      (missing, invalid, row rule), each with the action the policy gives it;
- *   3. `<e>_decided`: rows with a `reject` event are rejected; among the others, duplicates of
- *      the dedupe key are rejected too (the preferred row, then the first line, is kept);
- *   4. `<e>_kept` and `<e>_events` feed the Parquet output and the rejects file.
- * Every staged row ends in exactly one of kept or rejected; the caller checks the sum.
+ * Cleanses one staged entity inside DuckDB, following its policy, in narrow passes (one typed copy
+ * of the entity, no copies of raw values or of per-row event lists: memory stays bounded on 10 M rows):
+ *   1. each column's rule runs on its distinct values (Arquero batches) into a value map; values
+ *      already in the rule's canonical form skip the round trip (rules/canonical.ts);
+ *   2. `<e>_typed`: every staged row with its typed clean values, materialised once;
+ *   3. `<e>_events`: one row per event (a missing or invalid value, a row rule that fired), each
+ *      with the action the policy gives it, read from single-column scans of the staged file;
+ *   4. rows with a `reject` event are rejected; among the others, duplicates of the dedupe key are
+ *      rejected too (the preferred row, then the first line, is kept): `<e>_duplicates`;
+ *   5. the kept rows are written straight to Parquet, and the events to a part of the rejects file.
+ * Every staged row ends in exactly one of kept or rejected; `writeEntity` checks the sum.
  */
-export async function cleanseEntity(conn: DuckDBConnection, opts: AssessOptions & { lateRowRules?: RowRule[] }): Promise<EntityAccounting> {
-  await assessEntity(conn, opts);
-  return decideEntity(conn, opts.policy, opts.lateRowRules ?? []);
-}
-
 export interface AssessOptions {
-    policy: EntityPolicy;
-    stagedFile: string;
-    rules: Record<RuleName, Rule>;
-    /** Extra columns computed from the typed row (alias `t`), e.g. the cleansed customer version. */
-    derived?: Record<string, string>;
-    /**
-     * Columns the source does not have at all (its profile's `lacks`): they take their imputed
-     * value or null without one event per row; the absence is documented once, in the profile.
-     */
-    absent?: ReadonlySet<string>;
+  policy: EntityPolicy;
+  stagedFile: string;
+  rules: Record<RuleName, Rule>;
+  /** Extra columns computed from the typed row (alias `t`), e.g. the cleansed customer version. */
+  derived?: Record<string, string>;
+  /**
+   * Columns the source does not have at all (its profile's `lacks`): they take their imputed
+   * value or null without one event per row; the absence is documented once, in the profile.
+   */
+  absent?: ReadonlySet<string>;
 }
 
-/** Steps 1-2: value maps, typed values and per-row events (`<e>_assessed`). */
-export async function assessEntity(conn: DuckDBConnection, opts: AssessOptions): Promise<void> {
+/** What the assessment measured on the staged values, for the quality profile. */
+export interface Assessment {
+  policy: EntityPolicy;
+  /** Distinct non-null raw values per policy column (blank ones included), in policy order. */
+  distinctRaw: number[];
+}
+
+/** Event order: column events in policy order, then row rules, then late rules (the first reject names the row's reason). */
+const ROW_RULE_ORDER = 1000;
+const LATE_RULE_ORDER = 2000;
+
+/** Steps 1-3: value maps, the typed view and the events table. */
+export async function assessEntity(conn: DuckDBConnection, opts: AssessOptions): Promise<Assessment> {
   const { policy } = opts;
   const e = policy.entity;
   const staged = `${e}_staged`;
@@ -63,113 +73,172 @@ export async function assessEntity(conn: DuckDBConnection, opts: AssessOptions):
   const selects: string[] = ["s.source_line"];
   const joins: string[] = [];
   const events: string[] = [];
+  const distinctRaw: number[] = [];
   const columns = Object.entries(policy.columns);
 
   for (const [i, [column, rule]] of columns.entries()) {
-    const from = sqlIdent(rule.from ?? column);
+    const fromName = rule.from ?? column;
+    const from = sqlIdent(fromName);
     const map = `${e}_map_${i}`;
-    await buildValueMap(conn, { staged, column: rule.from ?? column, mapTable: map, rule: opts.rules[rule.rule] });
+    const canonical = canonicalSql(rule.rule, `s.${from}`);
+    const built = await buildValueMap(conn, { staged, column: fromName, mapTable: map, rule: opts.rules[rule.rule], canonical: canonicalSql(rule.rule, "raw") });
+    distinctRaw.push(built.distinctRaw);
     const m = `m${i}`;
     joins.push(`left join ${map} ${m} on ${m}.raw = s.${from}`);
     const missing = `(s.${from} is null or trim(s.${from}) = '')`;
     const imputed = imputeValue(rule.missing);
-    selects.push(
-      `case when ${missing} then ${imputed === null ? "null" : sqlString(imputed)} else ${m}.value end::${typeOf(column)} as ${sqlIdent(column)}`,
-      `s.${from} as ${sqlIdent(`${column}__raw`)}`,
-    );
+    const cleanValue = canonical ? `case when ${canonical} then s.${from} else ${m}.value end` : `${m}.value`;
+    selects.push(`case when ${missing} then ${imputed === null ? "null" : sqlString(imputed)} else ${cleanValue} end::${typeOf(column)} as ${sqlIdent(column)}`);
+
     const missingAction = typeof rule.missing === "object" ? "impute" : rule.missing;
     // A missing optional value raises no event; a missing value never matches the value map.
-    const onMissing = rule.missing === "allow" || opts.absent?.has(rule.from ?? column) ? "" : `when ${missing} then {'column': ${sqlString(column)}, 'reason': ${sqlString(`MISSING_${column.toUpperCase()}`)}, 'action': ${sqlString(missingAction)}, 'raw': s.${from}}`;
-    events.push(
-      `case ${onMissing}
-            when ${m}.issue is not null then {'column': ${sqlString(column)}, 'reason': ${m}.issue, 'action': ${sqlString(rule.invalid)}, 'raw': s.${from}} end`,
-    );
+    if (rule.missing !== "allow" && !opts.absent?.has(fromName)) {
+      events.push(`select source_line, ${i} as ord, 'missing' as kind, ${sqlString(column)} as "column", ${sqlString(`MISSING_${column.toUpperCase()}`)} as reason,
+          ${sqlString(missingAction)} as action, ${from} as raw
+        from ${staged} s where ${missing}`);
+    }
+    // The map holds only values that are not canonical, so its invalid values are few.
+    events.push(`select s.source_line, ${i} as ord, 'invalid' as kind, ${sqlString(column)} as "column", ${m}.issue as reason, ${sqlString(rule.invalid)} as action, s.${from} as raw
+        from ${staged} s join (select raw, issue from ${map} where issue is not null) ${m} on ${m}.raw = s.${from}`);
   }
   const passthrough = stagedColumns.filter((c) => c !== "source_line" && !columns.some(([col, r]) => (r.from ?? col) === c));
   for (const c of passthrough) selects.push(`s.${sqlIdent(c)} as ${sqlIdent(passthroughName(c, policy))}`);
 
-  await conn.run(`create or replace table ${e}_typed as
-    select ${selects.join(",\n      ")},
-      md5(concat_ws(chr(31), ${stagedColumns.filter((c) => c !== "source_line").map((c) => `coalesce(s.${sqlIdent(c)}::varchar, chr(0))`).join(", ")})) as raw_hash,
-      list_filter([${events.join(",\n        ")}], x -> x is not null) as column_events
-    from ${staged} s
-    ${joins.join("\n    ")}`);
-
+  // The typed rows, materialised once: the rules, the deduplication and the output read them
+  // (evaluating the value-map joins again for each would cost more than keeping the table).
   const derived = Object.entries(opts.derived ?? {});
-  const rowRules = policy.rowRules.map(rowRuleEvent);
-  await conn.run(`create or replace table ${e}_assessed as
-    with derived as (
-      select t.*${derived.map(([c, sql]) => `, ${sql} as ${sqlIdent(c)}`).join("")}
-      from ${e}_typed t
-    )
-    select *, list_concat(column_events, list_filter([${rowRules.length ? rowRules.join(", ") : "null"}], x -> x is not null)) as events
-    from derived`);
+  await conn.run(`create or replace table ${e}_typed as
+    select t.*${derived.map(([c, sql]) => `, ${sql} as ${sqlIdent(c)}`).join("")}
+    from (
+      select ${selects.join(",\n        ")}
+      from ${staged} s
+      ${joins.join("\n      ")}
+    ) t`);
+  await conn.run(`create or replace table ${e}_events as\n${events.join("\nunion all\n")}`);
+  if (policy.rowRules.length) await conn.run(`insert into ${e}_events ${ruleEvents(`${e}_typed`, policy.rowRules, ROW_RULE_ORDER)}`);
+  // Hashes of the staged row, to tell an exact duplicate from a near one: computed only for the rows
+  // the deduplication involves (see decideEntity).
+  await conn.run(`create or replace macro ${e}_raw_hash() as table
+    select source_line, md5(concat_ws(chr(31), ${stagedColumns.filter((c) => c !== "source_line").map((c) => `coalesce(${sqlIdent(c)}::varchar, chr(0))`).join(", ")})) as raw_hash
+    from ${staged}`);
+  return { policy, distinctRaw };
+}
 
+/** The events of row rules, from one scan: the rows where each rule's predicate over the typed columns holds. */
+function ruleEvents(typed: string, rules: readonly RowRule[], firstOrd: number): string {
+  const fired = rules.map((rule, j) => `case when coalesce(${rule.when}, false) then ${j} end`).join(", ");
+  const catalogue = rules.map((rule, j) => `(${j}, ${sqlString(rule.reason)}, ${sqlString(rule.action)})`).join(", ");
+  return `select f.source_line, ${firstOrd} + f.j as ord, 'rule' as kind, '' as "column", r.reason, r.action, null::varchar as raw
+    from (select source_line, unnest(list_filter([${fired}], x -> x is not null)) as j from ${typed}) f
+    join (values ${catalogue}) r(j, reason, action) using (j)`;
 }
 
 /**
- * Steps 3-4: rejection, deduplication, kept rows and the events log. `lateRowRules` are row rules
- * that need another entity's result (a customer version that no kept order line carries).
+ * Step 4: late row rules (they need another entity's result, e.g. a customer version that no kept
+ * order line carries), the rejected rows, and the duplicates among the others.
  */
-export async function decideEntity(conn: DuckDBConnection, policy: EntityPolicy, lateRowRules: RowRule[] = []): Promise<EntityAccounting> {
+export async function decideEntity(conn: DuckDBConnection, policy: EntityPolicy, lateRowRules: RowRule[] = []): Promise<void> {
   const e = policy.entity;
-  const late = lateRowRules.map(rowRuleEvent);
+  if (lateRowRules.length) await conn.run(`insert into ${e}_events ${ruleEvents(`${e}_typed`, lateRowRules, LATE_RULE_ORDER)}`);
+  await conn.run(`create or replace table ${e}_rejected as select distinct source_line from ${e}_events where action = 'reject'`);
   const key = policy.dedupeKey.map(sqlIdent).join(", ");
-  await conn.run(`create or replace table ${e}_decided as
-    with late as (
-      select * replace (list_concat(events, list_filter([${late.length ? late.join(", ") : "null"}], x -> x is not null)) as events)
-      from ${e}_assessed
+  // The ranking sorts only the key, the preference and the line: sorting whole rows spilled to
+  // disk at 10 M rows and grew faster than the input.
+  await conn.run(`create or replace table ${e}_duplicates as
+    with candidates as (
+      select * from ${e}_typed t
+      where not exists (select 1 from ${e}_rejected r where r.source_line = t.source_line)
     ),
-    verdict as (
-      select *, coalesce(list_bool_or(list_transform(events, x -> x.action = 'reject')), false) as has_reject from late
-    ),
-    ranks as (
-      -- The ranking sorts only the key, the preference and the line: sorting whole rows (every raw,
-      -- typed and event column) spilled to disk at 10 M rows and grew faster than the input.
-      select source_line,
-        row_number() over w as rank_in_key,
-        first_value(source_line) over w as kept_line,
-        first_value(raw_hash) over w as kept_hash
-      from verdict
-      where not has_reject
+    ranked as (
+      select source_line, row_number() over w as rank_in_key, first_value(source_line) over w as kept_line
+      from candidates
       window w as (partition by ${key} order by ${policy.prefer ? policy.prefer + ", " : ""}source_line)
+    ),
+    duplicates as (select source_line, kept_line from ranked where rank_in_key > 1),
+    hashes as (
+      select h.* from ${e}_raw_hash() h
+      where h.source_line in (select source_line from duplicates union all select kept_line from duplicates)
     )
-    select v.* exclude (column_events), r.rank_in_key, r.kept_line, r.kept_hash,
-      v.has_reject or r.rank_in_key > 1 as rejected
-    from verdict v left join ranks r using (source_line)`);
+    select d.source_line, d.kept_line, case when a.raw_hash = b.raw_hash then 'DUPLICATE_EXACT' else 'DUPLICATE_NEAR' end as reason_code
+    from duplicates d
+    join hashes a on a.source_line = d.source_line
+    join hashes b on b.source_line = d.kept_line`);
+}
 
-  await conn.run(`create or replace table ${e}_kept as
-    select * exclude (events, has_reject, rank_in_key, kept_line, kept_hash, raw_hash, rejected),
-      array_to_string(list_sort(list_distinct(list_transform(list_filter(events, x -> x.action <> 'reject'), x -> x.reason))), ',') as quality_flags
-    from ${e}_decided where not rejected order by source_line`);
+/** Rows of `<e>_typed` that are kept (as a SQL condition on alias `t`). */
+function keptCondition(e: string): string {
+  return `not exists (select 1 from ${e}_rejected r where r.source_line = t.source_line)
+      and not exists (select 1 from ${e}_duplicates d where d.source_line = t.source_line)`;
+}
 
+/**
+ * Step 5: the kept rows, in source order, with the contract's columns and types, to `file`; the
+ * events to `eventsFile` (CSV without header, sorted: a part of the rejects file). `extra` adds
+ * columns the typed view does not have (alias `x`, joined on `extra.using`).
+ */
+export async function writeEntity(
+  conn: DuckDBConnection,
+  assessment: Assessment,
+  files: { kept: string; events: string },
+  extra?: { sql: string; using: string },
+): Promise<EntityAccounting> {
+  const { policy } = assessment;
+  const e = policy.entity;
+  const schema = cleanEntity(e);
+  const columns = schema.columns.map((c) => `${sqlIdent(c.name)}::${c.type} as ${sqlIdent(c.name)}`).join(", ");
+  await conn.run(`create or replace table ${e}_flags as
+    select source_line, array_to_string(list_sort(list_distinct(list(reason))), ',') as quality_flags
+    from ${e}_events where action <> 'reject'
+    group by source_line`);
+  const kept = (order: string) => `copy (
+      select ${columns}
+      from (
+        select t.*, coalesce(f.quality_flags, '') as quality_flags${extra ? ", x.* exclude (" + sqlIdent(extra.using) + ")" : ""}
+        from ${e}_typed t
+        left join ${e}_flags f on f.source_line = t.source_line
+        ${extra ? `left join (${extra.sql}) x on x.${sqlIdent(extra.using)} = t.${sqlIdent(extra.using)}` : ""}
+        where ${keptCondition(e)}
+      )
+      ${order}
+    ) to ${sqlString(files.kept)} (format parquet, compression zstd)`;
+  await conn.run(kept("order by source_line"));
+  await conn.run(`create or replace view ${e}_kept as select * from read_parquet(${sqlString(files.kept)})`);
+
+  const dedupeColumn = sqlString(policy.dedupeKey.join("+"));
   // One line per event on a kept row (value nulled, imputed, flagged) and one per rejected row.
-  await conn.run(`create or replace table ${e}_events as
-    with rejected_rows as (
-      select source_line, 'row_rejected' as action,
-        coalesce(list_filter(events, x -> x.action = 'reject')[1].column, ${sqlString(policy.dedupeKey.join("+"))}) as "column",
-        coalesce(list_filter(events, x -> x.action = 'reject')[1].raw, '') as raw_value,
-        coalesce(list_filter(events, x -> x.action = 'reject')[1].reason,
-                 case when raw_hash = kept_hash then 'DUPLICATE_EXACT' else 'DUPLICATE_NEAR' end) as reason_code,
-        case when has_reject then '' else 'duplicate of line ' || kept_line end as detail
-      from ${e}_decided where rejected
+  await conn.run(`create or replace view ${e}_events_out as
+    with first_reject as (
+      select * from ${e}_events where action = 'reject'
+      qualify row_number() over (partition by source_line order by ord) = 1
+    ),
+    rejected_rows as (
+      select source_line, 'row_rejected' as action, "column", coalesce(raw, '') as raw_value, reason as reason_code, '' as detail
+      from first_reject
+      union all
+      select source_line, 'row_rejected', ${dedupeColumn}, '', reason_code, 'duplicate of line ' || kept_line
+      from ${e}_duplicates
     ),
     kept_events as (
-      select source_line, case ev.action when 'impute' then 'value_imputed' when 'flag' then 'value_flagged' end as action,
-        ev.column as "column", coalesce(ev.raw, '') as raw_value, ev.reason as reason_code, '' as detail
-      from (select source_line, unnest(events) as ev from ${e}_decided where not rejected)
+      select source_line, case action when 'impute' then 'value_imputed' when 'flag' then 'value_flagged' end as action,
+        "column", coalesce(raw, '') as raw_value, reason as reason_code, '' as detail
+      from ${e}_events ev
+      where action <> 'reject' and not exists (select 1 from ${e}_rejected r where r.source_line = ev.source_line)
+        and not exists (select 1 from ${e}_duplicates d where d.source_line = ev.source_line)
     )
     select ${sqlString(e)} as entity, * from rejected_rows
     union all
     select ${sqlString(e)}, * from kept_events`);
+  await conn.run(`copy (select * from ${e}_events_out order by source_line, action, "column", reason_code)
+    to ${sqlString(files.events)} (header false, delimiter ',')`);
 
   const [counts] = await queryRows<{ rows_in: number; kept: number; rejected: number }>(
     conn,
-    `select count(*)::bigint as rows_in, count(*) filter (where not rejected)::bigint as kept, count(*) filter (where rejected)::bigint as rejected from ${e}_decided`,
+    `select (select count(*) from ${e}_staged)::bigint as rows_in, (select count(*) from ${e}_kept)::bigint as kept,
+       ((select count(*) from ${e}_rejected) + (select count(*) from ${e}_duplicates))::bigint as rejected`,
   );
   const reasons = await queryRows<{ action: string; reason: string; n: number }>(
     conn,
-    `select action, reason_code as reason, count(*)::bigint as n from ${e}_events group by all order by action, reason`,
+    `select action, reason_code as reason, count(*)::bigint as n from ${e}_events_out group by all order by action, reason`,
   );
   const pick = (action: string) => Object.fromEntries(reasons.filter((r) => r.action === action).map((r) => [r.reason, r.n]));
   const result: EntityAccounting = {
@@ -186,29 +255,32 @@ export async function decideEntity(conn: DuckDBConnection, policy: EntityPolicy,
 }
 
 /** Column quality of the staged values (before) and of the kept, cleansed values (after). */
-export async function measureQuality(conn: DuckDBConnection, policy: EntityPolicy): Promise<{ before: ColumnQuality[]; after: ColumnQuality[] }> {
+export async function measureQuality(conn: DuckDBConnection, assessment: Assessment): Promise<{ before: ColumnQuality[]; after: ColumnQuality[] }> {
+  const { policy } = assessment;
   const e = policy.entity;
-  const columns = Object.keys(policy.columns);
-  // One scan of each table for every column (not two queries per column): same measures, a
-  // fraction of the scans on wide tables.
-  const beforeSql = columns.map((column, i) => {
-    const raw = sqlIdent(`${column}__raw`);
-    return `count(*) filter (where ${raw} is not null and trim(${raw}) <> '')::bigint as present_${i},
-              count(*) filter (where ${raw} is not null and trim(${raw}) <> ''
-                               and not list_bool_or(list_transform(events, x -> x.column = ${sqlString(column)}) || [false]))::bigint as valid_${i},
-              count(distinct ${raw})::bigint as distinct_${i}`;
+  const columns = Object.entries(policy.columns);
+  // One scan of each table for every column: same measures, a fraction of the scans.
+  const presentSql = columns.map(([column, rule], i) => {
+    const raw = sqlIdent(rule.from ?? column);
+    return `count(*) filter (where ${raw} is not null and trim(${raw}) <> '')::bigint as present_${i}`;
   });
-  const afterSql = columns.map((column, i) => `count(${sqlIdent(column)})::bigint as present_${i}, count(distinct ${sqlIdent(column)})::bigint as distinct_${i}`);
-  const [b] = await queryRows<Record<string, number>>(conn, `select count(*)::bigint as rows, ${beforeSql.join(",\n              ")} from ${e}_assessed`);
+  // An invalid value is a present value with an event on its column (missing events are on blanks).
+  const invalidSql = columns.map((_, i) => `count(*) filter (where ord = ${i})::bigint as invalid_${i}`);
+  const afterSql = columns.map(([column], i) => `count(${sqlIdent(column)})::bigint as present_${i}, count(distinct ${sqlIdent(column)})::bigint as distinct_${i}`);
+  const [b] = await queryRows<Record<string, number>>(conn, `select count(*)::bigint as rows, ${presentSql.join(", ")} from ${e}_staged`);
+  const [v] = await queryRows<Record<string, number>>(
+    conn,
+    `select ${invalidSql.join(", ")} from ${e}_events where kind = 'invalid'`,
+  );
   const [a] = await queryRows<Record<string, number>>(conn, `select count(*)::bigint as rows, ${afterSql.join(", ")} from ${e}_kept`);
-  const before: ColumnQuality[] = columns.map((column, i) => ({
+  const before: ColumnQuality[] = columns.map(([column], i) => ({
     column,
     rows: b.rows,
     completeness: ratio(b[`present_${i}`], b.rows),
-    validity: ratio(b[`valid_${i}`], b[`present_${i}`]),
-    distinct: b[`distinct_${i}`],
+    validity: ratio(b[`present_${i}`] - (v[`invalid_${i}`] ?? 0), b[`present_${i}`]),
+    distinct: assessment.distinctRaw[i],
   }));
-  const after: ColumnQuality[] = columns.map((column, i) => ({
+  const after: ColumnQuality[] = columns.map(([column], i) => ({
     column,
     rows: a.rows,
     completeness: ratio(a[`present_${i}`], a.rows),
@@ -218,9 +290,10 @@ export async function measureQuality(conn: DuckDBConnection, policy: EntityPolic
   return { before, after };
 }
 
-/** The event a row rule raises when its predicate holds. */
-function rowRuleEvent(rule: RowRule): string {
-  return `case when coalesce(${rule.when}, false) then {'column': '', 'reason': ${sqlString(rule.reason)}, 'action': ${sqlString(rule.action)}, 'raw': null::varchar} end`;
+/** Drops an entity's working tables once its outputs are written. */
+export async function dropEntity(conn: DuckDBConnection, e: string, columnCount: number): Promise<void> {
+  const maps = Array.from({ length: columnCount }, (_, i) => `drop table if exists ${e}_map_${i};`).join(" ");
+  await conn.run(`drop table if exists ${e}_typed; drop table if exists ${e}_events; drop table if exists ${e}_rejected; drop table if exists ${e}_duplicates; drop table if exists ${e}_flags; ${maps}`);
 }
 
 function ratio(n: number, d: number): number {
