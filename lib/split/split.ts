@@ -75,18 +75,20 @@ export async function splitExport(opts: SplitOptions): Promise<SplitManifest> {
         conn.interrupt();
         throw err;
       });
+      const rawFile = path.join(work, ".spill", "raw.parquet");
       const [inspected, loaded] = await Promise.allSettled([
         inspection,
-        withProgress("split: reading", conn, () => loadSource(conn, opts.input, opts.profile)),
+        withProgress("split: reading", conn, () => loadSource(conn, opts.input, opts.profile, rawFile)),
       ]);
       if (inspected.status === "rejected") throw inspected.reason;
       if (loaded.status === "rejected") throw loaded.reason;
       const facts = inspected.value;
       log(`split: read ${opts.input}`);
-      await numberLines(conn, opts.profile);
-      await project(conn, opts.profile);
+      await numberLines(conn, rawFile);
       const erasure = opts.erasedCustomers ? await applyErasureLedger(conn, opts.erasedCustomers) : undefined;
       if (erasure) log(`split: ${erasure.erasedCustomers} erased customers (${erasure.erasedRecords} records) anonymised`);
+      await conn.run(`create or replace view raw_sale as ${readSql(MODELS, "raw_sale.sql")}`);
+      await conn.run(`create or replace view raw_stock as ${readSql(MODELS, "raw_stock.sql")}`);
       const manifest = await writeOutputs(conn, work, opts, facts, erasure);
       fs.rmSync(path.join(work, ".spill"), { recursive: true, force: true });
       return manifest;
@@ -99,28 +101,56 @@ export async function splitExport(opts: SplitOptions): Promise<SplitManifest> {
   });
 }
 
-async function loadSource(conn: DuckDBConnection, file: string, profile: SourceProfile): Promise<void> {
+/**
+ * The one read of the export: DuckDB's CSV scan (all text), each record numbered in file order and
+ * given the newlines of the records before it (both streaming windows: no copy of the file is held
+ * in memory), projected onto the raw contract by the source profile, with its record type and any
+ * exclusion reason, written to one Parquet file in the work directory. Every later query reads
+ * that file's columns, not the CSV again.
+ */
+async function loadSource(conn: DuckDBConnection, file: string, profile: SourceProfile, rawFile: string): Promise<void> {
   const f = profile.format;
   const columns = f.header.map((c) => `${sqlString(c)}: 'VARCHAR'`).join(", ");
+  // A record spanning several lines (text with newlines inside quotes) shifts the lines of every
+  // later record. Counting newlines in every column of every row costs; few rows have any, so test first.
+  const anyNewline = f.header.map((c) => `contains(${sqlIdent(c)}, chr(10))`).join(" or ");
+  const newlineCount = f.header.map((c) => `coalesce(length(${sqlIdent(c)}) - length(replace(${sqlIdent(c)}, chr(10), '')), 0)`).join(" + ");
+  const projection = projectionFor(profile)
+    .map(({ column, expression }) => `(${expression})::varchar as ${sqlIdent(column)}`)
+    .join(",\n          ");
+  const exclusions = profile.exclusions ?? [];
+  const excluded = exclusions.length
+    ? `case ${exclusions.map((e) => `when ${e.when} then ${sqlString(e.reason)}`).join(" ")} end`
+    : "null::varchar";
   await conn.run(`
-    create table src as
-    select * from read_csv(${sqlString(file)},
-        header = true, columns = {${columns}}, delim = ${sqlString(f.delimiter)},
-        quote = ${sqlString(f.quote)}, escape = ${sqlString(f.quote)}, encoding = ${sqlString(f.encoding ?? "utf-8")},
-        strict_mode = true, store_rejects = true, null_padding = false, max_line_size = 10000000)`);
+    copy (
+      select *, upper(trim(record_type)) as record_type_clean, ${excluded} as exclusion_reason
+      from (
+        select record_number, newlines_before, newlines, ${projection}
+        from (
+          select row_number() over () as record_number,
+                 sum(newlines) over (rows between unbounded preceding and current row) - newlines as newlines_before,
+                 *
+          from (
+            select *, case when ${anyNewline} then ${newlineCount} else 0 end as newlines
+            from read_csv(${sqlString(file)},
+                header = true, columns = {${columns}}, delim = ${sqlString(f.delimiter)},
+                quote = ${sqlString(f.quote)}, escape = ${sqlString(f.quote)}, encoding = ${sqlString(f.encoding ?? "utf-8")},
+                strict_mode = true, store_rejects = true, null_padding = false, max_line_size = 10000000)
+          )
+        )
+      )
+    ) to ${sqlString(rawFile)} (format parquet, compression zstd)`);
 }
 
 /**
  * Gives each kept record the physical line where it starts. DuckDB numbers records, not lines, and
- * leaves rejected records out of the table, so: (1) the record ordinal of kept row k is k + 2 plus
+ * leaves rejected records out, so: (1) the record ordinal of kept record k (1-based) is k + 1 plus
  * the number of rejected records before it; (2) the physical line adds the newlines of every
- * earlier multi-line record (text with newlines inside quotes).
+ * earlier record, kept (counted in the scan) or rejected. Rejected records are few: the
+ * correction is a join with their small table, and only when there are any.
  */
-async function numberLines(conn: DuckDBConnection, profile: SourceProfile): Promise<void> {
-  const newlineCount = profile.format.header
-    .map((c) => `coalesce(length(${sqlIdent(c)}) - length(replace(${sqlIdent(c)}, chr(10), '')), 0)`)
-    .join(" + ");
-  const anyNewline = profile.format.header.map((c) => `contains(${sqlIdent(c)}, chr(10))`).join(" or ");
+async function numberLines(conn: DuckDBConnection, rawFile: string): Promise<void> {
   await conn.run(`
     create table csv_rejects as
     select line as ordinal, any_value(csv_line order by byte_position) as csv_line,
@@ -129,67 +159,45 @@ async function numberLines(conn: DuckDBConnection, profile: SourceProfile): Prom
            any_value(error_message order by byte_position) as error_message
     from reject_errors group by line;
 
+    -- Per rejected record: the kept records before it, how many rejected records up to it and
+    -- the newlines those rejected records hold.
     create table reject_shift as
-    select ordinal - row_number() over (order by ordinal) - 1 as kept_before,
-           row_number() over (order by ordinal) as shift
-    from csv_rejects;
-
-    create table src_ordinal as
-    select s.rowid as k, s.rowid + 2 + coalesce(r.shift, 0) as ordinal
-    from src s asof left join reject_shift r on s.rowid >= r.kept_before;
-
-    create table multiline as
-    with records as (
-        -- Counting newlines in every column of every row costs; few rows have any, so test first.
-        select o.ordinal, (${newlineCount}) as newlines
-        from src s join src_ordinal o on o.k = s.rowid
-        where ${anyNewline}
-        union all
-        select ordinal, length(csv_line) - length(replace(csv_line, chr(10), '')) from csv_rejects
-    )
-    select ordinal, sum(newlines) over (order by ordinal) as newlines_through
-    from records where newlines > 0;
-
-    create table src_lines as
-    select o.k, (o.ordinal + coalesce(m.newlines_through, 0))::bigint as source_line
-    from src_ordinal o asof left join multiline m on o.ordinal > m.ordinal;
-
-    create table rejects_lines as
-    select r.*, (r.ordinal + coalesce(m.newlines_through, 0))::bigint as source_line
-    from csv_rejects r asof left join multiline m on r.ordinal > m.ordinal;`);
-}
-
-async function project(conn: DuckDBConnection, profile: SourceProfile): Promise<void> {
-  const projection = projectionFor(profile)
-    .map(({ column, expression }) => `(${expression})::varchar as ${sqlIdent(column)}`)
-    .join(",\n        ");
-  const exclusions = profile.exclusions ?? [];
-  const excluded = exclusions.length
-    ? `case ${exclusions.map((e) => `when ${e.when} then ${sqlString(e.reason)}`).join(" ")} end`
-    : "null::varchar";
-  // One wide copy of the export at a time: `raw` is built straight from `src`, which is dropped
-  // at once (at 10 M rows every full-width copy costs gigabytes and spills).
-  await conn.run(`
-    create table src_count as select count(*)::bigint as n from src;
-
-    create table raw as
-    select *,
-        upper(trim(record_type)) as record_type_clean,
-        ${excluded} as exclusion_reason
+    select *, ordinal - shift - 1 as kept_before
     from (
-        select l.source_line, ${projection}
-        from src join src_lines l on src.rowid = l.k
-    );
-
-    drop table src;
-
-    create table raw_excluded as
-    select source_line, exclusion_reason, record_type from raw
-    where exclusion_reason is not null or record_type_clean is null or record_type_clean not in ('SALE', 'STOCK');`);
-  const [{ excludedRows }] = await queryRows<{ excludedRows: number }>(conn, "select count(*)::bigint as excludedRows from raw_excluded");
-  if (excludedRows > 0) await conn.run("delete from raw where source_line in (select source_line from raw_excluded)");
-  await conn.run(`create view raw_sale as ${readSql(MODELS, "raw_sale.sql")}`);
-  await conn.run(`create view raw_stock as ${readSql(MODELS, "raw_stock.sql")}`);
+      select ordinal, csv_line, error_type, column_name, error_message,
+             row_number() over (order by ordinal) as shift,
+             sum(length(coalesce(csv_line, '')) - length(replace(coalesce(csv_line, ''), chr(10), ''))) over (order by ordinal) as reject_newlines_through,
+             length(coalesce(csv_line, '')) - length(replace(coalesce(csv_line, ''), chr(10), '')) as reject_newlines
+      from csv_rejects
+    );`);
+  const [{ rejects }] = await queryRows<{ rejects: number }>(conn, "select count(*)::bigint as rejects from reject_shift");
+  const scan = `read_parquet(${sqlString(rawFile)})`;
+  if (rejects === 0) {
+    await conn.run(`create or replace view raw_lines as
+      select (record_number + 1 + newlines_before)::bigint as source_line, * exclude (record_number, newlines_before, newlines) from ${scan}`);
+  } else {
+    await conn.run(`create or replace view raw_lines as
+      select (s.record_number + 1 + coalesce(r.shift, 0) + s.newlines_before + coalesce(r.reject_newlines_through, 0))::bigint as source_line,
+             s.* exclude (record_number, newlines_before, newlines)
+      from ${scan} s asof left join reject_shift r on s.record_number > r.kept_before`);
+  }
+  // A rejected record's line: its ordinal plus the newlines of the kept and rejected records before it.
+  await conn.run(`create table rejects_lines as
+    select r.ordinal, r.csv_line, r.error_type, r.column_name, r.error_message,
+           (r.ordinal + coalesce(k.newlines_through, 0) + r.reject_newlines_through - r.reject_newlines)::bigint as source_line
+    from reject_shift r
+    left join (
+      select record_number, newlines_before + newlines as newlines_through from ${scan}
+      where record_number in (select kept_before from reject_shift)
+    ) k on k.record_number = r.kept_before`);
+  await conn.run(`create table src_count as select count(*)::bigint as n from ${scan}`);
+  await conn.run(`create or replace view raw_all as select * from raw_lines`);
+  await conn.run(`create table raw_excluded as
+    select source_line, exclusion_reason, record_type from raw_all
+    where exclusion_reason is not null or record_type_clean is null or record_type_clean not in ('SALE', 'STOCK')`);
+  await conn.run(`create or replace view raw as
+    select * from raw_all
+    where exclusion_reason is null and record_type_clean in ('SALE', 'STOCK')`);
 }
 
 /** The customer columns of the raw contract: all blanked for an erased customer. */
@@ -228,11 +236,17 @@ async function applyErasureLedger(conn: DuckDBConnection, match: (ids: string[])
   const theirs = `customer_id in (select customer_id from erased_ids)
     or (customer_id is null and lower(trim(email)) in (
       select lower(trim(email)) from raw where customer_id in (select customer_id from erased_ids) and email is not null))`;
-  const [{ records }] = await queryRows<{ records: number }>(conn, `select count(*)::bigint as records from raw where ${theirs}`);
   await conn.run(`create temp table erased_lines as select source_line from raw where ${theirs}`);
-  await conn.run(`update raw set customer_id = 'ERASED', ${CUSTOMER_COLUMNS.map((c) => `${sqlIdent(c)} = null`).join(", ")}
-    where source_line in (select source_line from erased_lines)`);
-  await conn.run("drop table erased_lines; drop table erased_values; drop table erased_ids");
+  const [{ records }] = await queryRows<{ records: number }>(conn, "select count(*)::bigint as records from erased_lines");
+  // From here on every reader of the export sees them anonymised: sentinel number, customer columns blank.
+  await conn.run(`create or replace view raw as
+    select r.* replace (
+        case when e.source_line is null then r.customer_id else 'ERASED' end as customer_id,
+        ${CUSTOMER_COLUMNS.map((c) => `case when e.source_line is null then r.${sqlIdent(c)} end as ${sqlIdent(c)}`).join(",\n        ")})
+    from raw_all r
+    left join erased_lines e on e.source_line = r.source_line
+    where r.exclusion_reason is null and r.record_type_clean in ('SALE', 'STOCK')`);
+  await conn.run("drop table erased_values; drop table erased_ids");
   return { erasedCustomers: erased.length, erasedRecords: records, scrubbedRejects: scrubbed };
 }
 

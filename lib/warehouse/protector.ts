@@ -13,6 +13,8 @@ import { openCustomerKeyRing } from "../privacy/keyring";
 import { encryptFieldDeterministic } from "../privacy/envelope";
 import { erasedPseudonyms } from "../privacy/ledgers";
 import { newCoreKey, type CoreKey } from "../privacy/coreEncryption";
+import { FieldEncryptionPool, type FieldToEncrypt } from "../privacy/fieldEncryptionPool";
+import { engineSettings } from "../engine/settings";
 
 export interface Protector {
   /** Keyed pseudonym of a customer number ("cp_" + 32 hex). Same key, same pseudonym. */
@@ -23,6 +25,13 @@ export interface Protector {
    * is reproducible.
    */
   encrypt(customerPseudonym: string, column: string, plaintext: string | null): string | null;
+  /**
+   * The same for many fields at once, in order (the real protector spreads them over every core);
+   * absent, the build calls `encrypt` field by field.
+   */
+  encryptBatch?(fields: readonly FieldToProtect[]): Promise<(string | null)[]>;
+  /** Releases what the encryptions used (worker threads); called once the build is over. */
+  close?(): Promise<void>;
   /**
    * Persist whatever the encryptions created (new customer data keys). Called once, after
    * every gate passed and before the new warehouse replaces the live one: a ciphertext must never
@@ -39,6 +48,12 @@ export interface Protector {
    * master key, lib/privacy/coreEncryption.ts); absent: a plain file (tests).
    */
   databaseKey?(): CoreKey;
+}
+
+export interface FieldToProtect {
+  customerPseudonym: string;
+  column: string;
+  plaintext: string | null;
 }
 
 /** Where a field's ciphertext belongs: a copy moved to another customer or column fails to decrypt. */
@@ -68,12 +83,37 @@ export function createPrivacyProtector(opts: PrivacyProtectorOptions = {}): Prot
   const ring = openCustomerKeyRing(keyStore, opts.keyRingPath);
   const erased = opts.isErased ? undefined : opts.privacyDir ? erasedPseudonyms(opts.privacyDir, keyStore) : new Set<string>();
   const isErased = opts.isErased ?? ((p: string) => erased!.has(p));
+  let pool: FieldEncryptionPool | undefined;
   return {
     pseudonymise: (customerId) => customerPseudonym(keyStore, customerId),
     encrypt(pseudonym, column, plaintext) {
       // Never mint a data key for an erased customer again: that would undo the shredding.
       if (plaintext === null || isErased(pseudonym)) return null;
       return encryptFieldDeterministic(ring.getOrCreate(pseudonym), plaintext, fieldAad(pseudonym, column));
+    },
+    async encryptBatch(items) {
+      const out: (string | null)[] = new Array(items.length).fill(null);
+      const fields: FieldToEncrypt[] = [];
+      const at: number[] = [];
+      let pseudonym: string | undefined;
+      let key = Buffer.alloc(0);
+      items.forEach((item, i) => {
+        if (item.plaintext === null || isErased(item.customerPseudonym)) return;
+        if (item.customerPseudonym !== pseudonym) {
+          pseudonym = item.customerPseudonym;
+          key = ring.getOrCreate(pseudonym);
+        }
+        fields.push({ key, aad: fieldAad(pseudonym, item.column), plaintext: item.plaintext });
+        at.push(i);
+      });
+      pool ??= new FieldEncryptionPool(engineSettings().threads);
+      const ciphertexts = await pool.encrypt(fields);
+      ciphertexts.forEach((c, j) => (out[at[j]] = c));
+      return out;
+    },
+    async close() {
+      await pool?.close();
+      pool = undefined;
     },
     commit: () => ring.save(),
     isErased,

@@ -1,3 +1,4 @@
+import * as crypto from "node:crypto";
 import {
   EnvelopeError,
   decryptField,
@@ -7,6 +8,7 @@ import {
   rewrapDataKey,
   unwrapDataKey,
   wrapDataKey,
+  wrapDataKeyDeterministic,
 } from "../../lib/privacy/envelope";
 import { removeTemp, tempKeyStore } from "./tempKeyStore";
 
@@ -98,6 +100,22 @@ describe("deterministic field encryption", () => {
     expect(encryptFieldDeterministic(key, "Lille", aad)!.split(":")[1]).not.toBe(base.split(":")[1]);
   });
 
+  test("is the documented construction: IV = HMAC(HKDF(data key, 'field IV'), aad | plaintext), AES-256-GCM (known answer)", () => {
+    const dataKey = Buffer.alloc(32, 7);
+    const aad = "customer:cp_00000000000000000000000000000001:email";
+    const plaintext = "jeanne.martin@example.fr";
+    // The reference computation, with Node's own HKDF: the library derives the same sub-key with two HMACs.
+    const ivKey = Buffer.from(crypto.hkdfSync("sha256", dataKey, Buffer.alloc(0), "retail-workbook field IV v1", 32));
+    const prefixed = (b: Buffer) => Buffer.concat([Buffer.from([0, 0, 0, b.length]), b]);
+    const iv = crypto.createHmac("sha256", ivKey).update(Buffer.concat([prefixed(Buffer.from(aad)), prefixed(Buffer.from(plaintext))])).digest().subarray(0, 12);
+    const cipher = crypto.createCipheriv("aes-256-gcm", dataKey, iv, { authTagLength: 16 });
+    cipher.setAAD(Buffer.from(aad));
+    const ct = Buffer.concat([cipher.update(plaintext, "utf8"), cipher.final()]);
+    const expected = `v1:${iv.toString("base64")}:${ct.toString("base64")}:${cipher.getAuthTag().toString("base64")}`;
+    expect(encryptFieldDeterministic(dataKey, plaintext, aad)).toBe(expected);
+    expect(encryptFieldDeterministic(Buffer.alloc(32, 8), plaintext, aad)).not.toBe(expected);
+  });
+
   test("tampering is detected as for random IVs", () => {
     const key = newDataKey();
     const ct = encryptFieldDeterministic(key, "Lyon", aad)!;
@@ -113,6 +131,22 @@ describe("data keys wrapped under the master key", () => {
     expect(wrapped).toMatch(/^mk1:[A-Za-z0-9+/=]{16}:[A-Za-z0-9+/=]{44}:[A-Za-z0-9+/=]{24}$/);
     expect(wrapped).not.toContain(dataKey.toString("base64"));
     expect(unwrapDataKey(store, wrapped).equals(dataKey)).toBe(true);
+  });
+
+  test("the deterministic wrap is the documented construction (known answer) and unwraps", () => {
+    const { store } = fresh();
+    const dataKey = Buffer.alloc(32, 3);
+    const { version, key } = store.masterKey();
+    const ivKey = Buffer.from(crypto.hkdfSync("sha256", key, Buffer.alloc(0), "retail-workbook data key wrap IV v1", 32));
+    const context = Buffer.from("cp_00000000000000000000000000000001");
+    const prefixed = (b: Buffer) => Buffer.concat([Buffer.from([0, 0, 0, b.length]), b]);
+    const iv = crypto.createHmac("sha256", ivKey).update(Buffer.concat([prefixed(context), prefixed(dataKey)])).digest().subarray(0, 12);
+    const cipher = crypto.createCipheriv("aes-256-gcm", key, iv, { authTagLength: 16 });
+    cipher.setAAD(Buffer.from(`retail-workbook data key:mk${version}`));
+    const ct = Buffer.concat([cipher.update(dataKey), cipher.final()]);
+    const expected = `mk${version}:${iv.toString("base64")}:${ct.toString("base64")}:${cipher.getAuthTag().toString("base64")}`;
+    expect(wrapDataKeyDeterministic(store, dataKey, context.toString())).toBe(expected);
+    expect(unwrapDataKey(store, expected).equals(dataKey)).toBe(true);
   });
 
   test("another key store's master key cannot unwrap it", () => {

@@ -30,6 +30,23 @@ describe("the real protector (lib/privacy)", () => {
     expect(decryptField(dataKey, row.email_enc, fieldAad(pseudonym, "email"))).toBe("marie.d@example.fr");
   });
 
+  test("encrypting a batch on the worker threads gives, field by field, the bytes of encrypting one at a time", async () => {
+    const keyDir = tempDir("keys-");
+    const keyStore = openKeyStore({ dir: path.join(keyDir, "store"), log: () => {} });
+    const erased = customerPseudonym(keyStore, "C003");
+    const protector = createPrivacyProtector({ keyStore, keyRingPath: path.join(keyDir, "store", "ring.jsonl"), isErased: (p) => p === erased });
+    const fields = ["C001", "C002", "C003"].flatMap((id) =>
+      ["email", "phone", "city"].map((column, i) => ({ customerPseudonym: customerPseudonym(keyStore, id), column, plaintext: i === 1 && id === "C002" ? null : `${id}-${column}-é` })),
+    );
+    try {
+      const batch = await protector.encryptBatch!(fields);
+      expect(batch).toEqual(fields.map((f) => protector.encrypt(f.customerPseudonym, f.column, f.plaintext)));
+      expect(batch.filter((c) => c === null)).toHaveLength(4); // one null plaintext, three fields of the erased customer
+    } finally {
+      await protector.close!();
+    }
+  });
+
   test("an erased customer gets no ciphertext and no new key", () => {
     const keyDir = tempDir("keys-");
     const keyStore = openKeyStore({ dir: path.join(keyDir, "store"), log: () => {} });

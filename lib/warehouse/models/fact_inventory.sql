@@ -29,8 +29,8 @@ final as (
     coalesce(s.quality_flags, '') as quality_flags,
     s.source_line
   from snapshots s
-  left join dim_product dp on dp.product_id = s.product_id and s.product_id is not null
-  left join dim_warehouse dw on dw.warehouse_id = s.warehouse_id and s.warehouse_id is not null
+  left join dim_product dp on dp.product_id = s.product_id
+  left join dim_warehouse dw on dw.warehouse_id = s.warehouse_id
   left join dim_supplier ds on ds.supplier_id = s.supplier_id
 )
 select * from final

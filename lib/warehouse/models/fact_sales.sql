@@ -9,26 +9,11 @@
 --
 -- Every dimension reference resolves to a surrogate key; a missing reference points to the
 -- unknown member (-1), so no line is ever dropped by a join.
-with lines as (
-  select
-    l.*,
-    p.customer_pseudonym
-  from stg_order_lines l
-  left join customer_pseudonyms p on p.customer_id = l.customer_id
-),
-amounts as (
-  select
-    *,
-    cast(quantity * unit_price as decimal(14, 2)) as gross_amount
-  from lines
-),
-discounted as (
-  select
-    *,
-    cast(round(gross_amount * coalesce(discount, 0), 2) as decimal(14, 2)) as discount_amount
-  from amounts
-),
-order_freight as (
+--
+-- Each input is read where it is needed (stg_order_lines is a view of a Parquet file): the
+-- freight allocation from a narrow projection of the lines, joined back on the line's source
+-- line; no 10-million-row intermediate is materialised and read twice.
+with order_freight as (
   -- Freight is repeated on every line of an order; max() picks it (and ignores a null line).
   select order_id, max(freight_cost) as freight_cost
   from stg_order_lines
@@ -36,13 +21,15 @@ order_freight as (
 ),
 freight_weights as (
   select
-    d.order_id,
-    d.line_number,
+    l.source_line,
+    l.order_id,
+    l.line_number,
     cast(abs(cast(o.freight_cost * 100 as bigint)) as hugeint) as freight_cents,
     sign(o.freight_cost) as freight_sign,
-    cast(coalesce(abs(cast(d.gross_amount * 100 as bigint)), 0) as hugeint) as weight
-  from discounted d
-  join order_freight o on o.order_id = d.order_id
+    -- the line's gross amount, as in `amounts` below
+    cast(coalesce(abs(cast(cast(l.quantity * l.unit_price as decimal(14, 2)) * 100 as bigint)), 0) as hugeint) as weight
+  from stg_order_lines l
+  join order_freight o on o.order_id = l.order_id
   where o.freight_cost is not null
 ),
 freight_shares as (
@@ -70,24 +57,44 @@ freight_ranked as (
 ),
 freight_allocated as (
   select
-    order_id,
-    line_number,
+    source_line,
     cast(
       cast(freight_sign * (floor_cents + case when remainder_rank <= leftover_cents then 1 else 0 end) as decimal(16, 0)) * 0.01
       as decimal(14, 2)
     ) as freight_allocated
   from freight_ranked
 ),
+lines as (
+  select
+    l.*,
+    p.customer_pseudonym
+  from stg_order_lines l
+  left join customer_pseudonyms p on p.customer_id = l.customer_id
+),
+amounts as (
+  select
+    *,
+    cast(quantity * unit_price as decimal(14, 2)) as gross_amount
+  from lines
+),
+discounted as (
+  select
+    *,
+    cast(round(gross_amount * coalesce(discount, 0), 2) as decimal(14, 2)) as discount_amount
+  from amounts
+),
 customer_versions as (
   -- The SCD2 row valid at the order date. An order dated before the customer's first row
   -- (cannot happen with cleansed first_order_date, but never drop a line) joins the first row.
+  -- An inner join here, so that the validity test is a filter after the hash join (in a left
+  -- join's condition it would turn the join into a nested loop).
   select
-    l.order_id,
-    l.line_number,
+    l.source_line,
     c.customer_key
-  from lines l
+  from stg_order_lines l
+  join customer_pseudonyms p on p.customer_id = l.customer_id
   join dim_customer c
-    on c.customer_pseudonym = l.customer_pseudonym
+    on c.customer_pseudonym = p.customer_pseudonym
    and (l.order_date >= c.valid_from or c.version_number = 1)
    and coalesce(l.order_date, date '9999-12-30') < c.valid_to
 ),
@@ -126,13 +133,13 @@ final as (
     coalesce(d.quality_flags, '') as quality_flags,
     d.source_line
   from discounted d
-  left join freight_allocated fa on fa.order_id = d.order_id and fa.line_number = d.line_number
-  left join customer_versions cv on cv.order_id = d.order_id and cv.line_number = d.line_number
-  left join dim_product dp on dp.product_id = d.product_id and d.product_id is not null
+  left join freight_allocated fa on fa.source_line = d.source_line
+  left join customer_versions cv on cv.source_line = d.source_line
+  left join dim_product dp on dp.product_id = d.product_id
   left join products pr on pr.product_id = d.product_id
   left join dim_supplier ds on ds.supplier_id = coalesce(d.supplier_id, pr.supplier_id)
-  left join dim_carrier dc on dc.carrier_id = d.carrier_id and d.carrier_id is not null
-  left join dim_warehouse dw on dw.warehouse_id = d.warehouse_id and d.warehouse_id is not null
+  left join dim_carrier dc on dc.carrier_id = d.carrier_id
+  left join dim_warehouse dw on dw.warehouse_id = d.warehouse_id
   left join dim_channel dch on dch.sales_channel = d.sales_channel and dch.channel_key <> -1
 )
 select * from final

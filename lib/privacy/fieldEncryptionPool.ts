@@ -1,0 +1,92 @@
+/**
+ * Field encryption on every core: a warehouse build encrypts millions of personal fields (about
+ * 4 million at 10 million rows), each an HMAC and an AES-GCM operation of some 20 µs in Node.
+ * The pool hands batches to worker threads (one per core) and returns the ciphertexts in the
+ * order of the batch; the function is envelope.ts `encryptFieldDeterministic` in every thread,
+ * so the bytes are those of a single-threaded run.
+ *
+ * Workers load the TypeScript module through tsx's require hook, whatever runs the caller (tsx,
+ * jest, the notebook kernel).
+ */
+import * as path from "node:path";
+import { Worker } from "node:worker_threads";
+import type { FieldBatchMessage } from "./fieldEncryptionWorker";
+
+export interface FieldToEncrypt {
+  /** 32-byte data key of the field's customer. */
+  key: Buffer;
+  aad: string;
+  plaintext: string;
+}
+
+export class FieldEncryptionPool {
+  #workers: Worker[] = [];
+  #idle: Worker[] = [];
+  #waiting: Array<(w: Worker) => void> = [];
+  #pending = new Map<number, { resolve: (c: string[]) => void; reject: (e: Error) => void }>();
+  #nextId = 0;
+  #failure: Error | undefined;
+
+  constructor(threads: number) {
+    const bootstrap = `require(${JSON.stringify(require.resolve("tsx/cjs"))}); require(${JSON.stringify(path.join(__dirname, "fieldEncryptionWorker.ts"))});`;
+    for (let i = 0; i < Math.max(1, threads); i++) {
+      const worker = new Worker(bootstrap, { eval: true });
+      worker.on("message", (m: { id: number; ciphertexts: string[] }) => {
+        this.#pending.get(m.id)?.resolve(m.ciphertexts);
+        this.#pending.delete(m.id);
+        this.#release(worker);
+      });
+      worker.on("error", (err) => this.#fail(err));
+      this.#workers.push(worker);
+      this.#idle.push(worker);
+    }
+  }
+
+  /** Encrypts a batch (fields of one customer kept together are cheapest); ciphertexts in batch order. */
+  async encrypt(fields: readonly FieldToEncrypt[]): Promise<string[]> {
+    if (this.#failure) throw this.#failure;
+    const keyIndex = new Int32Array(fields.length);
+    const keys: Buffer[] = [];
+    let last: Buffer | undefined;
+    fields.forEach((f, i) => {
+      if (f.key !== last) {
+        keys.push(f.key);
+        last = f.key;
+      }
+      keyIndex[i] = keys.length - 1;
+    });
+    const worker = await this.#acquire();
+    const id = this.#nextId++;
+    const keyBytes = Buffer.concat(keys);
+    const message: FieldBatchMessage = { id, keys: keyBytes, keyIndex, aads: fields.map((f) => f.aad), plaintexts: fields.map((f) => f.plaintext) };
+    return new Promise<string[]>((resolve, reject) => {
+      this.#pending.set(id, { resolve, reject });
+      // postMessage copies the message: the keys' copy on this side is wiped at once.
+      worker.postMessage(message);
+      keyBytes.fill(0);
+    });
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.#workers.map((w) => w.terminate()));
+    this.#workers = [];
+  }
+
+  #acquire(): Promise<Worker> {
+    const w = this.#idle.pop();
+    if (w) return Promise.resolve(w);
+    return new Promise((resolve) => this.#waiting.push(resolve));
+  }
+
+  #release(worker: Worker): void {
+    const next = this.#waiting.shift();
+    if (next) next(worker);
+    else this.#idle.push(worker);
+  }
+
+  #fail(err: Error): void {
+    this.#failure = new Error(`field encryption worker failed: ${err.message}`);
+    for (const p of this.#pending.values()) p.reject(this.#failure);
+    this.#pending.clear();
+  }
+}
