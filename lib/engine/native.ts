@@ -21,9 +21,8 @@ export async function openNative(opts: NativeOptions = {}): Promise<{ instance: 
     autoinstall_known_extensions: "false",
     autoload_known_extensions: "false",
   };
-  // Stages that scan the export set memory_limit from lib/engine/settings.ts and spill beyond it.
-  // The others keep DuckDB's default: the marts build, which attaches the encrypted core.duckdb,
-  // failed under a tight limit with DuckDB's "read-only crypto module" error once it had to spill.
+  // Every stage sets memory_limit from lib/engine/settings.ts and spills beyond it (into its own
+  // temp_directory: without one, an in-memory engine spills into `.tmp` of the working directory).
   if (opts.memoryLimit) config.memory_limit = opts.memoryLimit;
   config.threads = String(opts.threads ?? engineSettings().threads);
   if (opts.tempDirectory) {

@@ -21,6 +21,7 @@ import { createMacros } from "../warehouse/staging";
 import { scanForPii, type PiiScanReport } from "./piiScan";
 import { attachEncrypted, coreKeyFor, readCoreKeyInfo } from "../privacy/coreEncryption";
 import { openKeyStore, type KeyStore } from "../privacy/keystore";
+import { engineSettings } from "../engine/settings";
 
 export const SALES_DIR = path.join(__dirname, "sales");
 export const INVENTORY_DIR = path.join(__dirname, "inventory");
@@ -68,6 +69,7 @@ export async function buildMarts(opts: MartsOptions): Promise<MartsSummary> {
   const martsPath = path.join(outDir, "marts.duckdb");
   const nextPath = `${martsPath}.next`;
   const gatesPath = path.join(outDir, "marts-gates.json");
+  const spillDir = `${nextPath}.spill`;
   if (!existsSync(opts.corePath)) throw new Error(`${opts.corePath} not found: build the warehouse first`);
   if (opts.failAfter !== undefined && !(MARTS_STEPS as readonly string[]).includes(opts.failAfter)) {
     throw new Error(`failAfter: unknown step ${JSON.stringify(opts.failAfter)}; steps are ${MARTS_STEPS.join(", ")}`);
@@ -89,7 +91,11 @@ export async function buildMarts(opts: MartsOptions): Promise<MartsSummary> {
   const models = loadMartModels();
   let db: Database | undefined;
   try {
-    db = await openDatabase(nextPath);
+    // Bounded memory (issue 6): DuckDB spills beyond the limit, into an owner-only directory that
+    // goes with the build. The spill files are not encrypted: they hold columns of the same class
+    // as the unencrypted marts.duckdb (pseudonyms, generalised attributes, amounts; no mart reads a
+    // personal field), and encrypting them made the build 1.6x slower at 10 M rows.
+    db = await openDatabase(nextPath, { memoryLimit: engineSettings().memoryLimit, tempDirectory: spillDir });
     chmodSync(nextPath, 0o600);
     const c = db.connection;
     await createMacros(c);
@@ -97,7 +103,7 @@ export async function buildMarts(opts: MartsOptions): Promise<MartsSummary> {
     // re-derived from the master key; a plain core (tests) is attached as is.
     const corePath = path.resolve(opts.corePath);
     const coreKey = readCoreKeyInfo(corePath) ? coreKeyFor(corePath, opts.keyStore ?? openKeyStore({ createIfMissing: false, log })) : undefined;
-    if (coreKey) await attachEncrypted(c, corePath, "core", coreKey, { readOnly: true });
+    if (coreKey) await attachEncrypted(c, corePath, "core", coreKey, { readOnly: true, encryptSpills: false });
     else await run(c, `attach ${sqlString(corePath)} as core (read_only)`);
     await run(c, "create schema sales");
     await run(c, "create schema inventory");
@@ -133,6 +139,7 @@ export async function buildMarts(opts: MartsOptions): Promise<MartsSummary> {
     await run(c, "checkpoint");
     db.close();
     db = undefined;
+    rmSync(spillDir, { recursive: true, force: true });
     chmodSync(nextPath, 0o600);
     step("commit");
 
@@ -149,6 +156,7 @@ export async function buildMarts(opts: MartsOptions): Promise<MartsSummary> {
     }
     rmSync(nextPath, { force: true });
     rmSync(`${nextPath}.wal`, { force: true });
+    rmSync(spillDir, { recursive: true, force: true });
     throw err;
   } finally {
     if (previousUmask !== undefined) process.umask(previousUmask);

@@ -116,15 +116,17 @@ export async function attachEncrypted(
   file: string,
   alias: string,
   key: CoreKey,
-  opts: { readOnly?: boolean } = {},
+  opts: { readOnly?: boolean; encryptSpills?: boolean } = {},
 ): Promise<void> {
   if (!opts.readOnly) {
     // See the module comment: the only offline write path in DuckDB 1.5.6; field-level
     // encryption (OpenSSL) remains the control personal data relies on.
     await conn.run("set force_mbedtls_unsafe = true");
   }
-  // Spill files of an encrypted database are encrypted too.
-  await conn.run("set temp_file_encryption = true");
+  // Spill files of an encrypted database are encrypted too, unless the caller says its spills hold
+  // nothing more sensitive than its own unencrypted output (the marts build: see lib/marts/build.ts).
+  // A read-only attach cannot encrypt them anyway: DuckDB stops with "read-only crypto module".
+  await conn.run(`set temp_file_encryption = ${opts.encryptSpills === false ? "false" : "true"}`);
   try {
     await conn.run(`attach ${sqlString(file)} as "${alias}" (encryption_key ${sqlString(key.secret)}${opts.readOnly ? ", read_only" : ""})`);
   } catch (err) {
@@ -143,9 +145,9 @@ export interface EncryptedDatabase {
 export async function openEncryptedDatabase(
   file: string,
   key: CoreKey,
-  opts: { alias?: string; readOnly?: boolean; threads?: number; memoryLimit?: string } = {},
+  opts: { alias?: string; readOnly?: boolean; threads?: number; memoryLimit?: string; tempDirectory?: string } = {},
 ): Promise<EncryptedDatabase> {
-  const { instance, conn } = await openNative({ threads: opts.threads, memoryLimit: opts.memoryLimit });
+  const { instance, conn } = await openNative({ threads: opts.threads, memoryLimit: opts.memoryLimit, tempDirectory: opts.tempDirectory });
   const alias = opts.alias ?? "core";
   try {
     await attachEncrypted(conn, file, alias, key, { readOnly: opts.readOnly });

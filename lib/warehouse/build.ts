@@ -140,6 +140,8 @@ export async function buildWarehouse(opts: BuildOptions): Promise<BuildSummary> 
   const gatesPath = path.join(outDir, "gates.json");
   const lakeDir = path.join(outDir, "lake");
   const lakeNext = `${lakeDir}.next`;
+  // DuckDB's spill files (encrypted with the database), owner-only beside the build, gone after it.
+  const spillDir = `${nextPath}.spill`;
   const wantLake = opts.lake ?? true;
   if (opts.failAfter !== undefined && !(BUILD_STEPS as readonly string[]).includes(opts.failAfter)) {
     throw new Error(`failAfter: unknown step ${JSON.stringify(opts.failAfter)}; steps are ${BUILD_STEPS.join(", ")}`);
@@ -153,6 +155,7 @@ export async function buildWarehouse(opts: BuildOptions): Promise<BuildSummary> 
     if (!existsSync(outDir)) mkdirSync(outDir, { recursive: true, mode: 0o700 });
     removeDatabaseFiles(nextPath);
     rmSync(lakeNext, { recursive: true, force: true });
+    rmSync(spillDir, { recursive: true, force: true });
 
     const models = loadWarehouseModels();
     const manifest = readCleanManifest(opts.cleanDir);
@@ -162,10 +165,10 @@ export async function buildWarehouse(opts: BuildOptions): Promise<BuildSummary> 
       // derived from the master key, never stored) on top of the field-level encryption.
       const databaseKey = opts.protector.databaseKey?.();
       if (databaseKey) {
-        db = await openEncryptedDatabase(nextPath, databaseKey, { memoryLimit: engineSettings("warehouse").memoryLimit });
+        db = await openEncryptedDatabase(nextPath, databaseKey, { memoryLimit: engineSettings("warehouse").memoryLimit, tempDirectory: spillDir });
         writeCoreKeyInfo(nextPath, databaseKey.info);
       } else {
-        db = await openDatabase(nextPath, { memoryLimit: engineSettings("warehouse").memoryLimit });
+        db = await openDatabase(nextPath, { memoryLimit: engineSettings("warehouse").memoryLimit, tempDirectory: spillDir });
       }
       chmodSync(nextPath, 0o600);
       const c = db.connection;
@@ -214,6 +217,7 @@ export async function buildWarehouse(opts: BuildOptions): Promise<BuildSummary> 
       await run(c, "checkpoint");
       db.close();
       db = undefined;
+      rmSync(spillDir, { recursive: true, force: true });
       chmodSync(nextPath, 0o600);
       // No silent fallback to a plain file: it must refuse to open without the key.
       if (databaseKey) await assertEncryptedAtRest(nextPath);
@@ -253,6 +257,7 @@ export async function buildWarehouse(opts: BuildOptions): Promise<BuildSummary> 
       }
       removeDatabaseFiles(nextPath);
       rmSync(lakeNext, { recursive: true, force: true });
+      rmSync(spillDir, { recursive: true, force: true });
       throw err;
     }
   });

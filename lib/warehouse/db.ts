@@ -20,7 +20,7 @@ export interface Database {
 }
 
 /** Open (or create) a database file with the project's native engine settings (lib/engine/native.ts). */
-export async function openDatabase(path: string, options: { threads?: number; memoryLimit?: string } = {}): Promise<Database> {
+export async function openDatabase(path: string, options: { threads?: number; memoryLimit?: string; tempDirectory?: string } = {}): Promise<Database> {
   const { instance, conn: connection } = await openNative({ file: path, ...options });
   return {
     instance,
