@@ -8,6 +8,7 @@ import { generateRawExport } from "../raw/generator";
 import { runStages, type StageName } from "../cli/pipeline";
 import { benchConfig } from "./config";
 import { writeSaleLinesFloor } from "./floor";
+import { stepsFromLog, type LogMark, type TimedStep } from "./steps";
 
 export type ChildJob =
   | { kind: "generate"; out: string; rows: number; seed: number; resultFile: string }
@@ -22,12 +23,19 @@ export interface ChildResult {
   peakRssBytes: number;
   /** User + system CPU time of every thread of the process (DuckDB's too): less sensitive than wall time to a busy machine. */
   cpuSeconds: number;
+  /** A stage's longest steps, from the times of its progress messages (lib/bench/steps.ts). */
+  steps?: TimedStep[];
 }
 
 async function main(): Promise<void> {
   const job = JSON.parse(fs.readFileSync(process.argv[2], "utf8")) as ChildJob;
-  const log = (m: string) => console.log(m);
   const started = process.hrtime.bigint();
+  const elapsed = () => Number(process.hrtime.bigint() - started) / 1e9;
+  const marks: LogMark[] = [];
+  const log = (m: string) => {
+    marks.push({ at: elapsed(), message: m });
+    console.log(m);
+  };
   let rows: number;
   let summary: string;
   if (job.kind === "generate") {
@@ -42,10 +50,17 @@ async function main(): Promise<void> {
     rows = result.rows;
     summary = result.summary;
   }
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const seconds = elapsed();
   // maxRSS is in kilobytes (getrusage).
   const usage = process.resourceUsage();
-  const result: ChildResult = { seconds, rows, summary, peakRssBytes: usage.maxRSS * 1024, cpuSeconds: (usage.userCPUTime + usage.systemCPUTime) / 1e6 };
+  const result: ChildResult = {
+    seconds,
+    rows,
+    summary,
+    peakRssBytes: usage.maxRSS * 1024,
+    cpuSeconds: (usage.userCPUTime + usage.systemCPUTime) / 1e6,
+    ...(job.kind === "stage" ? { steps: stepsFromLog(marks, seconds, job.stage) } : {}),
+  };
   fs.writeFileSync(job.resultFile, JSON.stringify(result));
 }
 

@@ -10,6 +10,7 @@ export const TARGETS = {
   ratio: 3,
   peakRssBytes: 3 * 2 ** 30,
   generatorSeconds: 120,
+  notebooksSeconds: 300,
   /** Above this growth exponent between the smallest and largest size, a stage is worse than N log N. */
   growthExponent: 1.15,
 };
@@ -38,6 +39,7 @@ export async function writeBenchReport(reportsDir: string, results: BenchResults
     "`npm run bench -- --rows N` times the whole pipeline of `npm start` (split, cleanse, warehouse with its gates, marts, Open Data release with its audit, purge) on a generated export of N rows, " +
       "against a **floor**: native DuckDB reading the same file and writing its sale lines as Parquet with type casts only (`lib/bench/floor.sql`). " +
       "Each step runs in its own process; its peak resident memory is that process's `maxRSS` (Node heap and DuckDB's native memory together). " +
+      "`npm run bench -- notebooks` times the execution of every notebook on the default data (without writing them back). " +
       `Regenerate this page from the recorded runs without rerunning: \`npm run bench -- report\` (reads [\`${path.basename(resultsFile)}\`](${path.basename(resultsFile)})).`,
     "",
   );
@@ -54,8 +56,22 @@ export async function writeBenchReport(reportsDir: string, results: BenchResults
   if (failed.length) lines.push(`**Incomplete run**: ${failed.map((s) => s.stage).join(", ")} failed (time counted until the failure; see the table).`, "");
   lines.push(`![Time per stage at ${n(main.rows)} rows](${stageChart})`, "");
 
+  if (main.stages.some((s) => s.steps?.length)) {
+    lines.push("## Where the time goes", "");
+    lines.push(
+      "The longest steps of each stage, timed between its own progress messages (a message closes the step that ran since the previous one: `fact_sales N rows` is the load of that table, `after X` the silent work after message X, such as final writes).",
+      "",
+    );
+    lines.push("| stage | seconds | longest steps (seconds, share of the stage) |", "| --- | ---: | --- |");
+    for (const s of main.stages) {
+      if (!s.steps?.length) continue;
+      lines.push(`| ${s.stage} | ${s.seconds.toFixed(1)} | ${s.steps.map((t) => `${code(t.label)} ${t.seconds.toFixed(1)} (${Math.round((100 * t.seconds) / s.seconds)} %)`).join("; ")} |`);
+    }
+    lines.push("");
+  }
+
   lines.push("## Against the targets", "");
-  lines.push(...targetLines(main, runs), "");
+  lines.push(...targetLines(main, runs), notebooksLine(results), "");
 
   lines.push("## Time against N", "");
   lines.push(`![Seconds per stage against rows](${scaleChart})`, "");
@@ -74,6 +90,23 @@ export async function writeBenchReport(reportsDir: string, results: BenchResults
   return path.join(reportsDir, "benchmarks.md");
 }
 
+/** A step label as inline code (a table cell: pipes escaped). */
+function code(label: string): string {
+  return `\`${label.replace(/`/g, "'").replace(/\|/g, "\\|")}\``;
+}
+
+/** The notebooks target: all of them on the default data in under 5 minutes. */
+function notebooksLine(results: BenchResults): string {
+  const nb = results.notebooks;
+  if (!nb) return "- notebooks: not timed yet (`npm run bench -- notebooks` times them).";
+  const slowest = [...nb.notebooks].sort((a, b) => b.seconds - a.seconds)[0];
+  const ok = nb.seconds <= TARGETS.notebooksSeconds;
+  return (
+    `- all notebooks on the default data in under 5 minutes together: ${nb.seconds.toFixed(1)} s for ${nb.notebooks.length} notebooks, ${ok ? "met" : `**missed** by ${(nb.seconds - TARGETS.notebooksSeconds).toFixed(0)} s`}` +
+    `; the longest is ${slowest ? `${path.basename(slowest.notebook, ".ipynb")} (${slowest.seconds.toFixed(1)} s)` : "none"} (commit \`${nb.commit.slice(0, 12)}\`${nb.dirty ? "+" : ""}, load average at start ${nb.loadAverage}, ${nb.startedAt}).`
+  );
+}
+
 /** Growth exponent k of t ~ N^k between the smallest and the largest run (1 is linear). */
 export function growthExponent(runs: BenchRun[], seconds: (r: BenchRun) => number | undefined): number | undefined {
   if (runs.length < 2) return undefined;
@@ -90,7 +123,7 @@ function targetLines(main: BenchRun, runs: BenchRun[]): string[] {
   const atTarget = main.rows === TARGETS.rows ? "" : ` (measured at ${main.rows.toLocaleString("en-US")} rows, not the target's ${TARGETS.rows.toLocaleString("en-US")})`;
   const verdict = (ok: boolean) => (ok ? "met" : "**missed**");
   out.push(
-    `- pipeline / floor <= ${TARGETS.ratio}: ${main.ratio.toFixed(2)}, ${verdict(main.ratio <= TARGETS.ratio)}${main.ratio > TARGETS.ratio ? ` by ${(main.ratio / TARGETS.ratio).toFixed(1)}x; the stages holding it back: ${slowest.slice(0, 3).map((s) => `${s.stage} ${s.seconds.toFixed(1)} s (${(s.seconds / main.floor.seconds).toFixed(1)} floors)`).join(", ")}` : ""}${atTarget}.`,
+    `- pipeline / floor <= ${TARGETS.ratio}: ${main.ratio.toFixed(2)}, ${verdict(main.ratio <= TARGETS.ratio)}${main.ratio > TARGETS.ratio ? ` by ${(main.ratio / TARGETS.ratio).toFixed(1)}x; the stages holding it back: ${slowest.slice(0, 3).map((s) => `${s.stage} ${s.seconds.toFixed(1)} s (${(s.seconds / main.floor.seconds).toFixed(1)} floors${s.steps?.length ? `; longest step ${code(s.steps[0].label)}, ${s.steps[0].seconds.toFixed(1)} s` : ""})`).join(", ")}` : ""}${atTarget}.`,
   );
   out.push(
     `- peak resident memory <= 3 GiB for the whole run: ${gib(main.peakRssBytes)} GiB, ${verdict(main.peakRssBytes <= TARGETS.peakRssBytes)}${main.peakRssBytes > TARGETS.peakRssBytes ? ` by ${gib(main.peakRssBytes - TARGETS.peakRssBytes)} GiB` : ""}; the largest step is ${biggest.stage} (${gib(biggest.peakRssBytes)} GiB)${atTarget}.`,

@@ -2,6 +2,7 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import { projectRoot } from "../io/paths";
+import type { TimedStep } from "./steps";
 
 /** One measured step: its wall time, the rows it handled and the peak resident memory of its process. */
 export interface StepMeasure {
@@ -11,6 +12,8 @@ export interface StepMeasure {
   /** User + system CPU seconds of the step's process (all threads). */
   cpuSeconds?: number;
   summary: string;
+  /** A stage's longest steps (lib/bench/steps.ts); absent for the floor, the generator and older runs. */
+  steps?: TimedStep[];
 }
 
 /** One benchmark run at one size: the floor, every stage, and the generator when it ran. */
@@ -33,9 +36,22 @@ export interface BenchRun {
   peakRssBytes: number;
 }
 
+/** One timed execution of every notebook on the default data (`npm run bench -- notebooks`). */
+export interface NotebooksRun {
+  commit: string;
+  dirty: boolean;
+  machine: string;
+  loadAverage: number;
+  startedAt: string;
+  seconds: number;
+  notebooks: { notebook: string; seconds: number }[];
+}
+
 export interface BenchResults {
   /** Latest run per size, keyed by row count. */
   runs: Record<string, BenchRun>;
+  /** Latest timing of the notebooks, when measured. */
+  notebooks?: NotebooksRun;
 }
 
 export function readResults(file: string): BenchResults {
@@ -45,7 +61,7 @@ export function readResults(file: string): BenchResults {
 
 export function writeResults(file: string, results: BenchResults): void {
   const sorted = Object.fromEntries(Object.entries(results.runs).sort(([a], [b]) => Number(a) - Number(b)));
-  fs.writeFileSync(file, JSON.stringify({ runs: sorted }, null, 2) + "\n");
+  fs.writeFileSync(file, JSON.stringify({ runs: sorted, ...(results.notebooks ? { notebooks: results.notebooks } : {}) }, null, 2) + "\n");
 }
 
 export function machineDescription(): string {

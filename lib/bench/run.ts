@@ -118,19 +118,22 @@ async function runChildProcess(job: ChildJob, logFile: string, env: NodeJS.Proce
   const out = fs.openSync(logFile, "a");
   try {
     fs.writeSync(out, `\n=== ${job.kind}${job.kind === "stage" ? ` ${job.stage}` : ""} ===\n`);
-    const code = await new Promise<number | null>((resolve, reject) => {
+    const { code, signal } = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve, reject) => {
       const child = spawn(process.execPath, ["--import", "tsx", path.join(__dirname, "child.ts"), jobFile], {
         cwd: projectRoot(),
         stdio: ["ignore", out, out],
         env,
       });
       child.on("error", reject);
-      child.on("exit", resolve);
+      child.on("exit", (exitCode, exitSignal) => resolve({ code: exitCode, signal: exitSignal }));
     });
     if (code !== 0 || !fs.existsSync(resultFile)) {
       // The first error line the step printed (a stack or a solver dump may follow it).
       const output = fs.readFileSync(logFile, "utf8").slice(startOffset);
       const error = output.split("\n").find((l) => /^\w*Error\b/.test(l)) ?? output.trim().split("\n").slice(-1)[0] ?? "";
+      // A step stopped from outside (by hand, or by the machine running out of memory) says so: its
+      // last output line is then only where it was, not an error.
+      if (signal) throw new Error(`killed by ${signal}; its last message: ${(output.trim().split("\n").slice(-1)[0] ?? "").slice(0, 300)}`);
       throw new Error(`exit ${code}: ${error.slice(0, 300)}`);
     }
     return JSON.parse(fs.readFileSync(resultFile, "utf8")) as ChildResult;

@@ -1,5 +1,6 @@
 import { Command } from "commander";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { projectRoot } from "../io/paths";
 import { DEFAULT_EXPORT } from "../raw/defaults";
@@ -9,13 +10,17 @@ import { runStages } from "./pipeline";
 import { benchConfig, benchRoot, cachedExport } from "../bench/config";
 import { benchPipeline, gib } from "../bench/run";
 import { writeBenchReport } from "../bench/report";
-import { machineDescription, readResults, writeResults } from "../bench/results";
+import { codeVersion, machineDescription, readResults, writeResults } from "../bench/results";
+import { runNotebooks } from "./notebooks";
 
 /**
  * `npm run bench -- --rows N` (default 10,000,000): the pipeline benchmark (lib/bench/): the floor,
  * then every stage on a generated export of N rows; prints seconds, rows per second and peak
  * memory per stage, writes reports/benchmarks.md, and prints the ratio pipeline / floor last.
  * `--scale 1000000,2000000,...` runs each size in turn (time against N).
+ *
+ * `npm run bench -- notebooks`: executes every notebook on the default data, as `npm run notebooks`
+ * does but without writing them back, and records the time in the same report (target: 5 minutes).
  *
  * `npm run bench -- queries [--rows N]`: every index and the partitioned lake with and without
  * (lib/warehouse/optimization/), written to reports/optimization.md.
@@ -62,6 +67,26 @@ program
   .action(async (o: { reportsDir: string }) => {
     const resultsFile = path.join(o.reportsDir, "benchmarks.json");
     console.log(`wrote ${path.relative(process.cwd(), await writeBenchReport(o.reportsDir, readResults(resultsFile), resultsFile))}`);
+  });
+
+program
+  .command("notebooks")
+  .description("time the execution of every notebook on the default data (not written back); record it in reports/benchmarks.md")
+  .option("--reports-dir <dir>", "where benchmarks.md and benchmarks.json are", path.join(projectRoot(), "reports"))
+  .action(async (o: { reportsDir: string }) => {
+    const core = path.join(projectRoot(), "outputs", "warehouse", "core.duckdb");
+    if (!fs.existsSync(core)) throw new Error(`${path.relative(process.cwd(), core)} not found: the notebooks read the default pipeline's outputs; run \`npm start\` first`);
+    const loadAverage = Math.round(os.loadavg()[0] * 100) / 100;
+    const startedAt = new Date().toISOString();
+    const started = process.hrtime.bigint();
+    const runs = runNotebooks([], { write: false });
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    console.log(`${runs.length} notebooks  ${seconds.toFixed(1)} s`);
+    const resultsFile = path.join(o.reportsDir, "benchmarks.json");
+    const results = readResults(resultsFile);
+    results.notebooks = { ...codeVersion(), machine: machineDescription(), loadAverage, startedAt, seconds, notebooks: runs.map((r) => ({ notebook: r.notebook, seconds: r.seconds })) };
+    writeResults(resultsFile, results);
+    if (Object.keys(results.runs).length) console.log(`wrote ${path.relative(process.cwd(), await writeBenchReport(o.reportsDir, results, resultsFile))}`);
   });
 
 program

@@ -326,6 +326,8 @@ export interface RunOptions {
   root?: string;
   cellTimeoutSeconds?: number;
   log?: (line: string) => void;
+  /** false: execute only (the benchmark times them); notebooks/ is left as it is. Default true. */
+  write?: boolean;
 }
 
 /**
@@ -389,8 +391,9 @@ export function runNotebooks(names: string[] = [], opts: RunOptions = {}): Noteb
     }
     const executed = serialiseNotebook(normaliseNotebook(readNotebook(workCopy)));
     const changed = executed !== original;
-    if (changed) writeFileSync(file, executed);
-    log(`${name}  ${seconds.toFixed(1)} s${changed ? "  (updated)" : "  (unchanged)"}`);
+    const write = changed && opts.write !== false;
+    if (write) writeFileSync(file, executed);
+    log(`${name}  ${seconds.toFixed(1)} s${write ? "  (updated)" : changed ? "  (differs, not written)" : "  (unchanged)"}`);
     runs.push({ notebook: name, seconds, changed });
   }
   return runs;

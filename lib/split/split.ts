@@ -102,11 +102,13 @@ export async function splitExport(opts: SplitOptions): Promise<SplitManifest> {
 }
 
 /**
- * The one read of the export: DuckDB's CSV scan (all text), each record numbered in file order and
- * given the newlines of the records before it (both streaming windows: no copy of the file is held
- * in memory), projected onto the raw contract by the source profile, with its record type and any
- * exclusion reason, written to one Parquet file in the work directory. Every later query reads
- * that file's columns, not the CSV again.
+ * The one read of the export: DuckDB's CSV scan (all text, on every core), projected onto the raw
+ * contract by the source profile, with each record's count of embedded newlines, its record type
+ * and any exclusion reason, written to one Parquet file in the work directory. The COPY keeps the
+ * file's record order (DuckDB preserves insertion order), so a record's ordinal among the kept
+ * records is its Parquet row number plus one. Every later query reads that file, not the CSV.
+ * (Numbering the records in this pass with a window function would run the whole scan on one
+ * thread: measured at 10 M rows, 175 s against 90 s.)
  */
 async function loadSource(conn: DuckDBConnection, file: string, profile: SourceProfile, rawFile: string): Promise<void> {
   const f = profile.format;
@@ -126,21 +128,57 @@ async function loadSource(conn: DuckDBConnection, file: string, profile: SourceP
     copy (
       select *, upper(trim(record_type)) as record_type_clean, ${excluded} as exclusion_reason
       from (
-        select record_number, newlines_before, newlines, ${projection}
+        select newlines, ${projection}
         from (
-          select row_number() over () as record_number,
-                 sum(newlines) over (rows between unbounded preceding and current row) - newlines as newlines_before,
-                 *
-          from (
-            select *, case when ${anyNewline} then ${newlineCount} else 0 end as newlines
-            from read_csv(${sqlString(file)},
-                header = true, columns = {${columns}}, delim = ${sqlString(f.delimiter)},
-                quote = ${sqlString(f.quote)}, escape = ${sqlString(f.quote)}, encoding = ${sqlString(f.encoding ?? "utf-8")},
-                strict_mode = true, store_rejects = true, null_padding = false, max_line_size = 10000000)
-          )
+          select *, case when ${anyNewline} then ${newlineCount} else 0 end as newlines
+          from read_csv(${sqlString(file)},
+              header = true, columns = {${columns}}, delim = ${sqlString(f.delimiter)},
+              quote = ${sqlString(f.quote)}, escape = ${sqlString(f.quote)}, encoding = ${sqlString(f.encoding ?? "utf-8")},
+              strict_mode = true, store_rejects = true, null_padding = false, max_line_size = 10000000)
         )
       )
     ) to ${sqlString(rawFile)} (format parquet, compression zstd)`);
+}
+
+/**
+ * The scan of the staged export with each kept record's ordinal (`record_number`, 1-based) and the
+ * newlines held by the kept records before it (`newlines_before`). Records with newlines are few:
+ * their running total is a small table (`newline_records`), and a record's count is the total of
+ * the last such record before it, found by an equality join on a block of record numbers plus a
+ * range test (one or two candidate rows per record), not by a sort of the whole file.
+ */
+async function numberedScan(conn: DuckDBConnection, rawFile: string): Promise<string> {
+  const parquet = `read_parquet(${sqlString(rawFile)}, file_row_number = true)`;
+  await conn.run(`
+    create table newline_records as
+    select record_number, newlines, sum(newlines) over (order by record_number) as newlines_through
+    from (select file_row_number + 1 as record_number, newlines from ${parquet} where newlines > 0)`);
+  const [{ withNewlines, records }] = await queryRows<{ withNewlines: number; records: number }>(
+    conn,
+    `select (select count(*) from newline_records)::bigint as withNewlines, count(*)::bigint as records from ${parquet}`,
+  );
+  if (withNewlines === 0) {
+    return `(select file_row_number + 1 as record_number, 0::bigint as newlines_before, * exclude (file_row_number) from ${parquet})`;
+  }
+  // Blocks of 2^shift records, about one record with newlines per block: each record meets the
+  // segments of its own block only.
+  const shift = Math.min(20, Math.max(6, Math.floor(Math.log2(Math.max(1, records / withNewlines)))));
+  await conn.run(`
+    create table newline_segments as
+    with segments as (
+      -- records lo..hi (inclusive) follow the same newline records: newlines_before is constant.
+      select 1::bigint as lo, min(record_number) as hi, 0::bigint as newlines_before from newline_records
+      union all
+      select record_number + 1, coalesce(lead(record_number) over (order by record_number), ${records}::bigint), newlines_through
+      from newline_records
+    )
+    select unnest(range(lo >> ${shift}, (hi >> ${shift}) + 1)) as block, lo, hi, newlines_before
+    from segments
+    where lo <= hi`);
+  return `(select r.file_row_number + 1 as record_number, g.newlines_before, r.* exclude (file_row_number)
+    from ${parquet} r
+    join newline_segments g on g.block = (r.file_row_number + 1) >> ${shift}
+      and r.file_row_number + 1 between g.lo and g.hi)`;
 }
 
 /**
@@ -171,7 +209,7 @@ async function numberLines(conn: DuckDBConnection, rawFile: string): Promise<voi
       from csv_rejects
     );`);
   const [{ rejects }] = await queryRows<{ rejects: number }>(conn, "select count(*)::bigint as rejects from reject_shift");
-  const scan = `read_parquet(${sqlString(rawFile)})`;
+  const scan = await numberedScan(conn, rawFile);
   if (rejects === 0) {
     await conn.run(`create or replace view raw_lines as
       select (record_number + 1 + newlines_before)::bigint as source_line, * exclude (record_number, newlines_before, newlines) from ${scan}`);
@@ -190,7 +228,7 @@ async function numberLines(conn: DuckDBConnection, rawFile: string): Promise<voi
       select record_number, newlines_before + newlines as newlines_through from ${scan}
       where record_number in (select kept_before from reject_shift)
     ) k on k.record_number = r.kept_before`);
-  await conn.run(`create table src_count as select count(*)::bigint as n from ${scan}`);
+  await conn.run(`create table src_count as select count(*)::bigint as n from read_parquet(${sqlString(rawFile)})`);
   await conn.run(`create or replace view raw_all as select * from raw_lines`);
   await conn.run(`create table raw_excluded as
     select source_line, exclusion_reason, record_type from raw_all

@@ -185,6 +185,9 @@ export async function buildWarehouse(opts: BuildOptions): Promise<BuildSummary> 
       const tables: Record<string, number> = {};
       for (const model of models) {
         tables[model.name] = await materialiseModel(c, model);
+        // The personal values in clear and their ciphertexts serve dim_customer only: gone once it
+        // is built (no plaintext lingers in the engine), which also leaves fact_sales their memory.
+        if (model.name === "dim_customer") await run(c, "drop table if exists customer_ciphertexts");
         log(`warehouse: ${model.name} ${tables[model.name]} rows`);
         step(model.name as BuildStep);
       }

@@ -30,7 +30,17 @@ describe("the pipeline benchmark (npm run bench)", () => {
     expect(run.peakRssBytes).toBeGreaterThanOrEqual(Math.max(...run.stages.map((s: { peakRssBytes: number }) => s.peakRssBytes)));
     expect(Number(last.split(": ")[1])).toBeCloseTo(run.pipelineSeconds / run.floor.seconds, 2);
 
+    // Every stage says where its time went, in steps that add up to no more than the stage (steps
+    // under 0.05 s are dropped: the purge of a tiny run has none).
+    for (const st of run.stages as { seconds: number; steps: { label: string; seconds: number }[] }[]) {
+      if (st.seconds >= 1) expect(st.steps.length).toBeGreaterThan(0);
+      expect(st.steps.reduce((t, x) => t + x.seconds, 0)).toBeLessThanOrEqual(st.seconds + 0.1 * st.steps.length);
+      for (const x of st.steps) expect(x.label).not.toMatch(/(^|\s)\//); // no absolute path of this machine
+    }
+
     const report = fs.readFileSync(path.join(reports, "benchmarks.md"), "utf8");
+    expect(report).toContain("## Where the time goes");
+    expect(report).toContain("- notebooks: not timed yet");
     for (const step of ["**floor**", ...STAGE_ORDER, "**pipeline**"]) expect(report).toContain(`| ${step} |`);
     expect(report).toContain(`pipeline / floor: ${last.split(": ")[1]}`);
     for (const chart of ["figures/benchmarks-stages.svg", "figures/benchmarks-scale.svg"]) {

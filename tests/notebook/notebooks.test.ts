@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, mkdirSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, readFileSync, rmSync, mkdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import {
@@ -8,6 +8,7 @@ import {
   kernelSpec,
   listNotebooks,
   normaliseNotebook,
+  runNotebooks,
   serialiseNotebook,
   writeKernelSpec,
   type Notebook,
@@ -134,4 +135,59 @@ test("listNotebooks runs all notebooks in name order, or the named ones", () => 
     join(root, "notebooks", "01_a.ipynb"),
   ]);
   expect(() => listNotebooks(root, ["99_missing"])).toThrow("No notebook 99_missing.ipynb");
+});
+
+describe("runNotebooks, with a stand-in for jupyter nbconvert", () => {
+  // A fake `jupyter` on PATH "executes" the working copy (its last argument) by giving its first
+  // cell an output; the real kernel is exercised by `npm run notebooks` in CI.
+  let root: string;
+  let original: string;
+  const env = { ...process.env };
+  beforeAll(() => {
+    root = join(dir, "running");
+    const bin = join(root, "bin");
+    mkdirSync(join(root, "notebooks"), { recursive: true });
+    mkdirSync(join(root, "node_modules", ".bin"), { recursive: true });
+    mkdirSync(bin, { recursive: true });
+    writeFileSync(join(root, "package.json"), "{}");
+    writeFileSync(join(root, "node_modules", ".bin", "tslab"), "");
+    const fake = `#!/usr/bin/env node
+const fs = require("fs");
+const file = process.argv[process.argv.length - 1];
+const nb = JSON.parse(fs.readFileSync(file, "utf8"));
+nb.cells[0].outputs = [{ output_type: "stream", name: "stdout", text: ["ran\\n"] }];
+fs.writeFileSync(file, JSON.stringify(nb));
+`;
+    for (const name of ["jupyter", "jupyter-nbconvert"]) {
+      writeFileSync(join(bin, name), fake);
+      chmodSync(join(bin, name), 0o755);
+    }
+    const nb: Notebook = {
+      cells: [{ cell_type: "code", source: ["1 + 1"], metadata: {}, outputs: [], execution_count: null }],
+      metadata: {},
+      nbformat: 4,
+      nbformat_minor: 5,
+    } as unknown as Notebook;
+    original = serialiseNotebook(normaliseNotebook(nb));
+    writeFileSync(join(root, "notebooks", "01_a.ipynb"), original);
+    process.env.PATH = `${bin}:${process.env.PATH}`;
+  });
+  afterAll(() => {
+    process.env.PATH = env.PATH;
+  });
+
+  test("write: false executes and times the notebooks but leaves notebooks/ as it is (the benchmark)", () => {
+    const lines: string[] = [];
+    const runs = runNotebooks([], { root, write: false, log: (l) => lines.push(l) });
+    expect(runs).toEqual([{ notebook: join("notebooks", "01_a.ipynb"), seconds: expect.any(Number), changed: true }]);
+    expect(lines[0]).toMatch(/^notebooks\/01_a\.ipynb {2}\d+\.\d s {2}\(differs, not written\)$/);
+    expect(readFileSync(join(root, "notebooks", "01_a.ipynb"), "utf8")).toBe(original);
+  });
+
+  test("by default the executed notebook replaces the committed one", () => {
+    const lines: string[] = [];
+    runNotebooks([], { root, log: (l) => lines.push(l) });
+    expect(lines[0]).toMatch(/\(updated\)$/);
+    expect(readFileSync(join(root, "notebooks", "01_a.ipynb"), "utf8")).toContain("ran");
+  });
 });
