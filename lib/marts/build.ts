@@ -13,7 +13,7 @@
 import { chmodSync, existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
 import * as path from "node:path";
 import { writeJson } from "../io/atomicDir";
-import { openDatabase, run, sqlString, type Database } from "../warehouse/db";
+import { openDatabase, removeDatabaseFiles, run, spillDirectoryFor, sqlString, type Database } from "../warehouse/db";
 import { GateFailure, runPlannedGates, planModelGates, type GatesReport } from "../warehouse/gates";
 import { InjectedFailure, materialiseModel } from "../warehouse/build";
 import { loadModel, type Model } from "../warehouse/modelDoc";
@@ -69,7 +69,7 @@ export async function buildMarts(opts: MartsOptions): Promise<MartsSummary> {
   const martsPath = path.join(outDir, "marts.duckdb");
   const nextPath = `${martsPath}.next`;
   const gatesPath = path.join(outDir, "marts-gates.json");
-  const spillDir = `${nextPath}.spill`;
+  const spillDir = spillDirectoryFor(nextPath);
   if (!existsSync(opts.corePath)) throw new Error(`${opts.corePath} not found: build the warehouse first`);
   if (opts.failAfter !== undefined && !(MARTS_STEPS as readonly string[]).includes(opts.failAfter)) {
     throw new Error(`failAfter: unknown step ${JSON.stringify(opts.failAfter)}; steps are ${MARTS_STEPS.join(", ")}`);
@@ -86,8 +86,7 @@ export async function buildMarts(opts: MartsOptions): Promise<MartsSummary> {
     previousUmask = undefined;
   }
   if (!existsSync(outDir)) mkdirSync(outDir, { recursive: true, mode: 0o700 });
-  rmSync(nextPath, { force: true });
-  rmSync(`${nextPath}.wal`, { force: true });
+  removeDatabaseFiles(nextPath);
   const models = loadMartModels();
   let db: Database | undefined;
   try {
@@ -154,9 +153,7 @@ export async function buildMarts(opts: MartsOptions): Promise<MartsSummary> {
     } catch {
       // the original error is the one to report
     }
-    rmSync(nextPath, { force: true });
-    rmSync(`${nextPath}.wal`, { force: true });
-    rmSync(spillDir, { recursive: true, force: true });
+    removeDatabaseFiles(nextPath);
     throw err;
   } finally {
     if (previousUmask !== undefined) process.umask(previousUmask);

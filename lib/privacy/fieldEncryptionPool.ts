@@ -22,7 +22,7 @@ export interface FieldToEncrypt {
 export class FieldEncryptionPool {
   #workers: Worker[] = [];
   #idle: Worker[] = [];
-  #waiting: Array<(w: Worker) => void> = [];
+  #waiting: Array<{ resolve: (w: Worker) => void; reject: (e: Error) => void }> = [];
   #pending = new Map<number, { resolve: (c: string[]) => void; reject: (e: Error) => void }>();
   #nextId = 0;
   #failure: Error | undefined;
@@ -75,12 +75,13 @@ export class FieldEncryptionPool {
   #acquire(): Promise<Worker> {
     const w = this.#idle.pop();
     if (w) return Promise.resolve(w);
-    return new Promise((resolve) => this.#waiting.push(resolve));
+    if (this.#failure) return Promise.reject(this.#failure);
+    return new Promise((resolve, reject) => this.#waiting.push({ resolve, reject }));
   }
 
   #release(worker: Worker): void {
     const next = this.#waiting.shift();
-    if (next) next(worker);
+    if (next) next.resolve(worker);
     else this.#idle.push(worker);
   }
 
@@ -88,5 +89,8 @@ export class FieldEncryptionPool {
     this.#failure = new Error(`field encryption worker failed: ${err.message}`);
     for (const p of this.#pending.values()) p.reject(this.#failure);
     this.#pending.clear();
+    // Batches waiting for a worker would otherwise wait for ever (and the build with them).
+    for (const w of this.#waiting) w.reject(this.#failure);
+    this.#waiting = [];
   }
 }

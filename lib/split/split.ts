@@ -147,16 +147,13 @@ async function loadSource(conn: DuckDBConnection, file: string, profile: SourceP
  * the last such record before it, found by an equality join on a block of record numbers plus a
  * range test (one or two candidate rows per record), not by a sort of the whole file.
  */
-async function numberedScan(conn: DuckDBConnection, rawFile: string): Promise<string> {
+async function numberedScan(conn: DuckDBConnection, rawFile: string, records: number): Promise<string> {
   const parquet = `read_parquet(${sqlString(rawFile)}, file_row_number = true)`;
   await conn.run(`
     create table newline_records as
     select record_number, newlines, sum(newlines) over (order by record_number) as newlines_through
     from (select file_row_number + 1 as record_number, newlines from ${parquet} where newlines > 0)`);
-  const [{ withNewlines, records }] = await queryRows<{ withNewlines: number; records: number }>(
-    conn,
-    `select (select count(*) from newline_records)::bigint as withNewlines, count(*)::bigint as records from ${parquet}`,
-  );
+  const [{ withNewlines }] = await queryRows<{ withNewlines: number }>(conn, "select count(*)::bigint as withNewlines from newline_records");
   if (withNewlines === 0) {
     return `(select file_row_number + 1 as record_number, 0::bigint as newlines_before, * exclude (file_row_number) from ${parquet})`;
   }
@@ -209,7 +206,9 @@ async function numberLines(conn: DuckDBConnection, rawFile: string): Promise<voi
       from csv_rejects
     );`);
   const [{ rejects }] = await queryRows<{ rejects: number }>(conn, "select count(*)::bigint as rejects from reject_shift");
-  const scan = await numberedScan(conn, rawFile);
+  await conn.run(`create table src_count as select count(*)::bigint as n from read_parquet(${sqlString(rawFile)})`);
+  const [{ n: records }] = await queryRows<{ n: number }>(conn, "select n from src_count");
+  const scan = await numberedScan(conn, rawFile, records);
   if (rejects === 0) {
     await conn.run(`create or replace view raw_lines as
       select (record_number + 1 + newlines_before)::bigint as source_line, * exclude (record_number, newlines_before, newlines) from ${scan}`);
@@ -228,7 +227,6 @@ async function numberLines(conn: DuckDBConnection, rawFile: string): Promise<voi
       select record_number, newlines_before + newlines as newlines_through from ${scan}
       where record_number in (select kept_before from reject_shift)
     ) k on k.record_number = r.kept_before`);
-  await conn.run(`create table src_count as select count(*)::bigint as n from read_parquet(${sqlString(rawFile)})`);
   await conn.run(`create or replace view raw_all as select * from raw_lines`);
   await conn.run(`create table raw_excluded as
     select source_line, exclusion_reason, record_type from raw_all

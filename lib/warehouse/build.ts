@@ -14,7 +14,7 @@ import * as path from "node:path";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { writeJson } from "../io/atomicDir";
 import { engineSettings } from "../engine/settings";
-import { openDatabase, query, renderSql, run, type Database } from "./db";
+import { openDatabase, query, removeDatabaseFiles, renderSql, run, spillDirectoryFor, type Database } from "./db";
 import { GateFailure, readCleanManifest, runWarehouseGates, type GatesReport, type UnknownReference } from "./gates";
 import { createIndexes } from "./indexes";
 import { exportLake } from "./lake";
@@ -113,9 +113,9 @@ export async function materialiseModel(connection: DuckDBConnection, model: Mode
   return n;
 }
 
-function removeDatabaseFiles(file: string): void {
-  rmSync(file, { force: true });
-  rmSync(`${file}.wal`, { force: true });
+/** The core being built: its database files (db.ts) and its key-derivation record. */
+function removeCoreFiles(file: string): void {
+  removeDatabaseFiles(file);
   rmSync(kdfPathFor(file), { force: true });
 }
 
@@ -141,7 +141,7 @@ export async function buildWarehouse(opts: BuildOptions): Promise<BuildSummary> 
   const lakeDir = path.join(outDir, "lake");
   const lakeNext = `${lakeDir}.next`;
   // DuckDB's spill files (encrypted with the database), owner-only beside the build, gone after it.
-  const spillDir = `${nextPath}.spill`;
+  const spillDir = spillDirectoryFor(nextPath);
   const wantLake = opts.lake ?? true;
   if (opts.failAfter !== undefined && !(BUILD_STEPS as readonly string[]).includes(opts.failAfter)) {
     throw new Error(`failAfter: unknown step ${JSON.stringify(opts.failAfter)}; steps are ${BUILD_STEPS.join(", ")}`);
@@ -153,9 +153,8 @@ export async function buildWarehouse(opts: BuildOptions): Promise<BuildSummary> 
 
   return withOwnerOnlyUmask(async () => {
     if (!existsSync(outDir)) mkdirSync(outDir, { recursive: true, mode: 0o700 });
-    removeDatabaseFiles(nextPath);
+    removeCoreFiles(nextPath);
     rmSync(lakeNext, { recursive: true, force: true });
-    rmSync(spillDir, { recursive: true, force: true });
 
     const models = loadWarehouseModels();
     const manifest = readCleanManifest(opts.cleanDir);
@@ -258,9 +257,8 @@ export async function buildWarehouse(opts: BuildOptions): Promise<BuildSummary> 
       } catch {
         // already failing: the original error is the one to report
       }
-      removeDatabaseFiles(nextPath);
+      removeCoreFiles(nextPath);
       rmSync(lakeNext, { recursive: true, force: true });
-      rmSync(spillDir, { recursive: true, force: true });
       throw err;
     }
   });

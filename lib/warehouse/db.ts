@@ -7,7 +7,7 @@
  * strings (exact, no float rounding), INTEGER/DOUBLE as numbers. Cast in SQL when a number
  * is wanted.
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import { openNative } from "../engine/native";
 
@@ -30,6 +30,18 @@ export async function openDatabase(path: string, options: { threads?: number; me
       instance.closeSync();
     },
   };
+}
+
+/** Where a database being built spills beyond its memory limit: beside it, and removed with it. */
+export function spillDirectoryFor(file: string): string {
+  return `${file}.spill`;
+}
+
+/** A database file and what DuckDB keeps beside it: its WAL and its spill directory. */
+export function removeDatabaseFiles(file: string): void {
+  rmSync(file, { force: true });
+  rmSync(`${file}.wal`, { force: true });
+  rmSync(spillDirectoryFor(file), { recursive: true, force: true });
 }
 
 export async function run(connection: DuckDBConnection, sql: string, params?: Record<string, string | number | boolean | null>): Promise<void> {
