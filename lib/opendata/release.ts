@@ -27,7 +27,8 @@ import { projectRoot } from "../io/paths";
 import { POLICY } from "../policy";
 import { attachEncrypted, coreKeyFor, readCoreKeyInfo } from "../privacy/coreEncryption";
 import { openKeyStore, type KeyStore } from "../privacy/keystore";
-import { renderSql } from "../warehouse/db";
+import { engineSettings } from "../engine/settings";
+import { renderSql, spillDirectoryFor } from "../warehouse/db";
 import { assessRelease, assessTable, Wp29Assessment } from "./assessment/wp29";
 import { reidentificationRisk, RiskClass, RiskReport } from "./assessment/risk";
 import { AuditReport, compareText, EXACT_INTERVALS_MAX_CELLS, protectLinkedTables, ProtectedTable, TableInput } from "./confidentiality/index";
@@ -129,10 +130,19 @@ async function prepare(conn: DuckDBConnection, log: (m: string) => void): Promis
   const measured: GrainMeasurement[] = [];
   const wanted = new Map<string, number>();
   const ladderOf = new Map<string, TimeGrain[]>();
+  // Every rung measured is kept: the grain chosen is one of them (at ten million sale lines an
+  // extraction of the sales tables takes about a minute).
+  const extracted = new Map<string, ExtractRow[]>();
+  const extract = async (ds: OdDataset, grain: TimeGrain | null): Promise<ExtractRow[]> => {
+    const key = `${ds.dataset}|${grain}`;
+    let rows = extracted.get(key);
+    if (!rows) extracted.set(key, (rows = await extractRows(conn, ds, grain)));
+    return rows;
+  };
   for (const ds of datasets) {
     if (ds.timeGrains.length === 0) continue;
     const ms: GrainMeasurement[] = [];
-    for (const grain of ds.timeGrains) ms.push(measureGrain(ds, grain, toTableInput(ds, await extractRows(conn, ds, grain))));
+    for (const grain of ds.timeGrains) ms.push(measureGrain(ds, grain, toTableInput(ds, await extract(ds, grain))));
     measured.push(...ms);
     const chosen = ds.timeGrains.indexOf(chooseGrain(ds.timeGrains, ms));
     ladderOf.set(ds.linkGroup, ds.timeGrains);
@@ -141,7 +151,7 @@ async function prepare(conn: DuckDBConnection, log: (m: string) => void): Promis
   const prepared: Prepared[] = [];
   for (const ds of datasets) {
     const grain = ds.timeGrains.length === 0 ? null : ds.timeGrains[Math.min(wanted.get(ds.linkGroup) ?? 0, ds.timeGrains.length - 1)];
-    const rows = await extractRows(conn, ds, grain);
+    const rows = await extract(ds, grain);
     log(`opendata: ${ds.dataset} extracted at ${grain ?? "whole period"}, ${rows.length} cells`);
     prepared.push({ ds, grain, rows, input: toTableInput(ds, rows) });
   }
@@ -336,7 +346,12 @@ export async function releaseOpenData(opts: ReleaseOptions): Promise<ReleaseSumm
   const reportsDir = opts.reportsDir === undefined ? path.join(root, "reports") : opts.reportsDir;
   const profilesDir = opts.profilesDir ?? defaultProfilesDir();
   const outDir = path.resolve(opts.outDir);
-  const { instance, conn } = await openNative();
+  // The extraction's per-customer rows (pseudonymised, like the marts) spill beside the marts,
+  // never into the release directory, under the memory limit every stage keeps (at ten million
+  // sale lines the extraction's hash tables took 11 GiB without one).
+  const spillDir = `${spillDirectoryFor(path.resolve(opts.martsPath))}-opendata`;
+  rmSync(spillDir, { recursive: true, force: true });
+  const { instance, conn } = await openNative({ memoryLimit: engineSettings().memoryLimit, tempDirectory: spillDir });
   try {
     await attachMarts(conn, opts.martsPath);
     const { prepared, measured } = await prepare(conn, log);
@@ -496,6 +511,7 @@ export async function releaseOpenData(opts: ReleaseOptions): Promise<ReleaseSumm
   } finally {
     conn.closeSync();
     instance.closeSync();
+    rmSync(spillDir, { recursive: true, force: true });
   }
 }
 
