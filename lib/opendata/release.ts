@@ -36,7 +36,7 @@ import { chooseGrain, GrainMeasurement, isDetailCell, measureGrain } from "./gen
 import { checkPackage, PackageProblem, validateProfile } from "./gates/packageChecks";
 import { publicVocabulary, readKnownValues, scanForKnownValues, scanInputFor, PiiScanResult, tokens } from "./gates/piiScan";
 import { derivedOf, labelColumnsOf, loadDatasets, measuresOf, MODEL_DIR, OdDataset, TimeGrain } from "./model/datasets";
-import { attachMarts, ExtractRow, extractRows, runReconcileQuery, toTableInput } from "./model/extract";
+import { attachMarts, customerBuckets, ExtractRow, extractRows, runReconcileQuery, toTableInput } from "./model/extract";
 import { csvwMetadata } from "./publish/csvw";
 import { CsvValue, parseCsv, toCsv } from "./publish/csv";
 import { dataPackage, ReleaseMeta, ResourceFile } from "./publish/datapackage";
@@ -133,10 +133,11 @@ async function prepare(conn: DuckDBConnection, log: (m: string) => void): Promis
   // Every rung measured is kept: the grain chosen is one of them (at ten million sale lines an
   // extraction of the sales tables takes about a minute).
   const extracted = new Map<string, ExtractRow[]>();
+  const buckets = await customerBuckets(conn);
   const extract = async (ds: OdDataset, grain: TimeGrain | null): Promise<ExtractRow[]> => {
     const key = `${ds.dataset}|${grain}`;
     let rows = extracted.get(key);
-    if (!rows) extracted.set(key, (rows = await extractRows(conn, ds, grain)));
+    if (!rows) extracted.set(key, (rows = await extractRows(conn, ds, grain, buckets)));
     return rows;
   };
   for (const ds of datasets) {

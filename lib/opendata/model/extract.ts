@@ -3,12 +3,13 @@
  * rows into the confidentiality engine's tables. Rows keep their true values: what leaves the
  * release is decided later by the engine.
  */
+import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { queryRows, sqlString } from "../../engine/native";
 import { renderSql } from "../../warehouse/db";
-import type { CellInput, DimensionSpec, TableInput } from "../confidentiality/index";
-import { MODEL_DIR, OdDataset, TimeGrain, measuresOf } from "./datasets";
+import { compareText, type CellInput, type DimensionSpec, type TableInput } from "../confidentiality/index";
+import { MODEL_DIR, OdDataset, TimeGrain, derivedOf, labelColumnsOf, measuresOf } from "./datasets";
 
 export type ExtractRow = Record<string, string | number | null>;
 
@@ -19,19 +20,109 @@ export async function attachMarts(conn: DuckDBConnection, martsPath: string): Pr
   await conn.run(renderSql(path.join(MODEL_DIR, "macros.sql")));
 }
 
-/** `grain` is null for a dataset without a time dimension (an empty ladder). */
-export async function extractRows(conn: DuckDBConnection, ds: OdDataset, grain: TimeGrain | null): Promise<ExtractRow[]> {
-  const sql = renderSql(ds.sqlFile, grain === null ? {} : { time_grain: sqlString(grain) });
-  let rows: ExtractRow[];
-  try {
-    rows = await queryRows<ExtractRow>(conn, sql);
-  } catch (err) {
-    throw new Error(`${ds.sqlFile}: extraction failed at time grain ${grain}: ${(err as Error).message}`);
+/**
+ * Rows of sales.customer_monthly per bucket of customers. A query that reads customers one by one
+ * ({{customer_bucket}} in its SQL) groups every customer in every cell it falls in: at ten million
+ * sale lines (7.8 M rows of customer_monthly) the sales and customer tables ran out of the 2 GB
+ * memory limit (11 GiB without one), while a bucket of 1 M rows took 1.2 GiB. So the customers are
+ * split by a hash of their pseudonym into ceil(rows / CUSTOMER_BUCKET_ROWS) buckets, each extracted
+ * in turn, and the cells added up: every customer is in exactly one bucket, so contributors add,
+ * sums add (in cents, exactly), the largest contribution is the largest of the buckets'. Up to
+ * 1 M rows (the default export, a million sale lines) there is one bucket: the query as written.
+ */
+export const CUSTOMER_BUCKET_ROWS = 1_000_000;
+
+export async function customerBuckets(conn: DuckDBConnection): Promise<number> {
+  const [{ n }] = await queryRows<{ n: number }>(conn, "select count(*) as n from sales.customer_monthly");
+  return Math.max(1, Math.ceil(Number(n) / CUSTOMER_BUCKET_ROWS));
+}
+
+/** Whether the dataset's query reads customers bucket by bucket (its SQL names {{customer_bucket}}). */
+export function readsByCustomerBucket(ds: OdDataset): boolean {
+  return /\{\{\s*customer_bucket\s*\}\}/.test(readFileSync(ds.sqlFile, "utf8"));
+}
+
+/** Columns of a bucketed query and how the buckets' values combine. */
+function combinerOf(ds: OdDataset): (column: string) => "key" | "cents" | "count" | "max" | "label" {
+  if (derivedOf(ds).length > 0 || ds.businessUnits) {
+    throw new Error(`${ds.sqlFile}: reads customers by bucket but has ${ds.businessUnits ? "business units" : "derived columns"}, which do not add up across buckets`);
   }
-  for (const r of rows) {
-    for (const [k, v] of Object.entries(r)) if (typeof v === "bigint") r[k] = Number(v);
+  const dims = new Set(ds.dimensions.map((d) => d.name));
+  const labels = new Set(labelColumnsOf(ds).map((c) => c.name));
+  const kinds = new Map(measuresOf(ds).map((m) => [m.name, m.kind]));
+  const amountKind = measuresOf(ds)[0].kind;
+  return (column) => {
+    if (dims.has(column)) return "key";
+    if (kinds.has(column)) return kinds.get(column) === "amount" ? "cents" : "count";
+    if (column === "contributors") return "count";
+    if (column === "absolute_total") return amountKind === "amount" ? "cents" : "count";
+    if (column === "top_contribution") return "max";
+    if (labels.has(column)) return "label";
+    throw new Error(`${ds.sqlFile}: column ${column} is neither a dimension, a label, a measure nor a confidentiality input: no rule adds it up across buckets of customers`);
+  };
+}
+
+function numeric(v: string | number | null | bigint): number {
+  return typeof v === "bigint" ? Number(v) : Number(v ?? 0);
+}
+
+/** The cells of several buckets added up, in the order of the dataset's dimensions (the queries' ORDER BY). */
+export function combineBuckets(ds: OdDataset, parts: readonly ExtractRow[][]): ExtractRow[] {
+  const how = combinerOf(ds);
+  const dims = ds.dimensions.map((d) => d.name);
+  const cells = new Map<string, { row: ExtractRow; cents: Map<string, number> }>();
+  for (const rows of parts) {
+    for (const r of rows) {
+      const key = JSON.stringify(dims.map((d) => r[d]));
+      let cell = cells.get(key);
+      if (!cell) {
+        cell = { row: {}, cents: new Map() };
+        cells.set(key, cell);
+      }
+      for (const [column, v] of Object.entries(r)) {
+        const kind = how(column);
+        if (kind === "cents") cell.cents.set(column, (cell.cents.get(column) ?? 0) + Math.round(numeric(v) * 100));
+        else if (kind === "count") cell.row[column] = numeric(cell.row[column]) + numeric(v);
+        else if (kind === "max") cell.row[column] = column in cell.row ? Math.max(numeric(cell.row[column]), numeric(v)) : numeric(v);
+        else if (cell.row[column] === undefined || cell.row[column] === null) cell.row[column] = v;
+      }
+    }
   }
-  return rows;
+  const out = [...cells.values()].map(({ row, cents }) => {
+    for (const [column, c] of cents) row[column] = c / 100;
+    return row;
+  });
+  return out.sort((a, b) => {
+    for (const d of dims) {
+      const c = compareText(String(a[d]), String(b[d]));
+      if (c !== 0) return c;
+    }
+    return 0;
+  });
+}
+
+/**
+ * `grain` is null for a dataset without a time dimension (an empty ladder); `buckets` from
+ * `customerBuckets` (1: the whole table at once). Queries without {{customer_bucket}} run once.
+ */
+export async function extractRows(conn: DuckDBConnection, ds: OdDataset, grain: TimeGrain | null, buckets = 1): Promise<ExtractRow[]> {
+  const n = readsByCustomerBucket(ds) ? buckets : 1;
+  const parts: ExtractRow[][] = [];
+  for (let bucket = 0; bucket < n; bucket++) {
+    const vars: Record<string, string> = { customer_buckets: String(n), customer_bucket: String(bucket) };
+    if (grain !== null) vars.time_grain = sqlString(grain);
+    let rows: ExtractRow[];
+    try {
+      rows = await queryRows<ExtractRow>(conn, renderSql(ds.sqlFile, vars));
+    } catch (err) {
+      throw new Error(`${ds.sqlFile}: extraction failed at time grain ${grain}${n > 1 ? `, customer bucket ${bucket + 1} of ${n}` : ""}: ${(err as Error).message}`);
+    }
+    for (const r of rows) {
+      for (const [k, v] of Object.entries(r)) if (typeof v === "bigint") r[k] = Number(v);
+    }
+    parts.push(rows);
+  }
+  return n === 1 ? parts[0] : combineBuckets(ds, parts);
 }
 
 export async function runReconcileQuery(conn: DuckDBConnection, ds: OdDataset): Promise<Record<string, number>> {

@@ -2,6 +2,8 @@
 -- product category, with every margin. Shares its period x category margins (and the grand
 -- total) with od_sales_by_period_region_category: the two are protected together.
 -- Reads the Sales mart only. {{time_grain}}: the same grain as the region table.
+-- {{customer_buckets}}, {{customer_bucket}}: the extraction runs once per bucket of customers and
+-- adds the cells up (lib/opendata/model/extract.ts); with one bucket this is the whole table.
 with lines as (
   select
     od_period(month_key, {{time_grain}}) as period,
@@ -12,6 +14,7 @@ with lines as (
     units,
     net_amount
   from sales.customer_monthly
+  where hash(customer_pseudonym) % {{customer_buckets}} = {{customer_bucket}}
 ),
 per_customer as (
   select

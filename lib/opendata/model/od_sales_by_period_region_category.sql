@@ -3,6 +3,8 @@
 -- need: distinct customers (contributors), the largest customer's absolute net amount and the
 -- sum of absolute amounts (dominance on absolute contributions, returns included).
 -- Reads the Sales mart only. {{time_grain}}: month, quarter or year (chosen by measuring).
+-- {{customer_buckets}}, {{customer_bucket}}: the extraction runs once per bucket of customers and
+-- adds the cells up (lib/opendata/model/extract.ts); with one bucket this is the whole table.
 with lines as (
   select
     od_period(month_key, {{time_grain}}) as period,
@@ -15,6 +17,7 @@ with lines as (
     units,
     net_amount
   from sales.customer_monthly
+  where hash(customer_pseudonym) % {{customer_buckets}} = {{customer_bucket}}
 ),
 per_customer as (
   select
