@@ -60,48 +60,30 @@ export async function readKnownValues(conn: DuckDBConnection, cleanDir: string):
   return rows.filter((r) => typeof r.value === "string" && r.value.length >= 3);
 }
 
-interface Automaton {
-  next: Map<number, number>[];
-  fail: number[];
-  /** Pattern indexes ending at each state (own and through failure links). */
-  out: number[][];
-  lengths: number[];
+/**
+ * Known values by their text, for the boundary-anchored lookup of `search`. At ten million sale
+ * lines the release is searched for about four million known values: an Aho-Corasick automaton
+ * of them (a Map per state, 17.5 million states for the pseudonyms alone) ran Node out of its
+ * 4 GB heap, while the release itself is small. So the text's candidate substrings are looked up
+ * instead: a match must start after a non-word byte and end before one (see `isWordByte`), so
+ * only substrings between such positions, no longer than the longest value, can match.
+ */
+interface Matcher {
+  patterns: Map<string, number[]>;
+  longest: number;
 }
 
-/** Patterns as byte strings (latin1 view of their UTF-8 bytes). */
-function buildAutomaton(patterns: readonly string[]): Automaton {
-  const next: Map<number, number>[] = [new Map()];
-  const out: number[][] = [[]];
+function buildMatcher(patterns: readonly string[]): Matcher {
+  const byText = new Map<string, number[]>();
+  let longest = 0;
   patterns.forEach((p, index) => {
-    let state = 0;
-    for (let i = 0; i < p.length; i++) {
-      const c = p.charCodeAt(i);
-      let to = next[state].get(c);
-      if (to === undefined) {
-        to = next.length;
-        next.push(new Map());
-        out.push([]);
-        next[state].set(c, to);
-      }
-      state = to;
-    }
-    out[state].push(index);
+    if (p.length === 0) return;
+    const list = byText.get(p);
+    if (list) list.push(index);
+    else byText.set(p, [index]);
+    longest = Math.max(longest, p.length);
   });
-  const fail = new Array<number>(next.length).fill(0);
-  const queue: number[] = [];
-  for (const s of next[0].values()) queue.push(s);
-  while (queue.length > 0) {
-    const r = queue.shift()!;
-    for (const [c, s] of next[r]) {
-      queue.push(s);
-      let f = fail[r];
-      while (f !== 0 && !next[f].has(c)) f = fail[f];
-      const candidate = next[f].get(c);
-      fail[s] = candidate !== undefined && candidate !== s ? candidate : 0;
-      out[s] = out[s].concat(out[fail[s]]);
-    }
-  }
-  return { next, fail, out, lengths: patterns.map((p) => p.length) };
+  return { patterns: byText, longest };
 }
 
 function isWordByte(c: number): boolean {
@@ -109,17 +91,17 @@ function isWordByte(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c >= 128;
 }
 
-function search(automaton: Automaton, text: string, onMatch: (pattern: number) => void): void {
-  let state = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    while (state !== 0 && !automaton.next[state].has(c)) state = automaton.fail[state];
-    state = automaton.next[state].get(c) ?? 0;
-    for (const p of automaton.out[state]) {
-      const start = i - automaton.lengths[p] + 1;
-      const before = start > 0 ? text.charCodeAt(start - 1) : 32;
-      const after = i + 1 < text.length ? text.charCodeAt(i + 1) : 32;
-      if (!isWordByte(before) && !isWordByte(after)) onMatch(p);
+/** Every occurrence of every pattern standing alone (non-word bytes, or the text's ends, on both sides). */
+function search(matcher: Matcher, text: string, onMatch: (pattern: number) => void): void {
+  if (matcher.patterns.size === 0) return;
+  const n = text.length;
+  for (let start = 0; start < n; start++) {
+    if (start > 0 && isWordByte(text.charCodeAt(start - 1))) continue;
+    const last = Math.min(n, start + matcher.longest) - 1;
+    for (let end = start; end <= last; end++) {
+      if (end + 1 < n && isWordByte(text.charCodeAt(end + 1))) continue;
+      const hits = matcher.patterns.get(text.slice(start, end + 1));
+      if (hits) for (const p of hits) onMatch(p);
     }
   }
 }
@@ -161,11 +143,11 @@ export function scanForKnownValues(inputs: readonly ScanInput[], allKnown: reado
   const searchable = allKnown.filter((k) => !vocabulary.has(k.value));
   const known = searchable.filter((k) => !NUMERIC.test(k.value));
   const numeric = searchable.filter((k) => NUMERIC.test(k.value));
-  const numericAutomaton = buildAutomaton(numeric.map((k) => k.value));
+  const numericAutomaton = buildMatcher(numeric.map((k) => k.value));
   const exact = known.filter((k) => !k.kind.includes("email"));
   const folded = known.filter((k) => k.kind.includes("email"));
-  const exactAutomaton = buildAutomaton(exact.map((k) => asBytes(k.value)));
-  const foldedAutomaton = buildAutomaton(folded.map((k) => lowerAscii(asBytes(k.value))));
+  const exactAutomaton = buildMatcher(exact.map((k) => asBytes(k.value)));
+  const foldedAutomaton = buildMatcher(folded.map((k) => lowerAscii(asBytes(k.value))));
   const counts = new Map<string, number>();
   let bytesScanned = 0;
   for (const input of inputs) {
