@@ -62,8 +62,9 @@ function combinerOf(ds: OdDataset): (column: string) => "key" | "cents" | "count
   };
 }
 
-function numeric(v: string | number | null | bigint): number {
-  return typeof v === "bigint" ? Number(v) : Number(v ?? 0);
+/** extractRows has turned BIGINTs into numbers already. */
+function numeric(v: string | number | null | undefined): number {
+  return Number(v ?? 0);
 }
 
 /** The cells of several buckets added up, in the order of the dataset's dimensions (the queries' ORDER BY). */
