@@ -57,7 +57,7 @@ export async function cleanseStaging(opts: {
   const absent = new Set(opts.profile.lacks ?? []);
   return replaceDirAtomically(opts.outDir, async (work) => {
     const spill = path.join(work, ".spill");
-    const { instance, conn } = await openNative({ memoryLimit: opts.memoryLimit ?? engineSettings().memoryLimit, tempDirectory: spill });
+    const { instance, conn } = await openNative({ memoryLimit: opts.memoryLimit ?? engineSettings("cleanse").memoryLimit, tempDirectory: spill });
     try {
       const entities = {} as CleanManifest["entities"];
       const quality = {} as QualityReport;

@@ -3,26 +3,44 @@ import * as os from "node:os";
 /**
  * The native engine's resource settings, shared by every stage. DuckDB's `memory_limit` bounds its
  * buffer pool (beyond it, operators spill to `temp_directory`); the process also holds Node's heap
- * and DuckDB's allocations outside the pool, so the limit sits well under the 3 GiB the pipeline
- * may use as a whole (issue 6). `WORKBOOK_DUCKDB_MEMORY` overrides it, e.g. on a larger machine, and
- * `WORKBOOK_WAREHOUSE_MEMORY` the warehouse build's alone.
+ * and what DuckDB allocates outside the pool (measured: up to 1.5 GiB more than the pool at 10 M
+ * rows), so the limits sit well under the 3 GiB the pipeline may use as a whole (issue 6).
  */
-// Measured at 1 M rows: split and cleanse run in 1.6 and 1.8 GiB under a 1.5 GB limit and fail under
-// 300 MB (split's CSV reader alone takes a fixed 152 MiB buffer for 10 MB lines); 2 GB leaves room
-// for 10 M rows, spilling, within the 3 GiB target.
-export const DEFAULT_MEMORY_LIMIT = "2GB";
 
 /**
- * The warehouse build needs more: dim_customer joins the customers' ciphertexts nine times and
- * fact_sales keeps its primary-key index in memory, neither of which spills. Measured at 1 M rows:
- * it fails under 200 MB and passes with 300 MB, so about 2-3 GB at 10 M rows.
+ * memory_limit per step, as measured at 10 M rows on the 2-core, 24 GiB machine (peak resident
+ * memory of the step's process, reports/benchmarks.md):
+ * - split, cleanse: 3.07 and 2.99 GiB under 2 GB; 2.41 and 2.26 GiB under 1.5 GB, in about the
+ *   same time (split's CSV reader alone takes a fixed 152 MiB buffer for 10 MB lines; both fail
+ *   under 300 MB at 1 M rows).
+ * - warehouse: its floor is fact_sales' key indexes (a primary key and nine foreign keys), which
+ *   DuckDB keeps in the pool: 2 GB holds them when fact_sales is loaded by slices (see
+ *   materialiseModel), the build then peaking at 2.5 GiB; it peaked at 4.5 GiB under 3 GB before,
+ *   in dim_customer.
+ * - dim_customer: joining 4 million ciphertexts to the customers' rows took the process to 4.0 GiB
+ *   under 2 GB (Node's heap included), in 33 s; under 1 GB it spills and stays under 2.3 GiB, in
+ *   about 100 s.
+ * - default (marts, Open Data release, floor): 2.25 and 2.74 GiB under 2 GB.
  */
-export const WAREHOUSE_MEMORY_LIMIT = "3GB";
+export const MEMORY_LIMITS = {
+  default: "2GB",
+  split: "1500MB",
+  cleanse: "1500MB",
+  warehouse: "2GB",
+  dim_customer: "1GB",
+} as const;
 
-export function engineSettings(stage: "default" | "warehouse" = "default"): { memoryLimit: string; threads: number } {
+export type EngineStep = keyof typeof MEMORY_LIMITS;
+
+/**
+ * The settings of one step. `WORKBOOK_<STEP>_MEMORY` (WORKBOOK_SPLIT_MEMORY,
+ * WORKBOOK_DIM_CUSTOMER_MEMORY, ...) overrides one step's limit, `WORKBOOK_DUCKDB_MEMORY` every
+ * step's, e.g. on a larger machine.
+ */
+export function engineSettings(step: EngineStep = "default"): { memoryLimit: string; threads: number } {
+  const own = step === "default" ? undefined : process.env[`WORKBOOK_${step.toUpperCase()}_MEMORY`];
   return {
-    memoryLimit:
-      (stage === "warehouse" ? process.env.WORKBOOK_WAREHOUSE_MEMORY : undefined) || process.env.WORKBOOK_DUCKDB_MEMORY || (stage === "warehouse" ? WAREHOUSE_MEMORY_LIMIT : DEFAULT_MEMORY_LIMIT),
+    memoryLimit: own || process.env.WORKBOOK_DUCKDB_MEMORY || MEMORY_LIMITS[step],
     threads: Math.max(1, os.cpus().length),
   };
 }

@@ -64,7 +64,7 @@ export async function splitExport(opts: SplitOptions): Promise<SplitManifest> {
   checkHeader(opts.input, opts.profile);
   return replaceDirAtomically(opts.outDir, async (work) => {
     const { instance, conn } = await openNative({
-      memoryLimit: opts.memoryLimit ?? engineSettings().memoryLimit,
+      memoryLimit: opts.memoryLimit ?? engineSettings("split").memoryLimit,
       tempDirectory: path.join(work, ".spill"),
     });
     try {

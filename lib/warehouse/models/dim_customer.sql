@@ -90,6 +90,50 @@ located as (
     on g.postal_code = t.postal_code
    and coalesce(t.country, 'FR') = 'FR'
 ),
+row_values as (
+  -- The personal values each row shows: the row's own address, the latest version's other
+  -- fields (type 1), one per column ...
+  select
+    l.customer_id,
+    l.version_number,
+    v.company_name,
+    v.first_name,
+    v.last_name,
+    v.email,
+    v.phone,
+    cast(v.birth_date as varchar) as birth_date,
+    l.street,
+    l.postal_code,
+    l.city
+  from located l
+  join latest_version v on v.customer_id = l.customer_id
+),
+wanted_values as (
+  -- ... one row per (row, column, value); UNPIVOT drops nulls: a missing value has no ciphertext.
+  unpivot row_values
+  on company_name, first_name, last_name, email, phone, birth_date, street, postal_code, city
+  into name column_name value plaintext
+),
+row_ciphertexts as (
+  -- Each value's ciphertext, found in one join on (customer, column, value) and pivoted back to
+  -- one row per dimension row.
+  select
+    w.customer_id,
+    w.version_number,
+    max(c.ciphertext) filter (where w.column_name = 'company_name') as company_name_enc,
+    max(c.ciphertext) filter (where w.column_name = 'first_name') as first_name_enc,
+    max(c.ciphertext) filter (where w.column_name = 'last_name') as last_name_enc,
+    max(c.ciphertext) filter (where w.column_name = 'email') as email_enc,
+    max(c.ciphertext) filter (where w.column_name = 'phone') as phone_enc,
+    max(c.ciphertext) filter (where w.column_name = 'birth_date') as birth_date_enc,
+    max(c.ciphertext) filter (where w.column_name = 'street') as street_enc,
+    max(c.ciphertext) filter (where w.column_name = 'postal_code') as postal_code_enc,
+    max(c.ciphertext) filter (where w.column_name = 'city') as city_enc
+  from wanted_values w
+  join customer_ciphertexts c
+    on c.customer_id = w.customer_id and c.column_name = w.column_name and c.plaintext = w.plaintext
+  group by w.customer_id, w.version_number
+),
 protected as (
   select
     p.customer_pseudonym,
@@ -107,37 +151,20 @@ protected as (
     coalesce(l.departement_name, 'unknown') as departement_name,
     coalesce(l.region_code, 'unknown') as region_code,
     coalesce(l.region_name, 'unknown') as region_name,
-    e_company.ciphertext as company_name_enc,
-    e_first.ciphertext as first_name_enc,
-    e_last.ciphertext as last_name_enc,
-    e_email.ciphertext as email_enc,
-    e_phone.ciphertext as phone_enc,
-    e_birth.ciphertext as birth_date_enc,
-    e_street.ciphertext as street_enc,
-    e_postal.ciphertext as postal_code_enc,
-    e_city.ciphertext as city_enc,
+    f.company_name_enc,
+    f.first_name_enc,
+    f.last_name_enc,
+    f.email_enc,
+    f.phone_enc,
+    f.birth_date_enc,
+    f.street_enc,
+    f.postal_code_enc,
+    f.city_enc,
     l.source_line
   from located l
   join customer_pseudonyms p on p.customer_id = l.customer_id
   join latest_version v on v.customer_id = l.customer_id
-  left join customer_ciphertexts e_company
-    on e_company.customer_id = l.customer_id and e_company.column_name = 'company_name' and e_company.plaintext = v.company_name
-  left join customer_ciphertexts e_first
-    on e_first.customer_id = l.customer_id and e_first.column_name = 'first_name' and e_first.plaintext = v.first_name
-  left join customer_ciphertexts e_last
-    on e_last.customer_id = l.customer_id and e_last.column_name = 'last_name' and e_last.plaintext = v.last_name
-  left join customer_ciphertexts e_email
-    on e_email.customer_id = l.customer_id and e_email.column_name = 'email' and e_email.plaintext = v.email
-  left join customer_ciphertexts e_phone
-    on e_phone.customer_id = l.customer_id and e_phone.column_name = 'phone' and e_phone.plaintext = v.phone
-  left join customer_ciphertexts e_birth
-    on e_birth.customer_id = l.customer_id and e_birth.column_name = 'birth_date' and e_birth.plaintext = cast(v.birth_date as varchar)
-  left join customer_ciphertexts e_street
-    on e_street.customer_id = l.customer_id and e_street.column_name = 'street' and e_street.plaintext = l.street
-  left join customer_ciphertexts e_postal
-    on e_postal.customer_id = l.customer_id and e_postal.column_name = 'postal_code' and e_postal.plaintext = l.postal_code
-  left join customer_ciphertexts e_city
-    on e_city.customer_id = l.customer_id and e_city.column_name = 'city' and e_city.plaintext = l.city
+  left join row_ciphertexts f on f.customer_id = l.customer_id and f.version_number = l.version_number
 ),
 inferred as (
   -- A customer number that order lines carry but that has no attribute row: kept, pseudonymised,
