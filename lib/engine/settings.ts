@@ -32,6 +32,11 @@ export const MEMORY_LIMITS = {
 
 export type EngineStep = keyof typeof MEMORY_LIMITS;
 
+/** True for a step (a stage, or a model of one) that MEMORY_LIMITS gives a limit of its own. */
+export function hasOwnMemoryLimit(name: string): name is EngineStep {
+  return name !== "default" && Object.hasOwn(MEMORY_LIMITS, name);
+}
+
 /**
  * The settings of one step. `WORKBOOK_<STEP>_MEMORY` (WORKBOOK_SPLIT_MEMORY,
  * WORKBOOK_DIM_CUSTOMER_MEMORY, ...) overrides one step's limit, `WORKBOOK_DUCKDB_MEMORY` every

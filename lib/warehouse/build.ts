@@ -13,7 +13,7 @@ import { chmodSync, existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
 import * as path from "node:path";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { writeJson } from "../io/atomicDir";
-import { engineSettings } from "../engine/settings";
+import { engineSettings, hasOwnMemoryLimit } from "../engine/settings";
 import { openDatabase, query, removeDatabaseFiles, renderSql, run, spillDirectoryFor, type Database } from "./db";
 import { GateFailure, readCleanManifest, runWarehouseGates, type GatesReport, type UnknownReference } from "./gates";
 import { createIndexes } from "./indexes";
@@ -124,13 +124,13 @@ export async function materialiseModel(connection: DuckDBConnection, model: Mode
     for (let first = 0; first < n; first += ROWS_PER_INSERT) {
       await run(connection, `insert into ${target} by name (select * from ${rows} where rowid >= ${first} and rowid < ${first + ROWS_PER_INSERT} order by rowid)`);
     }
+    // Every slice went in (a failed insert throws): the table holds the model's n rows.
+    return n;
   } catch (err) {
     throw new Error(`${model.sqlFile}: loading ${model.name} failed: ${(err as Error).message}`);
   } finally {
     await run(connection, `drop table if exists ${rows}`);
   }
-  const [{ n }] = await query<{ n: number }>(connection, `select cast(count(*) as integer) as n from ${target}`);
-  return n;
 }
 
 /** The core being built: its database files (db.ts) and its key-derivation record. */
@@ -183,11 +183,12 @@ export async function buildWarehouse(opts: BuildOptions): Promise<BuildSummary> 
       // GDPR Art. 32(1)(a): core.duckdb encrypted as a whole (DuckDB database encryption, key
       // derived from the master key, never stored) on top of the field-level encryption.
       const databaseKey = opts.protector.databaseKey?.();
+      const memoryLimit = engineSettings("warehouse").memoryLimit;
       if (databaseKey) {
-        db = await openEncryptedDatabase(nextPath, databaseKey, { memoryLimit: engineSettings("warehouse").memoryLimit, tempDirectory: spillDir });
+        db = await openEncryptedDatabase(nextPath, databaseKey, { memoryLimit, tempDirectory: spillDir });
         writeCoreKeyInfo(nextPath, databaseKey.info);
       } else {
-        db = await openDatabase(nextPath, { memoryLimit: engineSettings("warehouse").memoryLimit, tempDirectory: spillDir });
+        db = await openDatabase(nextPath, { memoryLimit, tempDirectory: spillDir });
       }
       chmodSync(nextPath, 0o600);
       const c = db.connection;
@@ -203,13 +204,13 @@ export async function buildWarehouse(opts: BuildOptions): Promise<BuildSummary> 
 
       const tables: Record<string, number> = {};
       for (const model of models) {
-        // dim_customer runs under its own, smaller limit (it spills rather than grow: settings.ts).
-        const ownLimit = model.name === "dim_customer" ? engineSettings("dim_customer").memoryLimit : undefined;
+        // A model with its own entry in MEMORY_LIMITS (dim_customer) runs under it, then the build's comes back.
+        const ownLimit = hasOwnMemoryLimit(model.name) ? engineSettings(model.name).memoryLimit : undefined;
         if (ownLimit) await run(c, `set memory_limit = '${ownLimit}'`);
         try {
           tables[model.name] = await materialiseModel(c, model);
         } finally {
-          if (ownLimit) await run(c, `set memory_limit = '${engineSettings("warehouse").memoryLimit}'`);
+          if (ownLimit) await run(c, `set memory_limit = '${memoryLimit}'`);
         }
         // The personal values in clear and their ciphertexts serve dim_customer only: gone once it
         // is built (no plaintext lingers in the engine), which also leaves fact_sales their memory.
