@@ -17,9 +17,9 @@ import * as os from "node:os";
  *   DuckDB keeps in the pool: 2 GB holds them when fact_sales is loaded by slices (see
  *   materialiseModel), the build then peaking at 2.5 GiB; it peaked at 4.5 GiB under 3 GB before,
  *   in dim_customer.
- * - dim_customer: joining 4 million ciphertexts to the customers' rows took the process to 4.0 GiB
- *   under 2 GB (Node's heap included), in 33 s; under 1 GB it spills and stays under 2.3 GiB, in
- *   about 100 s.
+ * - dim_customer: joins its 870,000 rows to their ciphertexts (nine per row at most) at 10 M rows.
+ *   Under 1 GB it spills: 81 s, the warehouse peaking at 2.7 GiB (fact_sales); under 2 GB, 22 s
+ *   but 3.5 GiB (measured on a machine where the floor took 40 s).
  * - default (marts, Open Data release, floor): 2.25 and 2.74 GiB under 2 GB.
  */
 export const MEMORY_LIMITS = {

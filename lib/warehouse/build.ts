@@ -214,7 +214,7 @@ export async function buildWarehouse(opts: BuildOptions): Promise<BuildSummary> 
         }
         // The personal values in clear and their ciphertexts serve dim_customer only: gone once it
         // is built (no plaintext lingers in the engine), which also leaves fact_sales their memory.
-        if (model.name === "dim_customer") await run(c, "drop table if exists customer_ciphertexts");
+        if (model.name === "dim_customer") await run(c, "drop table if exists customer_row_ciphertexts; drop table if exists customer_rows");
         log(`warehouse: ${model.name} ${tables[model.name]} rows`);
         step(model.name as BuildStep);
       }

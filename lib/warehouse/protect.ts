@@ -1,10 +1,17 @@
 /**
  * The one step of the build that runs in Node rather than in DuckDB: pseudonymise the customer
  * numbers and encrypt the customers' personal fields (DuckDB has neither hmac nor AES). The
- * results go into two TEMP tables of the build connection, read by dim_customer.sql and
- * fact_sales.sql and gone when the connection closes:
+ * results go into TEMP tables of the build connection, read by dim_customer.sql and
+ * fact_sales.sql and gone when the connection closes (the build drops the two that hold
+ * plaintexts or ciphertexts as soon as dim_customer is built):
  *   customer_pseudonyms(customer_id, customer_pseudonym)
- *   customer_ciphertexts(customer_id, column_name, plaintext, ciphertext)
+ *   customer_rows(row_id, customer_seq, customer_id, version_number, ..., <column>_plain):
+ *     the rows of dim_customer in clear (staging/customer_rows.sql)
+ *   customer_row_ciphertexts(row_id, <column>_enc for each personal column): the ciphertexts
+ *     of the values each row shows, one row per row of customer_rows
+ * Only the values the dimension shows are encrypted (a superseded email of an old version is
+ * not): each distinct (customer, column, value) once, since a customer's rows share their type 1
+ * values.
  */
 import * as path from "node:path";
 import type { DuckDBConnection } from "@duckdb/node-api";
@@ -13,11 +20,14 @@ import type { FieldToProtect, Protector } from "./protector";
 
 const STAGING_DIR = path.join(__dirname, "staging");
 
+/** The personal columns of dim_customer, stored as ciphertexts only (customer_rows.sql: <column>_plain). */
+export const PERSONAL_COLUMNS = ["company_name", "first_name", "last_name", "email", "phone", "birth_date", "street", "postal_code", "city"] as const;
+
 /**
- * Personal values read and encrypted per batch: the JavaScript heap holds a few batches of
- * plaintexts, never every customer's (10 M rows: about 4 million personal values).
+ * Customers whose rows are read and encrypted per batch: the JavaScript heap holds a few batches
+ * of plaintexts, never every customer's (10 M rows: about 500,000 customers, 3 million values).
  */
-const FIELDS_PER_BATCH = 50_000;
+const CUSTOMERS_PER_BATCH = 10_000;
 /** Batches being encrypted while the next one is read (one per worker thread is enough). */
 const BATCHES_IN_FLIGHT = 3;
 
@@ -53,39 +63,67 @@ export async function protectCustomers(connection: DuckDBConnection, protector: 
   }
   pseudonyms.closeSync();
 
-  // Every distinct personal value, numbered in a fixed order (customer, column, value): read by
-  // ranges of that number, encrypted, and only the ciphertexts come back, joined on the number.
+  // The rows of dim_customer in clear, read by ranges of customers (customer_seq): each batch's
+  // distinct values are encrypted once, and the ciphertexts come back one row per row_id.
+  await run(connection, `create or replace temp table customer_rows as ${renderSql(path.join(STAGING_DIR, "customer_rows.sql"))}`);
   await run(
     connection,
-    `create or replace temp table customer_personal_values as
-     select row_number() over (order by customer_id, column_name, plaintext) as value_number, *
-     from (${renderSql(path.join(STAGING_DIR, "customer_personal_values.sql"))})`,
+    `create or replace temp table customer_row_ciphertexts (row_id bigint primary key, ${PERSONAL_COLUMNS.map((c) => `${c}_enc varchar`).join(", ")})`,
   );
-  await run(connection, "create or replace temp table customer_value_ciphertexts (value_number bigint, ciphertext varchar)");
-  const [{ n }] = await query<{ n: number }>(connection, "select cast(count(*) as integer) as n from customer_personal_values");
-  const appender = await connection.createAppender("customer_value_ciphertexts", "main", "temp");
-  const inFlight: { first: number; ciphertexts: Promise<(string | null)[]> }[] = [];
+  const [{ customers, rows }] = await query<{ customers: number; rows: number }>(
+    connection,
+    "select cast(coalesce(max(customer_seq), 0) as integer) as customers, cast(count(*) as integer) as rows from customer_rows",
+  );
+  const appender = await connection.createAppender("customer_row_ciphertexts", "main", "temp");
+  const inFlight: { rowIds: bigint[]; slots: Int32Array; ciphertexts: Promise<(string | null)[]> }[] = [];
+  let encrypted = 0;
+  let appended = 0;
   const append = async () => {
-    const { first, ciphertexts } = inFlight.shift()!;
-    (await ciphertexts).forEach((c, i) => {
-      appender.appendBigInt(BigInt(first + i));
-      if (c === null) appender.appendNull();
-      else appender.appendVarchar(c);
+    const { rowIds, slots, ciphertexts } = inFlight.shift()!;
+    const values = await ciphertexts;
+    rowIds.forEach((rowId, r) => {
+      appender.appendBigInt(rowId);
+      for (let c = 0; c < PERSONAL_COLUMNS.length; c++) {
+        const slot = slots[r * PERSONAL_COLUMNS.length + c];
+        const ciphertext = slot < 0 ? null : values[slot];
+        if (ciphertext === null) appender.appendNull();
+        else appender.appendVarchar(ciphertext);
+      }
       appender.endRow();
     });
+    appended += rowIds.length;
   };
   try {
-    for (let first = 1; first <= n; first += FIELDS_PER_BATCH) {
+    for (let first = 1; first <= customers; first += CUSTOMERS_PER_BATCH) {
       const batch = await connection.runAndReadAll(
-        `select customer_id, column_name, plaintext from customer_personal_values
-         where value_number >= ${first} and value_number < ${first + FIELDS_PER_BATCH} order by value_number`,
+        `select row_id, customer_id, ${PERSONAL_COLUMNS.map((c) => `${c}_plain`).join(", ")} from customer_rows
+         where customer_seq >= ${first} and customer_seq < ${first + CUSTOMERS_PER_BATCH} order by row_id`,
       );
-      const [customerIds, columns, plaintexts] = batch.getColumnsJS() as [string[], string[], string[]];
-      const fields: FieldToProtect[] = customerIds.map((id, i) => ({ customerPseudonym: pseudonymOf.get(id)!, column: columns[i], plaintext: plaintexts[i] }));
+      const [rowIds, customerIds, ...plaintexts] = batch.getColumnsJS() as [bigint[], string[], ...(string | null)[][]];
+      // slots[row * columns + column]: the index of the value's ciphertext in the batch, -1 for null.
+      const slots = new Int32Array(rowIds.length * PERSONAL_COLUMNS.length).fill(-1);
+      const fields: FieldToProtect[] = [];
+      const slotOf = new Map<string, number>();
+      rowIds.forEach((_, r) => {
+        const customerId = customerIds[r];
+        PERSONAL_COLUMNS.forEach((column, c) => {
+          const plaintext = plaintexts[c][r];
+          if (plaintext === null) return;
+          const key = `${customerId}\u0000${column}\u0000${plaintext}`;
+          let slot = slotOf.get(key);
+          if (slot === undefined) {
+            slot = fields.length;
+            slotOf.set(key, slot);
+            fields.push({ customerPseudonym: pseudonymOf.get(customerId)!, column, plaintext });
+          }
+          slots[r * PERSONAL_COLUMNS.length + c] = slot;
+        });
+      });
+      encrypted += fields.length;
       const ciphertexts = protector.encryptBatch
         ? protector.encryptBatch(fields)
         : Promise.resolve(fields.map((f) => protector.encrypt(f.customerPseudonym, f.column, f.plaintext)));
-      inFlight.push({ first, ciphertexts });
+      inFlight.push({ rowIds, slots, ciphertexts });
       if (inFlight.length >= BATCHES_IN_FLIGHT) await append();
     }
     while (inFlight.length) await append();
@@ -95,13 +133,6 @@ export async function protectCustomers(connection: DuckDBConnection, protector: 
     appender.closeSync();
     await protector.close?.();
   }
-  await run(
-    connection,
-    `create or replace temp table customer_ciphertexts as
-     select v.customer_id, v.column_name, v.plaintext, c.ciphertext
-     from customer_personal_values v join customer_value_ciphertexts c using (value_number);
-     drop table customer_value_ciphertexts;
-     drop table customer_personal_values`,
-  );
-  return { customers: ids.length, encryptedFields: n };
+  if (appended !== rows) throw new Error(`protect: ${appended} rows of ciphertexts for ${rows} customer rows`);
+  return { customers: ids.length, encryptedFields: encrypted };
 }

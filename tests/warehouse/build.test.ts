@@ -103,6 +103,28 @@ describe("dim_customer: SCD2 and protection", () => {
     expect(() => decryptTestField(marie, "city", rows[0].street_enc)).toThrow();
   });
 
+  test("only the values the dimension shows are encrypted, each (customer, column, value) once", async () => {
+    const protector = fakeProtector();
+    const calls: string[] = [];
+    const encrypt = protector.encrypt;
+    protector.encrypt = (pseudonym, column, plaintext) => {
+      calls.push(`${pseudonym} ${column} ${plaintext}`);
+      return encrypt(pseudonym, column, plaintext);
+    };
+    const other = await buildWarehouse({ cleanDir: clean, outDir: tempDir("wh-calls-"), protector });
+    const marieCalls = calls.filter((c) => c.startsWith(`${marie} `)).map((c) => c.slice(marie.length + 1));
+    // Marie's two rows share their type 1 values (first name, email, ...): one encryption each;
+    // her superseded email (version v1 and v2, replaced by v3's) appears on no row: never encrypted.
+    expect(new Set(calls).size).toBe(calls.length);
+    expect(marieCalls).toContain("email marie.d@example.fr");
+    expect(marieCalls).not.toContain("email marie.dupont@example.fr");
+    expect(marieCalls.filter((c) => c.startsWith("first_name "))).toEqual(["first_name Marie"]);
+    expect(marieCalls.filter((c) => c.startsWith("street ")).sort()).toEqual(["street 12 rue de la Paix", "street 5 avenue Foch"]);
+    // and the dimension is the same as the main build's
+    const dim = (file: string) => withDb(file, (q) => q("select * from dim_customer order by customer_key"));
+    expect(await dim(other.corePath)).toEqual(await dim(core()));
+  });
+
   test("generalised attributes only in clear: age band at valid_from, postal code spanning two départements", async () => {
     const rows = await withDb(core(), (q) =>
       q(`select customer_pseudonym, age_band, departement_code, country from dim_customer where customer_pseudonym in ('${marie}', '${testPseudonym("C002")}', '${testPseudonym("C003")}') and is_current order by age_band`),
