@@ -16,12 +16,9 @@
 import * as path from "node:path";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { query, renderSql, run } from "./db";
-import type { FieldToProtect, Protector } from "./protector";
+import { ENCRYPTED_FIELDS, type FieldToProtect, type Protector } from "./protector";
 
 const STAGING_DIR = path.join(__dirname, "staging");
-
-/** The personal columns of dim_customer, stored as ciphertexts only (customer_rows.sql: <column>_plain). */
-export const PERSONAL_COLUMNS = ["company_name", "first_name", "last_name", "email", "phone", "birth_date", "street", "postal_code", "city"] as const;
 
 /**
  * Customers whose rows are read and encrypted per batch: the JavaScript heap holds a few batches
@@ -68,7 +65,7 @@ export async function protectCustomers(connection: DuckDBConnection, protector: 
   await run(connection, `create or replace temp table customer_rows as ${renderSql(path.join(STAGING_DIR, "customer_rows.sql"))}`);
   await run(
     connection,
-    `create or replace temp table customer_row_ciphertexts (row_id bigint primary key, ${PERSONAL_COLUMNS.map((c) => `${c}_enc varchar`).join(", ")})`,
+    `create or replace temp table customer_row_ciphertexts (row_id bigint primary key, ${ENCRYPTED_FIELDS.map((c) => `${c}_enc varchar`).join(", ")})`,
   );
   const [{ customers, rows }] = await query<{ customers: number; rows: number }>(
     connection,
@@ -83,8 +80,8 @@ export async function protectCustomers(connection: DuckDBConnection, protector: 
     const values = await ciphertexts;
     rowIds.forEach((rowId, r) => {
       appender.appendBigInt(rowId);
-      for (let c = 0; c < PERSONAL_COLUMNS.length; c++) {
-        const slot = slots[r * PERSONAL_COLUMNS.length + c];
+      for (let c = 0; c < ENCRYPTED_FIELDS.length; c++) {
+        const slot = slots[r * ENCRYPTED_FIELDS.length + c];
         const ciphertext = slot < 0 ? null : values[slot];
         if (ciphertext === null) appender.appendNull();
         else appender.appendVarchar(ciphertext);
@@ -96,17 +93,17 @@ export async function protectCustomers(connection: DuckDBConnection, protector: 
   try {
     for (let first = 1; first <= customers; first += CUSTOMERS_PER_BATCH) {
       const batch = await connection.runAndReadAll(
-        `select row_id, customer_id, ${PERSONAL_COLUMNS.map((c) => `${c}_plain`).join(", ")} from customer_rows
+        `select row_id, customer_id, ${ENCRYPTED_FIELDS.map((c) => `${c}_plain`).join(", ")} from customer_rows
          where customer_seq >= ${first} and customer_seq < ${first + CUSTOMERS_PER_BATCH} order by row_id`,
       );
       const [rowIds, customerIds, ...plaintexts] = batch.getColumnsJS() as [bigint[], string[], ...(string | null)[][]];
       // slots[row * columns + column]: the index of the value's ciphertext in the batch, -1 for null.
-      const slots = new Int32Array(rowIds.length * PERSONAL_COLUMNS.length).fill(-1);
+      const slots = new Int32Array(rowIds.length * ENCRYPTED_FIELDS.length).fill(-1);
       const fields: FieldToProtect[] = [];
       const slotOf = new Map<string, number>();
       rowIds.forEach((_, r) => {
         const customerId = customerIds[r];
-        PERSONAL_COLUMNS.forEach((column, c) => {
+        ENCRYPTED_FIELDS.forEach((column, c) => {
           const plaintext = plaintexts[c][r];
           if (plaintext === null) return;
           const key = `${customerId}\u0000${column}\u0000${plaintext}`;
@@ -116,7 +113,7 @@ export async function protectCustomers(connection: DuckDBConnection, protector: 
             slotOf.set(key, slot);
             fields.push({ customerPseudonym: pseudonymOf.get(customerId)!, column, plaintext });
           }
-          slots[r * PERSONAL_COLUMNS.length + c] = slot;
+          slots[r * ENCRYPTED_FIELDS.length + c] = slot;
         });
       });
       encrypted += fields.length;

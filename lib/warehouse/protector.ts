@@ -56,6 +56,12 @@ export interface FieldToProtect {
   plaintext: string | null;
 }
 
+/**
+ * The personal columns of dim_customer, stored only as ciphertexts (`<field>_enc`), and the field
+ * names a person reads in an access request (lib/privacy/rights/access.ts).
+ */
+export const ENCRYPTED_FIELDS = ["company_name", "first_name", "last_name", "email", "phone", "birth_date", "street", "postal_code", "city"] as const;
+
 /** Where a field's ciphertext belongs: a copy moved to another customer or column fails to decrypt. */
 export function fieldAad(customerPseudonym: string, column: string): string {
   return `customer:${customerPseudonym}:${column}`;

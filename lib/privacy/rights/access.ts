@@ -9,13 +9,10 @@ import { stringify } from "csv-stringify/sync";
 import { decryptField } from "../envelope";
 import { readRectifications } from "../ledgers";
 import { processingSummary } from "../processing";
-import { fieldAad } from "../../warehouse/protector";
+import { ENCRYPTED_FIELDS, fieldAad } from "../../warehouse/protector";
 import { requestReceipt } from "./deadlines";
 import { audit, identifierPseudonym, keyRing, sqlString, withCore, type RightsContext } from "./context";
 import { resolveSubject, type IdentifierKind } from "./resolve";
-
-/** The encrypted columns of dim_customer and the field names a person reads. */
-export const ENCRYPTED_FIELDS = ["company_name", "first_name", "last_name", "email", "phone", "birth_date", "street", "postal_code", "city"] as const;
 
 export interface CustomerVersion {
   version: number;

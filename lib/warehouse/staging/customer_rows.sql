@@ -92,7 +92,6 @@ located as (
     on g.postal_code = t.postal_code
    and coalesce(t.country, 'FR') = 'FR'
 )
-
 select
   cast(row_number() over (order by l.customer_id, l.version_number) as bigint) as row_id,
   cast(dense_rank() over (order by l.customer_id) as bigint) as customer_seq,
