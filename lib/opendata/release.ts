@@ -143,7 +143,11 @@ async function prepare(conn: DuckDBConnection, log: (m: string) => void): Promis
   for (const ds of datasets) {
     if (ds.timeGrains.length === 0) continue;
     const ms: GrainMeasurement[] = [];
-    for (const grain of ds.timeGrains) ms.push(measureGrain(ds, grain, toTableInput(ds, await extract(ds, grain))));
+    for (const grain of ds.timeGrains) {
+      const rows = await extract(ds, grain);
+      log(`opendata: ${ds.dataset} measured at ${grain}, ${rows.length} cells`);
+      ms.push(measureGrain(ds, grain, toTableInput(ds, rows)));
+    }
     measured.push(...ms);
     const chosen = ds.timeGrains.indexOf(chooseGrain(ds.timeGrains, ms));
     ladderOf.set(ds.linkGroup, ds.timeGrains);
