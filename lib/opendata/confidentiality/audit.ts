@@ -20,8 +20,7 @@
  *   objective  min x_e and max x_e for each suppressed cell e: 2 LP solves per cell.
  * Groups of suppressed cells that share no relation are independent LPs; each is built once from
  * CPLEX LP text and re-solved by changing only the objective, so HiGHS's primal simplex
- * warm-starts from the previous basis (presolve off so the basis survives; the first basis, on
- * the zero objective, is found with presolve and dual simplex, which is twice as fast cold).
+ * warm-starts from the previous basis (presolve off so the basis survives).
  *
  * Exact intervals or proofs. Up to EXACT_INTERVALS_MAX_CELLS unknowns, every cell gets its exact
  * [min, max] (2 solves per cell). Beyond, 2 solves per cell do not scale (a million-row release
@@ -97,8 +96,6 @@ export interface AuditReport {
   exposed: readonly CellInterval[];
   /** Independent LPs (groups of suppressed cells sharing relations) x measures. */
   models: number;
-  /** LP solves of a cell's objective (min or max, single or batch), fallbacks included; each model
-   * also has one first solve on the zero objective, for its starting basis, not counted here. */
   solves: number;
   /** Cell x measure intervals computed exactly, and proven by feasible points (see the header). */
   exactCells: number;
@@ -276,13 +273,6 @@ export async function auditLattice(lattice: Lattice, status: readonly CellStatus
         // feasible: primal simplex restarts from it in a few pivots (measured on a 40 x 50 table:
         // ~0.3 ms per solve, against ~5 ms with HiGHS's default choice, which starts over).
         const warmStart = { output_flag: false, presolve: "off", solver: "simplex", simplex_strategy: 4, ...scaling };
-        // The first basis: a cold primal simplex without presolve is the slowest way to find one
-        // (measured on the sales link group of a million-row release, 3,479 unknowns: 1.17 s,
-        // against 0.58 s with presolve and dual simplex on the zero objective). Find it with
-        // HiGHS's default path, then warm-start every later solve from it.
-        model.options.set({ output_flag: false, presolve: "on", solver: "choose", simplex_strategy: 1, ...scaling });
-        model.run();
-        if (model.getModelStatus() !== optimal) model.clearSolver();
         model.options.set(warmStart);
         const rowIndex = group.relations.map((rid) => model.getRowByName(`r${rid}`));
         const colIndex = group.cells.map((c) => model.getColByName(`x${c}`));

@@ -25,21 +25,28 @@ with shipments as (
   from inventory.shipment_delays s
   join inventory.dim_carrier c on c.carrier_key = s.carrier_key
 ),
-counts as (
-  -- the cells from the shipments themselves, in one pass: counts add up, medians need the
-  -- distribution. The recipients are counted as distinct pseudonyms (shipments without a known
-  -- customer count as one recipient more, as they would if grouped by recipient).
+per_recipient as (
   select
     case when grouping(carrier) = 1 then 'All' else carrier end as carrier,
     case when grouping(shipping_mode) = 1 then 'All' else shipping_mode end as shipping_mode,
     case when grouping(area) = 0 then area when grouping(country) = 0 then country else 'All' end as geo_code,
     case when grouping(area) = 0 and area like 'FR-%' and area <> 'FR-UNK' then any_value(region_name) end as geo_name,
-    cast(count(*) as bigint) as shipments,
-    cast(count(delivery_delay_days) as bigint) as delivered_shipments,
+    customer_pseudonym,
+    count(*) as shipments,
+    count(delivery_delay_days) as delivered_shipments
+  from shipments
+  group by customer_pseudonym, cube(carrier, shipping_mode), grouping sets ((country, area), (country), ())
+  having not (grouping(area) = 1 and grouping(country) = 0 and country <> 'FR')
+),
+delays as (
+  -- the same cells, from the shipments themselves: medians need the distribution, not sums
+  select
+    case when grouping(carrier) = 1 then 'All' else carrier end as carrier,
+    case when grouping(shipping_mode) = 1 then 'All' else shipping_mode end as shipping_mode,
+    case when grouping(area) = 0 then area when grouping(country) = 0 then country else 'All' end as geo_code,
     cast(quantile_cont(delivery_delay_days, 0.5) as double) as median_delivery_delay_days,
     cast(quantile_cont(delivery_delay_days, 0.9) as double) as p90_delivery_delay_days,
-    cast(quantile_cont(transit_days, 0.5) as double) as median_transit_days,
-    cast(count(distinct customer_pseudonym) + max(case when customer_pseudonym is null then 1 else 0 end) as integer) as contributors
+    cast(quantile_cont(transit_days, 0.5) as double) as median_transit_days
   from shipments
   group by cube(carrier, shipping_mode), grouping sets ((country, area), (country), ())
   having not (grouping(area) = 1 and grouping(country) = 0 and country <> 'FR')
@@ -67,11 +74,24 @@ carrier_units as (
   from per_carrier
   group by carrier, shipping_mode, geo_code
 ),
+counts as (
+  select
+    carrier,
+    shipping_mode,
+    geo_code,
+    any_value(geo_name) as geo_name,
+    cast(sum(shipments) as bigint) as shipments,
+    cast(sum(delivered_shipments) as bigint) as delivered_shipments,
+    cast(count(*) as integer) as contributors
+  from per_recipient
+  group by carrier, shipping_mode, geo_code
+),
 cells as (
   select c.carrier, c.shipping_mode, c.geo_code, c.geo_name, c.shipments, c.delivered_shipments,
-    c.median_delivery_delay_days, c.p90_delivery_delay_days, c.median_transit_days, c.contributors,
+    d.median_delivery_delay_days, d.p90_delivery_delay_days, d.median_transit_days, c.contributors,
     u.business_units, u.business_top, u.business_total
   from counts c
+  join delays d using (carrier, shipping_mode, geo_code)
   join carrier_units u using (carrier, shipping_mode, geo_code)
 )
 select * from cells
