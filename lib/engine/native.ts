@@ -29,6 +29,11 @@ export async function openNative(opts: NativeOptions = {}): Promise<{ instance: 
     fs.mkdirSync(opts.tempDirectory, { recursive: true });
     config.temp_directory = opts.tempDirectory;
   }
+  // jemalloc's background threads give freed memory back to the system as DuckDB goes; without
+  // them it stays resident until a later allocation purges it. Measured on the warehouse build at
+  // 10 M rows (one run each, same code otherwise): peak resident 2.97 GiB without, 2.50 GiB with,
+  // in the same time (294 and 290 s).
+  config.allocator_background_threads = "true";
   const instance = await DuckDBInstance.create(opts.file ?? ":memory:", config);
   const conn = await instance.connect();
   return { instance, conn };
