@@ -8,12 +8,14 @@ import { generateRawExport } from "../raw/generator";
 import { runStages, type StageName } from "../cli/pipeline";
 import { benchConfig } from "./config";
 import { writeSaleLinesFloor } from "./floor";
+import { measureKeyCost, type KeyCost } from "./keys";
 import { stepsFromLog, type LogMark, type TimedStep } from "./steps";
 
 export type ChildJob =
   | { kind: "generate"; out: string; rows: number; seed: number; resultFile: string }
   | { kind: "floor"; input: string; out: string; resultFile: string }
-  | { kind: "stage"; stage: StageName; input: string; rows: number; sandbox: string; resultFile: string };
+  | { kind: "stage"; stage: StageName; input: string; rows: number; sandbox: string; resultFile: string }
+  | { kind: "keys"; corePath: string; workDir: string; resultFile: string };
 
 export interface ChildResult {
   seconds: number;
@@ -25,6 +27,8 @@ export interface ChildResult {
   cpuSeconds: number;
   /** A stage's longest steps, from the times of its progress messages (lib/bench/steps.ts). */
   steps?: TimedStep[];
+  /** The keys job's two loads (lib/bench/keys.ts). */
+  keyCost?: KeyCost;
 }
 
 async function main(): Promise<void> {
@@ -38,6 +42,7 @@ async function main(): Promise<void> {
   };
   let rows: number;
   let summary: string;
+  let keyCost: KeyCost | undefined;
   if (job.kind === "generate") {
     const s = await generateRawExport({ outPath: job.out, rows: job.rows, seed: job.seed, gzipLevel: 1, writeSummary: false });
     rows = s.rows;
@@ -45,6 +50,10 @@ async function main(): Promise<void> {
   } else if (job.kind === "floor") {
     rows = await writeSaleLinesFloor(job.input, job.out);
     summary = `${rows} sale lines written as Parquet`;
+  } else if (job.kind === "keys") {
+    keyCost = await measureKeyCost(job.corePath, job.workDir);
+    rows = keyCost.rows;
+    summary = `fact_sales loaded without keys in ${keyCost.plainSeconds.toFixed(1)} s, with its primary key and ${keyCost.foreignKeys} foreign keys in ${keyCost.keyedSeconds.toFixed(1)} s`;
   } else {
     const [result] = await runStages(benchConfig(job.input, job.rows, log, job.sandbox), [job.stage]);
     rows = result.rows;
@@ -60,6 +69,7 @@ async function main(): Promise<void> {
     peakRssBytes: usage.maxRSS * 1024,
     cpuSeconds: (usage.userCPUTime + usage.systemCPUTime) / 1e6,
     ...(job.kind === "stage" ? { steps: stepsFromLog(marks, seconds, job.stage) } : {}),
+    ...(keyCost ? { keyCost } : {}),
   };
   fs.writeFileSync(job.resultFile, JSON.stringify(result));
 }

@@ -2,6 +2,7 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import { projectRoot } from "../io/paths";
+import type { KeyCost } from "./keys";
 import type { TimedStep } from "./steps";
 
 /** One measured step: its wall time, the rows it handled and the peak resident memory of its process. */
@@ -30,6 +31,11 @@ export interface BenchRun {
   generator?: StepMeasure & { gzipLevel: number };
   floor: StepMeasure;
   stages: (StepMeasure & { stage: string; failed?: boolean })[];
+  /**
+   * The cost of fact_sales' enforced keys on this run's rows, measured after the pipeline
+   * (lib/bench/keys.ts); absent from older runs and from runs whose warehouse failed.
+   */
+  keys?: StepMeasure & KeyCost;
   pipelineSeconds: number;
   ratio: number;
   /** The largest peak of any step's process, plus the orchestrating process's own. */

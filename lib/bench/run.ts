@@ -81,6 +81,16 @@ async function measure(
     }
   }
   const pipelineSeconds = stages.reduce((s, m) => s + m.seconds, 0);
+  // Not part of the pipeline: what fact_sales' enforced keys cost on their own (keys.ts), on the
+  // warehouse the run built, once the pipeline is done (it does not slow a stage down).
+  let keys: BenchRun["keys"];
+  if (stages.some((s) => s.stage === "warehouse" && !s.failed)) {
+    const corePath = path.join(sandbox, "warehouse", "core.duckdb");
+    const { keyCost, ...m } = await runChild({ kind: "keys", corePath, workDir: path.join(sandbox, "keys"), resultFile: "" }, logFile);
+    if (!keyCost) throw new Error("the keys job returned no measurement");
+    keys = { ...m, ...keyCost };
+    log(`keys       ${keyCost.plainSeconds.toFixed(1).padStart(8)} s without, ${keyCost.keyedSeconds.toFixed(1)} s with fact_sales' keys (${keyCost.rows.toLocaleString("en-US")} rows): ${(keyCost.keyedSeconds - keyCost.plainSeconds).toFixed(1)} s, ${((keyCost.keyedSeconds - keyCost.plainSeconds) / floor.seconds).toFixed(2)} floors`);
+  }
   const peakRssBytes = Math.max(...stages.map((s) => s.peakRssBytes), floor.peakRssBytes) + process.resourceUsage().maxRSS * 1024;
   return {
     rows: opts.rows,
@@ -92,6 +102,7 @@ async function measure(
     ...(generator ? { generator } : {}),
     floor,
     stages,
+    ...(keys ? { keys } : {}),
     pipelineSeconds,
     ratio: pipelineSeconds / floor.seconds,
     peakRssBytes,
@@ -109,7 +120,7 @@ export function gib(bytes: number): string {
 }
 
 /** Runs one step in a fresh Node process (tsx loader) and reads back its measurement. */
-async function runChildProcess(job: ChildJob, logFile: string, env: NodeJS.ProcessEnv): Promise<StepMeasure> {
+async function runChildProcess(job: ChildJob, logFile: string, env: NodeJS.ProcessEnv): Promise<ChildResult> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "workbook-bench-job-"));
   const jobFile = path.join(dir, "job.json");
   const resultFile = path.join(dir, "result.json");

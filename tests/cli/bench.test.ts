@@ -30,6 +30,16 @@ describe("the pipeline benchmark (npm run bench)", () => {
     expect(run.peakRssBytes).toBeGreaterThanOrEqual(Math.max(...run.stages.map((s: { peakRssBytes: number }) => s.peakRssBytes)));
     expect(Number(last.split(": ")[1])).toBeCloseTo(run.pipelineSeconds / run.floor.seconds, 2);
 
+    // The cost of fact_sales' enforced keys, measured on the run's own fact rows: both loads hold
+    // every row the warehouse published, and the keyed one is the one with the constraints.
+    const warehouse = JSON.parse(fs.readFileSync(path.join(dir, "work", "2000", "warehouse", "gates.json"), "utf8"));
+    expect(warehouse.passed).toBe(true);
+    expect(run.keys.rows).toBeGreaterThan(0);
+    expect(run.keys.foreignKeys).toBe(9);
+    expect(run.keys.plainSeconds).toBeGreaterThan(0);
+    expect(run.keys.keyedSeconds).toBeGreaterThan(0);
+    expect(lines.some((l) => /^keys\s+\d+\.\d s without, \d+\.\d s with fact_sales' keys \([\d,]+ rows\): -?\d+\.\d s, -?\d+\.\d\d floors$/.test(l))).toBe(true);
+
     // Every stage says where its time went, in steps that add up to no more than the stage (steps
     // under 0.05 s are dropped: the purge of a tiny run has none).
     for (const st of run.stages as { seconds: number; steps: { label: string; seconds: number }[] }[]) {
@@ -40,6 +50,8 @@ describe("the pipeline benchmark (npm run bench)", () => {
 
     const report = fs.readFileSync(path.join(reports, "benchmarks.md"), "utf8");
     expect(report).toContain("## Where the time goes");
+    expect(report).toContain("## The least the pipeline must pay");
+    expect(report).toContain(`| 2,000 | ${run.floor.seconds.toFixed(1)} | ${run.keys.rows.toLocaleString("en-US")} | ${run.keys.plainSeconds.toFixed(1)} | ${run.keys.keyedSeconds.toFixed(1)} |`);
     expect(report).toContain("- notebooks: not timed yet");
     for (const step of ["**floor**", ...STAGE_ORDER, "**pipeline**"]) expect(report).toContain(`| ${step} |`);
     expect(report).toContain(`pipeline / floor: ${last.split(": ")[1]}`);
