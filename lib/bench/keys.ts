@@ -19,9 +19,9 @@ import { foreignKeys, type Model } from "../warehouse/modelDoc";
  * they are enforced.
  *
  * Both choices were measured (10 M rows, the same rows, one run each): loaded into a plain file,
- * the keyed load took 256 to 275 s, whatever the row order (source line, primary key, as stored),
+ * the keyed load took 256 to 276 s, whatever the row order (source line, primary key, as stored),
  * against 148 s into an encrypted file, which is what the build's own fact_sales step (172 s with
- * its query) pays; shuffled rows took over 300 s.
+ * its query) pays; in a shuffled order it was slower still (stopped unfinished).
  */
 export interface KeyCost {
   /** fact_sales rows loaded (each way). */
