@@ -38,6 +38,12 @@ export interface KeyCost {
 
 const FACT = "fact_sales";
 
+/** What enforcing the keys cost in a measurement: seconds, and floors of a run whose floor took `floorSeconds`. */
+export function keyEnforcement(cost: KeyCost, floorSeconds: number): { seconds: number; floors: number } {
+  const seconds = cost.keyedSeconds - cost.plainSeconds;
+  return { seconds, floors: seconds / floorSeconds };
+}
+
 export async function measureKeyCost(corePath: string, workDir: string): Promise<KeyCost> {
   const model = loadWarehouseModels().find((m) => m.name === FACT);
   if (!model) throw new Error(`${FACT}: no such warehouse model`);

@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { renderSvg, type TopLevelSpec } from "../charts/render";
+import { keyEnforcement } from "./keys";
 import { gib } from "./run";
 import type { BenchResults, BenchRun } from "./results";
 
@@ -114,8 +115,8 @@ function keysSection(main: BenchRun, runs: BenchRun[]): string[] {
   }
   out.push("");
   const b = keysBound(main);
-  if (b && main.keys) {
-    const k = main.keys;
+  const k = main.keys;
+  if (b && k) {
     out.push(
       `At ${n(main.rows)} rows, the ${k.foreignKeys} foreign keys and the primary key of fact_sales cost ${b.seconds.toFixed(1)} s on their own, ${b.floors.toFixed(2)} floors; with the floor itself (a pipeline reads the export at least once), ${(b.floors + 1).toFixed(2)} floors, ` +
         (b.floors + 1 > TARGETS.ratio
@@ -174,9 +175,7 @@ function slope(points: number[][]): number {
 
 /** What enforcing fact_sales' keys cost in a run, in seconds and in floors (lib/bench/keys.ts). */
 export function keysBound(run: BenchRun): { seconds: number; floors: number } | undefined {
-  if (!run.keys) return undefined;
-  const seconds = run.keys.keyedSeconds - run.keys.plainSeconds;
-  return { seconds, floors: seconds / run.floor.seconds };
+  return run.keys && keyEnforcement(run.keys, run.floor.seconds);
 }
 
 function targetLines(main: BenchRun, runs: BenchRun[]): string[] {
