@@ -45,8 +45,12 @@ export function assessTable(input: TableInput, published: readonly PublishedCell
   let homogeneous = 0;
   input.cells.forEach((cell, i) => {
     if (published[i].status !== "published" || cell.contributors === 0) return;
+    // a cell of businesses in a table about persons (the customer table's business rows) is held
+    // to the business threshold, and counted against it
+    const own = POLICY.statisticalConfidentiality.frequency.minContributors[cell.population ?? input.population];
+    if (cell.contributors < own) below++;
+    if ((cell.population ?? input.population) !== input.population) return;
     smallest = smallest === null ? cell.contributors : Math.min(smallest, cell.contributors);
-    if (cell.contributors < threshold) below++;
     if (cell.topContribution !== undefined && cell.absoluteTotal !== undefined && cell.absoluteTotal > 0) {
       const share = (100 * Math.abs(cell.topContribution)) / cell.absoluteTotal;
       topShare = topShare === null ? share : Math.max(topShare, share);

@@ -1,155 +1,292 @@
 /**
- * The statistical confidentiality engine of the Open Data release: primary suppression
- * (frequency, dominance), secondary suppression, and the LP audit that decides whether the
- * pattern is safe, looped until it is.
+ * The statistical confidentiality engine of the Open Data release: one model of the whole release
+ * (model.ts, knowledge.ts), primary suppression (frequency, dominance, business units; the
+ * companion rule for single-child totals), secondary suppression chosen to lose the least
+ * information (secondary.ts), and the LP audit that decides whether the pattern is safe
+ * (audit.ts).
  *
  * What leaves this module for publication is `ProtectedTable.cells`: suppressed cells have every
- * measure null and the confidentiality flag. `audit` holds the true values of suppressed cells
- * and their feasible intervals: it is an internal report for the release file, never published.
- * `status` and `reason` state only rules and thresholds; a release that wants to hide which rule
- * fired (Eurostat publishes a bare "c") publishes `flag` alone.
+ * measure null and the confidentiality flag. `status` says internally which rule fired; the
+ * release publishes `flag` alone. `audit` holds the true values of suppressed cells and their
+ * feasible intervals: internal, never published.
  */
 import { POLICY, PopulationKind } from "../../policy";
-import { AuditReport, auditKey, auditLattice } from "./audit";
-import { CellInput, PublishedCell, TableInput, isPrimary } from "./cells";
-import { Pattern, primarySuppression } from "./primary";
-import { Lattice, buildLattice } from "./relations";
-import { completeSingletons, reinforceExposed } from "./secondary";
+import { auditPattern, AuditReport } from "./audit";
+import { CellStatus, conceptOf, isPrimary, PublishedCell, ScopeSpec, TableInput } from "./cells";
+import { buildModel, ReleaseModel } from "./model";
+import { companionRequirements, Pattern, primarySuppression } from "./primary";
+import { heuristicSuppression, optimalSuppression, SecondaryResult } from "./secondary";
 
 export * from "./cells";
-export type { AuditReport, CellInterval } from "./audit";
-export { EXACT_INTERVALS_MAX_CELLS } from "./audit";
+export type { AuditReport, FigureInterval, Cut } from "./audit";
+export { EXACT_INTERVALS_MAX_FIGURES } from "./audit";
+export type { ReleaseModel, ModelCell, Relation } from "./model";
+export { buildModel, completeGrid } from "./model";
 export { frequencyRule } from "./frequency";
 export { dominanceRule } from "./dominance";
+
+export type SecondaryMethod = "optimal" | "heuristic";
 
 export interface ProtectOptions {
   /** false = primary suppression only (to show what the audit catches); default true. */
   secondary?: boolean;
+  /** Default "optimal" (secondary.ts). */
+  method?: SecondaryMethod;
+  /** How scopes nest (cells.ts); default none. */
+  scopes?: readonly ScopeSpec[];
+  /** false leaves out the companion rule for single-child totals (to show what it prevents); default true. */
+  companions?: boolean;
   /** What-if overrides; the release uses POLICY. */
   protectionIntervalPercent?: number;
   minContributors?: Readonly<Record<PopulationKind, number>>;
   dominance?: { n: number; kPercent: number };
   protectSecondaryCells?: boolean;
-  /** Safety stop for the audit loop; default: the number of cells. */
   maxRounds?: number;
-  /** Groups of more suppressed cells are proven rather than measured (audit.ts); for tests. */
-  exactIntervalsMaxCells?: number;
+  exactIntervalsMaxFigures?: number;
+  log?: (message: string) => void;
 }
 
 export interface ProtectedTable {
   name: string;
-  /** In the input order of the table's cells. */
+  /** The table's cells in input order, then the empty cells its grid adds (model.ts). */
   cells: PublishedCell[];
   primaryCount: number;
   secondaryCount: number;
 }
 
-export interface ProtectionResult {
-  tables: ProtectedTable[];
-  /** Internal: contains true values. `audit.passed` must be true to release. */
-  audit: AuditReport;
-  /** Audit rounds run (1 = the heuristic's first pattern passed). */
-  rounds: number;
+/** What a table loses to confidentiality (the release's information-loss table). */
+export interface TableLoss {
+  table: string;
+  cells: number;
+  /** Cells with at least one contributor. */
+  nonEmptyCells: number;
+  suppressedCells: number;
+  primaryCells: number;
+  secondaryCells: number;
+  /** Suppressed cells among the non-empty ones, %. */
+  suppressedPercent: number;
+  /** Sum of |value| (first measure) of the suppressed cells over that of all cells, %. */
+  suppressedValuePercent: number;
 }
 
-function publish(lattice: Lattice, tables: readonly TableInput[], pattern: Pattern): ProtectedTable[] {
+export interface ProtectionResult {
+  /** The published (non-hidden) tables, in input order. */
+  tables: ProtectedTable[];
+  /** The heuristic's pattern, the start of the optimal method (for the side-by-side comparison). */
+  heuristic: { loss: TableLoss[]; rounds: number; lpSolves: number } | null;
+  /** Optimal method: whether the master problem improved on the heuristic, and the bound it proved. */
+  optimality: { improved: boolean; objective: number; lowerBound: number; heuristicObjective: number } | null;
+  /** Internal: contains true values. `audit.passed` must be true to release. */
+  audit: AuditReport;
+  method: SecondaryMethod | "none";
+  rounds: number;
+  cuts: number;
+  lpSolves: number;
+  millis: number;
+  loss: TableLoss[];
+  model: ReleaseModel;
+  status: readonly CellStatus[];
+}
+
+function publish(model: ReleaseModel, status: readonly CellStatus[]): ProtectedTable[] {
   const flag = POLICY.statisticalConfidentiality.confidentialFlag;
-  return tables.map((table, t) => {
-    const ids = lattice.tableCells[t];
-    const cells = table.cells.map((cell: CellInput, i): PublishedCell => {
-      const id = ids[i];
-      const status = pattern.status[id];
-      const hidden = status !== "published";
+  const out: ProtectedTable[] = [];
+  model.tables.forEach((table, t) => {
+    if (table.hidden) return;
+    const ids = model.tableCells[t];
+    const cells = table.cells.map((cell, i): PublishedCell => {
+      const s = status[ids[i]];
+      const hidden = s !== "published";
       const measures: Record<string, number | null> = {};
       for (const m of table.measures) measures[m.name] = hidden ? null : cell.measures[m.name];
-      return { dims: cell.dims, measures, status, reason: pattern.reasons[id], flag: hidden ? flag : null };
+      return { dims: cell.dims, measures, status: s, flag: hidden ? flag : null };
     });
-    return {
+    out.push({
       name: table.name,
       cells,
       primaryCount: cells.filter((c) => isPrimary(c.status)).length,
       secondaryCount: cells.filter((c) => c.status === "secondary").length,
-    };
+    });
   });
+  return out;
 }
 
-export async function protectLinkedTables(tables: readonly TableInput[], options: ProtectOptions = {}): Promise<ProtectionResult> {
-  const lattice = buildLattice(tables);
-  const p = options.protectionIntervalPercent ?? POLICY.statisticalConfidentiality.protectionIntervalPercent;
-  const auditOptions = { protectionIntervalPercent: p, protectSecondaryCells: options.protectSecondaryCells, exactIntervalsMaxCells: options.exactIntervalsMaxCells };
-  const pattern = primarySuppression(lattice, options);
-  const secondary = options.secondary ?? true;
-  if (secondary) completeSingletons(lattice, pattern, p);
-  let audit = await auditLattice(lattice, pattern.status, auditOptions);
-  let rounds = 1;
-  const maxRounds = options.maxRounds ?? lattice.cells.length;
-  // Rounds only ever add suppressions, which can only widen an interval already proven: each
-  // round re-solves the cells not yet proven safe, and the pattern that passes is then audited
-  // once more in full (the intervals of the disclosure report, and the proof itself). Only a full
-  // audit ends the loop. If it finds a cell exposed that a round had proven safe, that is a side
-  // the solver could not solve this time (audit.ts counts it as exposed, never as safe): its proof
-  // is dropped and the rounds go on suppressing around it.
-  const provenSafe = new Set<string>();
-  let incremental = false;
-  while (secondary) {
-    if (audit.passed) {
-      if (!incremental) break;
-      audit = await auditLattice(lattice, pattern.status, auditOptions);
-      incremental = false;
-      if (audit.passed) break;
+export function tableLoss(model: ReleaseModel, status: readonly CellStatus[]): TableLoss[] {
+  const out: TableLoss[] = [];
+  model.tables.forEach((table, t) => {
+    if (table.hidden) return;
+    const ids = model.tableCells[t];
+    const value = conceptOf(table.measures[0]);
+    let nonEmpty = 0;
+    let suppressed = 0;
+    let primary = 0;
+    let secondary = 0;
+    let totalValue = 0;
+    let hiddenValue = 0;
+    for (const id of ids) {
+      const cell = model.cells[id];
+      const v = Math.abs(cell.values[value] ?? 0);
+      totalValue += v;
+      if (!cell.empty) nonEmpty++;
+      if (status[id] === "published") continue;
+      suppressed++;
+      hiddenValue += v;
+      if (isPrimary(status[id])) primary++;
+      else secondary++;
     }
-    if (rounds >= maxRounds) throw new Error(`tables ${tables.map((t) => t.name).join(", ")}: audit still fails after ${rounds} rounds; ${audit.exposed.length} cells exposed, first ${audit.exposed[0].key}`);
-    for (const i of audit.intervals) {
-      if (i.exposed) provenSafe.delete(auditKey(i.cell, i.measure));
-      else provenSafe.add(auditKey(i.cell, i.measure));
+    const pct = (a: number, b: number) => (b === 0 ? 0 : Math.round((1000 * a) / b) / 10);
+    out.push({
+      table: table.name,
+      cells: ids.length,
+      nonEmptyCells: nonEmpty,
+      suppressedCells: suppressed,
+      primaryCells: primary,
+      secondaryCells: secondary,
+      suppressedPercent: pct(suppressed, nonEmpty),
+      suppressedValuePercent: pct(hiddenValue, totalValue),
+    });
+  });
+  return out;
+}
+
+export async function protectRelease(tables: readonly TableInput[], options: ProtectOptions = {}): Promise<ProtectionResult> {
+  const model = buildModel(tables, options.scopes ?? []);
+  const pattern: Pattern = primarySuppression(model, options);
+  const companions = options.companions === false ? [] : companionRequirements(model, pattern.status);
+  const auditOptions = {
+    protectionIntervalPercent: options.protectionIntervalPercent,
+    protectSecondaryCells: options.protectSecondaryCells,
+    exactIntervalsMaxFigures: options.exactIntervalsMaxFigures,
+  };
+  let result: SecondaryResult;
+  let method: ProtectionResult["method"];
+  let heuristic: ProtectionResult["heuristic"] = null;
+  let optimality: ProtectionResult["optimality"] = null;
+  if (options.secondary === false) {
+    const started = performance.now();
+    const audit = await auditPattern(model, pattern.status, auditOptions);
+    result = { status: [...pattern.status], audit, rounds: 1, cuts: 0, lpSolves: audit.solves, millis: performance.now() - started };
+    method = "none";
+  } else {
+    method = options.method ?? "optimal";
+    const greedy = await heuristicSuppression(model, pattern, companions, { ...auditOptions, maxRounds: options.maxRounds, log: options.log });
+    result = greedy;
+    if (method === "optimal") {
+      heuristic = { loss: tableLoss(model, greedy.status), rounds: greedy.rounds, lpSolves: greedy.lpSolves };
+      const best = await optimalSuppression(model, pattern, companions, { status: greedy.status, audit: greedy.audit, cuts: greedy.cutsFound }, { ...auditOptions, log: options.log });
+      result = { ...best, rounds: greedy.rounds, lpSolves: greedy.lpSolves + best.lpSolves, millis: greedy.millis + best.millis };
+      optimality = { improved: best.improved, objective: best.objective, lowerBound: best.lowerBound, heuristicObjective: best.startObjective };
     }
-    const added = reinforceExposed(lattice, pattern, audit.exposed, p);
-    if (added === 0) {
-      throw new Error(`tables ${tables.map((t) => t.name).join(", ")}: ${audit.exposed[0].key} (${audit.exposed[0].measure}) is exposed and no published cell is left to suppress around it`);
-    }
-    completeSingletons(lattice, pattern, p);
-    audit = await auditLattice(lattice, pattern.status, { ...auditOptions, provenSafe });
-    incremental = true;
-    rounds++;
   }
-  return { tables: publish(lattice, tables, pattern), audit, rounds };
+  return {
+    tables: publish(model, result.status),
+    heuristic,
+    optimality,
+    audit: result.audit,
+    method,
+    rounds: result.rounds,
+    cuts: result.cuts,
+    lpSolves: result.lpSolves,
+    millis: result.millis,
+    loss: tableLoss(model, result.status),
+    model,
+    status: result.status,
+  };
 }
 
-export async function protectTable(table: TableInput, options: ProtectOptions = {}): Promise<ProtectedTable & { audit: AuditReport; rounds: number }> {
-  const result = await protectLinkedTables([table], options);
-  return { ...result.tables[0], audit: result.audit, rounds: result.rounds };
+/**
+ * The whole release from the patterns of its parts: groups of tables protected apart (the design
+ * ladder protects each link group at each rung) are put back in one model, each table with the
+ * statuses its group chose, and audited together, so that a relation between groups that the parts
+ * did not see cannot go unnoticed. If that audit fails, the whole release is protected again in
+ * one piece.
+ */
+export async function protectFromParts(tables: readonly TableInput[], parts: readonly ProtectionResult[], options: ProtectOptions = {}): Promise<ProtectionResult> {
+  const started = performance.now();
+  const model = buildModel(tables, options.scopes ?? []);
+  const pattern = primarySuppression(model, options);
+  const status = [...pattern.status];
+  const byName = new Map<string, { part: ProtectionResult; index: number }>();
+  for (const part of parts) part.model.tables.forEach((t, i) => byName.set(t.name, { part, index: i }));
+  model.tables.forEach((table, t) => {
+    const found = byName.get(table.name);
+    if (!found) throw new Error(`protectFromParts: table ${table.name} is in no part`);
+    const ids = found.part.model.tableCells[found.index];
+    model.tableCells[t].forEach((id, i) => {
+      if (found.part.status[ids[i]] === "secondary" && status[id] === "published") status[id] = "secondary";
+    });
+  });
+  const auditOptions = { protectionIntervalPercent: options.protectionIntervalPercent, protectSecondaryCells: options.protectSecondaryCells, exactIntervalsMaxFigures: options.exactIntervalsMaxFigures };
+  const audit = await auditPattern(model, status, auditOptions);
+  if (!audit.passed) {
+    options.log?.(`the parts' patterns leave ${audit.exposed.length} figures exposed once the tables are put together: protecting the whole release in one piece`);
+    return protectRelease(tables, options);
+  }
+  const sum = (f: (p: ProtectionResult) => number) => parts.reduce((n, p) => n + f(p), 0);
+  const heuristicLoss = parts.flatMap((p) => p.heuristic?.loss ?? []);
+  const order = new Map(model.tables.map((t, i) => [t.name, i]));
+  heuristicLoss.sort((a, b) => order.get(a.table)! - order.get(b.table)!);
+  const optimal = parts.every((p) => p.optimality !== null);
+  return {
+    tables: publish(model, status),
+    heuristic: parts.every((p) => p.heuristic !== null) ? { loss: heuristicLoss, rounds: sum((p) => p.heuristic!.rounds), lpSolves: sum((p) => p.heuristic!.lpSolves) } : null,
+    optimality: optimal
+      ? {
+          improved: parts.some((p) => p.optimality!.improved),
+          objective: sum((p) => p.optimality!.objective),
+          lowerBound: sum((p) => p.optimality!.lowerBound),
+          heuristicObjective: sum((p) => p.optimality!.heuristicObjective),
+        }
+      : null,
+    audit,
+    method: parts.every((p) => p.method === parts[0].method) ? parts[0].method : "optimal",
+    rounds: sum((p) => p.rounds),
+    cuts: sum((p) => p.cuts),
+    lpSolves: sum((p) => p.lpSolves) + audit.solves,
+    millis: sum((p) => p.millis) + (performance.now() - started),
+    loss: tableLoss(model, status),
+    model,
+    status,
+  };
+}
+
+/** One table alone (tests, and the design ladder's measurements). */
+export async function protectTable(table: TableInput, options: ProtectOptions = {}): Promise<ProtectedTable & { audit: AuditReport; rounds: number; loss: TableLoss }> {
+  const result = await protectRelease([table], options);
+  return { ...result.tables[0], audit: result.audit, rounds: result.rounds, loss: result.loss[0] };
 }
 
 /**
  * Audits a pattern chosen by hand (or by another tool): `suppressed(tableIndex, cellIndex)` marks
- * the cells to hide. A cell that a primary rule requires but the pattern leaves published fails
- * the audit too (listed in `publishedPrimary`).
+ * the cells to hide (cell indices of the grid-completed tables, input cells first). A cell that a
+ * primary rule requires but the pattern leaves published fails the audit too (`publishedPrimary`).
  */
-export async function auditPattern(
+export async function auditRelease(
   tables: readonly TableInput[],
   suppressed: (tableIndex: number, cellIndex: number) => boolean,
   options: ProtectOptions = {},
-): Promise<AuditReport & { publishedPrimary: string[] }> {
-  const lattice = buildLattice(tables);
-  const primary = primarySuppression(lattice, options);
+): Promise<AuditReport & { publishedPrimary: string[]; model: ReleaseModel }> {
+  const model = buildModel(tables, options.scopes ?? []);
+  const primary = primarySuppression(model, options);
   const marked = new Set<number>();
-  tables.forEach((table, t) => table.cells.forEach((_, i) => suppressed(t, i) && marked.add(lattice.tableCells[t][i])));
-  const status = primary.status.map((s, id) => (marked.has(id) ? (s === "published" ? "secondary" : s) : "published"));
-  const publishedPrimary = lattice.cells.filter((c) => isPrimary(primary.status[c.id]) && !marked.has(c.id)).map((c) => c.key);
-  const report = await auditLattice(lattice, status, {
+  model.tables.forEach((table, t) => table.cells.forEach((_, i) => suppressed(t, i) && marked.add(model.tableCells[t][i])));
+  const status = primary.status.map((s, id): CellStatus => (marked.has(id) ? (s === "published" ? "secondary" : s) : "published"));
+  const publishedPrimary = model.cells.filter((c) => !c.hidden && isPrimary(primary.status[c.id]) && !marked.has(c.id)).map((c) => c.key);
+  for (const c of model.cells) if (c.hidden) status[c.id] = primary.status[c.id];
+  const report = await auditPattern(model, status, {
     protectionIntervalPercent: options.protectionIntervalPercent,
     protectSecondaryCells: options.protectSecondaryCells,
-    exactIntervalsMaxCells: options.exactIntervalsMaxCells,
+    exactIntervalsMaxFigures: options.exactIntervalsMaxFigures,
   });
-  return { ...report, passed: report.passed && publishedPrimary.length === 0, publishedPrimary };
+  return { ...report, passed: report.passed && publishedPrimary.length === 0, publishedPrimary, model };
 }
 
-/** For the release pipeline: refuses to go on with a table set whose audit did not pass. */
+/** For the release pipeline: refuses to go on with a release whose audit did not pass. */
 export function assertReleasable(result: { audit: AuditReport }, what: string): void {
   if (result.audit.passed) return;
   const first = result.audit.exposed[0];
   throw new Error(
-    `${what}: confidentiality audit failed, ${result.audit.exposed.length} suppressed cell(s) can be narrowed within ` +
-      `${result.audit.protectionIntervalPercent} %` + (first ? `, first ${first.key} (${first.measure})` : ""),
+    `${what}: confidentiality audit failed, ${result.audit.exposed.length} confidential figure(s) can be narrowed within ` +
+      `${result.audit.protectionIntervalPercent} %` + (first ? `, first ${first.key} (${first.concept})` : ""),
   );
 }

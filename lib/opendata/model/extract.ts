@@ -9,7 +9,8 @@ import type { DuckDBConnection } from "@duckdb/node-api";
 import { queryRows, sqlString } from "../../engine/native";
 import { renderSql } from "../../warehouse/db";
 import { compareText, type CellInput, type DimensionSpec, type TableInput } from "../confidentiality/index";
-import { MODEL_DIR, OdDataset, TimeGrain, derivedOf, labelColumnsOf, measuresOf } from "./datasets";
+import { DesignParams, MODEL_DIR, OdDataset, derivedOf, labelColumnsOf, measuresOf } from "./datasets";
+import { parentMap } from "./hierarchies";
 
 export type ExtractRow = Record<string, string | number | null>;
 
@@ -57,7 +58,7 @@ function combinerOf(ds: OdDataset): (column: string) => "key" | "cents" | "count
     if (column === "contributors") return "count";
     if (column === "absolute_total") return amountKind === "amount" ? "cents" : "count";
     if (column === "top_contribution") return "max";
-    if (labels.has(column)) return "label";
+    if (labels.has(column) || column.endsWith("_parent")) return "label";
     throw new Error(`${ds.sqlFile}: column ${column} is neither a dimension, a label, a measure nor a confidentiality input: no rule adds it up across buckets of customers`);
   };
 }
@@ -103,20 +104,21 @@ export function combineBuckets(ds: OdDataset, parts: readonly ExtractRow[][]): E
 }
 
 /**
- * `grain` is null for a dataset without a time dimension (an empty ladder); `buckets` from
- * `customerBuckets` (1: the whole table at once). Queries without {{customer_bucket}} run once.
+ * The dataset's cells at one rung of its design ladder: `params` fill the SQL's {{...}} (time
+ * grain, geography level...); `buckets` from `customerBuckets` (1: the whole table at once).
+ * Queries without {{customer_bucket}} run once.
  */
-export async function extractRows(conn: DuckDBConnection, ds: OdDataset, grain: TimeGrain | null, buckets = 1): Promise<ExtractRow[]> {
+export async function extractRows(conn: DuckDBConnection, ds: OdDataset, params: DesignParams, buckets = 1): Promise<ExtractRow[]> {
   const n = readsByCustomerBucket(ds) ? buckets : 1;
   const parts: ExtractRow[][] = [];
   for (let bucket = 0; bucket < n; bucket++) {
     const vars: Record<string, string> = { customer_buckets: String(n), customer_bucket: String(bucket) };
-    if (grain !== null) vars.time_grain = sqlString(grain);
+    for (const [k, v] of Object.entries(params)) vars[k] = sqlString(v);
     let rows: ExtractRow[];
     try {
       rows = await queryRows<ExtractRow>(conn, renderSql(ds.sqlFile, vars));
     } catch (err) {
-      throw new Error(`${ds.sqlFile}: extraction failed at time grain ${grain}${n > 1 ? `, customer bucket ${bucket + 1} of ${n}` : ""}: ${(err as Error).message}`);
+      throw new Error(`${ds.sqlFile}: extraction failed with ${JSON.stringify(params)}${n > 1 ? `, customer bucket ${bucket + 1} of ${n}` : ""}: ${(err as Error).message}`);
     }
     for (const r of rows) {
       for (const [k, v] of Object.entries(r)) if (typeof v === "bigint") r[k] = Number(v);
@@ -131,33 +133,50 @@ export async function runReconcileQuery(conn: DuckDBConnection, ds: OdDataset): 
   return Object.fromEntries(Object.entries(row).map(([k, v]) => [k, v === null ? 0 : Number(v)]));
 }
 
-/** The dimensions as the engine sees them; `prefix` hierarchies get their parent map from the codes present. */
-export function dimensionSpecs(ds: OdDataset, rows: readonly ExtractRow[]): DimensionSpec[] {
-  return ds.dimensions.map((d) => {
-    if (d.hierarchy !== "prefix") return { name: d.name, total: d.total };
-    const parent: Record<string, string> = {};
+/** The dimensions a design publishes: the dataset's, less those the rung drops. */
+export function publishedDimensions(ds: OdDataset, drop: readonly string[] = []): OdDataset["dimensions"] {
+  return ds.dimensions.filter((d) => !drop.includes(d.name));
+}
+
+/** Rows of the design: a dropped dimension keeps only its total rows. */
+export function designRows(ds: OdDataset, rows: readonly ExtractRow[], drop: readonly string[] = []): ExtractRow[] {
+  const dropped = ds.dimensions.filter((d) => drop.includes(d.name));
+  return rows.filter((r) => dropped.every((d) => r[d.name] === d.total));
+}
+
+/** The dimensions as the engine sees them, with the parent of every hierarchical code. */
+export function dimensionSpecs(ds: OdDataset, rows: readonly ExtractRow[], drop: readonly string[] = []): DimensionSpec[] {
+  return publishedDimensions(ds, drop).map((d) => {
+    if (!d.hierarchy) return { name: d.name, total: d.total };
+    const given = new Map<string, string>();
     for (const r of rows) {
-      const code = String(r[d.name]);
-      const dash = code.indexOf("-");
-      if (dash > 0 && code !== d.total) parent[code] = code.slice(0, dash);
+      const p = r[`${d.name}_parent`];
+      if (typeof p === "string") given.set(String(r[d.name]), p);
     }
-    return { name: d.name, total: d.total, parent };
+    return { name: d.name, total: d.total, parent: parentMap(d, rows.map((r) => String(r[d.name])), given) };
   });
 }
 
-export function toTableInput(ds: OdDataset, rows: readonly ExtractRow[]): TableInput {
+/**
+ * The engine's table of one dataset at one design: `rows` are the extraction's, the dropped
+ * dimensions already filtered out (designRows). Cells of the business profile describe businesses.
+ */
+export function toTableInput(ds: OdDataset, rows: readonly ExtractRow[], drop: readonly string[] = []): TableInput {
   const measures = measuresOf(ds);
+  const dims = publishedDimensions(ds, drop);
+  const profile = ds.dimensions.find((d) => d.hierarchy === "profile");
   const cells: CellInput[] = rows.map((r, i) => {
-    const dims: Record<string, string> = {};
-    for (const d of ds.dimensions) {
+    const codes: Record<string, string> = {};
+    for (const d of dims) {
       if (r[d.name] === null || r[d.name] === undefined) throw new Error(`${ds.sqlFile}: row ${i + 1}: dimension ${d.name} is null; expected a code`);
-      dims[d.name] = String(r[d.name]);
+      codes[d.name] = String(r[d.name]);
     }
     const values: Record<string, number> = {};
     for (const m of measures) values[m.name] = Number(r[m.name] ?? 0);
-    const cell: CellInput = { dims, measures: values, contributors: Number(r.contributors) };
+    const cell: CellInput = { dims: codes, measures: values, contributors: Number(r.contributors) };
+    if (ds.businessProfile && profile && r[profile.name] === ds.businessProfile) cell.population = "business";
     if (ds.businessUnits) {
-      // The second class of units a cell describes (the carriers behind shipments to persons).
+      // The second class of units a cell describes (the carriers behind the shipments).
       cell.businessUnits = {
         label: ds.businessUnits,
         contributors: Number(r.business_units),
@@ -172,9 +191,19 @@ export function toTableInput(ds: OdDataset, rows: readonly ExtractRow[]): TableI
   });
   return {
     name: ds.dataset,
+    scope: ds.scope,
     population: ds.population,
-    dimensions: dimensionSpecs(ds, rows),
-    measures: measures.map((m) => ({ name: m.name, kind: m.kind!, sign: m.sign ?? "nonNegative" })),
+    rows: ds.rows,
+    dimensions: dimensionSpecs(ds, rows, drop),
+    measures: measures.map((m) => ({
+      name: m.name,
+      concept: m.concept,
+      kind: m.kind!,
+      sign: m.sign ?? "nonNegative",
+      integer: m.type === "integer",
+      minIfNonEmpty: m.minIfNonEmpty,
+    })),
     cells,
+    orderings: ds.orderings,
   };
 }

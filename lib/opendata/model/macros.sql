@@ -1,11 +1,23 @@
--- Generalisation macros shared by every Open Data extraction query (od_*.sql).
---   od_period: a month key (YYYYMM) generalised to the release's time grain, as ISO 8601 text:
---              month 2024-03, quarter 2024-Q1, year 2024.
---   od_country / od_area: the geography of a customer as the release publishes it. A known région
---              implies France (the export's régions are French even when the country field was
---              left empty); French customers without a région are FR-UNK; other countries are
---              their ISO 3166-1 alpha-2 code; nothing known is UNK. Areas are the leaves, countries
---              the level above (only France has more than one area).
+-- Generalisation macros shared by every Open Data extraction query (od_*.sql). Each takes the
+-- level a release design asks for (design ladders: designs.json), so one query serves every rung.
+--   od_period:  a month key (YYYYMM) at the time grain, as ISO 8601 text: month 2024-03,
+--               quarter 2024-Q1, year 2024.
+--   od_nuts1:   the NUTS 2021 level-1 unit of a French INSEE région code (Eurostat, NUTS 2021,
+--               Commission Delegated Regulation (EU) 2019/1755): every metropolitan région is its
+--               own unit, the five overseas régions are one, FRY "Régions ultrapériphériques".
+--   od_country / od_area: the geography of a customer. A known région implies France (the
+--               export's régions are French even when the country field was left empty); French
+--               customers without a région are FR-UNK; nothing known is UNK. Areas are the leaves,
+--               countries the level above (only France has more than one area). Level `region`:
+--               FR-<INSEE code>, every other country by its ISO 3166-1 code, UNK when nothing is
+--               known; level `nuts1`: NUTS-1 codes, and every other country with the customers
+--               of unknown country together as OTHER ("outside France or unknown").
+--   od_origin_zone: a supplier's country as France (FR), another member state of the European
+--               Union (EU27_OTHER), or a country outside it (NON_EU); UNK when unknown.
+--   od_profile_group / od_profile: a customer as a business, a person, or unknown; persons by age
+--               band at level `age` (codes person_<band>, under person), where a person of unknown
+--               age joins the customers of unknown type in `unknown` (the profile the export does
+--               not give); at level `type`, person is every natural person.
 create or replace temp macro od_period(month_key, grain) as
   case grain
     when 'month' then printf('%04d-%02d', month_key // 100, month_key % 100)
@@ -13,16 +25,56 @@ create or replace temp macro od_period(month_key, grain) as
     when 'year' then printf('%04d', month_key // 100)
     else error('od_period: unknown time grain ' || grain)
   end;
-create or replace temp macro od_country(country, region_code) as
+create or replace temp macro od_nuts1(region_code) as
+  case region_code
+    when '11' then 'FR1' when '24' then 'FRB' when '27' then 'FRC' when '28' then 'FRD'
+    when '32' then 'FRE' when '44' then 'FRF' when '52' then 'FRG' when '53' then 'FRH'
+    when '75' then 'FRI' when '76' then 'FRJ' when '84' then 'FRK' when '93' then 'FRL'
+    when '94' then 'FRM'
+    when '01' then 'FRY' when '02' then 'FRY' when '03' then 'FRY' when '04' then 'FRY' when '06' then 'FRY'
+    else error('od_nuts1: unknown INSEE région code ' || region_code)
+  end;
+create or replace temp macro od_country(country, region_code, level) as
   case
     when coalesce(region_code, 'unknown') <> 'unknown' then 'FR'
-    when country is null or country = 'unknown' then 'UNK'
-    else country
+    when country = 'FR' then 'FR'
+    when level = 'region' then case when country is null or country = 'unknown' then 'UNK' else country end
+    when level = 'nuts1' then 'OTHER'
+    else error('od_country: unknown geography level ' || level)
   end;
-create or replace temp macro od_area(country, region_code) as
+create or replace temp macro od_area(country, region_code, level) as
   case
-    when coalesce(region_code, 'unknown') <> 'unknown' then 'FR-' || region_code
+    when coalesce(region_code, 'unknown') <> 'unknown' then
+      case level when 'region' then 'FR-' || region_code when 'nuts1' then od_nuts1(region_code) else error('od_area: unknown geography level ' || level) end
     when country = 'FR' then 'FR-UNK'
+    else od_country(country, region_code, level)
+  end;
+-- The 27 member states of the European Union since 1 February 2020 (ISO 3166-1 alpha-2).
+create or replace temp macro od_origin_zone(country) as
+  case
     when country is null or country = 'unknown' then 'UNK'
-    else country
+    when country = 'FR' then 'FR'
+    when country in ('AT', 'BE', 'BG', 'CY', 'CZ', 'DE', 'DK', 'EE', 'ES', 'FI', 'GR', 'HR', 'HU', 'IE', 'IT',
+                     'LT', 'LU', 'LV', 'MT', 'NL', 'PL', 'PT', 'RO', 'SE', 'SI', 'SK') then 'EU27_OTHER'
+    else 'NON_EU'
+  end;
+create or replace temp macro od_profile_group(customer_type, age_band, level) as
+  case
+    when customer_type = 'BUSINESS' then 'business'
+    when customer_type = 'PERSON' and (level = 'type' or coalesce(age_band, 'unknown') <> 'unknown') then 'person'
+    else 'unknown'
+  end;
+create or replace temp macro od_profile(customer_type, age_band, level) as
+  case
+    when level not in ('age', 'type') then error('od_profile: unknown profile level ' || level)
+    when level = 'age' and od_profile_group(customer_type, age_band, level) = 'person' then 'person_' || replace(age_band, ' ', '_')
+    else od_profile_group(customer_type, age_band, level)
+  end;
+-- od_mode: a shipping mode at level `mode`, or at level `grouped` with same-day delivery counted
+-- as express (a city service few carriers offer: alone, its cells describe one or two carriers).
+create or replace temp macro od_mode(shipping_mode, level) as
+  case
+    when level = 'mode' then shipping_mode
+    when level = 'grouped' then case when shipping_mode = 'same day' then 'express' else shipping_mode end
+    else error('od_mode: unknown mode level ' || level)
   end;

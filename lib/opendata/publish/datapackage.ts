@@ -28,8 +28,27 @@ export const LICENCE = {
   title: "Licence Ouverte / Open Licence version 2.0",
 } as const;
 
+/**
+ * What an intruder reads besides the values, written down for every table (custom property
+ * `disclosureControl` of each resource; the format is documented in the release README): the
+ * flag, the population the figures cover, whether rows exist for empty combinations, the codes of
+ * each dimension and their hierarchy, what each measure is (additive, its lower bound, whole
+ * numbers) and how each derived value is computed. The release's own attacker
+ * (lib/opendata/attack) reads only this and the files.
+ */
+export interface DisclosureControl {
+  flag: { field: string; confidential: string };
+  scope: string;
+  rows: "grid" | "nonEmpty";
+  period: { start: string; end: string };
+  dimensions: { field: string; total: string | null; codes: string[]; parents: Record<string, string> }[];
+  measures: { field: string; concept: string; additive: true; lowerBound: number | null; integer: boolean; minIfNonEmpty?: number }[];
+  derived: ({ field: string } & Record<string, unknown>)[];
+}
+
 export interface ResourceFile {
   dataset: OdDataset;
+  disclosure: DisclosureControl;
   csv: string;
   parquet: string;
   rows: number;
@@ -59,7 +78,7 @@ export function tableSchema(ds: OdDataset): Record<string, unknown> {
   };
 }
 
-export function dataPackage(meta: ReleaseMeta, files: readonly ResourceFile[]): Record<string, unknown> {
+export function dataPackage(meta: ReleaseMeta, files: readonly ResourceFile[], scopes: readonly { scope: string; parts: readonly string[] }[] = []): Record<string, unknown> {
   const resources: Record<string, unknown>[] = [];
   for (const f of files) {
     const common = {
@@ -68,6 +87,7 @@ export function dataPackage(meta: ReleaseMeta, files: readonly ResourceFile[]): 
       type: "table",
       schema: tableSchema(f.dataset),
       licenses: [LICENCE],
+      disclosureControl: f.disclosure,
     };
     resources.push({
       name: f.dataset.dataset.replace(/_/g, "-"),
@@ -104,6 +124,7 @@ export function dataPackage(meta: ReleaseMeta, files: readonly ResourceFile[]): 
     contributors: [{ title: meta.publisher, roles: ["publisher"] }],
     keywords: ["retail", "sales", "inventory", "suppliers", "carriers", "statistical confidentiality"],
     temporalCoverage: { start: meta.dataStart, end: meta.dataEnd },
+    disclosureControl: { scopes: scopes.map((s) => ({ id: s.scope, parts: [...s.parts] })) },
     resources,
   };
 }

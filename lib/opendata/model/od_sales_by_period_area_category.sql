@@ -1,16 +1,17 @@
--- od_sales_by_period_region_category: net sales, orders and units by period x area x product
--- category, with every margin ("All") published, and per cell what the confidentiality rules
--- need: distinct customers (contributors), the largest customer's absolute net amount and the
--- sum of absolute amounts (dominance on absolute contributions, returns included).
--- Reads the Sales mart only. {{time_grain}}: month, quarter or year (chosen by measuring).
+-- od_sales_by_period_area_category: net sales, orders and units sold to identified customers by
+-- period x customer area x product category, with every margin ("All") published, and per cell
+-- what the confidentiality rules need: distinct customers (contributors), the largest customer's
+-- absolute net amount and the sum of absolute amounts (dominance on absolute contributions,
+-- returns included). Reads the Sales mart only.
+-- {{time_grain}} (month, quarter, year) and {{geo_level}} (region, nuts1): the rung of the design
+-- ladder (designs.json) the release measured and chose.
 -- {{customer_buckets}}, {{customer_bucket}}: the extraction runs once per bucket of customers and
 -- adds the cells up (lib/opendata/model/extract.ts); with one bucket this is the whole table.
 with lines as (
   select
     od_period(month_key, {{time_grain}}) as period,
-    od_country(country, region_code) as country,
-    od_area(country, region_code) as area,
-    region_name,
+    od_country(country, region_code, {{geo_level}}) as country,
+    od_area(country, region_code, {{geo_level}}) as area,
     category,
     customer_pseudonym,
     orders,
@@ -23,7 +24,6 @@ per_customer as (
   select
     case when grouping(period) = 1 then 'All' else period end as period,
     case when grouping(area) = 0 then area when grouping(country) = 0 then country else 'All' end as geo_code,
-    case when grouping(area) = 0 and area like 'FR-%' and area <> 'FR-UNK' then any_value(region_name) end as geo_name,
     case when grouping(category) = 1 then 'All' else category end as category,
     customer_pseudonym,
     sum(orders) as orders,
@@ -31,14 +31,14 @@ per_customer as (
     sum(net_amount) as net_amount
   from lines
   group by customer_pseudonym, cube(period, category), grouping sets ((country, area), (country), ())
-  -- a country with a single area (every country but France) is that area: one row, not two
-  having not (grouping(area) = 1 and grouping(country) = 0 and country <> 'FR')
+  -- a country with a single area (every country but France) is that area: one row, not two; at
+  -- NUTS-1 level no country level at all (All is the sum of the areas)
+  having not (grouping(area) = 1 and grouping(country) = 0 and (country <> 'FR' or {{geo_level}} = 'nuts1'))
 ),
 cells as (
   select
     period,
     geo_code,
-    any_value(geo_name) as geo_name,
     category,
     cast(sum(net_amount) as double) as net_amount,
     cast(sum(orders) as bigint) as orders,

@@ -1,0 +1,149 @@
+/**
+ * Tables designed by measurement. Each link group of datasets has a design ladder, finest first
+ * (model/designs.json: time grain, geography level, profile detail, dimensions dropped). The
+ * release protects the group at each rung in turn (the same engine and audit as the release) and
+ * keeps the finest rung where every table of the group stays within POLICY.publication: at most
+ * 20 % of its non-empty cells and 5 % of its value suppressed. A rung whose primary suppressions
+ * alone already exceed the cell share cannot meet it: it is recorded without the (costlier)
+ * secondary suppression. If no rung meets the targets, the one that misses by the least is kept
+ * and the README says by how much.
+ *
+ * Coarser rungs after the chosen one are not measured: they publish less by construction. Every
+ * measured rung is reported (the release README, notebook 07), so a reader sees why no finer
+ * design was published.
+ */
+import type { DuckDBConnection } from "@duckdb/node-api";
+import { POLICY } from "../policy";
+import { buildModel, protectRelease, ProtectionResult, TableInput, TableLoss } from "./confidentiality/index";
+import { isPrimary } from "./confidentiality/cells";
+import { primarySuppression } from "./confidentiality/primary";
+import { DesignGroup, DesignRung, OdDataset } from "./model/datasets";
+import { designRows, ExtractRow, extractRows, toTableInput } from "./model/extract";
+
+export interface RungMeasurement {
+  group: string;
+  rung: number;
+  name: string;
+  /** Per table: the loss measured after protection, or after primary suppression only when skipped. */
+  tables: TableLoss[];
+  /** Why the rung was not protected in full (primary suppressions alone over the target). */
+  skipped: string | null;
+  meets: boolean;
+  /** max over tables of max(cells % / target, value % / target): below 1 the rung meets the targets. */
+  miss: number;
+}
+
+export interface DesignedTable {
+  ds: OdDataset;
+  rung: DesignRung;
+  drop: readonly string[];
+  /** The extraction's rows of the design (dropped dimensions at their total). */
+  rows: ExtractRow[];
+  input: TableInput;
+}
+
+export interface DesignChoice {
+  group: string;
+  rung: number;
+  name: string;
+  meets: boolean;
+  tables: DesignedTable[];
+  /** The group's protection at this rung (the release reuses it), or null if it was not protected in full. */
+  protection: ProtectionResult | null;
+}
+
+export interface DesignOutcome {
+  choices: DesignChoice[];
+  measurements: RungMeasurement[];
+}
+
+function missOf(tables: readonly TableLoss[]): number {
+  const p = POLICY.publication;
+  return Math.max(0, ...tables.map((t) => Math.max(t.suppressedPercent / p.maxSuppressedCellsPercent, t.suppressedValuePercent / p.maxSuppressedValuePercent)));
+}
+
+/** Per table, what primary suppression alone hides (a lower bound of the loss after protection). */
+function primaryLoss(tables: readonly TableInput[]): TableLoss[] {
+  const model = buildModel(tables);
+  const status = primarySuppression(model).status;
+  return model.tables.map((table, t) => {
+    const ids = model.tableCells[t];
+    const nonEmpty = ids.filter((id) => !model.cells[id].empty).length;
+    const primary = ids.filter((id) => isPrimary(status[id])).length;
+    return {
+      table: table.name,
+      cells: ids.length,
+      nonEmptyCells: nonEmpty,
+      suppressedCells: primary,
+      primaryCells: primary,
+      secondaryCells: 0,
+      suppressedPercent: nonEmpty === 0 ? 0 : Math.round((1000 * primary) / nonEmpty) / 10,
+      suppressedValuePercent: NaN,
+    };
+  });
+}
+
+export async function chooseDesigns(
+  conn: DuckDBConnection,
+  datasets: readonly OdDataset[],
+  groups: readonly DesignGroup[],
+  buckets: number,
+  log: (m: string) => void,
+): Promise<DesignOutcome> {
+  const byName = new Map(datasets.map((d) => [d.dataset, d]));
+  const cache = new Map<string, ExtractRow[]>();
+  const extract = async (ds: OdDataset, rung: DesignRung): Promise<ExtractRow[]> => {
+    const key = `${ds.dataset}|${JSON.stringify(rung.params)}`;
+    let rows = cache.get(key);
+    if (!rows) cache.set(key, (rows = await extractRows(conn, ds, rung.params, buckets)));
+    return rows;
+  };
+  const designed = async (g: DesignGroup, rung: DesignRung): Promise<DesignedTable[]> => {
+    const out: DesignedTable[] = [];
+    for (const name of g.datasets) {
+      const ds = byName.get(name)!;
+      const drop = rung.drop[name] ?? [];
+      const rows = designRows(ds, await extract(ds, rung), drop);
+      out.push({ ds, rung, drop, rows, input: toTableInput(ds, rows, drop) });
+    }
+    return out;
+  };
+
+  const choices: DesignChoice[] = [];
+  const measurements: RungMeasurement[] = [];
+  const target = POLICY.publication.maxSuppressedCellsPercent;
+  for (const g of [...groups].sort((a, b) => (a.group < b.group ? -1 : a.group > b.group ? 1 : 0))) {
+    const measured: { index: number; tables: DesignedTable[]; miss: number; protection: ProtectionResult }[] = [];
+    let chosen: DesignChoice | null = null;
+    for (let index = 0; index < g.rungs.length; index++) {
+      const rung = g.rungs[index];
+      const tables = await designed(g, rung);
+      const single = g.rungs.length === 1;
+      const primary = single ? null : primaryLoss(tables.map((t) => t.input));
+      const over = primary?.find((t) => t.suppressedPercent > target);
+      if (over) {
+        const skipped = `${over.table}: primary suppression alone hides ${over.suppressedPercent.toFixed(1)} % of its non-empty cells (target ${target} %)`;
+        measurements.push({ group: g.group, rung: index, name: rung.name, tables: primary!, skipped, meets: false, miss: missOf(primary!.map((t) => ({ ...t, suppressedValuePercent: 0 }))) });
+        log(`opendata: design ${g.group} / ${rung.name}: skipped, ${skipped}`);
+        continue;
+      }
+      const result = await protectRelease(tables.map((t) => t.input), { log: (m) => log(`opendata: design ${g.group} / ${rung.name}: ${m}`) });
+      const miss = missOf(result.loss);
+      const meets = miss <= 1;
+      measurements.push({ group: g.group, rung: index, name: rung.name, tables: result.loss, skipped: null, meets, miss });
+      log(`opendata: design ${g.group} / ${rung.name}: ${result.loss.map((l) => `${l.table} ${l.suppressedPercent.toFixed(1)} % cells, ${l.suppressedValuePercent.toFixed(1)} % value`).join("; ")}${meets ? " (meets the targets)" : ""}`);
+      measured.push({ index, tables, miss, protection: result });
+      if (meets || single) {
+        chosen = { group: g.group, rung: index, name: rung.name, meets, tables, protection: result };
+        break;
+      }
+    }
+    if (!chosen) {
+      const best = measured.length > 0 ? measured.reduce((a, b) => (b.miss < a.miss ? b : a)) : null;
+      const index = best ? best.index : g.rungs.length - 1;
+      chosen = { group: g.group, rung: index, name: g.rungs[index].name, meets: false, tables: best ? best.tables : await designed(g, g.rungs[index]), protection: best ? best.protection : null };
+    }
+    choices.push(chosen);
+  }
+  return { choices, measurements };
+}

@@ -1,0 +1,225 @@
+/**
+ * The internal reports of a release (reports/disclosure-audit.md, and the anonymisation
+ * assessment published beside the data): counts, shares and relative widths computed by this run,
+ * never a true value of a confidential cell. Deterministic: no timing, no date.
+ */
+import { POLICY } from "../policy";
+import type { Wp29Assessment } from "./assessment/wp29";
+import type { RiskReport } from "./assessment/risk";
+import { isPrimary, ProtectionResult, TableLoss } from "./confidentiality/index";
+import type { RungMeasurement } from "./design";
+import type { PiiScanResult } from "./gates/piiScan";
+import type { DatasetSummary } from "./release";
+
+export interface MethodRun {
+  rounds: number;
+  loss: TableLoss[];
+  passed: boolean;
+}
+
+/** The release's method (optimal) against the previous releases' heuristic, on the same tables. */
+export interface MethodComparison {
+  optimal: MethodRun;
+  heuristic: MethodRun;
+  /** The objective (information loss) of both patterns and the master problem's proven lower bound. */
+  optimality: { improved: boolean; objective: number; lowerBound: number; heuristicObjective: number } | null;
+}
+
+const fmt = (x: number) => x.toFixed(1);
+
+export function lossTable(datasets: readonly DatasetSummary[]): string {
+  const p = POLICY.publication;
+  const out = [
+    `| dataset | design | rows | non-empty cells suppressed | of which primary | secondary | value suppressed | within ${p.maxSuppressedCellsPercent} % / ${p.maxSuppressedValuePercent} % |`,
+    "| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |",
+  ];
+  for (const d of datasets) {
+    out.push(`| ${d.dataset} | ${d.design} | ${d.rows} | ${d.primary + d.secondary} (${fmt(d.suppressedPercent)} %) | ${d.primary} | ${d.secondary} | ${fmt(d.suppressedValuePercent)} % | ${d.suppressedPercent <= p.maxSuppressedCellsPercent && d.suppressedValuePercent <= p.maxSuppressedValuePercent ? "yes" : "**no**"} |`);
+  }
+  return out.join("\n");
+}
+
+export function ladderTable(measurements: readonly RungMeasurement[]): string {
+  const out = ["| group | rung | design | dataset | non-empty cells | suppressed | value suppressed | outcome |", "| --- | ---: | --- | --- | ---: | ---: | ---: | --- |"];
+  for (const m of measurements) {
+    for (const t of m.tables) {
+      const value = Number.isNaN(t.suppressedValuePercent) ? "not measured" : `${fmt(t.suppressedValuePercent)} %`;
+      const outcome = m.skipped ? "primary alone over the target: not protected in full" : m.meets ? "meets the targets" : "misses the targets";
+      out.push(`| ${m.group} | ${m.rung + 1} | ${m.name} | ${t.table} | ${t.nonEmptyCells} | ${fmt(t.suppressedPercent)} %${m.skipped ? " (primary)" : ""} | ${value} | ${outcome} |`);
+    }
+  }
+  return out.join("\n");
+}
+
+export function comparisonTable(c: MethodComparison): string {
+  const out = [
+    "| dataset | optimal: cells suppressed | optimal: value suppressed | heuristic: cells suppressed | heuristic: value suppressed |",
+    "| --- | ---: | ---: | ---: | ---: |",
+  ];
+  c.optimal.loss.forEach((o, i) => {
+    const h = c.heuristic.loss[i];
+    out.push(`| ${o.table} | ${o.suppressedCells} (${fmt(o.suppressedPercent)} %) | ${fmt(o.suppressedValuePercent)} % | ${h.suppressedCells} (${fmt(h.suppressedPercent)} %) | ${fmt(h.suppressedValuePercent)} % |`);
+  });
+  const sum = (r: MethodRun) => r.loss.reduce((n, l) => n + l.suppressedCells, 0);
+  out.push(`| **all tables** | ${sum(c.optimal)} | | ${sum(c.heuristic)} | |`);
+  return out.join("\n");
+}
+
+/** The narrowest relative protection among sides the release had to protect (not bounded by prior knowledge). */
+function narrowest(protection: ProtectionResult): string {
+  let least: number | null = null;
+  for (const i of protection.audit.intervals) {
+    if (i.value === 0) continue;
+    const sides: number[] = [];
+    if (i.target.lowTarget < i.value) sides.push((i.value - i.lower) / Math.abs(i.value));
+    if (i.target.highTarget > i.value) sides.push((i.upper - i.value) / Math.abs(i.value));
+    for (const s of sides) least = least === null ? s : Math.min(least, s);
+  }
+  return least === null ? "n/a" : least === Infinity ? "unbounded" : `${(100 * least).toFixed(1)} %`;
+}
+
+export function disclosureAuditMarkdown(version: string, protection: ProtectionResult, datasets: readonly DatasetSummary[], measurements: readonly RungMeasurement[], comparison: MethodComparison | null): string {
+  const sc = POLICY.statisticalConfidentiality;
+  const audit = protection.audit;
+  const cells = protection.model.cells;
+  const status = protection.status;
+  const count = (pred: (id: number) => boolean) => cells.filter((c) => pred(c.id)).length;
+  const frequency = count((id) => status[id] === "primary_frequency" && !cells[id].hidden);
+  const dominance = count((id) => status[id] === "primary_dominance" && !cells[id].hidden);
+  const secondary = count((id) => status[id] === "secondary");
+  const emptySecondary = count((id) => status[id] === "secondary" && cells[id].empty);
+  const hiddenPrimary = count((id) => cells[id].hidden && isPrimary(status[id]));
+  const shared = cells.filter((c) => c.tables.length > 1).length;
+  return `# Disclosure audit of the Open Data release ${version}
+
+Generated by lib/opendata/release.ts; deterministic (no timings). Internal: it gives counts, shares
+and relative widths, never a confidential value; the release itself publishes the flag \`${sc.confidentialFlag}\` only.
+
+## What the audit models
+
+Every table of the release is protected and audited in one model (lib/opendata/confidentiality),
+as an intruder reads them together:
+
+- ${cells.length} figures' cells (${shared} of them published in more than one table: the same figure is one
+  unknown) and ${protection.model.relations.length} additive relations: every margin, every level of a hierarchy
+  (région or NUTS-1 unit under France, country under its zone, age band under persons), periods
+  summing to the whole period, and nested populations (a scope equal to the sum of its parts; the
+  customer table publishes persons, businesses and customers of unknown type as rows of their
+  own, so the business customers of an area are a cell held to the business rules, not the
+  difference of two tables);
+- what the files reveal besides values: the sign of every figure (an intruder is assumed to know
+  it), whole numbers (bounds rounded inward), the least value of a row that exists (tables whose
+  rows exist only when non-empty), which cells are empty (every table is a full grid with its
+  zeros), ${protection.model.orderings.length} orderings such as units >= orders, and totals with a single non-empty
+  child (a confidential total of few contributors needs one more of its empty children flagged,
+  so that its members' attribute is not revealed: ${emptySecondary} empty cells flagged for it);
+- the flag is all a reader sees: no status, no reason per cell.
+
+Not modelled: integer-programming attacks beyond rounding the LP bounds; relations between
+different measures other than the declared orderings (shipments and orders are not tied, nor
+the sales tables' order x category counts to distinct orders); what the medians and ratios say
+beyond their cell (they are published only with a published cell); knowledge outside the
+release (a reader who knows one customer's purchases). The release's own attacker
+(lib/opendata/attack), a separate code path, checks the published files against these limits.
+
+## Result
+
+- Confidential figures audited: ${audit.intervals.length} (cell x measure), in ${audit.groups} independent groups;
+  ${audit.exactFigures} measured exactly, ${audit.provenFigures} proven by feasible points (a lower bound of their protection).
+- Exposed (narrowed within +/- ${sc.protectionIntervalPercent} %): ${audit.exposed.length}. Result: ${audit.passed ? "**pass**" : "**FAIL**"}.
+- Narrowest protection of a side the release had to protect: ${narrowest(protection)}${audit.provenFigures > 0 ? " (at least)" : ""}.
+- Cells suppressed: ${frequency} by the frequency rule, ${dominance} by the dominance rule, ${secondary} by secondary
+  suppression (${emptySecondary} of them empty), and ${hiddenPrimary} hidden complements that fail a primary rule.
+- Secondary suppression: ${protection.method}, ${protection.rounds} round(s) of master problem and audit, ${protection.cuts} constraints.
+
+## What each table loses
+
+${lossTable(datasets)}
+
+## Design ladders (the designs measured, finest first)
+
+${ladderTable(measurements)}
+${comparison ? `
+## Secondary suppression: least information loss against the previous heuristic
+
+The same tables protected by the previous releases' heuristic (greedy: one more cell per exposed
+figure, ranked by capacity, margin, relations closed and value) and by the release's method (a
+mixed-integer model on HiGHS minimising the share of cells and value suppressed, with the audit's
+cuts, started from the heuristic's pattern). Both patterns pass the same audit.
+${comparison.optimality ? `Information loss (sum over suppressed cells of their share of their table's cells and value): heuristic ${comparison.optimality.heuristicObjective.toFixed(4)}, release ${comparison.optimality.objective.toFixed(4)}; no pattern satisfying the constraints found can lose less than ${comparison.optimality.lowerBound.toFixed(4)} (the master problem's bound).` : ""}
+
+${comparisonTable(comparison)}
+` : ""}`;
+}
+
+export function assessmentMarkdown(version: string, wp29: Wp29Assessment, risk: RiskReport, pii: PiiScanResult, protection: ProtectionResult): string {
+  const yes = (b: boolean) => (b ? "passed" : "FAILED");
+  const tableRows = wp29.tables.map(
+    (t) =>
+      `| ${t.dataset} | ${t.population} | ${t.threshold} | ${t.publishedCells} | ${t.suppressedCells} | ${t.smallestPublishedGroup ?? "n/a"} | ${t.publishedBelowThreshold} | ${t.largestTopSharePercent === null ? "n/a" : t.largestTopSharePercent.toFixed(1) + " %"} | ${t.homogeneousPublishedCells} | ${t.identifierLikeColumns.length === 0 ? "none" : t.identifierLikeColumns.join(", ")} |`,
+  );
+  const r = (x: number) => x.toFixed(4);
+  const known = Object.entries(pii.knownValues).map(([k, n]) => `${k} ${n}`).join(", ");
+  const audit = protection.audit;
+  return `# Anonymisation assessment of the Open Data release ${version}
+
+Article 29 Working Party, Opinion 05/2014 (WP216): an anonymous release must resist singling
+out, linkability and inference. Computed from the data of this release; reassessed at every release.
+
+## Per table
+
+| dataset | describes | threshold | published cells | suppressed cells | smallest published group | published below threshold | largest top share (published) | homogeneous published cells | identifier-like columns |
+| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |
+${tableRows.join("\n")}
+
+Cells of business customers and suppliers are held to the business threshold; the smallest
+published group is counted over the cells of the table's own population.
+
+## 1. Singling out: ${yes(wp29.singlingOut.passed)}
+
+Every published cell aggregates at least its population's threshold of distinct contributors; the
+smallest published group in the whole release has ${wp29.singlingOut.smallestGroup ?? "n/a"} contributors. No file has a row per
+person, order or customer.
+
+## 2. Linkability: ${yes(wp29.linkability.passed)}
+
+- Columns named like an identifier: ${wp29.linkability.identifierLikeColumns}.
+- Values shaped like a customer pseudonym (cp_ + 32 hex): ${wp29.linkability.pseudonymShapedValues}.
+- Known personal values or pseudonyms found by the byte scan: ${wp29.linkability.piiHits} (searched: ${known}; ${pii.filesScanned} files, ${pii.bytesScanned} bytes).
+- Across tables: the tables share figures (the sales tables' margins, the customer table's
+  totals by area, which are the sales table's over the whole period). They are protected in one
+  model where the same figure is one unknown and every relation between tables is an equation
+  (disclosure-audit.md): ${audit.intervals.length} confidential figures audited over the whole release, ${audit.exposed.length} narrowed
+  within +/- ${POLICY.statisticalConfidentiality.protectionIntervalPercent} %.
+
+## 3. Inference: ${yes(wp29.inference.passed)}
+
+- Dominance: the largest share of one contributor in a published amount cell is ${wp29.inference.largestTopSharePercent === null ? "n/a" : wp29.inference.largestTopSharePercent.toFixed(1) + " %"} (rule: at most ${POLICY.statisticalConfidentiality.dominance.kPercent} %).
+- Homogeneity: published cells where every contributor has the same value: ${wp29.inference.homogeneousCells}.
+- Confidential cells cannot be narrowed below +/- ${POLICY.statisticalConfidentiality.protectionIntervalPercent} % (disclosure-audit.md), and a confidential
+  total with a single non-empty child has a second child flagged, so that the flags do not tell
+  which group its few members belong to.
+
+## Re-identification risk of the customer table
+
+Equivalence classes: the detail cells of persons in the customer table (area x age band, and
+gender when published); sample size f = customers in the cell, population F = persons with the
+same attributes among all customers in the warehouse.
+
+| model | published classes | before suppression |
+| --- | ---: | ---: |
+| classes | ${risk.published.classes} | ${risk.beforeSuppression.classes} |
+| records (customers) | ${risk.published.records} | ${risk.beforeSuppression.records} |
+| smallest class | ${risk.published.smallestClass} | ${risk.beforeSuppression.smallestClass} |
+| prosecutor, maximum (1 / min f) | ${r(risk.published.prosecutorMax)} | ${r(risk.beforeSuppression.prosecutorMax)} |
+| prosecutor, average (classes / records) | ${r(risk.published.prosecutorAverage)} | ${r(risk.beforeSuppression.prosecutorAverage)} |
+| journalist, maximum (1 / min F) | ${r(risk.published.journalistMax)} | ${r(risk.beforeSuppression.journalistMax)} |
+| marketer (mean f / F) | ${r(risk.published.marketer)} | ${r(risk.beforeSuppression.marketer)} |
+
+With the ${risk.threshold}-customer threshold the prosecutor risk of any published class is at most 1/${risk.threshold} = ${r(1 / risk.threshold)}.
+
+## Conclusion
+
+${wp29.passed && audit.passed ? "The three tests pass with the numbers above: the release is treated as anonymous (outside the GDPR, Recital 26)." : "At least one test FAILED: the release must not be published."}
+`;
+}
