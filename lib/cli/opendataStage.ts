@@ -21,9 +21,10 @@ export async function opendataStage(cfg: PipelineConfig): Promise<{ rows: number
   });
   const rows = release.datasets.reduce((n, d) => n + d.rows, 0);
   const suppressed = release.datasets.reduce((n, d) => n + d.rows - d.published, 0);
+  if (release.kept) return { rows: 0, release, summary: `release ${release.version} kept current: published figures are final (${release.kept.revisions.length} table(s) would be revised)` };
   return {
     rows,
     release,
-    summary: `release ${release.version}: ${release.datasets.length} datasets, ${rows} rows, ${suppressed} confidential; ${release.gates.length} gates passed`,
+    summary: `release ${release.version}: ${release.datasets.length} datasets, ${rows} rows, ${suppressed} confidential; ${release.gates.length} gates passed${release.withdrew ? `; ${release.withdrew} withdrawn` : ""}`,
   };
 }

@@ -34,8 +34,8 @@ import { assertReleasable, compareText, protectFromParts, protectRelease, Protec
 import { chooseDesigns, DesignOutcome, RungMeasurement } from "./design";
 import { checkPackage, PackageProblem, validateProfile } from "./gates/packageChecks";
 import { publicVocabulary, readKnownValues, scanForKnownValues, scanInputFor, PiiScanResult, tokens } from "./gates/piiScan";
-import { derivedOf, designDataset, labelColumnsOf, loadDatasets, loadDesigns, measuresOf, MODEL_DIR, OdDataset } from "./model/datasets";
-import { attachMarts, customerBuckets, ExtractRow, runReconcileQuery } from "./model/extract";
+import { DesignParams, derivedOf, designDataset, labelColumnsOf, loadDatasets, loadDesigns, measuresOf, MODEL_DIR, OdDataset } from "./model/datasets";
+import { attachMarts, customerBuckets, ExtractRow, largeCountries, runReconcileQuery } from "./model/extract";
 import { geoName, originName } from "./model/hierarchies";
 import { csvwMetadata } from "./publish/csvw";
 import { CsvValue, parseCsv, toCsv } from "./publish/csv";
@@ -44,6 +44,7 @@ import { dcatCatalogue } from "./publish/dcat";
 import { writeParquet } from "./publish/parquet";
 import { licenceText, releaseReadme } from "./publish/readme";
 import { assessmentMarkdown, disclosureAuditMarkdown, MethodComparison } from "./reports";
+import { compareWithPrevious, Revision } from "./revisions";
 
 export interface ReleaseOptions {
   martsPath: string;
@@ -61,6 +62,12 @@ export interface ReleaseOptions {
   sourceAttribution?: string;
   /** Secondary suppression method; default "optimal" (it starts from the heuristic and reports both). */
   method?: "optimal" | "heuristic";
+  /**
+   * `final` (default): a run that would revise figures the current release published keeps that
+   * release current and publishes nothing (revisions.ts); `withdraw-previous`: publishes the new
+   * release and takes the previous one offline.
+   */
+  revisions?: "final" | "withdraw-previous";
   /** Tests only: alters the written release before the gates run (to prove a gate stops it). */
   tamper?: (releaseDir: string) => void;
   log?: (message: string) => void;
@@ -90,6 +97,10 @@ export interface ReleaseSummary {
   version: string;
   releaseDir: string;
   current: boolean;
+  /** Set when the run would have revised published figures and kept the previous release instead. */
+  kept: { reason: string; revisions: Revision[] } | null;
+  /** The release this one took offline (revisions: withdraw-previous). */
+  withdrew: string | null;
   datasets: DatasetSummary[];
   designs: RungMeasurement[];
   comparison: MethodComparison | null;
@@ -115,6 +126,8 @@ export interface Prepared {
   ds: OdDataset;
   group: string;
   design: string;
+  /** The rung's parameters (time grain, geography level...). */
+  params: DesignParams;
   meetsTargets: boolean;
   /** The extraction's rows of the design (for derived values and the reconciliation). */
   rows: ExtractRow[];
@@ -269,7 +282,7 @@ export async function prepareRelease(conn: DuckDBConnection, log: (m: string) =>
   const groups = loadDesigns(datasets);
   const outcome = await chooseDesigns(conn, datasets, groups, await customerBuckets(conn), log);
   const prepared: Prepared[] = outcome.choices
-    .flatMap((choice) => choice.tables.map((t) => ({ ds: designDataset(t.ds, t.drop), group: choice.group, design: choice.name, meetsTargets: choice.meets, rows: t.rows, input: t.input })))
+    .flatMap((choice) => choice.tables.map((t) => ({ ds: designDataset(t.ds, t.drop), group: choice.group, design: choice.name, params: t.rung.params, meetsTargets: choice.meets, rows: t.rows, input: t.input })))
     .sort((a, b) => compareText(a.ds.dataset, b.ds.dataset));
   const inputs = prepared.map((p) => p.input);
   const parts = outcome.choices.map((c) => c.protection);
@@ -335,6 +348,17 @@ export async function releaseOpenData(opts: ReleaseOptions): Promise<ReleaseSumm
     const datasets = summaryOf(prepared, protection);
     const pkg = dataPackage(meta, files);
     writeFileSync(path.join(partial, "datapackage.json"), JSON.stringify(pkg, null, 2) + "\n");
+
+    // Published figures are final (revisions.ts): a revision of the current release is not made.
+    const check = compareWithPrevious(outDir, partial);
+    const revisionCount = check.revisions.reduce((n, r) => n + r.changed + r.flagChanged, 0);
+    if (check.previous && check.previous.version !== version && check.sameDesign && revisionCount > 0 && (opts.revisions ?? "final") === "final") {
+      rmSync(partial, { recursive: true, force: true });
+      const reason = `the data changed since release ${check.previous.version} (erasures, rectifications or corrections): ${revisionCount} figure(s) it published would be revised (${check.revisions.map((r) => `${r.dataset} ${r.changed + r.flagChanged}`).join(", ")}); published figures are final, so ${check.previous.version} stays current (to publish a revision, withdraw it: revisions "withdraw-previous")`;
+      log(`opendata: ${reason}`);
+      return { version: check.previous.version, releaseDir: check.previous.dir, current: true, kept: { reason, revisions: check.revisions }, withdrew: null, datasets, designs: outcome.measurements, comparison, gates: [], wp29: emptyWp29(), risk: reidentificationRisk([], POLICY.statisticalConfidentiality.frequency.minContributors.person), files: listFiles(check.previous.dir) };
+    }
+    const withdrawing = check.previous && check.previous.version !== version && (opts.revisions ?? "final") === "withdraw-previous" ? check.previous : null;
     writeFileSync(path.join(partial, "csv-metadata.json"), JSON.stringify(csvwMetadata(meta, files), null, 2) + "\n");
     writeFileSync(path.join(partial, "catalogue.jsonld"), JSON.stringify(dcatCatalogue(meta, files), null, 2) + "\n");
     writeFileSync(path.join(partial, "README.md"), releaseReadme(meta, prepared, datasets, outcome.measurements));
@@ -396,13 +420,17 @@ export async function releaseOpenData(opts: ReleaseOptions): Promise<ReleaseSumm
     const pointer = path.join(outDir, "current.json");
     writeFileSync(`${pointer}.next`, JSON.stringify({ version, path: `releases/${version}` }, null, 2) + "\n");
     renameSync(`${pointer}.next`, pointer);
+    if (withdrawing) {
+      rmSync(withdrawing.dir, { recursive: true, force: true });
+      log(`opendata: release ${withdrawing.version} withdrawn (taken offline): ${version} revises it`);
+    }
     if (reportsDir) {
       mkdirSync(reportsDir, { recursive: true });
       writeFileSync(path.join(reportsDir, "disclosure-audit.md"), disclosureAuditMarkdown(version, protection, datasets, outcome.measurements, comparison));
       writeFileSync(path.join(reportsDir, "anonymisation-assessment.md"), assessmentMarkdown(version, wp29, risk, pii, protection));
     }
     log(`opendata: release ${version} is current (${files.length} datasets)`);
-    return { version, releaseDir: finalDir, current: true, datasets, designs: outcome.measurements, comparison, gates, wp29, risk, files: listFiles(finalDir) };
+    return { version, releaseDir: finalDir, current: true, kept: null, withdrew: withdrawing?.version ?? null, datasets, designs: outcome.measurements, comparison, gates, wp29, risk, files: listFiles(finalDir) };
   } finally {
     conn.closeSync();
     instance.closeSync();
@@ -422,9 +450,14 @@ async function customerRisk(conn: DuckDBConnection, prepared: readonly Prepared[
   const p = prepared[i];
   const table = protection.model.tables[i];
   const quasi = p.ds.quasiIdentifiers!;
-  const geoLevel = /NUTS-1/.test(p.design) ? "nuts1" : "region";
-  const profileLevel = /customer type/.test(p.design) ? "type" : "age";
-  const population = await queryRows<Record<string, string | number>>(conn, renderSql(path.join(__dirname, "assessment", "population.sql"), { geo_level: sqlString(geoLevel), profile_level: sqlString(profileLevel) }));
+  const population = await queryRows<Record<string, string | number>>(
+    conn,
+    renderSql(path.join(__dirname, "assessment", "population.sql"), {
+      geo_level: sqlString(p.params.geo_level),
+      profile_level: sqlString(p.params.profile_level),
+      large_countries: await largeCountries(conn, p.params.min_country_customers),
+    }),
+  );
   const keyOfRow = (r: Readonly<Record<string, unknown>>) => quasi.map((q) => String(r[q])).join("|");
   const pop = new Map<string, number>();
   for (const r of population) {
@@ -440,6 +473,16 @@ async function customerRisk(conn: DuckDBConnection, prepared: readonly Prepared[
     classes.push({ key, sample: cell.contributors, population: pop.get(key) ?? cell.contributors, published: protection.status[ids[j]] === "published" });
   });
   return reidentificationRisk(classes, threshold);
+}
+
+function emptyWp29(): Wp29Assessment {
+  return {
+    tables: [],
+    singlingOut: { passed: true, smallestGroup: null },
+    linkability: { passed: true, identifierLikeColumns: 0, pseudonymShapedValues: 0, piiHits: 0 },
+    inference: { passed: true, largestTopSharePercent: null, homogeneousCells: 0 },
+    passed: true,
+  };
 }
 
 /** The version `current.json` names, or null before the first release. */

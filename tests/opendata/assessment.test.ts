@@ -1,5 +1,4 @@
 import { reidentificationRisk } from "../../lib/opendata/assessment/risk";
-import { chooseGrain } from "../../lib/opendata/generalise";
 
 describe("re-identification risk on equivalence classes (known answers)", () => {
   const classes = [
@@ -18,13 +17,5 @@ describe("re-identification risk on equivalence classes (known answers)", () => 
   });
   test("before suppression, the small class dominates the prosecutor risk", () => {
     expect(reidentificationRisk(classes, 11).beforeSuppression.prosecutorMax).toBeCloseTo(1 / 3);
-  });
-});
-
-describe("choosing the time grain by measuring", () => {
-  const m = (grain: "month" | "quarter" | "year", pct: number) => ({ dataset: "d", grain, cells: 0, detailCells: 0, detailPrimary: 0, detailPrimaryPercent: pct });
-  test("the finest grain within the threshold, else the coarsest", () => {
-    expect(chooseGrain(["month", "quarter", "year"], [m("month", 49), m("quarter", 25), m("year", 10)])).toBe("quarter");
-    expect(chooseGrain(["month", "quarter", "year"], [m("month", 90), m("quarter", 80), m("year", 70)])).toBe("year");
   });
 });

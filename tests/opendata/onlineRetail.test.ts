@@ -34,17 +34,24 @@ maybe("the Online Retail data (December 2010) releases without exposure", () => 
     expect(release.wp29.passed).toBe(true);
   });
 
-  test("countries with fewer than 11 customers are confidential, and so is whatever would recompute them", () => {
-    const rows = parseCsv(readFileSync(path.join(release.releaseDir, "sales_by_period_region_category.csv"), "utf8"));
+  test("the United Kingdom is published; small countries are flagged or published together, never one by one", () => {
+    const rows = parseCsv(readFileSync(path.join(release.releaseDir, "sales_by_period_area_category.csv"), "utf8"));
     const [header, ...records] = rows;
     const at = (r: string[], c: string) => r[header.indexOf(c)];
-    // Country totals over everything: the United Kingdom is published, small countries are not.
     const countryTotals = records.filter((r) => at(r, "period") === "All" && at(r, "category") === "All" && at(r, "geo_code") !== "All");
-    expect(countryTotals.find((r) => at(r, "geo_code") === "GB")!.at(header.indexOf("status"))).toBe("published");
-    const confidential = countryTotals.filter((r) => at(r, "status") !== "published");
-    expect(confidential.length).toBeGreaterThanOrEqual(9);
-    expect(confidential.some((r) => at(r, "status") === "primary_frequency")).toBe(true);
-    for (const r of confidential) expect(at(r, "net_amount")).toBe("");
+    expect(at(countryTotals.find((r) => at(r, "geo_code") === "GB")!, "flag")).toBe("");
+    const flagged = countryTotals.filter((r) => at(r, "flag") === "c");
+    for (const r of flagged) expect(at(r, "net_amount")).toBe("");
+    expect(flagged.length > 0 || countryTotals.some((r) => at(r, "geo_code") === "OTHER")).toBe(true);
+  });
+
+  test("every table reports what it loses, against the targets", () => {
+    for (const d of release.datasets) {
+      expect(d.suppressedPercent).toBeGreaterThanOrEqual(0);
+      expect(d.suppressedValuePercent).toBeGreaterThanOrEqual(0);
+    }
+    const readme = readFileSync(path.join(release.releaseDir, "README.md"), "utf8");
+    expect(readme).toContain("### What each table loses");
   });
 
   test("the source's attribution is carried by the README", () => {

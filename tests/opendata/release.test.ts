@@ -2,7 +2,9 @@ import { createHash } from "node:crypto";
 import { appendFileSync, existsSync, readFileSync, readdirSync } from "node:fs";
 import * as path from "node:path";
 import { parseCsv } from "../../lib/opendata/publish/csv";
+import { renameSync, rmSync, writeFileSync } from "node:fs";
 import { currentRelease, defaultProfilesDir, releaseOpenData, ReleaseGateError, type ReleaseSummary } from "../../lib/opendata/release";
+import { POLICY } from "../../lib/policy";
 import { loadDatasets } from "../../lib/opendata/model/datasets";
 import { validateProfile } from "../../lib/opendata/gates/packageChecks";
 import { openNative, queryRows, sqlString } from "../../lib/engine/native";
@@ -43,21 +45,52 @@ describe("the Open Data release, end to end on a generated warehouse", () => {
     expect(release.files).toEqual(expect.arrayContaining(["datapackage.json", "csv-metadata.json", "catalogue.jsonld", "README.md", "LICENCE.md", "anonymisation-assessment.md"]));
   });
 
-  test("suppressed values are empty and flagged, never zero; derived values hidden with their cell", () => {
+  test("suppressed values are empty and flagged, never zero; derived values hidden with their cell; no status or reason published", () => {
     let suppressed = 0;
     for (const ds of loadDatasets()) {
-      const values = ds.columns.filter((c) => c.kind || c.derived).map((c) => c.name);
+      const [header] = parseCsv(readFileSync(path.join(release.releaseDir, `${ds.dataset}.csv`), "utf8"));
+      expect(header).not.toContain("status");
+      expect(header).not.toContain("reason");
+      const values = ds.columns.filter((c) => (c.kind || c.derived) && header.includes(c.name)).map((c) => c.name);
       for (const row of readTable(path.join(release.releaseDir, `${ds.dataset}.csv`))) {
-        if (row.status === "published") {
-          expect(row.flag).toBe("");
-          continue;
-        }
+        expect(["", "c"]).toContain(row.flag);
+        if (row.flag === "") continue;
         suppressed++;
-        expect(row.flag).toBe("c");
         for (const v of values) expect(row[v]).toBe("");
       }
     }
     expect(suppressed).toBeGreaterThan(0);
+    // The summary counts what the files flag.
+    const flagged = release.datasets.reduce((n, d) => n + d.primary + d.secondary, 0);
+    expect(flagged).toBe(suppressed);
+  });
+
+  test("every table is a full grid of its codes, and the metadata says what a reader can write down", () => {
+    const pkg = JSON.parse(readFileSync(path.join(release.releaseDir, "datapackage.json"), "utf8"));
+    for (const r of pkg.resources.filter((x: { format: string }) => x.format === "csv")) {
+      const dc = r.disclosureControl;
+      expect(dc.flag).toEqual({ field: "flag", confidential: POLICY.statisticalConfidentiality.confidentialFlag });
+      expect(dc.rows).toBe("grid");
+      const rows = readTable(path.join(release.releaseDir, r.path));
+      // every combination of the codes (and totals) is one row
+      const combinations = dc.dimensions.reduce((n: number, d: { codes: string[]; total: string | null }) => n * (d.codes.length + (d.total === null ? 0 : 1)), 1);
+      expect(rows).toHaveLength(combinations);
+      for (const m of dc.measures) expect(r.schema.fields.map((f: { name: string }) => f.name)).toContain(m.field);
+    }
+  });
+
+  test("the README and the summary say what each table loses and which design was measured", () => {
+    const readme = readFileSync(path.join(release.releaseDir, "README.md"), "utf8");
+    expect(readme).toContain("### Designs, measured");
+    expect(readme).toContain("### What each table loses");
+    expect(release.designs.length).toBeGreaterThanOrEqual(release.datasets.length);
+    for (const d of release.datasets) {
+      expect(readme).toContain(`| ${d.dataset} | ${d.design} |`);
+      expect(d.suppressedPercent).toBeGreaterThanOrEqual(0);
+    }
+    // the release's method never loses more than the heuristic it starts from
+    expect(release.comparison).not.toBeNull();
+    expect(release.comparison!.optimality!.objective).toBeLessThanOrEqual(release.comparison!.optimality!.heuristicObjective + 1e-9);
   });
 
   test("no file has a row per person, order or customer: every published person cell has >= 11 contributors", () => {
@@ -70,11 +103,10 @@ describe("the Open Data release, end to end on a generated warehouse", () => {
     expect(release.risk.published.prosecutorMax).toBeLessThanOrEqual(1 / 11);
   });
 
-  test("no published carrier row names a single carrier: each published cell has at least 3 carriers", () => {
-    const rows = readTable(path.join(release.releaseDir, "carrier_performance_by_carrier_mode_region.csv"));
-    const published = rows.filter((r) => r.status === "published");
-    expect(published.length).toBeGreaterThan(0);
-    for (const r of published) expect(r.carrier).toBe("All");
+  test("no row names a carrier: the delivery table aggregates carriers", () => {
+    const [header, ...rows] = parseCsv(readFileSync(path.join(release.releaseDir, "delivery_performance_by_mode_area.csv"), "utf8"));
+    expect(header).not.toContain("carrier");
+    expect(rows.some((r) => r[header.indexOf("flag")] === "")).toBe(true);
   });
 
   test("the datapackage validates against the official v2 profile (ajv)", () => {
@@ -102,6 +134,33 @@ describe("the Open Data release, end to end on a generated warehouse", () => {
     const again = await releaseOpenData({ martsPath: wh.martsPath, corePath: wh.corePath, cleanDir: wh.cleanDir, outDir: otherOut, reportsDir: null });
     expect(again.version).toBe(release.version);
     expect(digest(again.releaseDir)).toEqual(before);
+  });
+
+  test("published figures are final: a run that would revise the current release keeps it, unless the operator withdraws it", async () => {
+    const dir = tempDir("od-rev-");
+    const first = await releaseOpenData({ martsPath: wh.martsPath, corePath: wh.corePath, cleanDir: wh.cleanDir, outDir: dir, reportsDir: null });
+    // Pretend the current release is an earlier one whose data differed: same tables, one published
+    // figure otherwise (as after an erasure), under another version.
+    const earlier = "v000000000000";
+    const earlierDir = path.join(dir, "releases", earlier);
+    renameSync(first.releaseDir, earlierDir);
+    writeFileSync(path.join(dir, "current.json"), JSON.stringify({ version: earlier, path: `releases/${earlier}` }, null, 2) + "\n");
+    const csv = path.join(earlierDir, "sales_by_period_area_category.csv");
+    const [header, ...rows] = parseCsv(readFileSync(csv, "utf8"));
+    const at = rows.findIndex((r) => r[header.indexOf("flag")] === "");
+    rows[at][header.indexOf("orders")] = String(Number(rows[at][header.indexOf("orders")]) + 1);
+    const quote = (f: string) => (/[",\r\n]/.test(f) ? `"${f.replace(/"/g, '""')}"` : f);
+    writeFileSync(csv, [header, ...rows].map((r) => r.map(quote).join(",")).join("\r\n") + "\r\n");
+    const kept = await releaseOpenData({ martsPath: wh.martsPath, corePath: wh.corePath, cleanDir: wh.cleanDir, outDir: dir, reportsDir: null });
+    expect(kept.kept).not.toBeNull();
+    expect(kept.kept!.revisions).toEqual([{ dataset: "sales_by_period_area_category", changed: 1, flagChanged: 0 }]);
+    expect(currentRelease(dir)!.version).toBe(earlier);
+    expect(readdirSync(path.join(dir, "releases"))).toEqual([earlier]);
+    const revised = await releaseOpenData({ martsPath: wh.martsPath, corePath: wh.corePath, cleanDir: wh.cleanDir, outDir: dir, reportsDir: null, revisions: "withdraw-previous" });
+    expect(revised.withdrew).toBe(earlier);
+    expect(currentRelease(dir)!.version).toBe(first.version);
+    expect(readdirSync(path.join(dir, "releases"))).toEqual([first.version]);
+    rmSync(dir, { recursive: true, force: true });
   });
 
   test("a failed gate (a planted personal value) leaves the previous release current", async () => {

@@ -4,7 +4,7 @@
 -- the PII scan's list of pseudonyms), counts only. {{geo_level}}, {{profile_level}}: the design's.
 with persons as (
   select
-    od_area(country, region_code, {{geo_level}}) as geo_code,
+    od_area(country, region_code, {{geo_level}}, {{large_countries}}) as geo_code,
     od_profile(customer_type, age_band, {{profile_level}}) as profile,
     coalesce(gender, 'unknown') as gender
   from core.dim_customer

@@ -103,6 +103,31 @@ export function combineBuckets(ds: OdDataset, parts: readonly ExtractRow[][]): E
   });
 }
 
+const largeCountryLists = new WeakMap<DuckDBConnection, Map<string, string>>();
+
+/**
+ * The countries other than France with at least `minimum` identified customers over the release
+ * period, as a SQL list for the `nuts1_countries` geography level (macros.sql): a country with
+ * fewer is published inside OTHER, so that a table by area does not fill with countries of a few
+ * customers each. An empty list when the design does not ask for it.
+ */
+export async function largeCountries(conn: DuckDBConnection, minimum: string | undefined): Promise<string> {
+  if (minimum === undefined) return "[]::varchar[]";
+  let cache = largeCountryLists.get(conn);
+  if (!cache) largeCountryLists.set(conn, (cache = new Map()));
+  const known = cache.get(minimum);
+  if (known) return known;
+  const rows = await queryRows<{ country: string }>(
+    conn,
+    `select country from sales.customer_monthly
+     where coalesce(region_code, 'unknown') = 'unknown' and country is not null and country not in ('FR', 'unknown')
+     group by country having count(distinct customer_pseudonym) >= ${Number(minimum)} order by country`,
+  );
+  const list = rows.length === 0 ? "[]::varchar[]" : `[${rows.map((r) => sqlString(r.country)).join(", ")}]`;
+  cache.set(minimum, list);
+  return list;
+}
+
 /**
  * The dataset's cells at one rung of its design ladder: `params` fill the SQL's {{...}} (time
  * grain, geography level...); `buckets` from `customerBuckets` (1: the whole table at once).
@@ -111,8 +136,9 @@ export function combineBuckets(ds: OdDataset, parts: readonly ExtractRow[][]): E
 export async function extractRows(conn: DuckDBConnection, ds: OdDataset, params: DesignParams, buckets = 1): Promise<ExtractRow[]> {
   const n = readsByCustomerBucket(ds) ? buckets : 1;
   const parts: ExtractRow[][] = [];
+  const large = await largeCountries(conn, params.min_country_customers);
   for (let bucket = 0; bucket < n; bucket++) {
-    const vars: Record<string, string> = { customer_buckets: String(n), customer_bucket: String(bucket) };
+    const vars: Record<string, string> = { customer_buckets: String(n), customer_bucket: String(bucket), large_countries: large };
     for (const [k, v] of Object.entries(params)) vars[k] = sqlString(v);
     let rows: ExtractRow[];
     try {

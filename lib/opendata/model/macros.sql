@@ -11,7 +11,10 @@
 --               countries the level above (only France has more than one area). Level `region`:
 --               FR-<INSEE code>, every other country by its ISO 3166-1 code, UNK when nothing is
 --               known; level `nuts1`: NUTS-1 codes, and every other country with the customers
---               of unknown country together as OTHER ("outside France or unknown").
+--               of unknown country together as OTHER ("outside France or unknown"); level
+--               `nuts1_countries`: the same, but the countries in large_countries (those with
+--               at least the design's min_country_customers identified customers, extract.ts)
+--               keep their own code.
 --   od_origin_zone: a supplier's country as France (FR), another member state of the European
 --               Union (EU27_OTHER), or a country outside it (NON_EU); UNK when unknown.
 --   od_profile_group / od_profile: a customer as a business, a person, or unknown; persons by age
@@ -34,20 +37,21 @@ create or replace temp macro od_nuts1(region_code) as
     when '01' then 'FRY' when '02' then 'FRY' when '03' then 'FRY' when '04' then 'FRY' when '06' then 'FRY'
     else error('od_nuts1: unknown INSEE région code ' || region_code)
   end;
-create or replace temp macro od_country(country, region_code, level) as
+create or replace temp macro od_country(country, region_code, level, large_countries) as
   case
     when coalesce(region_code, 'unknown') <> 'unknown' then 'FR'
     when country = 'FR' then 'FR'
     when level = 'region' then case when country is null or country = 'unknown' then 'UNK' else country end
     when level = 'nuts1' then 'OTHER'
+    when level = 'nuts1_countries' then case when list_contains(large_countries, country) then country else 'OTHER' end
     else error('od_country: unknown geography level ' || level)
   end;
-create or replace temp macro od_area(country, region_code, level) as
+create or replace temp macro od_area(country, region_code, level, large_countries) as
   case
     when coalesce(region_code, 'unknown') <> 'unknown' then
-      case level when 'region' then 'FR-' || region_code when 'nuts1' then od_nuts1(region_code) else error('od_area: unknown geography level ' || level) end
+      case level when 'region' then 'FR-' || region_code when 'nuts1' then od_nuts1(region_code) when 'nuts1_countries' then od_nuts1(region_code) else error('od_area: unknown geography level ' || level) end
     when country = 'FR' then 'FR-UNK'
-    else od_country(country, region_code, level)
+    else od_country(country, region_code, level, large_countries)
   end;
 -- The 27 member states of the European Union since 1 February 2020 (ISO 3166-1 alpha-2).
 create or replace temp macro od_origin_zone(country) as

@@ -10,8 +10,8 @@
 -- {{customer_buckets}}, {{customer_bucket}}: as in od_sales_by_period_area_category.sql.
 with lines as (
   select
-    od_country(country, region_code, {{geo_level}}) as country,
-    od_area(country, region_code, {{geo_level}}) as area,
+    od_country(country, region_code, {{geo_level}}, {{large_countries}}) as country,
+    od_area(country, region_code, {{geo_level}}, {{large_countries}}) as area,
     od_profile_group(customer_type, age_band, {{profile_level}}) as profile_group,
     od_profile(customer_type, age_band, {{profile_level}}) as profile,
     case when customer_type = 'PERSON' then coalesce(gender, 'unknown') else 'n/a' end as gender,
@@ -35,7 +35,7 @@ per_customer as (
   group by customer_pseudonym, cube(gender), grouping sets ((country, area), (country), ()), grouping sets ((profile_group, profile), (profile_group), ())
   -- a country with a single area (every country but France) is that area: one row, not two; at
   -- NUTS-1 level no country level at all (All is the sum of the areas)
-  having not (grouping(area) = 1 and grouping(country) = 0 and (country <> 'FR' or {{geo_level}} = 'nuts1'))
+  having not (grouping(area) = 1 and grouping(country) = 0 and (country <> 'FR' or {{geo_level}} <> 'region'))
      -- a profile group without age bands (businesses, unknown, or every group at level `type`) is its own leaf
      and not (grouping(profile) = 1 and grouping(profile_group) = 0 and (profile_group <> 'person' or {{profile_level}} = 'type'))
 ),

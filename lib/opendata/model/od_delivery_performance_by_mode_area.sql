@@ -18,8 +18,8 @@ with shipments as (
     -- all the carrier ids it does not know (they could be any carrier, so they count as none)
     case when c.is_inferred or c.carrier_key < 0 then -1 else c.carrier_key end as carrier_unit,
     od_mode(s.shipping_mode, {{mode_level}}) as shipping_mode,
-    od_country(s.country, s.region_code, {{geo_level}}) as country,
-    od_area(s.country, s.region_code, {{geo_level}}) as area,
+    od_country(s.country, s.region_code, {{geo_level}}, {{large_countries}}) as country,
+    od_area(s.country, s.region_code, {{geo_level}}, {{large_countries}}) as area,
     s.customer_pseudonym,
     s.transit_days,
     s.delivery_delay_days
@@ -41,7 +41,7 @@ per_recipient as (
   group by customer_pseudonym, cube(period, shipping_mode), grouping sets ((country, area), (country), ())
   -- a country with a single area (every country but France) is that area: one row, not two; at
   -- NUTS-1 level no country level at all (All is the sum of the areas)
-  having not (grouping(area) = 1 and grouping(country) = 0 and (country <> 'FR' or {{geo_level}} = 'nuts1'))
+  having not (grouping(area) = 1 and grouping(country) = 0 and (country <> 'FR' or {{geo_level}} <> 'region'))
 ),
 delays as (
   -- the same cells, from the shipments themselves: medians need the distribution, not sums
@@ -56,7 +56,7 @@ delays as (
   group by cube(period, shipping_mode), grouping sets ((country, area), (country), ())
   -- a country with a single area (every country but France) is that area: one row, not two; at
   -- NUTS-1 level no country level at all (All is the sum of the areas)
-  having not (grouping(area) = 1 and grouping(country) = 0 and (country <> 'FR' or {{geo_level}} = 'nuts1'))
+  having not (grouping(area) = 1 and grouping(country) = 0 and (country <> 'FR' or {{geo_level}} <> 'region'))
 ),
 per_carrier as (
   -- the same cells, split by carrier: how many carriers each cell describes, and the largest
@@ -70,7 +70,7 @@ per_carrier as (
   group by carrier_unit, cube(period, shipping_mode), grouping sets ((country, area), (country), ())
   -- a country with a single area (every country but France) is that area: one row, not two; at
   -- NUTS-1 level no country level at all (All is the sum of the areas)
-  having not (grouping(area) = 1 and grouping(country) = 0 and (country <> 'FR' or {{geo_level}} = 'nuts1'))
+  having not (grouping(area) = 1 and grouping(country) = 0 and (country <> 'FR' or {{geo_level}} <> 'region'))
 ),
 carrier_units as (
   select

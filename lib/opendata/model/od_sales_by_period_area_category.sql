@@ -10,8 +10,8 @@
 with lines as (
   select
     od_period(month_key, {{time_grain}}) as period,
-    od_country(country, region_code, {{geo_level}}) as country,
-    od_area(country, region_code, {{geo_level}}) as area,
+    od_country(country, region_code, {{geo_level}}, {{large_countries}}) as country,
+    od_area(country, region_code, {{geo_level}}, {{large_countries}}) as area,
     category,
     customer_pseudonym,
     orders,
@@ -33,7 +33,7 @@ per_customer as (
   group by customer_pseudonym, cube(period, category), grouping sets ((country, area), (country), ())
   -- a country with a single area (every country but France) is that area: one row, not two; at
   -- NUTS-1 level no country level at all (All is the sum of the areas)
-  having not (grouping(area) = 1 and grouping(country) = 0 and (country <> 'FR' or {{geo_level}} = 'nuts1'))
+  having not (grouping(area) = 1 and grouping(country) = 0 and (country <> 'FR' or {{geo_level}} <> 'region'))
 ),
 cells as (
   select
