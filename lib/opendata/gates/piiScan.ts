@@ -11,9 +11,9 @@
  * rest exactly. Parquet files are compressed, so besides their raw bytes their decoded cells
  * are scanned too (as CSV text produced by DuckDB).
  *
- * One map of the known values per case mode, probed with the text's own candidate substrings
- * (see `Matcher`): the scan costs the bytes scanned times the longest value, whatever the number
- * of known values (millions at ten million sale lines).
+ * One automaton of the known values per case mode, built once and run over each text in one pass
+ * (knownValueMatcher.ts): the scan costs the bytes scanned, whatever the number of known values
+ * (millions at ten million sale lines) and however long the longest is.
  */
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
@@ -22,6 +22,7 @@ import { queryRows, sqlString } from "../../engine/native";
 import { renderSql } from "../../warehouse/db";
 import { parseCsv } from "../publish/csv";
 import { etalabDataDir } from "../../warehouse/staging";
+import { buildMatcher, search } from "./knownValueMatcher";
 import countries from "i18n-iso-countries";
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 countries.registerLocale(require("i18n-iso-countries/langs/en.json"));
@@ -61,55 +62,13 @@ export async function readKnownValues(conn: DuckDBConnection, cleanDir: string):
   return rows.filter((r) => typeof r.value === "string" && r.value.length >= 3);
 }
 
-/**
- * Known values by their text, for the boundary-anchored lookup of `search`. At ten million sale
- * lines the release is searched for about four million known values: an Aho-Corasick automaton
- * of them (a Map per state, 17.5 million states for the pseudonyms alone) ran Node out of its
- * 4 GB heap, while the release itself is small. So the text's candidate substrings are looked up
- * instead: a match must start after a non-word byte and end before one (see `isWordByte`), so
- * only substrings between such positions, no longer than the longest value, can match.
- */
-interface Matcher {
-  patterns: Map<string, number[]>;
-  longest: number;
-}
-
-/** Patterns as byte strings (latin1 view of their UTF-8 bytes). */
-function buildMatcher(patterns: readonly string[]): Matcher {
-  const byText = new Map<string, number[]>();
-  let longest = 0;
-  patterns.forEach((p, index) => {
-    if (p.length === 0) return;
-    const list = byText.get(p);
-    if (list) list.push(index);
-    else byText.set(p, [index]);
-    longest = Math.max(longest, p.length);
-  });
-  return { patterns: byText, longest };
-}
-
-function isWordByte(c: number): boolean {
-  // ASCII letters and digits, and any byte of a multi-byte UTF-8 character (accented letters).
-  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c >= 128;
-}
-
-/** Every occurrence of every pattern standing alone (non-word bytes, or the text's ends, on both sides). */
-function search(matcher: Matcher, text: string, onMatch: (pattern: number) => void): void {
-  if (matcher.patterns.size === 0) return;
-  const n = text.length;
-  for (let start = 0; start < n; start++) {
-    if (start > 0 && isWordByte(text.charCodeAt(start - 1))) continue;
-    const last = Math.min(n, start + matcher.longest) - 1;
-    for (let end = start; end <= last; end++) {
-      if (end + 1 < n && isWordByte(text.charCodeAt(end + 1))) continue;
-      const hits = matcher.patterns.get(text.slice(start, end + 1));
-      if (hits) for (const p of hits) onMatch(p);
-    }
-  }
-}
-
 const asBytes = (s: string) => Buffer.from(s, "utf8").toString("latin1");
-const lowerAscii = (s: string) => s.replace(/[A-Z]/g, (ch) => ch.toLowerCase());
+/** ASCII upper case to lower case, byte for byte (other bytes as they are). */
+function lowerAscii(s: string): string {
+  const bytes = Buffer.from(s, "latin1");
+  for (let i = 0; i < bytes.length; i++) if (bytes[i] >= 65 && bytes[i] <= 90) bytes[i] += 32;
+  return bytes.toString("latin1");
+}
 
 export interface ScanInput {
   /** Shown in the report, relative to the release directory. */
