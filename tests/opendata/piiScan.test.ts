@@ -40,6 +40,21 @@ describe("the byte scan of a release for known personal values", () => {
   });
 });
 
+describe("public vocabulary", () => {
+  test("a one-word value that is a public word is not searched; the same list scanned again with another vocabulary is", () => {
+    const people = [
+      { kind: "first_name", value: "France" },
+      { kind: "full_name", value: "France Martin" },
+    ];
+    const text = [file("README.md", "Sales in France; France Martin bought")];
+    expect(scanForKnownValues(text, people, new Set(["France"])).hits).toEqual([{ file: "README.md", kind: "full_name", occurrences: 1 }]);
+    expect(scanForKnownValues(text, people).hits).toEqual([
+      { file: "README.md", kind: "first_name", occurrences: 2 },
+      { file: "README.md", kind: "full_name", occurrences: 1 },
+    ]);
+  });
+});
+
 describe("numeric identifiers (Online Retail customer numbers)", () => {
   const ids = [{ kind: "customer_id", value: "17850" }];
   test("a published count equal to a customer number is not a hit", () => {

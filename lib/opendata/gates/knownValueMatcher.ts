@@ -157,9 +157,10 @@ export function buildMatcher(patterns: readonly string[]): Matcher {
   const nextPattern = new Int32Array(patterns.length).fill(NONE);
   const patternLength = new Int32Array(patterns.length);
   let maxDepth = 0;
-  patterns.forEach((p, index) => {
+  for (let index = 0; index < patterns.length; index++) {
+    const p = patterns[index];
     patternLength[index] = p.length;
-    if (p.length === 0) return;
+    if (p.length === 0) continue;
     let state = ROOT;
     let d = 0;
     for (let i = 0; i < p.length; ) {
@@ -184,7 +185,7 @@ export function buildMatcher(patterns: readonly string[]): Matcher {
     maxDepth = Math.max(maxDepth, d);
     nextPattern[index] = firstPattern.data[state];
     firstPattern.data[state] = index;
-  });
+  }
   const states = parent.length;
 
   // States in order of depth (counting sort), so a state's failure link is known before its children's.
