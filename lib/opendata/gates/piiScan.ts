@@ -62,9 +62,13 @@ export async function readKnownValues(conn: DuckDBConnection, cleanDir: string):
   return rows.filter((r) => typeof r.value === "string" && r.value.length >= 3);
 }
 
-const asBytes = (s: string) => Buffer.from(s, "utf8").toString("latin1");
+const ASCII = /^[\x00-\x7f]*$/;
+/** The latin1 view of a string's UTF-8 bytes (an ASCII string is its own: no copy, as for most known values). */
+const asBytes = (s: string) => (ASCII.test(s) ? s : Buffer.from(s, "utf8").toString("latin1"));
 /** ASCII upper case to lower case, byte for byte (other bytes as they are). */
 function lowerAscii(s: string): string {
+  // toLowerCase would also fold the latin1 view of UTF-8 bytes (0xC0-0xDE): only for pure ASCII.
+  if (s.length < 4096 && ASCII.test(s)) return s.toLowerCase();
   const bytes = Buffer.from(s, "latin1");
   for (let i = 0; i < bytes.length; i++) if (bytes[i] >= 65 && bytes[i] <= 90) bytes[i] += 32;
   return bytes.toString("latin1");
