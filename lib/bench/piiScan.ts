@@ -118,6 +118,26 @@ export function benchPiiScan(known: readonly KnownValue[], releaseDir: string | 
   return { knownValues: known.length, longestKnownValue: longValue.value.length, buildSeconds, automataBytes, states: memory.states, words: memory.words, timings };
 }
 
+/**
+ * `times` times the known values, as a larger export would hold them: every copy of an identifier,
+ * pseudonym, email, phone, street or full name made distinct (another number, another pseudonym),
+ * first and last names shared (a larger export has more customers, not more first names). For
+ * the memory at 10 M rows from the warehouse of 1 M: the known values grow with the customers.
+ */
+export function scaledKnownValues(known: readonly KnownValue[], times: number): KnownValue[] {
+  const shared = new Set(["first_name", "last_name", "supplier_contact_name", "birth_date"]);
+  const scaled: KnownValue[] = [...known];
+  for (let copy = 1; copy < times; copy++) {
+    for (const k of known) {
+      if (shared.has(k.kind)) continue;
+      const value =
+        k.kind === "customer_pseudonym" ? `${k.value.slice(0, -2)}${copy.toString(16).padStart(2, "0")}` : k.kind.includes("email") ? `${copy}${k.value}` : `${k.value}${copy}`;
+      scaled.push({ kind: k.kind, value });
+    }
+  }
+  return scaled;
+}
+
 /** The release directory outputs/opendata/current.json names, or null. */
 export function currentRelease(opendataDir: string): string | null {
   try {

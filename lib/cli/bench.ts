@@ -12,7 +12,7 @@ import { benchPipeline, gib } from "../bench/run";
 import { writeBenchReport } from "../bench/report";
 import { codeVersion, machineDescription, readResults, writeResults } from "../bench/results";
 import { runNotebooks } from "./notebooks";
-import { benchPiiScan, currentRelease } from "../bench/piiScan";
+import { benchPiiScan, currentRelease, scaledKnownValues } from "../bench/piiScan";
 import { readWarehouseKnownValues } from "../portal/piiScan";
 
 /**
@@ -125,14 +125,15 @@ program
   .description("time the release gate's personal-data scan per MiB and weigh its automata, with the known values of a warehouse of N rows")
   .option("-r, --rows <n>", "rows of the generated export whose warehouse gives the known values", "1000000")
   .option("--sandbox <dir>", "a bench sandbox whose staging and warehouse are already built (its keys in WORKBOOK_KEY_DIR)")
-  .action(async (o: { rows: string; sandbox?: string }) => {
+  .option("--known-times <k>", "scan for k times the warehouse's known values, made distinct as a k times larger export's (e.g. 10 from 1 M rows for 10 M)", "1")
+  .action(async (o: { rows: string; sandbox?: string; knownTimes: string }) => {
     const rows = Number(o.rows);
     const log = (m: string) => console.log(m);
     const sandbox = o.sandbox ?? path.join(benchRoot(), String(rows));
     const cleanDir = path.join(sandbox, "staging", "clean");
     const corePath = path.join(sandbox, "warehouse", "core.duckdb");
     if (!o.sandbox) await runStages(benchConfig(await cachedExport(rows, DEFAULT_EXPORT.seed, log), rows, log, sandbox), ["split", "cleanse", "warehouse"]);
-    const known = await readWarehouseKnownValues(corePath, cleanDir);
+    const known = scaledKnownValues(await readWarehouseKnownValues(corePath, cleanDir), Number(o.knownTimes));
     benchPiiScan(known, currentRelease(path.join(projectRoot(), "outputs", "opendata")), log);
   });
 

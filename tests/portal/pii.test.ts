@@ -46,7 +46,9 @@ beforeAll(async () => {
   const siteDir = tempDir("portal-pii-site-");
   temps.push(siteDir);
   site = await buildSite({ releaseDir, outDir: siteDir });
-});
+  // A warehouse, a release and a site are built here: about two minutes alone, more than the
+  // tests' 180 s when the whole suite shares two cores (it timed out so in a full npm test).
+}, 600_000);
 afterAll(() => temps.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 test("no personal value from the warehouse appears anywhere in the site", async () => {
