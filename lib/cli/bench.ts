@@ -12,6 +12,8 @@ import { benchPipeline, gib } from "../bench/run";
 import { writeBenchReport } from "../bench/report";
 import { codeVersion, machineDescription, readResults, writeResults } from "../bench/results";
 import { runNotebooks } from "./notebooks";
+import { benchPiiScan, currentRelease, scaledKnownValues } from "../bench/piiScan";
+import { readWarehouseKnownValues } from "../portal/piiScan";
 
 /**
  * `npm run bench -- --rows N` (default 10,000,000): the pipeline benchmark (lib/bench/): the floor,
@@ -24,6 +26,9 @@ import { runNotebooks } from "./notebooks";
  *
  * `npm run bench -- queries [--rows N]`: every index and the partitioned lake with and without
  * (lib/warehouse/optimization/), written to reports/optimization.md.
+ *
+ * `npm run bench -- pii-scan [--rows N]`: the release gate's personal-data scan, seconds per MiB
+ * and the memory of its automata, with the known values of a warehouse of N rows (lib/bench/piiScan.ts).
  */
 const program = new Command().name("bench").description("performance measurements").enablePositionalOptions();
 
@@ -113,6 +118,23 @@ program
     writeOptimisationReport(target, report, { rows, seed: DEFAULT_EXPORT.seed, machine: machineDescription() });
     fs.writeFileSync(path.join(projectRoot(), "outputs", "bench", "optimization.json"), JSON.stringify(report, null, 2) + "\n");
     console.log(`wrote ${path.relative(process.cwd(), target)}`);
+  });
+
+program
+  .command("pii-scan")
+  .description("time the release gate's personal-data scan per MiB and weigh its automata, with the known values of a warehouse of N rows")
+  .option("-r, --rows <n>", "rows of the generated export whose warehouse gives the known values", "1000000")
+  .option("--sandbox <dir>", "a bench sandbox whose staging and warehouse are already built (its keys in WORKBOOK_KEY_DIR)")
+  .option("--known-times <k>", "scan for k times the warehouse's known values, made distinct as a k times larger export's (e.g. 10 from 1 M rows for 10 M)", "1")
+  .action(async (o: { rows: string; sandbox?: string; knownTimes: string }) => {
+    const rows = Number(o.rows);
+    const log = (m: string) => console.log(m);
+    const sandbox = o.sandbox ?? path.join(benchRoot(), String(rows));
+    const cleanDir = path.join(sandbox, "staging", "clean");
+    const corePath = path.join(sandbox, "warehouse", "core.duckdb");
+    if (!o.sandbox) await runStages(benchConfig(await cachedExport(rows, DEFAULT_EXPORT.seed, log), rows, log, sandbox), ["split", "cleanse", "warehouse"]);
+    const known = scaledKnownValues(await readWarehouseKnownValues(corePath, cleanDir), Number(o.knownTimes));
+    benchPiiScan(known, currentRelease(path.join(projectRoot(), "outputs", "opendata")), log);
   });
 
 program.parseAsync().catch((err: unknown) => {

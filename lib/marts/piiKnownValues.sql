@@ -5,9 +5,10 @@
 -- Values that are also public vocabulary the marts legitimately hold are left out too: a first
 -- name that is a département ("Aude"), a holiday ("Noël") or a month or weekday name
 -- ("April") in a mart is that public word, and identifies nobody.
--- So are the reference codes of products, suppliers, carriers and warehouses: in the Online
--- Retail export a customer number (17850) can equal a stock code, and the stock code in a mart
--- is a product, not that person.
+-- Reference codes are not left out: a customer number that is also a stock code (Online Retail's
+-- 17850) is still that customer in a text column. Where the same digits are a product's code, a
+-- quantity or a key, the scans do not search customer numbers at all: the role of each column
+-- (lib/marts/columnRoles.ts) decides.
 -- Emails are compared in lower case; the other values exactly as cleansed.
 with public_vocabulary as (
   select nom as word from read_json({{departements}})
@@ -19,10 +20,6 @@ with public_vocabulary as (
     'October', 'November', 'December',
     'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'
   ])
-  union select product_id from read_parquet({{products}})
-  union select supplier_id from read_parquet({{suppliers}})
-  union select carrier_id from read_parquet({{carriers}})
-  union select warehouse_id from read_parquet({{warehouses}})
 ),
 customers as (
   select * from read_parquet({{customers}})

@@ -1,8 +1,12 @@
 /**
  * The PII guard of the marts: every column of every mart table is compared with the known
- * personal values of the cleansed customers and suppliers (piiKnownValues.sql). Any hit fails
- * the marts build. The report names table, column, kind of value and how many rows matched,
- * never the value itself (a scan report must not become a leak).
+ * personal values of the cleansed customers and suppliers (piiKnownValues.sql) that can be a
+ * disclosure in it, as its role says (columnRoles.ts, from the `"role"` of each column in the
+ * `.doc.json` beside the model): a customer number in a text or identifier column is a hit, the
+ * same digits as a quantity, a key or a stock code are not. Any hit fails the marts build. The
+ * report names table, column, kind of value and how many rows matched, never the value itself
+ * (a scan report must not become a leak). A column no mart doc describes (the core's, when the
+ * warehouse tests scan it) is searched for every kind.
  *
  * Exact matching on the whole cell (emails case-insensitively): it catches a column copied or
  * joined from personal data, which is how identifiers leak into a mart. It does not look
@@ -14,6 +18,7 @@ import * as path from "node:path";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { query, renderSql, run, sqlIdent, sqlString } from "../warehouse/db";
 import { etalabDataDir } from "../warehouse/staging";
+import { martColumnRoles, searchedKinds, type ColumnRole } from "./columnRoles";
 
 export interface PiiHit {
   table: string;
@@ -26,21 +31,21 @@ export interface PiiScanReport {
   passed: boolean;
   tablesScanned: number;
   columnsScanned: number;
+  /** Columns left out because their role cannot disclose any known value (numbers, keys, flags). */
+  columnsSkipped: number;
   knownValues: Record<string, number>;
   hits: PiiHit[];
 }
 
 /**
  * Scan every table of `catalog` (default: the current database) on an open connection.
- * `cleanDir` holds the cleansed customers.parquet and suppliers.parquet.
+ * `cleanDir` holds the cleansed customers.parquet and suppliers.parquet. `roles`: what each
+ * column holds, by "schema.table.column" (default: the mart docs').
  */
-export async function scanForPii(connection: DuckDBConnection, cleanDir: string, catalog?: string): Promise<PiiScanReport> {
+export async function scanForPii(connection: DuckDBConnection, cleanDir: string, catalog?: string, roles: ReadonlyMap<string, ColumnRole> = martColumnRoles()): Promise<PiiScanReport> {
   const sql = renderSql(path.join(__dirname, "piiKnownValues.sql"), {
     customers: sqlString(path.join(cleanDir, "customers.parquet")),
     suppliers: sqlString(path.join(cleanDir, "suppliers.parquet")),
-    products: sqlString(path.join(cleanDir, "products.parquet")),
-    carriers: sqlString(path.join(cleanDir, "carriers.parquet")),
-    warehouses: sqlString(path.join(cleanDir, "warehouses.parquet")),
     departements: sqlString(path.join(etalabDataDir(), "departements.json")),
     regions: sqlString(path.join(etalabDataDir(), "regions.json")),
   });
@@ -54,15 +59,23 @@ export async function scanForPii(connection: DuckDBConnection, cleanDir: string,
      where table_catalog = ${sqlString(target)} and table_schema not in ('information_schema', 'pg_catalog')
      order by table_schema, table_name, ordinal_position`,
   );
+  const kinds = known.map((k) => k.kind);
   const hits: PiiHit[] = [];
   const tables = new Set<string>();
+  let skipped = 0;
   for (const c of columns) {
     const table = `${c.table_schema}.${c.table_name}`;
     tables.add(table);
+    const role = roles.get(`${table}.${c.column_name}`) ?? "text";
+    const searched = searchedKinds(role, kinds);
+    if (searched.length === 0) {
+      skipped++;
+      continue;
+    }
     const source = `${sqlIdent(target)}.${sqlIdent(c.table_schema)}.${sqlIdent(c.table_name)}`;
     const found = await query<{ kind: string; n: number }>(
       connection,
-      renderSql(path.join(__dirname, "piiScanColumn.sql"), { source, column: sqlIdent(c.column_name) }),
+      renderSql(path.join(__dirname, "piiScanColumn.sql"), { source, column: sqlIdent(c.column_name), kinds: searched.map(sqlString).join(", ") }),
     );
     for (const f of found) hits.push({ table, column: c.column_name, kind: f.kind, rows: f.n });
   }
@@ -70,7 +83,8 @@ export async function scanForPii(connection: DuckDBConnection, cleanDir: string,
   return {
     passed: hits.length === 0,
     tablesScanned: tables.size,
-    columnsScanned: columns.length,
+    columnsScanned: columns.length - skipped,
+    columnsSkipped: skipped,
     knownValues: Object.fromEntries(known.map((k) => [k.kind, k.n])),
     hits,
   };

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import * as path from "node:path";
 import { buildMarts, loadMartModels, type MartsSummary } from "../../lib/marts/build";
+import { columnRole, martColumnRoles } from "../../lib/marts/columnRoles";
 import { scanForPii } from "../../lib/marts/piiScan";
 import { carrierDelays, marginByChannel, productsToReorder, supplierPerformance, topCategories } from "../../lib/marts/questions";
 import { buildWarehouse, InjectedFailure } from "../../lib/warehouse/build";
@@ -103,6 +104,67 @@ describe("PII guard", () => {
     } finally {
       db.close();
     }
+  });
+
+  test("a customer number is a hit as an identifier or in text, not as a quantity, a key or a stock code (Online Retail's numbers)", async () => {
+    const fixture = referenceFixture();
+    // Online Retail's customers are numbers; 17850 is also one of its stock codes and a plausible quantity.
+    fixture.customers[4] = { ...fixture.customers[4], customer_id: "17850" };
+    const cleanNumbers = await writeCleanFixture(fixture);
+    const copy = scratchCopy(marts.martsPath);
+    const db = await openDatabase(copy);
+    try {
+      await db.connection.run("update sales.customer_sales set quantity = 17850");
+      await db.connection.run("update sales.sales_daily set orders = 17850, product_key = 17850");
+      await db.connection.run("update inventory.dim_product set product_id = '17850' where product_key = 1");
+      await db.connection.run("update inventory.stock_monthly set month_end_stock_on_hand = 17850");
+      expect((await scanForPii(db.connection, cleanNumbers)).hits).toEqual([]);
+
+      await db.connection.run("update sales.dim_product set brand = '17850' where product_key = 1");
+      await db.connection.run(`update sales.customer_monthly set customer_pseudonym = '17850' where customer_pseudonym = '${testPseudonym("C001")}'`);
+      const report = await scanForPii(db.connection, cleanNumbers);
+      expect(report.hits).toEqual([
+        { table: "sales.customer_monthly", column: "customer_pseudonym", kind: "customer_id", rows: expect.any(Number) },
+        { table: "sales.dim_product", column: "brand", kind: "customer_id", rows: 1 },
+      ]);
+      expect(JSON.stringify(report)).not.toContain("17850");
+    } finally {
+      db.close();
+    }
+  });
+
+  test("a planted name, email or phone is a hit in any column that can hold text, codes included", async () => {
+    const copy = scratchCopy(marts.martsPath);
+    const db = await openDatabase(copy);
+    try {
+      await db.connection.run("update sales.dim_channel set channel_group = 'PEETERS' where channel_key = 1");
+      await db.connection.run("update inventory.dim_supplier set supplier_id = '+32470000000' where supplier_key = 1");
+      await db.connection.run("update inventory.dim_warehouse set warehouse_city = 'jean.durand@durand-menuiserie.fr' where warehouse_key = 1");
+      await db.connection.run("update sales.customer_sales set segment = 'Lucas PEETERS'");
+      const report = await scanForPii(db.connection, clean);
+      expect(report.hits).toEqual([
+        { table: "inventory.dim_supplier", column: "supplier_id", kind: "phone", rows: 1 },
+        { table: "inventory.dim_warehouse", column: "warehouse_city", kind: "email", rows: 1 },
+        { table: "sales.customer_sales", column: "segment", kind: "full_name", rows: expect.any(Number) },
+        { table: "sales.dim_channel", column: "channel_group", kind: "last_name", rows: 1 },
+      ]);
+      // Numbers, keys and flags cannot hold any of them: they are left out, and counted.
+      expect(report.columnsSkipped).toBeGreaterThan(50);
+      expect(report.columnsScanned + report.columnsSkipped).toBe(loadMartModels().reduce((n, m) => n + m.doc.columns.length, 0));
+    } finally {
+      db.close();
+    }
+  });
+
+  test("every mart column says what it holds, and a role its type cannot have is refused", () => {
+    const roles = martColumnRoles();
+    for (const m of loadMartModels()) for (const c of m.doc.columns) expect(roles.get(`${m.schema}.${m.name}.${c.name}`)).toMatch(/^(identifier|text|code|date|key|number|flag)$/);
+    expect(roles.get("sales.customer_sales.customer_pseudonym")).toBe("identifier");
+    expect(roles.get("sales.customer_sales.quantity")).toBe("number");
+    expect(roles.get("inventory.dim_product.product_id")).toBe("code");
+    const file = "x.doc.json";
+    expect(() => columnRole({ name: "brand", type: "VARCHAR", description: "Brand" }, file)).toThrow('x.doc.json: column brand has no "role"; say what it holds, one of identifier, text, code, date, key, number, flag');
+    expect(() => columnRole({ name: "brand", type: "VARCHAR", description: "Brand", role: "number" } as never, file)).toThrow('x.doc.json: column brand is VARCHAR, which a "number" column cannot be');
   });
 
   test("a failure after the PII scan leaves the previous marts in place", async () => {

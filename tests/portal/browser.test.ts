@@ -46,10 +46,10 @@ async function open(p: Page, rel: string): Promise<void> {
   await p.goto(server.url + rel, { waitUntil: "load", timeout: WAIT });
 }
 
-async function runQuery(p: Page, sql: string): Promise<"ok" | "error"> {
+async function runQuery(p: Page, sql: string, timeout = WAIT): Promise<"ok" | "error"> {
   await p.getByLabel("SQL query").fill(sql);
   await p.getByRole("button", { name: "Run query" }).click();
-  await p.waitForFunction(() => ["ok", "error"].includes(document.getElementById("result-summary")!.dataset.state ?? ""), null, { timeout: WAIT });
+  await p.waitForFunction(() => ["ok", "error"].includes(document.getElementById("result-summary")!.dataset.state ?? ""), null, { timeout });
   return (await p.getAttribute("#result-summary", "data-state")) as "ok" | "error";
 }
 
@@ -202,17 +202,54 @@ describeInBrowser("the portal in Chromium", () => {
     expect(await p.locator("#result-chart svg path").count()).toBeGreaterThan(0);
   });
 
-  test("a malformed query shows the engine's message, and the console answers the next query", async () => {
+  test("a malformed query shows the engine's message once, clears the previous result, and the console answers the next query", async () => {
     const p = await readyConsole();
     await p.getByRole("radio", { name: "table" }).check();
+    expect(await runQuery(p, "select 'previous' as answer")).toBe("ok");
+    expect(await resultRows(p)).toEqual([["previous"]]);
     expect(await runQuery(p, "selec * form nowhere")).toBe("error");
     expect(await p.isVisible("#query-error")).toBe(true);
-    expect(await p.textContent("#query-error")).toMatch(/Parser Error: syntax error/);
+    const message = (await p.textContent("#query-error")) ?? "";
+    expect(message).toMatch(/Parser Error: syntax error/);
+    // One error block: DuckDB-Wasm's message carries its "LINE 1: ... ^" block twice.
+    expect(message.match(/LINE 1:/g)).toEqual(["LINE 1:"]);
+    // Nothing of the previous result is left under "Result".
+    expect(await p.isVisible("#result-table-wrap")).toBe(false);
+    expect(await p.isVisible("#result-chart")).toBe(false);
+    expect(await resultRows(p)).toEqual([]);
+    // The same after a result drawn as a chart.
+    await p.getByRole("radio", { name: "chart" }).check();
+    expect(await runQuery(p, "select 'a' as k, 1 as v union all select 'b', 2")).toBe("ok");
+    expect(await p.isVisible("#result-chart svg")).toBe(true);
+    expect(await runQuery(p, "select * from no_such_table")).toBe("error");
+    expect(await p.isVisible("#result-chart")).toBe(false);
+    expect(await p.locator("#result-chart svg").count()).toBe(0);
+    await p.getByRole("radio", { name: "table" }).check();
     expect(await runQuery(p, "select 41 + 1 as answer")).toBe("ok");
     expect(await resultRows(p)).toEqual([["42"]]);
     expect(await p.isVisible("#query-error")).toBe(false);
     expect(await runQuery(p, `select count(*) from read_parquet('${csvResources(releaseDir)[0].path.replace(/\.csv$/, ".parquet")}')`)).toBe("error");
     expect(await p.textContent("#query-error")).toMatch(/parquet/i);
+  });
+
+  test("a query of a hundred million rows leaves the tab alive: the first 1,000 rows are shown, with the total count", async () => {
+    const p = await readyConsole();
+    await p.getByRole("radio", { name: "table" }).check();
+    // It used to build every row before showing the first thousand, and the tab crashed.
+    expect(await runQuery(p, "select range from range(100000000)", ENGINE_TIMEOUT)).toBe("ok");
+    const rows = await resultRows(p);
+    expect(rows.length).toBe(1000);
+    expect(rows[0]).toEqual(["0"]);
+    expect(rows[999]).toEqual(["999"]);
+    expect(await p.textContent("#result-table-wrap caption")).toBe("First 1,000 of 100,000,000 rows");
+    expect(await p.textContent("#result-summary")).toMatch(/^100,000,000 rows \(the first 1,000 shown\), 1 column/);
+    // The page still answers, and so does the engine.
+    expect(await p.evaluate(() => 6 * 7)).toBe(42);
+    expect(await runQuery(p, "select count(*) as n from range(2500)")).toBe("ok");
+    expect(await resultRows(p)).toEqual([["2500"]]);
+    // A result a little over the limit is counted row by row: the caption says how many are not shown.
+    expect(await runQuery(p, "select range from range(2500)")).toBe("ok");
+    expect(await p.textContent("#result-table-wrap caption")).toBe("First 1,000 of 2,500 rows");
   });
 
   test("a Parquet download that never answers falls back to CSV within the timeout", async () => {

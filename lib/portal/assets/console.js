@@ -8,13 +8,19 @@
 // restarted if it was touched, autoloading is switched off, and every table is read from its CSV
 // file with the column types the Parquet files were written with. The status line says which.
 //
-// A query error shows the engine's own message; the console stays ready for the next query.
+// A query error shows the engine's own message (once: DuckDB-Wasm repeats its "LINE 1: … ^"
+// block), clears the previous result, and the console stays ready for the next query.
+//
+// Results are streamed, never materialised whole: the first SHOWN_ROWS rows are kept and shown,
+// the rest only counted (see streamQuery). `select range from range(100000000)` used to crash the
+// tab, every row being built before the first thousand were shown.
 import { renderSpec } from "./chart.js";
 
 const config = JSON.parse(document.getElementById("portal-config").textContent);
 const params = new URLSearchParams(location.search);
 const PARQUET_TIMEOUT_MS = Number(params.get("parquetTimeoutMs")) || 10000;
 const SHOWN_ROWS = 1000;
+const COUNT_BUDGET_MS = 1000;
 const siteRoot = new URL(".", document.baseURI);
 const abs = (p) => new URL(p, siteRoot).href;
 const fileName = (p) => p.split("/").pop();
@@ -153,11 +159,29 @@ function formatValue(value, type) {
   return String(value);
 }
 
-function renderTable(columns, rows) {
+const count = (n, what) => `${n.toLocaleString("en")} ${what}${n === 1 ? "" : "s"}`;
+
+/** How many rows a result has, in words: `exact` false means at least `total` (the engine could not count them all). */
+function rowCount(total, exact) {
+  return `${exact ? "" : "at least "}${count(total, "row")}`;
+}
+
+function tableCaption(shown, total, exact, done) {
+  if (!done) return `First ${count(shown, "row")}; counting the rest…`;
+  return total > shown || !exact ? `First ${shown.toLocaleString("en")} of ${rowCount(total, exact)}` : count(total, "row");
+}
+
+function resultSummary(shown, total, exact, columns, ms, note) {
+  const rows = rowCount(total, exact);
+  const detail = !exact ? ` (the first ${shown.toLocaleString("en")} shown; the rest could not be counted)` : total > shown ? ` (the first ${shown.toLocaleString("en")} shown)` : "";
+  return `${rows.charAt(0).toUpperCase()}${rows.slice(1)}${detail}, ${count(columns, "column")} (${ms} ms). ${note}`.trim();
+}
+
+function renderTable(columns, rows, total, exact, done) {
   const table = document.createElement("table");
   table.className = "data result";
   const caption = table.createCaption();
-  caption.textContent = rows.length > SHOWN_ROWS ? `First ${SHOWN_ROWS} of ${rows.length} rows` : `${rows.length} row${rows.length === 1 ? "" : "s"}`;
+  caption.textContent = tableCaption(rows.length, total, exact, done);
   const head = table.createTHead().insertRow();
   for (const c of columns) {
     const th = document.createElement("th");
@@ -167,7 +191,7 @@ function renderTable(columns, rows) {
     head.appendChild(th);
   }
   const body = table.createTBody();
-  for (const row of rows.slice(0, SHOWN_ROWS)) {
+  for (const row of rows) {
     const tr = body.insertRow();
     columns.forEach((c, i) => {
       const td = tr.insertCell();
@@ -183,6 +207,91 @@ function renderTable(columns, rows) {
   }
   tableWrap.replaceChildren(table);
   tableWrap.hidden = false;
+  return caption;
+}
+
+function clearResult() {
+  tableWrap.replaceChildren();
+  tableWrap.hidden = true;
+  chartBox.replaceChildren();
+  chartBox.hidden = true;
+  delete chartBox.dataset.rendered;
+}
+
+/**
+ * The engine's message as DuckDB words it ("Parser Error: …"), each paragraph once: DuckDB-Wasm
+ * appends its "LINE 1: … ^" block twice to a failed query's message, and a query sent as a stream
+ * fails with the error as JSON ({"exception_type": "Parser", "exception_message": …}).
+ */
+export function engineMessage(error) {
+  let message = error && error.message ? error.message : String(error);
+  try {
+    const parsed = JSON.parse(message);
+    if (parsed && typeof parsed.exception_message === "string") message = `${parsed.exception_type ? `${parsed.exception_type} Error: ` : ""}${parsed.exception_message}`;
+  } catch {
+    /* not JSON: the message as it is */
+  }
+  const seen = new Set();
+  return message
+    .split(/\n\s*\n/)
+    .filter((paragraph) => {
+      const key = paragraph.trim();
+      if (key === "" || seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    })
+    .join("\n\n");
+}
+
+/**
+ * Runs `sql` as a stream: the first SHOWN_ROWS rows as arrays of values, and the number of rows.
+ * `onFirstRows` is called once the shown rows are in. The rest is counted batch by batch for
+ * COUNT_BUDGET_MS at most; a longer result is counted by the engine instead (count(*) of the
+ * query: 0.4 s for range(100000000) where the batches took 26 s), the stream being cancelled.
+ * `exact` is false when the engine could not count it (a statement that is not a query).
+ */
+async function streamQuery(sql, onFirstRows) {
+  const reader = await engine.conn.send(sql, true);
+  await reader.open(); // reads the schema, even of a result without rows
+  const columns = reader.schema.fields.map((f) => {
+    const type = String(f.type);
+    return { name: f.name, type, numeric: /^(Int|Uint|Float|Decimal)/.test(type) };
+  });
+  const rows = [];
+  let total = 0;
+  let firstRowsAt = null;
+  for (;;) {
+    const { done, value: batch } = await reader.next();
+    if (done) return { columns, rows, total, exact: true };
+    if (rows.length < SHOWN_ROWS) {
+      const vectors = columns.map((_, i) => batch.getChildAt(i));
+      const take = Math.min(batch.numRows, SHOWN_ROWS - rows.length);
+      for (let r = 0; r < take; r++) rows.push(vectors.map((v) => (v ? v.get(r) : null)));
+    }
+    total += batch.numRows;
+    if (firstRowsAt === null && rows.length >= SHOWN_ROWS) {
+      firstRowsAt = performance.now();
+      onFirstRows(columns, rows);
+    }
+    if (firstRowsAt !== null && performance.now() - firstRowsAt > COUNT_BUDGET_MS) {
+      await engine.conn.cancelSent();
+      const counted = await countRows(sql);
+      return counted === null ? { columns, rows, total, exact: false } : { columns, rows, total: counted, exact: true };
+    }
+  }
+}
+
+/** The engine's count of the rows of `sql`, or null when it is not a query that can be counted. */
+async function countRows(sql) {
+  // Without its final semicolon (and any comment after it); a new line before the parenthesis, as
+  // the query may end with a -- comment.
+  const body = sql.replace(/;(\s|--[^\n]*)*$/, "");
+  try {
+    const result = await engine.conn.query(`select count(*) as n from (\n${body}\n)`);
+    return Number(result.getChildAt(0).get(0));
+  } catch {
+    return null;
+  }
 }
 
 const PERIOD = /^\d{4}(-\d{2}|-Q\d)?$/;
@@ -195,7 +304,7 @@ export function resultSpec(columns, rows) {
   const colour = columns.find((c, i) => i > 0 && !c.numeric && c !== x);
   const yi = columns.indexOf(y);
   const ci = colour ? columns.indexOf(colour) : -1;
-  const values = rows.slice(0, SHOWN_ROWS).map((r) => ({
+  const values = rows.map((r) => ({
     x: formatValue(r[0], x.type),
     y: r[yi] === null || r[yi] === undefined ? null : Number(r[yi]),
     ...(ci >= 0 ? { c: formatValue(r[ci], colour.type) } : {}),
@@ -241,25 +350,26 @@ async function run(sql) {
   busy = true;
   runButton.disabled = true;
   errorBox.hidden = true;
+  errorBox.textContent = "";
+  clearResult();
   summary.textContent = "Running…";
   summary.dataset.state = "running";
   const started = performance.now();
   try {
-    const result = await engine.conn.query(sql);
-    const columns = result.schema.fields.map((f) => {
-      const type = String(f.type);
-      return { name: f.name, type, numeric: /^(Int|Uint|Float|Decimal)/.test(type) };
+    const { columns, rows, total, exact } = await streamQuery(sql, (columns, rows) => {
+      renderTable(columns, rows, 0, true, false);
+      summary.textContent = `Running… the first ${count(rows.length, "row")} are in; counting the rest.`;
     });
-    const rows = result.toArray().map((r) => columns.map((c) => r[c.name]));
     const ms = Math.round(performance.now() - started);
-    renderTable(columns, rows);
+    renderTable(columns, rows, total, exact, true);
     let note = "";
     if (document.querySelector('input[name="view"]:checked').value === "chart") note = await renderChart(columns, rows);
     else chartBox.hidden = true;
-    summary.textContent = `${rows.length} row${rows.length === 1 ? "" : "s"}, ${columns.length} column${columns.length === 1 ? "" : "s"} (${ms} ms). ${note}`.trim();
+    summary.textContent = resultSummary(rows.length, total, exact, columns.length, ms, note);
     summary.dataset.state = "ok";
   } catch (error) {
-    const message = error && error.message ? error.message : String(error);
+    const message = engineMessage(error);
+    clearResult();
     errorBox.textContent = message;
     errorBox.hidden = false;
     summary.textContent = "The query failed: the engine's message is above. The console is ready for the next query.";

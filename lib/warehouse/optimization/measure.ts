@@ -64,11 +64,71 @@ async function plan(conn: DuckDBConnection, sql: string): Promise<string> {
   const rows = await query<{ explain_value: string }>(conn, `explain analyze ${sql}`);
   const text = rows.map((r) => r.explain_value).join("\n");
   // Keep the operator tree below EXPLAIN_ANALYZE, not the profiling header: the part a reader compares.
-  const lines = text.split("\n").filter((line) => /[│┌└├─]/.test(line));
+  // Pseudonyms are redacted in the whole tree first, so a literal cut by the slice below is too.
+  const lines = redactPlanPseudonyms(text.split("\n").filter((line) => /[│┌└├─]/.test(line)).join("\n")).split("\n");
   const top = lines.findIndex((l) => l.includes("EXPLAIN_ANALYZE"));
   const below = lines.findIndex((l, i) => i > top && l.trimStart().startsWith("└"));
   // No absolute path of this machine in a committed report.
   return lines.slice(below + 1, below + 46).join("\n").split(`${projectRoot()}/`).join("./");
+}
+
+/** A customer pseudonym, or the part of one a plan kept (never more than its 32 hex digits). */
+const PSEUDONYM = /cp_[0-9a-f]{1,32}/g;
+const PLACEHOLDER = "<pseudonym>";
+
+/**
+ * A plan with every customer pseudonym (`cp_` + 32 hex) replaced by "<pseudonym>", including one
+ * that DuckDB wrapped over several lines of its box: a 35-character literal does not fit a
+ * 27-character box, and its tail on the next line is as much a piece of the pseudonym as its head.
+ * Each box column is read as one text, its lines' contents joined, so the literal is found whole;
+ * the lines it spans are then rewritten (the placeholder where the literal began, the other pieces
+ * removed) and re-centred in their box, which keeps its width.
+ */
+export function redactPlanPseudonyms(plan: string): string {
+  const lines = plan.split("\n");
+  const bars = lines.map((line) => [...line].flatMap((ch, i) => (ch === "│" ? [i] : [])));
+  // Lines are arrays of characters (box-drawing characters are one UTF-16 unit each, so indexes match).
+  const chars = lines.map((line) => [...line]);
+  let group = 0;
+  while (group < lines.length) {
+    let end = group + 1;
+    const layout = bars[group].join(",");
+    while (end < lines.length && bars[end].join(",") === layout && layout !== "") end++;
+    for (let cell = 0; cell + 1 < bars[group].length; cell++) redactCell(chars, group, end, bars[group][cell] + 1, bars[group][cell + 1]);
+    group = end;
+  }
+  return chars.map((c) => c.join("")).join("\n");
+}
+
+/** Redacts the pseudonyms in the cell [from, to) of lines [first, end), read as one text. */
+function redactCell(chars: string[][], first: number, end: number, from: number, to: number): void {
+  const width = to - from;
+  const original: string[] = [];
+  for (let l = first; l < end; l++) original.push(chars[l].slice(from, to).join("").trim());
+  const contents = [...original];
+  for (;;) {
+    const match = new RegExp(PSEUDONYM.source).exec(contents.join(""));
+    if (!match) break;
+    // The line and offset of the match's first and last character.
+    const locate = (k: number) => {
+      let line = 0;
+      while (k >= contents[line].length) k -= contents[line++].length;
+      return { line, offset: k };
+    };
+    const head = locate(match.index);
+    const tail = locate(match.index + match[0].length - 1);
+    const before = contents[head.line].slice(0, head.offset);
+    const after = contents[tail.line].slice(tail.offset + 1);
+    for (let l = head.line; l <= tail.line; l++) contents[l] = "";
+    if (head.line === tail.line || (before + PLACEHOLDER + after).length <= width) contents[head.line] = (before + PLACEHOLDER + after).slice(0, width);
+    else if ((before + PLACEHOLDER).length <= width) [contents[head.line], contents[tail.line]] = [before + PLACEHOLDER, after];
+    else [contents[head.line], contents[tail.line]] = [before, (PLACEHOLDER + after).slice(0, width)];
+  }
+  contents.forEach((text, i) => {
+    if (text === original[i]) return;
+    const left = Math.ceil((width - text.length) / 2);
+    chars[first + i].splice(from, width, ...(" ".repeat(left) + text + " ".repeat(width - text.length - left)));
+  });
 }
 
 function round(x: number): number {
@@ -131,7 +191,7 @@ export async function measureOptimisations(opts: { corePath: string; lakeDir: st
       idx_dim_product_product_id: renderSql(path.join(QUERIES, "product_by_id.sql"), { product_id: sqlString(product.product_id) }),
     };
     // A pseudonym is derived from a key: it never enters a report (the query shows a placeholder).
-    const redact = (text: string) => text.split(sample.customer_pseudonym).join("<pseudonym>").replace(/'cp_[0-9a-f]{0,32}│?/g, "'<pseudonym>");
+    const redact = (text: string) => text.split(sample.customer_pseudonym).join(PLACEHOLDER).replace(PSEUDONYM, PLACEHOLDER);
     const built = listIndexes().map((index) => ({ ...index, built: true }));
     const candidates = listIndexes(CANDIDATES_DIR).map((index) => ({ ...index, built: false }));
     for (const index of [...built, ...candidates]) {
@@ -139,12 +199,12 @@ export async function measureOptimisations(opts: { corePath: string; lakeDir: st
       if (!sql) continue;
       if (!index.built) await run(conn, index.sql);
       const withIndex = await time(conn, sql, runs);
-      const planWith = redact(await plan(conn, sql));
+      const planWith = await plan(conn, sql);
       const sizeWith = await usedBytes(conn);
       await run(conn, `drop index ${index.name}`);
       const sizeWithout = await usedBytes(conn);
       const without = await time(conn, sql, runs);
-      const planWithout = redact(await plan(conn, sql));
+      const planWithout = await plan(conn, sql);
       const started = process.hrtime.bigint();
       await run(conn, index.sql);
       const buildMs = Number(process.hrtime.bigint() - started) / 1e6;
