@@ -121,11 +121,21 @@ export function addRowFacts(system: IntruderSystem, cellVars: CellVars, options:
     if (counts.length === 0) return;
     const population = populationOf(table, options);
     const threshold = population ? frequency[population] : Math.min(frequency.person, frequency.business);
+    // Not every count counts contributors (units received can be 0 in a row that exists): the
+    // intruder first checks each fact against the published rows and drops the measures that
+    // contradict it.
+    const published = (m: string): number[] => table.rows.filter((row) => row.values[m] !== null).map((row) => row.values[m] as number);
+    const existence = counts.filter((m) => table.rowsMode === "nonEmpty" && published(m.field).every((x) => x >= 1));
+    const status = counts.filter(
+      (m) => table.hasStatus && table.rows.every((row) => row.status !== "published" || row.values[m.field] === null || (row.values[m.field] as number) >= threshold),
+    );
+    for (const m of counts) {
+      if (table.rowsMode === "nonEmpty" && !existence.includes(m)) system.warnings.push(`${table.dataset}: ${m.field} is published 0 in a row that exists, so a row's existence says nothing about it`);
+      if (table.hasStatus && !status.includes(m)) system.warnings.push(`${table.dataset}: ${m.field} is published below ${threshold} in a row that passed the rules, so a status says nothing about it`);
+    }
     table.rows.forEach((row, r) => {
-      for (const m of counts) {
-        if (table.rowsMode === "nonEmpty") system.addFact({ v: cellVars[t][r][m.field], lower: 1, tier: 0, kind: "row-existence" });
-        if (table.hasStatus && row.status === "secondary") system.addFact({ v: cellVars[t][r][m.field], lower: threshold, tier: 0, kind: "status" });
-      }
+      for (const m of existence) system.addFact({ v: cellVars[t][r][m.field], lower: 1, tier: 0, kind: "row-existence" });
+      if (row.status === "secondary") for (const m of status) system.addFact({ v: cellVars[t][r][m.field], lower: threshold, tier: 0, kind: "status" });
     });
   });
 }

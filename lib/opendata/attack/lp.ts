@@ -63,7 +63,21 @@ const FALLBACKS: Record<string, string | number | boolean>[] = [
   { presolve: "on", solver: "ipm", run_crossover: "on", simplex_scale_strategy: 2 },
 ];
 
-export async function lpIntervals(system: IntruderSystem, prop: Propagation, targets: Set<number>): Promise<LpIntervals> {
+const BATCHES = 4;
+/** All up, all down, then deterministic pseudo-random signs: varied vertices of the polytope. */
+function batchSign(pattern: number, k: number): number {
+  if (pattern === 0) return 1;
+  if (pattern === 1) return -1;
+  const h = Math.imul(k + 1, 2654435761) ^ Math.imul(pattern, 40503);
+  return (h >>> 7) % 2 === 0 ? 1 : -1;
+}
+
+export interface LpOptions {
+  /** Solve both sides of every target, proving none by a solution seen (for tests). */
+  everySide?: boolean;
+}
+
+export async function lpIntervals(system: IntruderSystem, prop: Propagation, targets: Set<number>, options: LpOptions = {}): Promise<LpIntervals> {
   const result: LpIntervals = { lower: new Map(), upper: new Map(), inexact: new Set(), group: new Map(), infeasible: null, solves: 0, components: 0 };
   const { lower, upper, determined } = prop;
   // Groups of unknowns linked by a constraint with two unknowns or more.
@@ -183,37 +197,95 @@ export async function lpIntervals(system: IntruderSystem, prop: Propagation, tar
         return result;
       }
       const targetCols = comp.vars.map((v, j) => [v, j] as const).filter(([v]) => targets.has(v));
+      // Every solution found is a feasible point: a column seen at its (propagated, hence
+      // valid) bound has that bound as its extreme, without a solve of its own.
+      const n = comp.vars.length;
+      const seenMin = new Float64Array(n);
+      const seenMax = new Float64Array(n);
+      // Unbounded directions seen: a ray along which a column falls (or rises) without end.
+      const freeBelow = new Uint8Array(n);
+      const freeAbove = new Uint8Array(n);
+      const resetSeen = (): void => {
+        seenMin.fill(Infinity);
+        seenMax.fill(-Infinity);
+        freeBelow.fill(0);
+        freeAbove.fill(0);
+      };
+      const harvestRay = (): void => {
+        const ray = model.getPrimalRay();
+        if (!ray) return;
+        for (let j = 0; j < n; j++) {
+          if (ray.values[j] < -1e-9) freeBelow[j] = 1;
+          if (ray.values[j] > 1e-9) freeAbove[j] = 1;
+        }
+      };
+      const harvest = (): void => {
+        const x = model.getSolution().colValue;
+        for (let j = 0; j < n; j++) {
+          if (x[j] < seenMin[j]) seenMin[j] = x[j];
+          if (x[j] > seenMax[j]) seenMax[j] = x[j];
+        }
+      };
+      const attained = (j: number, sense: 1 | -1): boolean => {
+        if (options.everySide) return false;
+        const bound = sense === 1 ? colLower[j] : colUpper[j];
+        if (bound === -inf || bound === inf) return sense === 1 ? freeBelow[j] === 1 : freeAbove[j] === 1;
+        const tolerance = 1e-7 * Math.max(1, Math.abs(bound));
+        return sense === 1 ? seenMin[j] <= bound + tolerance : seenMax[j] >= bound - tolerance;
+      };
       for (let round = 0; round < 4; round++) {
+        resetSeen();
+        // A few solves over all targets at once (all up, all down, alternating) prove most
+        // sides that sit at their propagated bounds.
+        for (let pattern = 0; pattern < BATCHES; pattern++) {
+          targetCols.forEach(([, j], k) => model.changeColCost(j, batchSign(pattern, k)));
+          const st = run();
+          if (st === optimal) harvest();
+          else if (st === unbounded) harvestRay();
+          for (const [, j] of targetCols) model.changeColCost(j, 0);
+        }
         let moved = false;
         for (const [v, j] of targetCols) {
           const extreme = (sense: 1 | -1): number | null => {
+            if (attained(j, sense)) {
+              const bound = sense === 1 ? colLower[j] : colUpper[j];
+              return bound === -inf ? -Infinity : bound === inf ? Infinity : bound * scale[j];
+            }
             model.changeColCost(j, sense);
             const st = run();
-            if (st === unbounded) return sense === 1 ? -Infinity : Infinity;
-            if (st !== optimal) return null;
-            return sense * model.getObjectiveValue() * scale[j];
+            let value: number | null = null;
+            if (st === unbounded) {
+              value = sense === 1 ? -Infinity : Infinity;
+              harvestRay();
+            }
+            else if (st === optimal) {
+              value = sense * model.getObjectiveValue() * scale[j];
+              harvest();
+            }
+            // Read before the cost changes: a model change clears the solution.
+            model.changeColCost(j, 0);
+            return value;
           };
           const lo = extreme(1);
           const hi = extreme(-1);
-          model.changeColCost(j, 0);
           if (lo === null || hi === null) result.inexact.add(v);
           let l = Math.max(lo ?? lower[v], lower[v]);
           let u = Math.min(hi ?? upper[v], upper[v]);
-          const rl = Number.isFinite(l) ? Math.ceil(l - 1e-6 * Math.max(1, Math.abs(l))) : l;
-          const ru = Number.isFinite(u) ? Math.floor(u + 1e-6 * Math.max(1, Math.abs(u))) : u;
-          // No integer in [l, u] would mean the facts contradict the integrality of true counts:
-          // keep the LP's own interval rather than an empty one.
-          if (system.variables[v].integer && rl <= ru) {
-            l = rl;
-            u = ru;
-            // The rounded bounds bind the other unknowns too: feed them back.
-            const cl = colLower[j] === -inf ? -Infinity : colLower[j] * scale[j];
-            const cu = colUpper[j] === inf ? Infinity : colUpper[j] * scale[j];
-            if (l > cl + 0.5 || u < cu - 0.5) {
-              colLower[j] = Number.isFinite(l) ? l / scale[j] : -inf;
-              colUpper[j] = Number.isFinite(u) ? u / scale[j] : inf;
-              model.changeColBounds(j, colLower[j], colUpper[j]);
-              moved = true;
+          if (system.variables[v].integer) {
+            const rl = Number.isFinite(l) ? Math.ceil(l - 1e-6 * Math.max(1, Math.abs(l))) + 0 : l;
+            const ru = Number.isFinite(u) ? Math.floor(u + 1e-6 * Math.max(1, Math.abs(u))) + 0 : u;
+            // No integer in [l, u] would mean the facts contradict the integrality of true
+            // counts: keep the LP's own interval rather than an empty one.
+            if (rl <= ru) {
+              // A fractional extreme rounded inward binds the other unknowns too: feed it back.
+              if (rl > l + 1e-6 * Math.max(1, Math.abs(l)) || ru < u - 1e-6 * Math.max(1, Math.abs(u))) {
+                colLower[j] = Number.isFinite(rl) ? rl / scale[j] : -inf;
+                colUpper[j] = Number.isFinite(ru) ? ru / scale[j] : inf;
+                model.changeColBounds(j, colLower[j], colUpper[j]);
+                moved = true;
+              }
+              l = rl;
+              u = ru;
             }
           }
           result.lower.set(v, l);

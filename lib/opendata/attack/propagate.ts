@@ -71,8 +71,9 @@ export function propagate(system: IntruderSystem, tierLimit: number): Propagatio
   }
   for (const v of system.variables) {
     if (!v.integer || !system.isRoot(v.id) || determined[v.id]) continue;
-    if (Number.isFinite(lower[v.id])) lower[v.id] = Math.ceil(lower[v.id] - 1e-6);
-    if (Number.isFinite(upper[v.id])) upper[v.id] = Math.floor(upper[v.id] + 1e-6);
+    // `+ 0` turns the -0 that ceil gives for a slightly negative bound into 0.
+    if (Number.isFinite(lower[v.id])) lower[v.id] = Math.ceil(lower[v.id] - 1e-6) + 0;
+    if (Number.isFinite(upper[v.id])) upper[v.id] = Math.floor(upper[v.id] + 1e-6) + 0;
   }
 
   const active: number[] = [];
@@ -102,8 +103,8 @@ export function propagate(system: IntruderSystem, tierLimit: number): Propagatio
     const variable = system.variables[v];
     let mask = why.mask;
     if (variable.integer) {
-      const rl = Number.isFinite(xl) ? Math.ceil(xl - 1e-6) : xl;
-      const ru = Number.isFinite(xu) ? Math.floor(xu + 1e-6) : xu;
+      const rl = Number.isFinite(xl) ? Math.ceil(xl - 1e-6) + 0 : xl;
+      const ru = Number.isFinite(xu) ? Math.floor(xu + 1e-6) + 0 : xu;
       if (rl - xl > 1e-6 || xu - ru > 1e-6) mask |= bit("integrality");
       xl = rl;
       xu = ru;

@@ -78,6 +78,11 @@ export interface TableSpec {
   status?: boolean;
   /** Drop these rows from the published file (a grid with a missing row, for instance). */
   drop?: (key: Record<string, string>) => boolean;
+  /**
+   * Naive secondary suppression: while a margin relation (a parent and its children) has exactly
+   * one hidden member, hide its smallest published non-zero member too.
+   */
+  secondary?: boolean;
 }
 
 export interface Cell {
@@ -215,11 +220,42 @@ export interface PublishedCell extends Cell {
 
 export function publishTable(world: World, spec: TableSpec): PublishedCell[] {
   const threshold = POLICY.statisticalConfidentiality.frequency.minContributors[spec.population];
-  return tableCells(world, spec).map((cell) => {
+  const cells = tableCells(world, spec).map((cell) => {
     const primary = spec.primary !== false && cell.contributors.size > 0 && cell.contributors.size < threshold;
     const secondary = !primary && (spec.suppress?.(cell.key) ?? false);
     return { ...cell, confidential: primary || secondary, status: primary ? "primary_frequency" : secondary ? "secondary" : "published" };
   });
+  if (spec.secondary) hideSecondaries(spec, cells);
+  return cells;
+}
+
+function hideSecondaries(spec: TableSpec, cells: PublishedCell[]): void {
+  const keyOf = (key: Record<string, string>): string => spec.dimensions.map((d) => key[d.field]).join("\u0001");
+  const index = new Map(cells.map((c) => [keyOf(c.key), c]));
+  const relations: PublishedCell[][] = [];
+  for (const cell of cells) {
+    spec.dimensions.forEach((d) => {
+      const code = cell.key[d.field];
+      const kids = d.codes.filter((c) => (d.parents?.[c] ?? d.total) === code && c !== code);
+      if (code === d.total || d.codes.some((c) => d.parents?.[c] === code)) {
+        const members = kids.map((k) => index.get(keyOf({ ...cell.key, [d.field]: k }))).filter((x): x is PublishedCell => x !== undefined);
+        if (members.length > 0) relations.push([cell, ...members]);
+      }
+    });
+  }
+  const firstMeasure = conceptOf(spec.measures[0]);
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const relation of relations) {
+      if (relation.filter((c) => c.confidential).length !== 1) continue;
+      const candidates = relation.filter((c) => !c.confidential && c.contributors.size > 0);
+      if (candidates.length === 0) continue;
+      candidates.sort((a, b) => Math.abs(a.values[firstMeasure]) - Math.abs(b.values[firstMeasure]) || (keyOf(a.key) < keyOf(b.key) ? -1 : 1));
+      candidates[0].confidential = true;
+      candidates[0].status = "secondary";
+      changed = true;
+    }
+  }
 }
 
 function ratioValue(d: DerivedSpec, cell: Cell, spec: TableSpec): number | null {
@@ -232,8 +268,11 @@ function ratioValue(d: DerivedSpec, cell: Cell, spec: TableSpec): number | null 
   return round(r, d.decimals);
 }
 
-/** Writes `dir/<name>.csv` per table and `dir/datapackage.json`. */
-export function writeRelease(dir: string, world: World, specs: TableSpec[], version: string): string {
+/**
+ * Writes `dir/<name>.csv` per table and `dir/datapackage.json`. `legacy`: the older format, with
+ * no disclosureControl (the status column is the spec's own choice).
+ */
+export function writeRelease(dir: string, world: World, specs: TableSpec[], version: string, legacy = false): string {
   mkdirSync(dir, { recursive: true });
   const resources = specs.map((spec) => {
     const cells = publishTable(world, spec);
@@ -256,11 +295,15 @@ export function writeRelease(dir: string, world: World, specs: TableSpec[], vers
       rows.push(row);
     }
     writeFileSync(path.join(dir, `${spec.name}.csv`), toCsv(columns, rows));
-    return {
+    const resource = {
       name: spec.name,
       path: `${spec.name}.csv`,
       format: "csv",
       schema: { fields: columns.map((c) => ({ name: c.name, type: c.type })), primaryKey: spec.dimensions.map((d) => d.field) },
+    };
+    if (legacy) return resource;
+    return {
+      ...resource,
       disclosureControl: {
         flag: { field: "flag", confidential: "c" },
         scope: spec.scope,
@@ -277,7 +320,7 @@ export function writeRelease(dir: string, world: World, specs: TableSpec[], vers
     name: "fixture",
     version,
     resources: [...resources, ...resources.map((r) => ({ name: `${r.name}-parquet`, path: `${r.name}.parquet`, format: "parquet" }))],
-    disclosureControl: { scopes: world.scopes },
+    ...(legacy ? {} : { disclosureControl: { scopes: world.scopes } }),
   };
   writeFileSync(path.join(dir, "datapackage.json"), JSON.stringify(pkg, null, 2));
   return dir;
