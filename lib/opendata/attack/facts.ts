@@ -191,12 +191,12 @@ export function addOrderedConcepts(system: IntruderSystem, pairs: [string, strin
     const smallerByKey = new Map<string, Variable>();
     const largerVars: Variable[] = [];
     for (const v of system.variables) {
-      if (v.concept === smaller) smallerByKey.set(IntruderSystem.figureKey(v.release, { ...v.figure, concept: "" }), v);
+      if (v.concept === smaller) smallerByKey.set(IntruderSystem.figureKey(v.release, { ...v.figure, concept: "" }, v.dimsKey), v);
       if (v.concept === larger) largerVars.push(v);
     }
     const pairsFound: [Variable, Variable][] = [];
     for (const v of largerVars) {
-      const s = smallerByKey.get(IntruderSystem.figureKey(v.release, { ...v.figure, concept: "" }));
+      const s = smallerByKey.get(IntruderSystem.figureKey(v.release, { ...v.figure, concept: "" }, v.dimsKey));
       if (s) pairsFound.push([v, s]);
     }
     const contradicted = pairsFound.find(([l, s]) => l.published !== null && s.published !== null && l.published < s.published);

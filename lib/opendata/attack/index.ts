@@ -72,6 +72,11 @@ export interface AttackOptions {
   populationOf?: (scope: string) => PopulationKind | undefined;
   /** Pairs of concepts counting the same lines, the first never below the second (default units >= orders). */
   orderedConcepts?: [string, string][];
+  /**
+   * Solve both LP sides of every hidden figure instead of taking a side proven by a solution
+   * already seen: slower, the same intervals; a check of the shortcut.
+   */
+  everyLpSide?: boolean;
 }
 
 /** Tiers of uncertain facts, dropped from the highest when the release contradicts them. */
@@ -126,7 +131,7 @@ export async function attackRelease(options: AttackOptions): Promise<AttackFindi
       else system.warnings.push(`the release contradicts its own declarations: ${prop.infeasible}`);
       continue;
     }
-    lp = await lpIntervals(system, prop, targets);
+    lp = await lpIntervals(system, prop, targets, { everySide: options.everyLpSide });
     if (lp.infeasible) {
       if (tier > 0) system.warnings.push(`the release contradicts the intruder's ${TIER_NAMES[tier]} (${lp.infeasible}): attacked again without them`);
       else system.warnings.push(`the release contradicts its own declarations: ${lp.infeasible}`);

@@ -7,7 +7,7 @@
 import { cellName, childrenByDimension, figureOf, measureConcept, rowIndex, type CellVars } from "./figures";
 import { periodRange, rangeKey, tilings } from "./periods";
 import { IntruderSystem } from "./system";
-import type { FigureIdentity, PeriodRange, ScopeDeclaration } from "./types";
+import type { FigureIdentity, PeriodRange, PublishedTable, ScopeDeclaration } from "./types";
 
 function describeCodes(fields: string[], codes: readonly string[], skip: number): string {
   const parts = codes.map((c, i) => (i === skip ? null : `${fields[i]}=${c}`)).filter((x): x is string => x !== null);
@@ -64,13 +64,6 @@ export function addMargins(system: IntruderSystem, cellVars: CellVars): void {
   });
 }
 
-function baseKey(figure: FigureIdentity): string {
-  const dims = Object.keys(figure.dims)
-    .sort()
-    .map((k) => `${k}=${figure.dims[k]}`)
-    .join("\u0002");
-  return [figure.concept, rangeKey(figure.period), dims].join("\u0001");
-}
 
 function describeFigure(figure: FigureIdentity): string {
   const dims = Object.keys(figure.dims)
@@ -81,6 +74,40 @@ function describeFigure(figure: FigureIdentity): string {
 
 export function complementName(figure: FigureIdentity): string {
   return `complement ${figure.scope}: ${describeFigure(figure)}`;
+}
+
+/**
+ * The nonEmpty table of the figure's scope that would hold it as a row, if any: its absence
+ * there says the figure is empty (0). The table must carry the concept, every code of the
+ * figure, the figure's period, and a total on each of its other dimensions.
+ */
+const rowKeys = new WeakMap<PublishedTable, Set<string>>();
+
+function absentFrom(system: IntruderSystem, release: "current" | "previous", figure: FigureIdentity): string | null {
+  for (const table of system.tables) {
+    if (table.release !== release || table.scope !== figure.scope || table.rowsMode !== "nonEmpty") continue;
+    if (!table.control.measures.some((m) => (m.concept ?? m.field) === figure.concept && m.additive !== false)) continue;
+    const fields = table.control.dimensions.map((d) => d.field);
+    if (Object.keys(figure.dims).some((f) => !fields.includes(f))) continue;
+    const codes = table.control.dimensions.map((d, i) => {
+      if (i === table.periodDimension && !(d.field in figure.dims)) {
+        if (rangeKey(figure.period) === rangeKey(table.period)) return d.total ?? null;
+        return d.codes.find((c) => periodRange(c) !== null && rangeKey(periodRange(c)!) === rangeKey(figure.period)) ?? null;
+      }
+      const code = figure.dims[d.field];
+      if (code === undefined) return d.total ?? null;
+      return d.codes.includes(code) ? code : null;
+    });
+    if (codes.some((c) => c === null)) continue;
+    if (table.periodDimension < 0 && rangeKey(figure.period) !== rangeKey(table.period)) continue;
+    let keys = rowKeys.get(table);
+    if (!keys) {
+      keys = new Set(table.rows.map((row) => row.codes.join("\u0001")));
+      rowKeys.set(table, keys);
+    }
+    if (!keys.has(codes.join("\u0001"))) return table.dataset;
+  }
+  return null;
 }
 
 /**
@@ -95,7 +122,7 @@ export function addScopes(system: IntruderSystem, release: "current" | "previous
   const groups = new Map<string, { figure: FigureIdentity; byScope: Map<string, number> }>();
   for (const v of system.variables) {
     if (v.release !== release || v.complementOf || !v.additive) continue;
-    const key = baseKey(v.figure);
+    const key = [v.concept, rangeKey(v.figure.period), v.dimsKey].join("\u0001");
     const group = groups.get(key) ?? { figure: v.figure, byScope: new Map<string, number>() };
     group.byScope.set(v.figure.scope, v.id);
     groups.set(key, group);
@@ -103,7 +130,13 @@ export function addScopes(system: IntruderSystem, release: "current" | "previous
   const partsOf = new Map(scopes.map((s) => [s.id, s.parts]));
   for (const key of [...groups.keys()].sort()) {
     const { figure, byScope } = groups.get(key)!;
-    const exists = (s: string): boolean => byScope.has(s);
+    // Published somewhere, or known empty by its absence from a nonEmpty table of its scope.
+    const emptyIn = new Map<string, string | null>();
+    const absent = (s: string): string | null => {
+      if (!emptyIn.has(s)) emptyIn.set(s, absentFrom(system, release, { ...figure, scope: s }));
+      return emptyIn.get(s)!;
+    };
+    const exists = (s: string): boolean => byScope.has(s) || absent(s) !== null;
     const below = (s: string): boolean => exists(s) || (partsOf.get(s) ?? []).some(below);
     const above = (s: string | undefined): boolean => s !== undefined && (exists(s) || above(parentOf.get(s)));
     const needed = (s: string): boolean => exists(s) || (above(parentOf.get(s)) && below(s));
@@ -114,8 +147,14 @@ export function addScopes(system: IntruderSystem, release: "current" | "previous
         const known = byScope.get(scope);
         if (known !== undefined) return known;
         const f: FigureIdentity = { ...figure, scope };
-        const v = system.variable(release, f, complementName(f) + (release === "previous" ? " (previous release)" : ""));
-        system.variables[v].complementOf = relation;
+        const empty = absent(scope);
+        const v = system.variable(release, f, complementName(f) + (empty ? ` (no row in ${empty}: empty)` : "") + (release === "previous" ? " (previous release)" : ""));
+        const variable = system.variables[v];
+        if (empty) {
+          // A nonEmpty table of that scope would have the row if anyone were in it.
+          variable.published = 0;
+          variable.halfUnit = 0;
+        } else variable.complementOf = relation;
         byScope.set(scope, v);
         return v;
       };
@@ -139,11 +178,7 @@ export function addPeriodTilings(system: IntruderSystem, release: "current" | "p
   for (const v of system.variables) {
     if (v.release !== release || !v.additive) continue;
     if (!periodRange(v.figure.period.start) || !periodRange(v.figure.period.end)) continue;
-    const dims = Object.keys(v.figure.dims)
-      .sort()
-      .map((k) => `${k}=${v.figure.dims[k]}`)
-      .join("\u0002");
-    const key = [v.figure.scope, v.concept, dims].join("\u0001");
+    const key = [v.figure.scope, v.concept, v.dimsKey].join("\u0001");
     const byRange = groups.get(key) ?? new Map<string, { range: PeriodRange; v: number }>();
     byRange.set(rangeKey(v.figure.period), { range: v.figure.period, v: v.id });
     groups.set(key, byRange);

@@ -67,6 +67,8 @@ export interface Variable {
   id: number;
   release: "current" | "previous";
   figure: FigureIdentity;
+  /** The figure's codes as one sortable string (for grouping figures by their codes). */
+  dimsKey: string;
   concept: string;
   integer: boolean;
   additive: boolean;
@@ -101,11 +103,7 @@ export class IntruderSystem {
 
   constructor(readonly tables: PublishedTable[]) {}
 
-  static figureKey(release: string, figure: FigureIdentity): string {
-    const dims = Object.keys(figure.dims)
-      .sort()
-      .map((k) => `${k}=${figure.dims[k]}`)
-      .join("\u0002");
+  static figureKey(release: string, figure: FigureIdentity, dims = dimsKey(figure.dims)): string {
     return [release, figure.scope, figure.concept, rangeKey(figure.period), dims].join("\u0001");
   }
 
@@ -116,7 +114,8 @@ export class IntruderSystem {
 
   /** The unknown of a figure, created on first sight. */
   variable(release: "current" | "previous", figure: FigureIdentity, name: string): number {
-    const key = IntruderSystem.figureKey(release, figure);
+    const dims = dimsKey(figure.dims);
+    const key = IntruderSystem.figureKey(release, figure, dims);
     const known = this.byKey.get(key);
     if (known !== undefined) return this.find(known);
     const info = this.concepts.get(figure.concept) ?? { integer: false, additive: false, lowerBound: null };
@@ -125,6 +124,7 @@ export class IntruderSystem {
       id,
       release,
       figure,
+      dimsKey: dims,
       concept: figure.concept,
       integer: info.integer,
       additive: info.additive,
@@ -208,6 +208,13 @@ export class IntruderSystem {
   isRoot(v: number): boolean {
     return this.find(v) === v;
   }
+}
+
+export function dimsKey(dims: Record<string, string>): string {
+  return Object.keys(dims)
+    .sort()
+    .map((k) => `${k}=${dims[k]}`)
+    .join("\u0002");
 }
 
 export function sameValue(a: number, ha: number, b: number, hb: number): boolean {

@@ -279,3 +279,26 @@ describe("reading a release", () => {
     await expect(attackRelease({ releaseDir: dir })).rejects.toThrow(/sales-by-area\.csv: column orders missing from the header/);
   });
 });
+
+describe("absent rows", () => {
+  test("an area missing from a nonEmpty persons table has no persons: its all-customers figure is its businesses'", async () => {
+    const persons = people("p", 15, "customers.persons");
+    const businesses = people("b", 2, "customers.businesses", "business");
+    const records: FactRecord[] = [
+      ...persons.map((u, i) => ({ unit: u.id, attrs: { geo_code: "IE", period: "2024" }, values: { net_amount: 30 + i, orders: 1 } })),
+      { unit: "b1", attrs: { geo_code: "GB", period: "2024" }, values: { net_amount: 900, orders: 4 } },
+      { unit: "b2", attrs: { geo_code: "GB", period: "2024" }, values: { net_amount: 700, orders: 3 } },
+    ];
+    const w: World = { units: [...persons, ...businesses], records, scopes: [{ id: "customers.identified", parts: ["customers.persons", "customers.businesses"] }] };
+    const areas = { field: "geo_code", total: "All", codes: ["GB", "IE"] };
+    const specs: TableSpec[] = [
+      { name: "customer-sales-by-area", scope: "customers.persons", population: "person", rows: "nonEmpty", period: YEAR_2024, dimensions: [areas], measures: [m.net, m.orders] },
+      // The all-customers table counts GB's two businesses as one cell: hidden, but its total is not.
+      { name: "sales-by-area", scope: "customers.identified", population: "business", period: YEAR_2024, dimensions: [areas], measures: [m.net, m.orders], primary: false },
+    ];
+    const findings = await attackRelease({ releaseDir: writeRelease(tempDir(), w, specs, "v") });
+    const gb = findings.complements.find((c) => c.figure.dims.geo_code === "GB" && c.concept === "orders")!;
+    expect([gb.lower, gb.upper]).toEqual([7, 7]);
+    expect(judgeFindings(findings, oracleFor(w, specs)).failures.map((f) => f.rule)).toContain("complement-frequency");
+  });
+});

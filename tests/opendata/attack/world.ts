@@ -138,8 +138,15 @@ function matches(spec: TableSpec, record: FactRecord, key: Record<string, string
   });
 }
 
+const unitIndex = new WeakMap<World, Map<string, Unit>>();
+
 function unitOf(world: World, id: string): Unit {
-  const unit = world.units.find((u) => u.id === id);
+  let index = unitIndex.get(world);
+  if (!index) {
+    index = new Map(world.units.map((u) => [u.id, u]));
+    unitIndex.set(world, index);
+  }
+  const unit = index.get(id);
   if (!unit) throw new Error(`fixture: record of unknown unit ${id}`);
   return unit;
 }
