@@ -115,7 +115,7 @@ export async function lpIntervals(system: IntruderSystem, prop: Propagation, tar
   const highs = await loadHighs();
   const scales = conceptScales(system);
   const inf = highs.infinity;
-  const { optimal, unbounded, infeasible } = highs.constants.modelStatus;
+  const { optimal, unbounded, infeasible, unboundedOrInfeasible } = highs.constants.modelStatus;
 
   for (const comp of wanted) {
     result.components++;
@@ -164,20 +164,43 @@ export async function lpIntervals(system: IntruderSystem, prop: Propagation, tar
     for (const v of comp.vars) mask |= (prop.lowerWhy[v]?.mask ?? 0) | (prop.upperWhy[v]?.mask ?? 0);
     const groupInfo = { unknowns: comp.vars.length, constraints: comp.rows.length, mask, datasets: [...datasets].sort() };
 
-    const model = highs.createModel();
+    const rowData = {
+      lower: Float64Array.from(rowLower),
+      upper: Float64Array.from(rowUpper),
+      matrix: { format: "csr" as const, numRows: rowLower.length, numCols: comp.vars.length, starts: Int32Array.from(starts), indices: Int32Array.from(indices), values: Float64Array.from(values) },
+    };
+    const build = (): ReturnType<typeof highs.createModel> => {
+      const built = highs.createModel();
+      built.addVars(colLower, colUpper);
+      built.addRows(rowData);
+      return built;
+    };
+    /**
+     * Last resort for one extreme, as the audit found on a million-row release: a model re-solved
+     * thousands of times can fail where the same LP built afresh solves at once.
+     */
+    const fresh = (j: number, sense: 1 | -1): number | null => {
+      const once = build();
+      try {
+        once.options.set({ output_flag: false });
+        once.changeColCost(j, sense);
+        once.run();
+        result.solves++;
+        const st = once.getModelStatus();
+        if (st === unbounded || st === unboundedOrInfeasible) return sense === 1 ? -Infinity : Infinity;
+        return st === optimal ? sense * once.getObjectiveValue() * scale[j] : null;
+      } finally {
+        once.dispose();
+      }
+    };
+    const model = build();
     try {
-      model.addVars(colLower, colUpper);
-      model.addRows({
-        lower: Float64Array.from(rowLower),
-        upper: Float64Array.from(rowUpper),
-        matrix: { format: "csr", numRows: rowLower.length, numCols: comp.vars.length, starts: Int32Array.from(starts), indices: Int32Array.from(indices), values: Float64Array.from(values) },
-      });
       model.options.set(WARM);
       const run = (): number => {
         model.run();
         result.solves++;
         let st = model.getModelStatus();
-        if (st !== optimal && st !== unbounded && st !== infeasible) {
+        if (st !== optimal && st !== unbounded && st !== infeasible && st !== unboundedOrInfeasible) {
           // Numerical trouble on a warm start: from scratch with HiGHS's defaults, then the
           // interior-point method, which does not depend on the basis.
           for (const fallback of FALLBACKS) {
@@ -186,16 +209,21 @@ export async function lpIntervals(system: IntruderSystem, prop: Propagation, tar
             model.run();
             result.solves++;
             st = model.getModelStatus();
-            if (st === optimal || st === unbounded || st === infeasible) break;
+            if (st === optimal || st === unbounded || st === infeasible || st === unboundedOrInfeasible) break;
           }
           model.options.set(WARM);
         }
+        // Presolve may not tell the two apart; the model is known feasible once the first solve
+        // (a zero objective, which cannot be unbounded) has passed, so after that it is unbounded.
+        if (st === unboundedOrInfeasible) return feasible ? unbounded : infeasible;
         return st;
       };
+      let feasible = false;
       if (run() === infeasible) {
         result.infeasible = `the constraints linking ${system.variables[comp.vars[0]].name} and ${comp.vars.length - 1} other unknown(s) have no solution`;
         return result;
       }
+      feasible = true;
       const targetCols = comp.vars.map((v, j) => [v, j] as const).filter(([v]) => targets.has(v));
       // Every solution found is a feasible point: a column seen at its (propagated, hence
       // valid) bound has that bound as its extreme, without a solve of its own.
@@ -264,7 +292,7 @@ export async function lpIntervals(system: IntruderSystem, prop: Propagation, tar
             }
             // Read before the cost changes: a model change clears the solution.
             model.changeColCost(j, 0);
-            return value;
+            return value ?? fresh(j, sense);
           };
           const lo = extreme(1);
           const hi = extreme(-1);

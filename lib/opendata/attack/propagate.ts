@@ -136,8 +136,9 @@ export function propagate(system: IntruderSystem, tierLimit: number): Propagatio
     if (changed) enqueueAround(v, ci);
   };
 
-  while (queue.length > 0 && infeasible === null && visits < maxVisits) {
-    const ci = queue.shift()!;
+  let head = 0;
+  while (head < queue.length && infeasible === null && visits < maxVisits) {
+    const ci = queue[head++];
     queued[ci] = 0;
     visits++;
     const c = system.constraints[ci];
