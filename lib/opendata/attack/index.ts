@@ -21,9 +21,12 @@
  *   code explaining the negative published values of their concept are taken as non-negative;
  * - integrality of integer measures (LP bounds rounded inward and fed back until stable);
  *   units >= orders for the same figure unless a published pair contradicts it;
- * - a row of a nonEmpty table has a contributor (counts >= 1); an absent row is empty (0); a
- *   published `status` (older releases) of `secondary` means the frequency rule passed (counts
- *   >= 11 for persons, >= 3 for businesses; the smaller when the population is unknown);
+ * - a row of a nonEmpty table has a contributor (counts >= 1); an absent row is empty (0), in
+ *   its table's margins and as the part of a scope it would describe; a published `status`
+ *   (older releases) of `secondary` means the frequency rule passed (counts >= 11 for persons,
+ *   >= 3 for businesses; the smaller when the population is unknown). Each of these is first
+ *   checked against the published rows: a count published 0 in an existing row (units received)
+ *   does not count contributors and gets neither fact;
  * - a total whose children are all known empty but one: that child is the whole group (its
  *   medians and ratios equal the total's; a confidential total of that kind is an attribute
  *   finding, judged by the size of its group);

@@ -138,6 +138,7 @@ function readTable(
   const halfUnit: Record<string, number> = {};
   const integerFields = new Set(control.measures.filter((m) => m.integer).map((m) => m.field));
   for (const f of valueFields) halfUnit[f] = integerFields.has(f) ? 0 : 0.5 * 10 ** -decimals[f];
+  if (!control.scope) warnings.push(`${release} release ${dataset}: no disclosureControl.scope; taken as the population of every other table without one`);
   const periodDimension = control.dimensions.findIndex(
     (d) => d.field === "period" || (d.codes.length > 0 && d.codes.every((c) => periodRange(c) !== null)),
   );

@@ -1,6 +1,6 @@
 /**
- * The previous release still online. A figure published in both with different values reveals
- * the change exactly (an erasure, a late correction: a difference of contributors). Where the
+ * The previous release still online. An additive figure published in both with different values
+ * reveals the change exactly (an erasure, a late correction: a difference of contributors). Where the
  * two releases agree on every figure they both publish for a scope, concept and period, the
  * intruder takes that group as unchanged: each of its cells is the same unknown in both releases,
  * so a cell published then and hidden now is known, and both releases' relations bind it.
@@ -30,7 +30,8 @@ export function compareReleases(system: IntruderSystem): { revisions: Revision[]
       group.compared++;
       if (!sameValue(v.published, v.halfUnit, pv.published, pv.halfUnit)) {
         group.changed = true;
-        revisions.push({ current: v.id, previous: p, difference: v.published - pv.published, halfWidth: v.halfUnit + pv.halfUnit });
+        // Only a sum is a difference of contributors; a changed median or ratio is not.
+        if (v.additive) revisions.push({ current: v.id, previous: p, difference: v.published - pv.published, halfWidth: v.halfUnit + pv.halfUnit });
       }
     }
     groups.set(key, group);

@@ -187,19 +187,28 @@ export interface AttackFindings {
   stats: { variables: number; unknowns: number; constraints: number; components: number; lpSolves: number; millis: number };
 }
 
-/** What the caller (who knows the true data) answers about a cell, a complement or a change. */
+/**
+ * What the judge asks the caller, who knows the true data:
+ * - `cell`: a row of a current table (`dataset` is the resource name, `key` its dimension codes
+ *   as published); also asked for a confidential total with a single child (its group);
+ * - `complement`: a figure no table shows: a part of a declared scope (`figure.scope`), its
+ *   codes with totals left out, over `figure.period` (`figure.concept` is the first concept
+ *   asked about; answer for every concept);
+ * - `revision`: the change of a current row's figures since the previous release.
+ */
 export type OracleQuery =
   | { kind: "cell"; dataset: string; key: Record<string, string> }
   | { kind: "complement"; figure: FigureIdentity }
   | { kind: "revision"; dataset: string; key: Record<string, string>; figure: FigureIdentity };
 
 export interface OracleAnswer {
-  /** True value per measure field (cells, revisions: the change) or per concept (complements). */
+  /** True value per measure field (cells; revisions: the change) or per concept (complements). */
   values: Record<string, number>;
-  /** Distinct contributors (customers, businesses) of the cell or of the change. */
+  /** Distinct contributors (customers, businesses) of the cell, or those whose figures changed. */
   contributors: number;
-  /** Largest contributor's share of the cell's value, 0..1. */
+  /** Largest contributor's share of the cell's value (of the change, for a revision), 0..1. */
   largestShare: number;
+  /** Whom the cell describes: sets the frequency threshold its group is held to. */
   population: PopulationKind;
 }
 
