@@ -3,6 +3,7 @@ import * as path from "node:path";
 import { InputError } from "../raw/inputCheck";
 import { defaultConfig, runStages, STAGE_ORDER, StageName } from "./pipeline";
 import { portalCommand } from "./portal";
+import { releaseReportCommand } from "./releaseReport";
 import { rightsCommand } from "./rights";
 
 /**
@@ -42,6 +43,7 @@ program
   });
 
 program.addCommand(rightsCommand(config));
+program.addCommand(releaseReportCommand());
 program.addCommand(portalCommand());
 
 function config() {

@@ -45,6 +45,7 @@ import { writeParquet } from "./publish/parquet";
 import { licenceText, releaseReadme } from "./publish/readme";
 import { assessmentMarkdown, disclosureAuditMarkdown, MethodComparison } from "./reports";
 import { compareWithPrevious, Revision } from "./revisions";
+import { attackMarkdown, attackRelease, judgeFindings, type AttackVerdict, type OracleAnswer, type TruthOracle } from "./attack/index";
 
 export interface ReleaseOptions {
   martsPath: string;
@@ -74,7 +75,7 @@ export interface ReleaseOptions {
 }
 
 export interface GateResult {
-  gate: "confidentiality_audit" | "schema" | "datapackage_profile" | "reconciliation" | "pii_scan";
+  gate: "confidentiality_audit" | "attacker" | "schema" | "datapackage_profile" | "reconciliation" | "pii_scan";
   passed: boolean;
   detail: string;
 }
@@ -104,6 +105,8 @@ export interface ReleaseSummary {
   datasets: DatasetSummary[];
   designs: RungMeasurement[];
   comparison: MethodComparison | null;
+  /** The independent attacker's verdict on the published files (internal: its failures name true values). */
+  attack: AttackVerdict | null;
   gates: GateResult[];
   wp29: Wp29Assessment;
   risk: RiskReport;
@@ -197,6 +200,7 @@ function disclosureOf(p: Prepared, meta: ReleaseMeta): DisclosureControl {
   return {
     flag: { field: "flag", confidential: POLICY.statisticalConfidentiality.confidentialFlag },
     scope: p.ds.scope,
+    population: p.ds.population,
     rows: p.ds.rows,
     period: { start: meta.dataStart, end: meta.dataEnd },
     dimensions: p.input.dimensions.map((d) => ({
@@ -356,7 +360,7 @@ export async function releaseOpenData(opts: ReleaseOptions): Promise<ReleaseSumm
       rmSync(partial, { recursive: true, force: true });
       const reason = `the data changed since release ${check.previous.version} (erasures, rectifications or corrections): ${revisionCount} figure(s) it published would be revised (${check.revisions.map((r) => `${r.dataset} ${r.changed + r.flagChanged}`).join(", ")}); published figures are final, so ${check.previous.version} stays current (to publish a revision, withdraw it: revisions "withdraw-previous")`;
       log(`opendata: ${reason}`);
-      return { version: check.previous.version, releaseDir: check.previous.dir, current: true, kept: { reason, revisions: check.revisions }, withdrew: null, datasets, designs: outcome.measurements, comparison, gates: [], wp29: emptyWp29(), risk: reidentificationRisk([], POLICY.statisticalConfidentiality.frequency.minContributors.person), files: listFiles(check.previous.dir) };
+      return { version: check.previous.version, releaseDir: check.previous.dir, current: true, kept: { reason, revisions: check.revisions }, withdrew: null, datasets, designs: outcome.measurements, comparison, attack: null, gates: [], wp29: emptyWp29(), risk: reidentificationRisk([], POLICY.statisticalConfidentiality.frequency.minContributors.person), files: listFiles(check.previous.dir) };
     }
     const withdrawing = check.previous && check.previous.version !== version && (opts.revisions ?? "final") === "withdraw-previous" ? check.previous : null;
     writeFileSync(path.join(partial, "csv-metadata.json"), JSON.stringify(csvwMetadata(meta, files), null, 2) + "\n");
@@ -396,6 +400,19 @@ export async function releaseOpenData(opts: ReleaseOptions): Promise<ReleaseSumm
       passed: protection.audit.passed && wp29.passed,
       detail: `${protection.audit.intervals.length} confidential figures audited over the whole release, ${protection.audit.exposed.length} exposed; WP29 tests ${wp29.passed ? "pass" : `fail (singling out ${wp29.singlingOut.passed ? "pass" : "fail"}, linkability ${wp29.linkability.passed ? "pass" : "fail"}, inference ${wp29.inference.passed ? "pass" : `fail: largest top share ${wp29.inference.largestTopSharePercent} %, ${wp29.inference.homogeneousCells} homogeneous cells`})`}`,
     });
+    // The red team: a separate code path (lib/opendata/attack) reads only the files written and
+    // the previous release still online, attacks them, and the true data judges what it found.
+    const attack = judgeFindings(
+      await attackRelease({ releaseDir: partial, previousReleaseDir: withdrawing || !check.previous || check.previous.version === version ? undefined : check.previous.dir }),
+      truthOracle(prepared, protection),
+    );
+    gates.push({
+      gate: "attacker",
+      passed: attack.passed,
+      detail: attack.passed
+        ? `${attack.counts.cells} confidential cells, ${attack.counts.complements} complements, ${attack.counts.revisions} revisions, ${attack.counts.attributes} single-child totals attacked; none recovered`
+        : attack.failures.slice(0, 3).map((f) => `${f.rule}: ${f.subject}`).join("; "),
+    });
     const written = JSON.parse(readFileSync(path.join(partial, "datapackage.json"), "utf8"));
     const problems: PackageProblem[] = checkPackage(partial, written);
     gates.push({ gate: "schema", passed: problems.length === 0, detail: problems.length === 0 ? `${written.resources.length} resources match their schema` : problems.slice(0, 3).map((p) => `${p.resource}: ${p.message}`).join("; ") });
@@ -428,9 +445,10 @@ export async function releaseOpenData(opts: ReleaseOptions): Promise<ReleaseSumm
       mkdirSync(reportsDir, { recursive: true });
       writeFileSync(path.join(reportsDir, "disclosure-audit.md"), disclosureAuditMarkdown(version, protection, datasets, outcome.measurements, comparison));
       writeFileSync(path.join(reportsDir, "anonymisation-assessment.md"), assessmentMarkdown(version, wp29, risk, pii, protection));
+      writeFileSync(path.join(reportsDir, "red-team.md"), attackMarkdown(attack));
     }
     log(`opendata: release ${version} is current (${files.length} datasets)`);
-    return { version, releaseDir: finalDir, current: true, kept: null, withdrew: withdrawing?.version ?? null, datasets, designs: outcome.measurements, comparison, gates, wp29, risk, files: listFiles(finalDir) };
+    return { version, releaseDir: finalDir, current: true, kept: null, withdrew: withdrawing?.version ?? null, datasets, designs: outcome.measurements, comparison, attack, gates, wp29, risk, files: listFiles(finalDir) };
   } finally {
     conn.closeSync();
     instance.closeSync();
@@ -473,6 +491,40 @@ async function customerRisk(conn: DuckDBConnection, prepared: readonly Prepared[
     classes.push({ key, sample: cell.contributors, population: pop.get(key) ?? cell.contributors, published: protection.status[ids[j]] === "published" });
   });
   return reidentificationRisk(classes, threshold);
+}
+
+/**
+ * What the true data says of a cell the attacker pinned (lib/opendata/attack judges with it): its
+ * values, and whom it describes. A cell made confidential by the business rules on the units it
+ * carries (the carriers behind shipments) answers with those units, so that the judge holds it to
+ * the business rules. Complements and revisions have no cell of their own in the release: the
+ * oracle does not answer for them, and a pinned one fails the gate.
+ */
+export function truthOracle(prepared: readonly Prepared[], protection: ProtectionResult): TruthOracle {
+  const byKey = new Map<string, OracleAnswer>();
+  const minBusiness = POLICY.statisticalConfidentiality.frequency.minContributors.business;
+  prepared.forEach((p, t) => {
+    const table = protection.model.tables[t];
+    const name = p.ds.dataset.replace(/_/g, "-");
+    table.cells.forEach((cell) => {
+      const key = JSON.stringify(p.ds.primaryKey.map((k) => cell.dims[k]));
+      const units = cell.businessUnits;
+      const share = (top?: number, total?: number) => (top !== undefined && total !== undefined && total > 0 ? Math.abs(top) / total : 0);
+      const unitsRule = units && units.total > 0 && (units.contributors < minBusiness || share(units.topContribution, units.total) * 100 > POLICY.statisticalConfidentiality.dominance.kPercent);
+      byKey.set(`${name}\u0001${key}`, {
+        values: { ...cell.measures },
+        contributors: unitsRule ? units!.contributors : cell.contributors,
+        largestShare: unitsRule ? share(units!.topContribution, units!.total) : cell.topShare ?? share(cell.topContribution, cell.absoluteTotal ?? Math.abs(Object.values(cell.measures)[0] ?? 0)),
+        population: unitsRule ? "business" : (cell.population ?? table.population),
+      });
+    });
+  });
+  return (query) => {
+    if (query.kind !== "cell") return undefined;
+    const p = prepared.find((x) => x.ds.dataset.replace(/_/g, "-") === query.dataset);
+    if (!p) return undefined;
+    return byKey.get(`${query.dataset}\u0001${JSON.stringify(p.ds.primaryKey.map((k) => query.key[k]))}`);
+  };
 }
 
 function emptyWp29(): Wp29Assessment {

@@ -12,7 +12,8 @@ export function derivedConcept(table: PublishedTable, d: DeclaredDerived): strin
   if (d.kind === "ratio" && d.numerator && d.denominator) {
     return `ratio(${measureConcept(table, d.numerator)}/${measureConcept(table, d.denominator)}${d.factor && d.factor !== 1 ? ` x${d.factor}` : ""})`;
   }
-  return `${d.kind}(${d.of ?? d.field})`;
+  // two quantiles of the same distribution (a median and a 90th percentile) are two figures
+  return `${d.kind}(${d.of ?? d.field}${d.probability !== undefined ? `, p=${d.probability}` : ""})`;
 }
 
 /** A measure field's concept, or the name itself when the table has no such field (a concept named across tables). */

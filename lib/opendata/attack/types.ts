@@ -32,6 +32,8 @@ export interface DeclaredDerived {
   /** Not in the contract: a ratio published capped at this value (e.g. a fill rate at 1). */
   cap?: number;
   of?: string;
+  /** A quantile's probability (0.5 for a median): two quantiles of one distribution differ. */
+  probability?: number;
 }
 
 export interface DisclosureControl {

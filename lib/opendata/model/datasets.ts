@@ -35,7 +35,7 @@ export interface OdColumn {
   /** A non-additive value computed per cell (ratio, median): published only with its cell. */
   derived?: boolean;
   /** How a derived value is computed from the row's additive columns (published in the metadata). */
-  derivation?: { kind: "ratio"; numerator: string; denominator: string; cap?: number; factor?: string } | { kind: "quantile"; of: string; probability: number };
+  derivation?: { kind: "ratio"; numerator: string; denominator: string; cap?: number; factor?: number } | { kind: "quantile"; of: string; probability: number } | { kind: "days_of_supply"; of: string };
   /** Decimals written to CSV for a number. */
   decimals?: number;
   pattern?: string;

@@ -39,6 +39,8 @@ export const LICENCE = {
 export interface DisclosureControl {
   flag: { field: string; confidential: string };
   scope: string;
+  /** Whom the cells describe by default (the frequency threshold applies to them): person or business. */
+  population: "person" | "business";
   rows: "grid" | "nonEmpty";
   period: { start: string; end: string };
   dimensions: { field: string; total: string | null; codes: string[]; parents: Record<string, string> }[];
