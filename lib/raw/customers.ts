@@ -359,6 +359,8 @@ export class CustomerFactory {
     let addressVersion = 0;
     if (unitHash(seed, n, SALT_MOVE) < MOVER_SHARE && day >= this.changeDay(n, SALT_MOVE)) addressVersion = 1;
     this.describeAddress(n, addressVersion, out);
+    // A business across the border has its country's domain.
+    if (isBusiness && out.country !== "FR") out.email = `${out.email.slice(0, -2)}${out.country.toLowerCase()}`;
 
     if (out.country !== "FR") {
       out.phone = foreignMobile(FOREIGN_MOBILES[out.country], thirdDigitDraw, phoneTail);
