@@ -138,7 +138,12 @@ interface SupplierLocale {
   faker?: Faker;
 }
 
-/** Mostly French suppliers, some European, some Chinese: 30 in all. */
+/**
+ * 30 suppliers: French companies and French subsidiaries of brands for most of the range,
+ * European manufacturers, and the Chinese factories a group sources from directly (about a
+ * fifth of sales at Kingfisher; data/README.md, "Sources"). Products are spread evenly over a
+ * category's suppliers, so a country's share of suppliers is about its share of sales.
+ */
 function supplierLocales(seed: number): SupplierLocale[] {
   const make = (locale: typeof fr, salt: number) => {
     const faker = new Faker({ locale: [locale, base] });
@@ -146,11 +151,11 @@ function supplierLocales(seed: number): SupplierLocale[] {
     return faker;
   };
   return [
-    { code: "FR", country: "France", count: 14, tld: "fr", faker: make(fr, 11) },
+    { code: "FR", country: "France", count: 13, tld: "fr", faker: make(fr, 11) },
     { code: "DE", country: "Allemagne", count: 4, tld: "de", faker: make(de, 12) },
-    { code: "IT", country: "Italie", count: 4, tld: "it", faker: make(it, 13) },
-    { code: "ES", country: "Espagne", count: 3, tld: "es", faker: make(es, 14) },
-    { code: "CN", country: "Chine", count: 3, tld: "cn" },
+    { code: "IT", country: "Italie", count: 3, tld: "it", faker: make(it, 13) },
+    { code: "ES", country: "Espagne", count: 2, tld: "es", faker: make(es, 14) },
+    { code: "CN", country: "Chine", count: 6, tld: "cn" },
     { code: "PL", country: "Pologne", count: 1, tld: "pl", faker: make(pl, 15) },
     { code: "PT", country: "Portugal", count: 1, tld: "pt", faker: make(pt_PT, 16) },
   ];
@@ -298,6 +303,10 @@ export const COUNTRY_SPELLINGS: Readonly<Record<string, string[]>> = {
   CN: ["Chine", "CN", "CHN", "China", "P.R. China", "chine "],
   PL: ["Pologne", "PL", "POL", "Polska", "Poland"],
   PT: ["Portugal", "PT", "PRT", "portugal "],
+  BE: ["Belgique", "BE", "BEL", "België", "Belgium", "belgique "],
+  CH: ["Suisse", "CH", "CHE", "Schweiz", "Switzerland", "suisse "],
+  LU: ["Luxembourg", "LU", "LUX", "Luxemburg", "luxembourg "],
+  MC: ["Monaco", "MC", "MCO", "monaco "],
 };
 
 /** Values that are not a usable country at all, or the wrong one. */

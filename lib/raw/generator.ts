@@ -21,7 +21,7 @@ import { csvLine } from "./csv";
 import { DayTable, addYears, daysBetween } from "./calendar";
 import { loadCommunePool } from "./communes";
 import { CATEGORIES, COUNTRY_SPELLINGS, JUNK_COUNTRIES, buildProducts, buildSuppliers, type Product, type Supplier } from "./catalogue";
-import { CustomerFactory, emptyCustomer, type Customer } from "./customers";
+import { BUSINESS_HABITS, CustomerFactory, DISCOUNTS, PERSON_HABITS, emptyCustomer, planCustomerBase, type Customer, type CustomerBase } from "./customers";
 import { DEFECT_KINDS, resolveDefectRates, type DefectKind, type DefectRates } from "./defects";
 import { DefectInjector } from "./injector";
 import { CARRIERS, FREIGHT_EUR, SHIPPING_MODE_WEIGHTS, TRANSIT_DAYS, WAREHOUSES, warehouseForRegion, type ShippingMode } from "./logistics";
@@ -74,8 +74,6 @@ export const DEFAULT_START_DATE = "2022-01-01";
 export const DEFAULT_YEARS = 3;
 /** Fixed whatever the size, so stock snapshots stay a bounded share of the rows. */
 export const PRODUCT_COUNT = 400;
-/** Customers scale with the export: about one per 20 rows, never fewer than this. */
-export const MIN_CUSTOMERS = 2000;
 
 /** Output chunk size: large enough to amortise stream overhead, small enough to bound memory. */
 const CHUNK_BYTES = 1 << 20;
@@ -124,10 +122,10 @@ function assertSegmentsTileTheRow(): void {
   }
 }
 
-function canonicalPhone(digits: string): string {
-  return `${digits.slice(0, 2)} ${digits.slice(2, 4)} ${digits.slice(4, 6)} ${digits.slice(6, 8)} ${digits.slice(8, 10)}`;
-}
-const LINES_PER_ORDER = cumulative([0.42, 0.25, 0.15, 0.09, 0.06, 0.03]);
+const LINE_COUNT_WEIGHTS = [0.42, 0.25, 0.15, 0.09, 0.06, 0.03];
+const LINES_PER_ORDER = cumulative(LINE_COUNT_WEIGHTS);
+/** Customers scale with the orders the sale rows make room for. */
+const MEAN_LINES_PER_ORDER = LINE_COUNT_WEIGHTS.reduce((sum, w, i) => sum + w * (i + 1), 0) / LINE_COUNT_WEIGHTS.reduce((a, b) => a + b, 0);
 /** Sunday first: stores close on Sunday, Saturday is the busiest day. */
 const WEEKDAY_DEMAND = [0.62, 1.0, 0.95, 1.0, 1.02, 1.1, 1.25];
 /** January first: the November-December peak of French retail. */
@@ -136,14 +134,15 @@ const YEARLY_GROWTH = 1.06;
 const PERSON_CHANNELS = cumulative([0.45, 0.3, 0.17, 0.08]);
 const BUSINESS_CHANNELS = cumulative([0.5, 0.1, 0.1, 0.3]);
 const SHIP_DELAY_DAYS = cumulative([0.3, 0.4, 0.2, 0.1]);
-const DISCOUNTS = ["0.05", "0.10", "0.15", "0.20", "0.30"];
 const DISCOUNT_RATES: Record<string, number> = Object.fromEntries(["0.00", ...DISCOUNTS].map((d) => [d, Number(d)]));
 /**
- * Prepared customers are kept for the most frequent buyers, by popularity rank: up to this many,
- * which covers every customer up to 5 M rows and about 72 % of the orders at 10 M. A
- * customer that was not kept is described anew on each order, at a few microseconds each.
+ * Prepared customers are kept for the most frequent buyers, by popularity rank: up to this many.
+ * Most persons order once or twice (customers.ts), so keeping more buys little: these ranks
+ * place 99.8 % of the persons' orders at the default 115,000 rows, 39 % at 1 M and 6 % at 10 M
+ * (gamma order shares). A customer that was not kept is described anew on each order, at a few
+ * microseconds each.
  */
-const CUSTOMER_CACHE_RANKS = 1 << 18;
+const CUSTOMER_CACHE_RANKS = 1 << 16;
 
 /** A customer as the rows need it: what the order reads, and the customer columns prepared. */
 interface CachedCustomer {
@@ -162,7 +161,9 @@ const FREE_SHIPPING_FROM_EUR = 300;
 const UNKNOWN_CARRIER_IDS = Array.from({ length: 10 }, (_, i) => `CAR-9${i}`);
 const MODES = Object.keys(SHIPPING_MODE_WEIGHTS) as ShippingMode[];
 const MODE_WEIGHTS = cumulative(MODES.map((m) => SHIPPING_MODE_WEIGHTS[m]));
-const CARRIERS_BY_MODE = MODES.map((mode) => CARRIERS.flatMap((c, i) => (c.modes.includes(mode) ? [i] : [])));
+/** Per mode, the carriers that serve it and their cumulative shares. */
+const CARRIERS_BY_MODE = MODES.map((mode) => CARRIERS.flatMap((c, i) => (c.shares[mode] ? [i] : [])));
+const CARRIER_WEIGHTS_BY_MODE = MODES.map((mode, m) => cumulative(CARRIERS_BY_MODE[m].map((i) => CARRIERS[i].shares[mode]!)));
 
 /** `data/raw/export.csv.gz` -> `data/raw/export.defects.json`. */
 export function defectsSummaryPath(outPath: string): string {
@@ -238,6 +239,7 @@ class ExportRun {
   private readonly products: Product[];
   private readonly productsByMonth: Float64Array[];
   private readonly customers: CustomerFactory;
+  private readonly customerBase: CustomerBase;
   private readonly ledger: StockLedger;
   private readonly regionalWarehouse = new Map<string, number>();
   private readonly supplierSpellings: string[][];
@@ -262,8 +264,12 @@ class ExportRun {
   private readonly stockSupplierSegments = new Map<number, PreparedSegment>();
   private readonly saleWarehouseSegments = new Map<number, PreparedSegment>();
   private readonly stockWarehouseSegments = new Map<number, PreparedSegment>();
-  /** By popularity rank, for the ranks below its length. */
+  /**
+   * By popularity rank, for the ranks below its length: the busiest businesses first (up to
+   * `businessCacheRanks` of them), then the busiest persons.
+   */
   private readonly customerCache: (CachedCustomer | undefined)[];
+  private readonly businessCacheRanks: number;
   /** Reused for the customers the cache does not keep. */
   private readonly passingCustomer: CachedCustomer;
   private readonly passingCustomerBytes = new Uint8Array(4096);
@@ -327,14 +333,16 @@ class ExportRun {
     const unitsPerMonth = (this.saleBudget / Math.max(1, monthEnds)) * 1.6;
     this.ledger = new StockLedger(this.seed, PRODUCT_COUNT, WAREHOUSES.length, pairs, (p) => (unitsPerMonth * this.products[p].popularity) / popularityTotal);
 
-    const customerCount = Math.max(MIN_CUSTOMERS, Math.round(this.rows / 20));
-    this.customers = new CustomerFactory(this.seed, customerCount, this.periodDays, buildNamePools(this.seed), loadCommunePool(), {
+    this.customerBase = planCustomerBase(this.saleBudget / MEAN_LINES_PER_ORDER, this.years);
+    const customerCount = this.customerBase.businesses + this.customerBase.persons;
+    this.customers = new CustomerFactory(this.seed, this.customerBase, this.periodDays, buildNamePools(this.seed), loadCommunePool(), {
       embeddedNewline: this.rates.embeddedNewline,
       embeddedComma: this.rates.embeddedComma,
       apostropheName: this.rates.apostropheName,
     });
     this.customerSeen = new Uint8Array(customerCount);
     this.customerCache = new Array(Math.min(customerCount, CUSTOMER_CACHE_RANKS)).fill(undefined);
+    this.businessCacheRanks = Math.min(this.customerBase.businesses, CUSTOMER_CACHE_RANKS >> 2);
     this.passingCustomer = this.describeCustomer(0, 0, 0);
   }
 
@@ -433,13 +441,13 @@ class ExportRun {
     values[3] = customer.firstName;
     values[4] = customer.lastName;
     values[5] = customer.email;
-    values[6] = canonicalPhone(customer.phoneDigits);
+    values[6] = customer.phone;
     values[7] = customer.birthDate;
     values[8] = customer.gender;
     values[9] = customer.street;
     values[10] = customer.postalCode;
     values[11] = customer.city;
-    values[12] = COUNTRY_SPELLINGS.FR[0];
+    values[12] = COUNTRY_SPELLINGS[customer.country][0];
     values[13] = customer.segment;
     values[14] = customer.cardNumber;
     const segment = into === undefined
@@ -468,11 +476,17 @@ class ExportRun {
 
   private writeOrder(day: number): void {
     const { prng, injector, customers, days, segments } = this;
-    // Rank by u^2: a core of frequent buyers and a long tail of occasional ones.
+    // A business or a person, then which one: the busiest are the likeliest (purchaseFrequency.ts).
+    const base = this.customerBase;
+    const isBusiness = prng.next() < base.businessOrderShare;
     const u = prng.next();
-    const rank = Math.floor(customers.count * u * u);
-    const customerNumber = customers.numberForRank(rank);
-    const customer = this.customerOn(rank, customerNumber, day);
+    const rank = isBusiness
+      ? Math.floor(base.businesses * base.businessRanks.rankFraction(u))
+      : Math.floor(base.persons * base.personRanks.rankFraction(u));
+    const customerNumber = customers.numberForRank(isBusiness, rank);
+    const cacheRank = isBusiness ? (rank < this.businessCacheRanks ? rank : CUSTOMER_CACHE_RANKS) : this.businessCacheRanks + rank;
+    const customer = this.customerOn(cacheRank, customerNumber, day);
+    const habits = isBusiness ? BUSINESS_HABITS : PERSON_HABITS;
     const customerSegment = customer.segment;
     if (!this.customerSeen[customerNumber]) {
       this.customerSeen[customerNumber] = 1;
@@ -484,7 +498,7 @@ class ExportRun {
     const channel = SALES_CHANNELS[prng.pickWeighted(customer.isBusiness ? BUSINESS_CHANNELS : PERSON_CHANNELS)];
     const modeIndex = prng.pickWeighted(MODE_WEIGHTS);
     const mode = MODES[modeIndex];
-    const carrier = CARRIERS[prng.pick(CARRIERS_BY_MODE[modeIndex])];
+    const carrier = CARRIERS[CARRIERS_BY_MODE[modeIndex][prng.pickWeighted(CARRIER_WEIGHTS_BY_MODE[modeIndex])]];
     const shipDay = day + prng.pickWeighted(SHIP_DELAY_DAYS);
     const [transitMin, transitMax] = TRANSIT_DAYS[mode];
     const deliveryDay = shipDay + prng.between(transitMin, transitMax);
@@ -501,8 +515,10 @@ class ExportRun {
     let orderValue = 0;
     for (let k = 0; k < lineCount; k++) {
       const product = prng.pickWeighted(this.productsByMonth[month]);
-      let quantity = customer.isBusiness ? 1 + Math.floor(prng.next() * prng.next() * 20) : 1 + Math.floor(prng.next() * prng.next() * prng.next() * 5);
-      const discounted = prng.next() < (customer.isBusiness ? 0.6 : 0.25);
+      let units = habits.unitScale;
+      for (let f = 0; f < habits.unitFactors; f++) units *= prng.next();
+      let quantity = 1 + Math.floor(units);
+      const discounted = prng.next() < habits.discountChance;
       const discount = discounted ? prng.pick(DISCOUNTS) : "0.00";
       if (injector.hit("returnLine")) quantity = -quantity;
       lineProducts[k] = product;

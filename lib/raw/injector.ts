@@ -42,10 +42,12 @@ export class DefectInjector {
   }
 
   /**
-   * A French number from its ten national digits: canonical `01 23 45 67 89` unless a defect hits.
-   * `checkMalformed` false leaves the malformed-phone gate alone (the caller consumed its check).
+   * A phone as the customer gave it (`01 23 45 67 89`, or `+32 470 12 34 56` abroad), unchanged
+   * unless a defect hits. `checkMalformed` false leaves the malformed-phone gate alone (the
+   * caller consumed its check).
    */
-  phone(digits: string, checkMalformed = true): string {
+  phone(canonical: string, checkMalformed = true): string {
+    const digits = canonical.replaceAll(" ", "");
     if (checkMalformed && this.hit("malformedPhone")) {
       const prng = this.streams.malformedPhone;
       if (prng.chance(0.5)) return `${spaced(digits.slice(0, 6))}`; // too short
@@ -54,8 +56,20 @@ export class DefectInjector {
       return spaced(digits.slice(0, at) + letters + digits.slice(at + 2));
     }
     if (this.hit("phoneFormat")) {
+      const format = this.streams.phoneFormat.int(5);
+      if (digits.startsWith("+")) {
+        // A number abroad keeps its country code in every format: without it, it is not the same number.
+        const international = digits.slice(1);
+        switch (format) {
+          case 0: return `00${international}`;
+          case 1: return `00 ${canonical.slice(1)}`;
+          case 2: return `+${international.replace(/(\d\d)(?=\d)/g, "$1.")}`;
+          case 3: return digits;
+          default: return `(+${canonical.slice(1).replace(" ", ") ")}`;
+        }
+      }
       const national = digits.slice(1);
-      switch (this.streams.phoneFormat.int(5)) {
+      switch (format) {
         case 0: return `+33 ${national[0]} ${spaced(national.slice(1))}`;
         case 1: return `0033${national}`;
         case 2: return `${digits.slice(0, 2)}.${digits.slice(2, 4)}.${digits.slice(4, 6)}.${digits.slice(6, 8)}.${digits.slice(8, 10)}`;
@@ -63,7 +77,7 @@ export class DefectInjector {
         default: return `+33${national}`;
       }
     }
-    return spaced(digits);
+    return canonical;
   }
 
   email(address: string): string {

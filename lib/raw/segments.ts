@@ -316,7 +316,7 @@ export class SegmentWriter {
           if (hot & (1 << EMAIL)) value = injector.email(value);
           break;
         case ValueKind.Phone:
-          if (hot & ((1 << PHONE_BAD) | (1 << PHONE_FORMAT))) value = injector.phone(value.replaceAll(" ", ""), (hot & (1 << PHONE_BAD)) !== 0);
+          if (hot & ((1 << PHONE_BAD) | (1 << PHONE_FORMAT))) value = injector.phone(value, (hot & (1 << PHONE_BAD)) !== 0);
           break;
         case ValueKind.Country:
           if (hot & ((1 << COUNTRY_JUNK) | (1 << COUNTRY_VARIANT))) {

@@ -6,7 +6,7 @@ import { gunzipSync } from "node:zlib";
 import { parse } from "csv-parse/sync";
 import { RAW_COLUMNS, RAW_HEADER } from "../../lib/raw/contract";
 import { allFrenchPostalCodes, loadCommunePool } from "../../lib/raw/communes";
-import { CustomerFactory, emptyCustomer, isLuhnValid } from "../../lib/raw/customers";
+import { CustomerFactory, FOREIGN_TOWNS, emptyCustomer, isLuhnValid } from "../../lib/raw/customers";
 import { buildNamePools } from "../../lib/raw/namePools";
 import { DEFECT_KINDS, type DefectKind, type DefectRates } from "../../lib/raw/defects";
 import { defectsSummaryPath, generateRawExport, type GeneratorSummary } from "../../lib/raw/generator";
@@ -163,8 +163,8 @@ describe("the story holds on clean rows", () => {
     expect(new Set(sales.map((r) => r[col("sales_channel")]))).toEqual(new Set(["web", "store", "marketplace", "phone"]));
   });
 
-  test("postal codes are real French postal codes", () => {
-    const known = allFrenchPostalCodes();
+  test("postal codes are real: French ones, or those of the towns abroad", () => {
+    const known = new Set([...allFrenchPostalCodes(), ...FOREIGN_TOWNS.map((t) => t.postalCode)]);
     for (const r of [runs.a, runs.clean]) {
       const unknown = body(r, "SALE").map((row) => row[col("postal_code")]).filter((code) => code !== "" && !known.has(code));
       expect(unknown).toEqual([]);
@@ -174,7 +174,7 @@ describe("the story holds on clean rows", () => {
 
 describe("customers change over time", () => {
   test("a mover shows one address before the move day and another after", () => {
-    const factory = new CustomerFactory(SEED, 2000, 1096, buildNamePools(SEED), loadCommunePool(), { embeddedNewline: 0, embeddedComma: 0, apostropheName: 0 });
+    const factory = new CustomerFactory(SEED, { businesses: 30, persons: 1970 }, 1096, buildNamePools(SEED), loadCommunePool(), { embeddedNewline: 0, embeddedComma: 0, apostropheName: 0 });
     const mover = [...Array(2000).keys()].find((n) => factory.versionOn(n, 1095) & 1);
     expect(mover).toBeDefined();
     const before = factory.describe(mover!, 0, emptyCustomer());
@@ -211,7 +211,9 @@ describe("defects", () => {
     expect(dates(runs.clean).every((d) => /^\d{4}-\d{2}-\d{2}$/.test(d))).toBe(true);
     const formats = new Set(dates(runs.a).map((d) => d.replace(/\d/g, "9")));
     expect(formats).toEqual(new Set(["9999-99-99", "99/99/9999", "9999/99/99", "99999999", "9999-99-99T99:99:99"]));
-    for (const row of body(runs.clean, "SALE")) expect(row[col("phone")]).toMatch(/^0\d( \d\d){4}$/);
+    for (const row of body(runs.clean, "SALE")) {
+      expect(row[col("phone")]).toMatch(row[col("country")] === "France" ? /^0\d( \d\d){4}$/ : /^\+(32|41|352|377)( \d+)+$/);
+    }
   });
 
   test("special characters survive the CSV round trip", () => {
