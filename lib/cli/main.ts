@@ -43,7 +43,7 @@ program
   });
 
 program.addCommand(rightsCommand(config));
-program.addCommand(releaseReportCommand());
+program.addCommand(releaseReportCommand(() => program.opts<{ input?: string; profile: string }>()));
 program.addCommand(portalCommand());
 
 function config() {

@@ -100,7 +100,7 @@ and relative widths, never a confidential value; the release itself publishes th
 Every table of the release is protected and audited in one model (lib/opendata/confidentiality),
 as an intruder reads them together:
 
-- ${cells.length} figures' cells (${shared} of them published in more than one table: the same figure is one
+- ${cells.length} cells (${shared} of them published in more than one table: the same figure is one
   unknown) and ${protection.model.relations.length} additive relations: every margin, every level of a hierarchy
   (région or NUTS-1 unit under France, country under its zone, age band under persons), periods
   summing to the whole period, and nested populations (a scope equal to the sum of its parts; the
