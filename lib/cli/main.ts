@@ -14,7 +14,8 @@ const program = new Command()
   .name("workbook")
   .description("Retail data workbook: split, cleanse, warehouse, marts and Open Data release")
   .option("-i, --input <file>", "raw export (CSV or .csv.gz)", undefined)
-  .option("-p, --profile <name>", "source profile in data/sources/ (default: the company's export)", "default");
+  .option("-p, --profile <name>", "source profile in data/sources/ (default: the company's export)", "default")
+  .option("--withdraw-previous", "Open Data: publish a release that revises the current one and take the current one offline (published figures are otherwise final)");
 
 program
   .command("run", { isDefault: true })
@@ -47,8 +48,8 @@ program.addCommand(releaseReportCommand(() => program.opts<{ input?: string; pro
 program.addCommand(portalCommand());
 
 function config() {
-  const o = program.opts<{ input?: string; profile: string }>();
-  return defaultConfig({ input: o.input, profile: o.profile });
+  const o = program.opts<{ input?: string; profile: string; withdrawPrevious?: boolean }>();
+  return defaultConfig({ input: o.input, profile: o.profile, withdrawPrevious: o.withdrawPrevious });
 }
 
 function report(results: { stage: string; seconds: number; rows: number; summary: string }[]) {

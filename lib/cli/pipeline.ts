@@ -24,9 +24,11 @@ export interface PipelineConfig {
   log: (message: string) => void;
   /** The key store, opened on first use (a first run creates it); tests and sandboxes inject theirs. */
   keyStore?: () => KeyStore;
+  /** Open Data: keep published figures final (default), or withdraw the current release to revise it (lib/opendata/revisions.ts). */
+  revisions?: "final" | "withdraw-previous";
 }
 
-export function defaultConfig(overrides: { input?: string; profile?: string; log?: (m: string) => void } = {}): PipelineConfig {
+export function defaultConfig(overrides: { input?: string; profile?: string; log?: (m: string) => void; withdrawPrevious?: boolean } = {}): PipelineConfig {
   const root = projectRoot();
   return {
     input: path.resolve(overrides.input ?? path.join(root, "data", "raw", "export.csv.gz")),
@@ -36,6 +38,7 @@ export function defaultConfig(overrides: { input?: string; profile?: string; log
     opendataDir: path.join(root, "outputs", "opendata"),
     reportsDir: path.join(root, "reports"),
     log: overrides.log ?? ((m) => console.log(m)),
+    revisions: overrides.withdrawPrevious ? "withdraw-previous" : "final",
   };
 }
 
