@@ -36,7 +36,7 @@ ${lossTable(release.datasets)}
 
 ${missed.length === 0 ? `Every table is within the targets (${pub.maxSuppressedCellsPercent} % of its non-empty cells, ${pub.maxSuppressedValuePercent} % of its value).` : missed.map((d) => `- ${d.dataset} misses the targets at the design kept (${d.design}): ${d.suppressedPercent.toFixed(1)} % of its cells and ${d.suppressedValuePercent.toFixed(1)} % of its value; the designs measured below show why no finer one did better.`).join("\n")}
 
-## Designs measured
+${release.notApplicable.length === 0 ? "" : `## Not applicable to this export\n\n${release.notApplicable.map((n) => `- ${n.dataset}: ${n.reason}.`).join("\n")}\n\n`}## Designs measured
 
 ${ladderTable(release.designs)}
 `;

@@ -104,6 +104,8 @@ export interface ReleaseSummary {
   withdrew: string | null;
   datasets: DatasetSummary[];
   designs: RungMeasurement[];
+  /** Datasets the export cannot feed, not published. */
+  notApplicable: NotApplicable[];
   comparison: MethodComparison | null;
   /** The independent attacker's verdict on the published files (internal: its failures name true values). */
   attack: AttackVerdict | null;
@@ -121,6 +123,11 @@ export class ReleaseGateError extends Error {
     super(`open data release ${version} not published: gate(s) ${gates.filter((g) => !g.passed).map((g) => `${g.gate} (${g.detail})`).join("; ")}; the current release is unchanged`);
     this.name = "ReleaseGateError";
   }
+}
+
+export interface NotApplicable {
+  dataset: string;
+  reason: string;
 }
 
 /** One dataset as the release publishes it. */
@@ -281,17 +288,22 @@ function summaryOf(prepared: readonly Prepared[], protection: ProtectionResult):
 }
 
 /** Chooses the designs and protects the whole release (no file written): for the release, notebooks and tests. */
-export async function prepareRelease(conn: DuckDBConnection, log: (m: string) => void, options: { method?: "optimal" | "heuristic" } = {}): Promise<{ prepared: Prepared[]; outcome: DesignOutcome; protection: ProtectionResult; comparison: MethodComparison | null }> {
+export async function prepareRelease(conn: DuckDBConnection, log: (m: string) => void, options: { method?: "optimal" | "heuristic" } = {}): Promise<{ prepared: Prepared[]; notApplicable: NotApplicable[]; outcome: DesignOutcome; protection: ProtectionResult; comparison: MethodComparison | null }> {
   const datasets = loadDatasets();
   const groups = loadDesigns(datasets);
   const outcome = await chooseDesigns(conn, datasets, groups, await customerBuckets(conn), log);
-  const prepared: Prepared[] = outcome.choices
+  const all: Prepared[] = outcome.choices
     .flatMap((choice) => choice.tables.map((t) => ({ ds: designDataset(t.ds, t.drop), group: choice.group, design: choice.name, params: t.rung.params, meetsTargets: choice.meets, rows: t.rows, input: t.input })))
     .sort((a, b) => compareText(a.ds.dataset, b.ds.dataset));
+  // A dataset the export cannot feed (no stock snapshots, no shipments, no supplier records) is
+  // not published empty: the release says it does not apply, and why.
+  const notApplicable = all.filter((p) => p.input.cells.every((c) => c.contributors === 0)).map((p) => ({ dataset: p.ds.dataset, reason: `the export has none of the records it is computed from (${p.ds.contributors})` }));
+  const prepared = all.filter((p) => !notApplicable.some((n) => n.dataset === p.ds.dataset));
+  for (const n of notApplicable) log(`opendata: ${n.dataset} not applicable: ${n.reason}`);
   const inputs = prepared.map((p) => p.input);
-  const parts = outcome.choices.map((c) => c.protection);
+  const parts = outcome.choices.filter((c) => c.tables.some((t) => prepared.some((p) => p.ds.dataset === t.ds.dataset))).map((c) => c.protection);
   const protection =
-    options.method === undefined && parts.every((p): p is ProtectionResult => p !== null)
+    options.method === undefined && notApplicable.length === 0 && parts.every((p): p is ProtectionResult => p !== null)
       ? await protectFromParts(inputs, parts, { log })
       : await protectRelease(inputs, { log, method: options.method });
   log(`opendata: whole release protected in ${protection.rounds} round(s), ${protection.cuts} cuts, ${protection.audit.intervals.length} figures audited, ${protection.audit.exposed.length} exposed`);
@@ -299,7 +311,7 @@ export async function prepareRelease(conn: DuckDBConnection, log: (m: string) =>
   const comparison: MethodComparison | null = protection.heuristic
     ? { optimal: { rounds: protection.rounds, loss: protection.loss, passed: protection.audit.passed }, heuristic: { rounds: protection.heuristic.rounds, loss: protection.heuristic.loss, passed: true }, optimality: protection.optimality }
     : null;
-  return { prepared, outcome, protection, comparison };
+  return { prepared, notApplicable, outcome, protection, comparison };
 }
 
 export async function releaseOpenData(opts: ReleaseOptions): Promise<ReleaseSummary> {
@@ -316,7 +328,7 @@ export async function releaseOpenData(opts: ReleaseOptions): Promise<ReleaseSumm
   const { instance, conn } = await openNative({ memoryLimit: engineSettings().memoryLimit, tempDirectory: spillDir });
   try {
     await attachMarts(conn, opts.martsPath);
-    const { prepared, outcome, protection, comparison } = await prepareRelease(conn, log, { method: opts.method });
+    const { prepared, notApplicable, outcome, protection, comparison } = await prepareRelease(conn, log, { method: opts.method });
 
     const version = versionOf(prepared, protection);
     const releasesDir = path.join(outDir, "releases");
@@ -360,12 +372,12 @@ export async function releaseOpenData(opts: ReleaseOptions): Promise<ReleaseSumm
       rmSync(partial, { recursive: true, force: true });
       const reason = `the data changed since release ${check.previous.version} (erasures, rectifications or corrections): ${revisionCount} figure(s) it published would be revised (${check.revisions.map((r) => `${r.dataset} ${r.changed + r.flagChanged}`).join(", ")}); published figures are final, so ${check.previous.version} stays current (to publish a revision, withdraw it: revisions "withdraw-previous")`;
       log(`opendata: ${reason}`);
-      return { version: check.previous.version, releaseDir: check.previous.dir, current: true, kept: { reason, revisions: check.revisions }, withdrew: null, datasets, designs: outcome.measurements, comparison, attack: null, gates: [], wp29: emptyWp29(), risk: reidentificationRisk([], POLICY.statisticalConfidentiality.frequency.minContributors.person), files: listFiles(check.previous.dir) };
+      return { version: check.previous.version, releaseDir: check.previous.dir, current: true, kept: { reason, revisions: check.revisions }, withdrew: null, datasets, designs: outcome.measurements, notApplicable, comparison, attack: null, gates: [], wp29: emptyWp29(), risk: reidentificationRisk([], POLICY.statisticalConfidentiality.frequency.minContributors.person), files: listFiles(check.previous.dir) };
     }
     const withdrawing = check.previous && check.previous.version !== version && (opts.revisions ?? "final") === "withdraw-previous" ? check.previous : null;
     writeFileSync(path.join(partial, "csv-metadata.json"), JSON.stringify(csvwMetadata(meta, files), null, 2) + "\n");
     writeFileSync(path.join(partial, "catalogue.jsonld"), JSON.stringify(dcatCatalogue(meta, files), null, 2) + "\n");
-    writeFileSync(path.join(partial, "README.md"), releaseReadme(meta, prepared, datasets, outcome.measurements));
+    writeFileSync(path.join(partial, "README.md"), releaseReadme(meta, prepared, datasets, outcome.measurements, notApplicable));
     writeFileSync(path.join(partial, "LICENCE.md"), licenceText());
 
     // Assessment (needs core for the journalist population and the known identifiers).
@@ -448,7 +460,7 @@ export async function releaseOpenData(opts: ReleaseOptions): Promise<ReleaseSumm
       writeFileSync(path.join(reportsDir, "red-team.md"), attackMarkdown(attack));
     }
     log(`opendata: release ${version} is current (${files.length} datasets)`);
-    return { version, releaseDir: finalDir, current: true, kept: null, withdrew: withdrawing?.version ?? null, datasets, designs: outcome.measurements, comparison, attack, gates, wp29, risk, files: listFiles(finalDir) };
+    return { version, releaseDir: finalDir, current: true, kept: null, withdrew: withdrawing?.version ?? null, datasets, designs: outcome.measurements, notApplicable, comparison, attack, gates, wp29, risk, files: listFiles(finalDir) };
   } finally {
     conn.closeSync();
     instance.closeSync();

@@ -5,11 +5,11 @@
  */
 import { POLICY } from "../../policy";
 import type { RungMeasurement } from "../design";
-import type { DatasetSummary, Prepared } from "../release";
+import type { DatasetSummary, NotApplicable, Prepared } from "../release";
 import { ladderTable, lossTable } from "../reports";
 import { LICENCE, ReleaseMeta } from "./datapackage";
 
-export function releaseReadme(meta: ReleaseMeta, prepared: readonly Prepared[], summary: readonly DatasetSummary[], measurements: readonly RungMeasurement[]): string {
+export function releaseReadme(meta: ReleaseMeta, prepared: readonly Prepared[], summary: readonly DatasetSummary[], measurements: readonly RungMeasurement[], notApplicable: readonly NotApplicable[] = []): string {
   const sc = POLICY.statisticalConfidentiality;
   const pub = POLICY.publication;
   const datasets = prepared
@@ -74,6 +74,7 @@ ${missed.length === 0 ? "\nEvery table is within the targets.\n" : `\n${missed.m
 ## Datasets
 
 ${datasets}
+${notApplicable.length === 0 ? "" : `\n### Not applicable to this export\n\n${notApplicable.map((n) => `- \`${n.dataset}\`: ${n.reason}.`).join("\n")}\n`}
 
 ## Known limitations
 
