@@ -129,7 +129,7 @@ export async function auditPattern(model: ReleaseModel, status: readonly CellSta
     const wanted = group.cells.filter((c) => required[c] && !stillProven(c));
     skipped += group.cells.filter((c) => required[c]).length - wanted.length;
     if (wanted.length === 0) continue;
-    const lp = await GroupLp.create(model, unknown, group);
+    const lp = await GroupLp.create(model, group);
     try {
       const n = lp.figures.length;
       const targets = lp.knowledge.map((k) => protectionTarget(k, p));

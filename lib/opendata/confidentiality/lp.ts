@@ -120,14 +120,13 @@ export class GroupLp {
   private readonly scale: number;
   private readonly warmStart: Record<string, string | number | boolean>;
 
-  static async create(model: ReleaseModel, unknown: readonly boolean[], group: Group): Promise<GroupLp> {
-    return new GroupLp(await loadSolver(), model, unknown, group);
+  static async create(model: ReleaseModel, group: Group): Promise<GroupLp> {
+    return new GroupLp(await loadSolver(), model, group);
   }
 
   private constructor(
     private readonly highs: Highs,
     private readonly release: ReleaseModel,
-    private readonly unknown: readonly boolean[],
     readonly group: Group,
   ) {
     for (const cell of group.cells) {
@@ -297,10 +296,5 @@ export class GroupLp {
 
   dispose(): void {
     this.model.dispose();
-  }
-
-  /** Whether a cell of the release is an unknown of this LP. */
-  isUnknown(cell: number): boolean {
-    return this.unknown[cell];
   }
 }

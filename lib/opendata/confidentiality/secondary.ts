@@ -156,7 +156,6 @@ export async function optimalSuppression(
 ): Promise<SecondaryResult & { improved: boolean; lowerBound: number; objective: number; startObjective: number }> {
   const started = performance.now();
   const highs: Highs = await loadSolver();
-  const protectSecondary = options.protectSecondaryCells ?? POLICY.statisticalConfidentiality.protectSecondaryCells;
   const vars = candidates(model, pattern.status, companions);
   const col = new Map(vars.map((c, i) => [c, i]));
   // Suppressed for good: primary cells and hidden complements.

@@ -194,7 +194,7 @@ describe("the cut of an exposed side is valid for every pattern (weak duality)",
     const base = status.map((s) => s !== "published" || rand() < 0.15);
     const lpAt = async (unknown: boolean[]) => {
       const group = unknownGroups(model, unknown).find((g) => g.cells.includes(target))!;
-      return GroupLp.create(model, unknown, group);
+      return GroupLp.create(model, group);
     };
     const lp = await lpAt(base);
     const col = lp.column(target, "net_amount")!;
