@@ -12,19 +12,19 @@ import { InputError } from "./inputCheck";
 export type RecordKind = RecordType | "CUSTOMER" | "PRODUCT" | "SUPPLIER" | "CARRIER" | "WAREHOUSE";
 export const RECORD_KINDS: readonly RecordKind[] = ["SALE", "STOCK", "CUSTOMER", "PRODUCT", "SUPPLIER", "CARRIER", "WAREHOUSE"];
 
-/** The contract columns each master record fills (its group's columns). */
-const MASTER_GROUPS: Record<Exclude<RecordKind, RecordType>, string> = {
-  CUSTOMER: "customer",
-  PRODUCT: "product",
-  SUPPLIER: "supplier",
-  CARRIER: "carrier",
-  WAREHOUSE: "warehouse",
+/** The contract columns a master record must yield: what its entity describes (not the line's freight or cost). */
+const MASTER_COLUMNS: Record<Exclude<RecordKind, RecordType>, string[]> = {
+  CUSTOMER: RAW_COLUMNS.filter((c) => c.group === "customer" && !c.neverLoaded).map((c) => c.name),
+  PRODUCT: ["product_id", "product_name", "category", "subcategory", "brand"],
+  SUPPLIER: RAW_COLUMNS.filter((c) => c.group === "supplier").map((c) => c.name),
+  CARRIER: ["carrier_id", "carrier_name"],
+  WAREHOUSE: ["warehouse_id", "warehouse_city"],
 };
 
 /** The contract columns a record of this kind fills. */
 export function columnsFilledBy(kind: RecordKind): string[] {
   if (kind === "SALE" || kind === "STOCK") return RAW_COLUMNS.filter((c) => c.group !== "record" && c.filledBy.includes(kind)).map((c) => c.name);
-  return RAW_COLUMNS.filter((c) => c.group === MASTER_GROUPS[kind] && !c.neverLoaded).map((c) => c.name);
+  return MASTER_COLUMNS[kind];
 }
 
 export interface SourceFile {

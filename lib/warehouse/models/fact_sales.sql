@@ -12,7 +12,7 @@
 --
 -- Each input is read where it is needed (stg_order_lines is a view of a Parquet file): the
 -- freight allocation from a narrow projection of the lines, joined back on the line's source
--- line; no 10-million-row intermediate is materialised and read twice.
+-- file and line; no 10-million-row intermediate is materialised and read twice.
 with order_freight as (
   -- Freight is repeated on every line of an order; max() picks it (and ignores a null line).
   select order_id, max(freight_cost) as freight_cost
@@ -21,6 +21,7 @@ with order_freight as (
 ),
 freight_weights as (
   select
+    l.source_file,
     l.source_line,
     l.order_id,
     l.line_number,
@@ -57,6 +58,7 @@ freight_ranked as (
 ),
 freight_allocated as (
   select
+    source_file,
     source_line,
     cast(
       cast(freight_sign * (floor_cents + case when remainder_rank <= leftover_cents then 1 else 0 end) as decimal(16, 0)) * 0.01
@@ -89,6 +91,7 @@ customer_versions as (
   -- An inner join here, so that the validity test is a filter after the hash join (in a left
   -- join's condition it would turn the join into a nested loop).
   select
+    l.source_file,
     l.source_line,
     c.customer_key
   from stg_order_lines l
@@ -131,10 +134,11 @@ final as (
     cast(d.delivery_date - d.order_date as integer) as delivery_delay_days,
     d.quantity < 0 as is_return,
     coalesce(d.quality_flags, '') as quality_flags,
-    d.source_line
+    d.source_line,
+    d.source_file
   from discounted d
-  left join freight_allocated fa on fa.source_line = d.source_line
-  left join customer_versions cv on cv.source_line = d.source_line
+  left join freight_allocated fa on fa.source_file = d.source_file and fa.source_line = d.source_line
+  left join customer_versions cv on cv.source_file = d.source_file and cv.source_line = d.source_line
   left join dim_product dp on dp.product_id = d.product_id
   left join products pr on pr.product_id = d.product_id
   left join dim_supplier ds on ds.supplier_id = coalesce(d.supplier_id, pr.supplier_id)
