@@ -225,3 +225,20 @@ export function recordKindsOf(profile: SourceProfile): RecordKind[] {
 }
 
 export const DEFAULT_RECORD_TYPES: RecordType[] = ["SALE", "STOCK"];
+
+/**
+ * Documentation says "{currency}" where an amount's unit goes: the source profile's ISO 4217 code
+ * replaces it where the docs are published (the data dictionary, the release's metadata), so a
+ * source in pounds is never described in euros.
+ */
+export const CURRENCY_TOKEN = "{currency}";
+
+/** `value` with every string's "{currency}" replaced by `currency` (a deep copy). */
+export function withCurrency<T>(value: T, currency: string): T {
+  if (typeof value === "string") return value.split(CURRENCY_TOKEN).join(currency) as T;
+  if (Array.isArray(value)) return value.map((v) => withCurrency(v, currency)) as T;
+  if (value !== null && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, withCurrency(v, currency)])) as T;
+  }
+  return value;
+}
