@@ -142,7 +142,7 @@ describe("a profile that lacks a column the policy rejects rows without", () => 
     const profile = stockWithoutWarehouse();
     const cfg = sandbox([], profile);
     writeWithout(cfg.input, profile.format.header, [saleRow(), stockRow()]);
-    await expect(runStages(cfg, STAGES)).rejects.toThrow(/lacks "warehouse_id", but the cleansing policy rejects every stock_snapshots row without it \(stock_snapshots\.warehouse_id, warehouses\.warehouse_id: missing → reject);
+    await expect(runStages(cfg, STAGES)).rejects.toThrow(/lacks "warehouse_id", but the cleansing policy rejects every stock_snapshots row without it \(stock_snapshots\.warehouse_id, warehouses\.warehouse_id: missing → reject/);
     expect(fs.existsSync(cfg.stagingDir)).toBe(false);
   });
 
