@@ -21,7 +21,12 @@ export interface CleanManifest {
   qualityFile: string;
 }
 
-export type QualityReport = Record<EntityName, { before: ColumnQuality[]; after: ColumnQuality[] }>;
+/**
+ * Per entity and column: `before` and `after` describe the same records (the kept ones, their
+ * staged then their cleansed values); `staged` describes every staged row, collapsed and
+ * rejected ones included.
+ */
+export type QualityReport = Record<EntityName, { before: ColumnQuality[]; after: ColumnQuality[]; staged: ColumnQuality[] }>;
 
 /** Customer attributes that make a version: two staged versions equal on these are one customer version. */
 const CUSTOMER_ATTRIBUTES = [
@@ -85,7 +90,7 @@ export async function cleanseStaging(opts: {
         // entity's working tables at a time.
         await dropEntity(conn, e, Object.keys(entityPolicy(e).columns).length);
         entities[e] = { ...accounting, file: `${e}.parquet` };
-        log(`cleanse: ${e}: ${accounting.rowsIn} in, ${accounting.rowsKept} kept, ${accounting.rowsRejected} rejected`);
+        log(`cleanse: ${e}: ${accounting.rowsIn} in, ${accounting.rowsKept} kept, ${accounting.rowsCollapsed} collapsed into them, ${accounting.rowsRejected} rejected`);
       };
 
       // Customers are assessed first: order lines need the map from staged to cleansed versions.

@@ -8,10 +8,18 @@ import { RuleName } from "./missingValuePolicy";
 import { cleanEntity } from "./schema";
 import { fieldLengthLimit } from "../policy";
 
+/**
+ * What became of an entity's staged rows: rows in = kept + collapsed + rejected. A collapsed row
+ * is a duplicate of a kept row (the same record again, exactly or once cleansed): its record is
+ * kept, once. A rejected row is a defect: its record is lost, for the reason given.
+ */
 export interface EntityAccounting {
   rowsIn: number;
   rowsKept: number;
+  /** Duplicates merged into a kept row (DUPLICATE_EXACT, DUPLICATE_NEAR): not a loss. */
+  rowsCollapsed: number;
   rowsRejected: number;
+  collapsedByReason: Record<string, number>;
   rejectedByReason: Record<string, number>;
   flaggedByReason: Record<string, number>;
 }
@@ -234,7 +242,7 @@ export async function writeEntity(
       select record_key, 'row_rejected' as action, "column", left(coalesce(raw, ''), ${RAW_VALUE_CHARS}) as raw_value, reason as reason_code, '' as detail
       from first_reject
       union all
-      select d.record_key, 'row_rejected', ${dedupeColumn}, '', d.reason_code,
+      select d.record_key, 'row_collapsed', ${dedupeColumn}, '', d.reason_code,
         'duplicate of line ' || k.source_line || case when k.source_file <> l.source_file then ' of ' || k.source_file else '' end
       from ${e}_duplicates d
       join lineage k on k.record_key = d.kept_line
@@ -257,10 +265,10 @@ export async function writeEntity(
   await conn.run(`copy (select * exclude (record_key) from ${e}_events_out order by record_key, action, "column", reason_code)
     to ${sqlString(files.events)} (header false, delimiter ',')`);
 
-  const [counts] = await queryRows<{ rows_in: number; kept: number; rejected: number }>(
+  const [counts] = await queryRows<{ rows_in: number; kept: number; rejected: number; collapsed: number }>(
     conn,
     `select (select count(*) from ${e}_staged)::bigint as rows_in, (select count(*) from ${e}_kept)::bigint as kept,
-       ((select count(*) from ${e}_rejected) + (select count(*) from ${e}_duplicates))::bigint as rejected`,
+       (select count(*) from ${e}_rejected)::bigint as rejected, (select count(*) from ${e}_duplicates)::bigint as collapsed`,
   );
   const reasons = await queryRows<{ action: string; reason: string; n: number }>(
     conn,
@@ -270,42 +278,54 @@ export async function writeEntity(
   const result: EntityAccounting = {
     rowsIn: counts.rows_in,
     rowsKept: counts.kept,
+    rowsCollapsed: counts.collapsed,
     rowsRejected: counts.rejected,
+    collapsedByReason: pick("row_collapsed"),
     rejectedByReason: pick("row_rejected"),
     flaggedByReason: { ...pick("value_flagged"), ...prefixKeys(pick("value_imputed"), "IMPUTED:") },
   };
-  if (result.rowsIn !== result.rowsKept + result.rowsRejected) {
-    throw new Error(`${e}: ${result.rowsIn} rows in but ${result.rowsKept} kept + ${result.rowsRejected} rejected`);
+  if (result.rowsIn !== result.rowsKept + result.rowsCollapsed + result.rowsRejected) {
+    throw new Error(`${e}: ${result.rowsIn} rows in but ${result.rowsKept} kept + ${result.rowsCollapsed} collapsed + ${result.rowsRejected} rejected`);
   }
   return result;
 }
 
-/** Column quality of the staged values (before) and of the kept, cleansed values (after). */
-export async function measureQuality(conn: DuckDBConnection, assessment: Assessment): Promise<{ before: ColumnQuality[]; after: ColumnQuality[] }> {
+/**
+ * Column quality of the kept records before cleansing (their staged values: `before`) and after
+ * (their cleansed values: `after`), so that both describe the same records; and of every staged
+ * row (`staged`: the kept, collapsed and rejected ones), which is what the export itself holds.
+ */
+export async function measureQuality(
+  conn: DuckDBConnection,
+  assessment: Assessment,
+): Promise<{ before: ColumnQuality[]; after: ColumnQuality[]; staged: ColumnQuality[] }> {
   const { policy } = assessment;
   const e = policy.entity;
   const columns = Object.entries(policy.columns);
   // One scan of each table for every column: same measures, a fraction of the scans.
   const presentSql = columns.map(([column, rule], i) => {
     const raw = sqlIdent(rule.from ?? column);
-    return `count(*) filter (where ${raw} is not null and trim(${raw}) <> '')::bigint as present_${i}`;
+    return `count(*) filter (where ${raw} is not null and trim(${raw}) <> '')::bigint as present_${i}, count(distinct ${raw})::bigint as distinct_${i}`;
   });
   // An invalid value is a present value with an event on its column (missing events are on blanks).
   const invalidSql = columns.map((_, i) => `count(*) filter (where ord = ${i})::bigint as invalid_${i}`);
   const afterSql = columns.map(([column], i) => `count(${sqlIdent(column)})::bigint as present_${i}, count(distinct ${sqlIdent(column)})::bigint as distinct_${i}`);
-  const [b] = await queryRows<Record<string, number>>(conn, `select count(*)::bigint as rows, ${presentSql.join(", ")} from ${e}_staged`);
-  const [v] = await queryRows<Record<string, number>>(
-    conn,
-    `select ${invalidSql.join(", ")} from ${e}_events where kind = 'invalid'`,
-  );
+  await conn.run(`create or replace temp table ${e}_kept_keys as select record_key from ${e}_typed t where ${keptCondition(e)}`);
+  const keptOnly = `where record_key in (select record_key from ${e}_kept_keys)`;
+  const [all] = await queryRows<Record<string, number>>(conn, `select count(*)::bigint as rows, ${presentSql.join(", ")} from ${e}_staged`);
+  const [b] = await queryRows<Record<string, number>>(conn, `select count(*)::bigint as rows, ${presentSql.join(", ")} from ${e}_staged ${keptOnly}`);
+  const [vAll] = await queryRows<Record<string, number>>(conn, `select ${invalidSql.join(", ")} from ${e}_events where kind = 'invalid'`);
+  const [v] = await queryRows<Record<string, number>>(conn, `select ${invalidSql.join(", ")} from ${e}_events where kind = 'invalid' and record_key in (select record_key from ${e}_kept_keys)`);
   const [a] = await queryRows<Record<string, number>>(conn, `select count(*)::bigint as rows, ${afterSql.join(", ")} from ${e}_kept`);
-  const before: ColumnQuality[] = columns.map(([column], i) => ({
-    column,
-    rows: b.rows,
-    completeness: ratio(b[`present_${i}`], b.rows),
-    validity: ratio(b[`present_${i}`] - (v[`invalid_${i}`] ?? 0), b[`present_${i}`]),
-    distinct: assessment.distinctRaw[i],
-  }));
+  await conn.run(`drop table ${e}_kept_keys`);
+  const measure = (m: Record<string, number>, inv: Record<string, number>, distinct: (i: number) => number): ColumnQuality[] =>
+    columns.map(([column], i) => ({
+      column,
+      rows: m.rows,
+      completeness: ratio(m[`present_${i}`], m.rows),
+      validity: ratio(m[`present_${i}`] - (inv[`invalid_${i}`] ?? 0), m[`present_${i}`]),
+      distinct: distinct(i),
+    }));
   const after: ColumnQuality[] = columns.map(([column], i) => ({
     column,
     rows: a.rows,
@@ -313,7 +333,7 @@ export async function measureQuality(conn: DuckDBConnection, assessment: Assessm
     validity: a[`present_${i}`] ? 1 : 0,
     distinct: a[`distinct_${i}`],
   }));
-  return { before, after };
+  return { before: measure(b, v, (i) => b[`distinct_${i}`]), after, staged: measure(all, vAll, (i) => assessment.distinctRaw[i]) };
 }
 
 /** Drops an entity's working tables once its outputs are written. */

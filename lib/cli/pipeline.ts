@@ -65,11 +65,12 @@ export const STAGES = {
     writeQualityReport(manifest, path.join(cfg.stagingDir, "clean"), path.join(cfg.reportsDir, "quality.md"));
     const kept = Object.values(manifest.entities).reduce((n, e) => n + e.rowsKept, 0);
     const rejected = Object.values(manifest.entities).reduce((n, e) => n + e.rowsRejected, 0);
+    const collapsed = Object.values(manifest.entities).reduce((n, e) => n + e.rowsCollapsed, 0);
     // Relative to the project when the staging area is inside it; a sandbox elsewhere (a temporary
     // directory of the tests or notebooks) is not named, so that the summary stays the same.
     const rejects = path.relative(projectRoot(), path.join(cfg.stagingDir, "clean", "rejects.csv"));
     const where = rejects.startsWith("..") || path.isAbsolute(rejects) ? "rejects.csv of the staging area" : rejects;
-    return { rows: kept + rejected, manifest, summary: `${kept} rows kept, ${rejected} rejected (${where})` };
+    return { rows: kept + collapsed + rejected, manifest, summary: `${kept} rows kept, ${collapsed} duplicates collapsed into them, ${rejected} rejected (${where})` };
   },
   warehouse: async (cfg: PipelineConfig): Promise<{ rows: number; summary: string; build: BuildSummary }> => {
     const privacy = privacyStageOptions(cfg);

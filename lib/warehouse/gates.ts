@@ -164,7 +164,9 @@ export function planModelGates(model: Model, gatesDir = GATES_DIR): PlannedGate[
 }
 
 function sumReasons(entity: EntityManifest): number {
-  return Object.values(entity.rejectedByReason ?? {}).reduce((a, b) => a + Number(b), 0);
+  // Collapsed duplicates (merged into a kept row) are counted apart from rejects, by reason too.
+  const byReason = { ...(entity.rejectedByReason ?? {}), ...((entity as { collapsedByReason?: Record<string, number> }).collapsedByReason ?? {}) };
+  return Object.values(byReason).reduce((a, b) => a + Number(b), 0);
 }
 
 /** Reconciliation of the facts with the cleansed inputs and the cleansing manifest. */
