@@ -11,12 +11,15 @@ import type { CountryCode } from "libphonenumber-js";
 import { InputError } from "../raw/inputCheck";
 import { recordKindsOf, RecordKind } from "../raw/profile";
 import { ruleSet } from "./rules/index";
+import { sourceNetTotal, type SourceTotals } from "../quality/sourceTotal";
 import { CLEAN_ENTITIES, EntityName, cleanEntity } from "./schema";
 import * as fs from "node:fs";
 
 export interface CleanManifest {
   source: SplitManifest["source"];
   entities: Record<EntityName, EntityAccounting & { file: string }>;
+  /** The export's own net total over the kept sale lines, for the warehouse's and the release's reconciliation. */
+  sourceTotals: SourceTotals;
   rejectsFile: string;
   qualityFile: string;
 }
@@ -136,7 +139,8 @@ export async function cleanseStaging(opts: {
 
       const qualityFile = "quality.json";
       writeJson(path.join(work, qualityFile), orderByEntity(quality));
-      const manifest: CleanManifest = { source: split.source, entities: orderByEntity(entities), rejectsFile, qualityFile };
+      const sourceTotals = await sourceNetTotal(conn, path.join(opts.splitDir, split.outputs.order_lines.file), path.join(work, "order_lines.parquet"));
+      const manifest: CleanManifest = { source: split.source, entities: orderByEntity(entities), sourceTotals, rejectsFile, qualityFile };
       writeJson(path.join(work, "manifest.json"), manifest);
       fs.rmSync(spill, { recursive: true, force: true });
       return manifest;

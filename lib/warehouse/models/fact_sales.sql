@@ -1,8 +1,8 @@
 -- fact_sales: one row per order line (returns included, as negative quantities).
 --
--- Money is DECIMAL end to end: gross = quantity x unit price (exact); discount = gross x rate
--- rounded to the cent (half away from zero, so a return cancels its sale exactly); net = gross -
--- discount. The order's freight is split across its lines pro rata of the absolute gross amount
+-- Money is DECIMAL end to end: gross = quantity x unit price (exact); discount = gross x rate and
+-- net = gross - discount, exact to 6 decimals (a return cancels its sale exactly); no line is
+-- rounded to the cent, an aggregate is, once. The order's freight is split across its lines pro rata of the absolute gross amount
 -- (equal shares when every line is zero), in whole cents, the cents left over by flooring going
 -- to the largest remainders (ties: lowest line number): the lines of an order sum exactly to
 -- its freight. An unknown freight stays null (unknown, not zero).
@@ -82,7 +82,9 @@ amounts as (
 discounted as (
   select
     *,
-    cast(round(gross_amount * coalesce(discount, 0), 2) as decimal(14, 2)) as discount_amount
+    -- Exact: a 2-decimal gross times a 4-decimal rate has 6 decimals. Rounding each line to the
+    -- cent before summing drifts from the export's own total (issue 23: 0.28 on a real extract).
+    cast(gross_amount * coalesce(discount, 0) as decimal(18, 6)) as discount_amount
   from amounts
 ),
 customer_versions as (
@@ -125,9 +127,9 @@ final as (
     cast(coalesce(d.discount, 0) as decimal(5, 4)) as discount_rate,
     d.gross_amount,
     d.discount_amount,
-    cast(d.gross_amount - d.discount_amount as decimal(14, 2)) as net_amount,
+    cast(d.gross_amount - d.discount_amount as decimal(18, 6)) as net_amount,
     cast(d.quantity * d.unit_cost as decimal(14, 2)) as cost_amount,
-    cast(d.gross_amount - d.discount_amount - d.quantity * d.unit_cost as decimal(14, 2)) as margin_amount,
+    cast(d.gross_amount - d.discount_amount - d.quantity * d.unit_cost as decimal(18, 6)) as margin_amount,
     fa.freight_allocated,
     cast(d.ship_date - d.order_date as integer) as days_to_ship,
     cast(d.delivery_date - d.ship_date as integer) as transit_days,
