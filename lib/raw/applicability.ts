@@ -4,7 +4,7 @@
  * empty), and what each contract field it lacks costs (a dimension left unknown, cells mostly
  * suppressed). Data, read by `profile check` and available to the release.
  */
-import { isMultiFile, recordKindsOf, RecordKind, SourceProfile } from "./profile";
+import { recordKindsOf, RecordKind, SourceProfile } from "./profile";
 
 /** Each output and what it cannot do without: a record type, and fields of which at least one must be present. */
 interface Needs {
@@ -98,12 +98,4 @@ export function lackCosts(profile: SourceProfile): { costs: { field: string; cos
     costs: lacked.filter((f) => COSTS[f]).map((field) => ({ field, cost: COSTS[field] })),
     others: lacked.filter((f) => !COSTS[f]),
   };
-}
-
-/** One line per contract column: where its value comes from. */
-export function describeMapping(profile: SourceProfile): { column: string; from: string }[] {
-  if (isMultiFile(profile)) {
-    return (profile.records ?? []).map((r, i) => ({ column: r.type, from: `records[${i}]: ${r.explain ?? r.sql.split("\n")[0]}` }));
-  }
-  return [];
 }
