@@ -16,11 +16,6 @@ export function postalCode(raw: string): Cleaned {
   return normaliseText(raw);
 }
 
-/** The comparison key of a text, for deduplication only: case-folded, never stored as the value. */
-export function comparisonKey(text: string): string {
-  return text.normalize("NFC").replace(/\s+/g, " ").trim().toLocaleLowerCase("und");
-}
-
 /** Lower case with the first letter of each word (and after an apostrophe or hyphen) upper case. */
 export function titleCase(raw: string): Cleaned {
   const text = normaliseText(raw).value!;
