@@ -3,6 +3,7 @@ import * as path from "node:path";
 import { InputError } from "../raw/inputCheck";
 import { defaultConfig, runStages, STAGE_ORDER, StageName } from "./pipeline";
 import { portalCommand } from "./portal";
+import { profileCommand } from "./profileCheck";
 import { rightsCommand } from "./rights";
 
 /**
@@ -43,6 +44,7 @@ program
 
 program.addCommand(rightsCommand(config));
 program.addCommand(portalCommand());
+program.addCommand(profileCommand());
 
 function config() {
   const o = program.opts<{ input?: string; profile: string }>();

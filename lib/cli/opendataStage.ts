@@ -17,6 +17,7 @@ export async function opendataStage(cfg: PipelineConfig): Promise<{ rows: number
     keyStore: privacyStageOptions(cfg).keyStore(),
     reportsDir: cfg.reportsDir,
     sourceAttribution: cfg.profile.attribution,
+    currency: cfg.profile.currency,
     log: cfg.log,
   });
   const rows = release.datasets.reduce((n, d) => n + d.rows, 0);

@@ -15,6 +15,14 @@ export interface ThresholdRow {
 }
 
 const DESCRIPTIONS: Record<string, { rule: string; source: string }> = {
+  "fieldLength.textChars": { rule: "Longest free text a raw field may hold (characters); a longer one rejects its row", source: "Project choice (issue 26: bounded work per input byte)" },
+  "fieldLength.emailChars": { rule: "Longest email address (characters)", source: "RFC 5321 §4.5.3.1.3 (254 characters)" },
+  "fieldLength.phoneChars": { rule: "Longest phone number as typed (characters)", source: "ITU-T E.164 (15 digits) plus formatting" },
+  "fieldLength.postalCodeChars": { rule: "Longest postal code (characters)", source: "UPU S42 (at most 10 characters) plus stray spaces" },
+  "fieldLength.codeChars": { rule: "Longest identifier (order, customer, product, supplier, carrier, warehouse id)", source: "Project choice" },
+  "fieldLength.dateChars": { rule: "Longest date as typed (characters)", source: "Project choice (longest strptime shape: 25)" },
+  "fieldLength.numberChars": { rule: "Longest number as typed (characters)", source: "Project choice" },
+  "fieldLength.enumChars": { rule: "Longest country or enumerated value as typed (characters)", source: "Project choice" },
   "statisticalConfidentiality.frequency.minContributors.person": {
     rule: "Minimum distinct contributors of a published cell describing natural persons (customers)",
     source: "DGFiP practice for aggregates on natural persons (tax secrecy)",

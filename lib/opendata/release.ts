@@ -36,6 +36,7 @@ import { chooseGrain, GrainMeasurement, isDetailCell, measureGrain } from "./gen
 import { checkPackage, PackageProblem, validateProfile } from "./gates/packageChecks";
 import { publicVocabulary, readKnownValues, scanForKnownValues, scanInputFor, PiiScanResult, tokens } from "./gates/piiScan";
 import { derivedOf, labelColumnsOf, loadDatasets, measuresOf, MODEL_DIR, OdDataset, TimeGrain } from "./model/datasets";
+import { withCurrency } from "../raw/profile";
 import { attachMarts, customerBuckets, ExtractRow, extractRows, runReconcileQuery, toTableInput } from "./model/extract";
 import { csvwMetadata } from "./publish/csvw";
 import { CsvValue, parseCsv, toCsv } from "./publish/csv";
@@ -58,6 +59,8 @@ export interface ReleaseOptions {
   keyStore?: KeyStore;
   /** Credit line of the source data, if its licence asks for one. */
   sourceAttribution?: string;
+  /** ISO 4217 code of the source's amounts (its profile's `currency`): the metadata's "{currency}". Default EUR. */
+  currency?: string;
   /** Tests only: alters the written release before the gates run (to prove a gate stops it). */
   tamper?: (releaseDir: string) => void;
   log?: (message: string) => void;
@@ -125,8 +128,8 @@ function geoName(code: string, fromMart: unknown): string {
   return countries.getName(code, "en") ?? code;
 }
 
-async function prepare(conn: DuckDBConnection, log: (m: string) => void): Promise<{ prepared: Prepared[]; measured: GrainMeasurement[] }> {
-  const datasets = loadDatasets();
+async function prepare(conn: DuckDBConnection, log: (m: string) => void, currency: string): Promise<{ prepared: Prepared[]; measured: GrainMeasurement[] }> {
+  const datasets = loadDatasets().map((ds) => withCurrency(ds, currency));
   const measured: GrainMeasurement[] = [];
   const wanted = new Map<string, number>();
   const ladderOf = new Map<string, TimeGrain[]>();
@@ -359,7 +362,7 @@ export async function releaseOpenData(opts: ReleaseOptions): Promise<ReleaseSumm
   const { instance, conn } = await openNative({ memoryLimit: engineSettings().memoryLimit, tempDirectory: spillDir });
   try {
     await attachMarts(conn, opts.martsPath);
-    const { prepared, measured } = await prepare(conn, log);
+    const { prepared, measured } = await prepare(conn, log, opts.currency ?? "EUR");
 
     // Protection, per link group (tables sharing margins are protected together).
     const groups = [...new Set(prepared.map((p) => p.ds.linkGroup))].sort(compareText);
