@@ -73,7 +73,28 @@ export interface KeyPolicy {
   defaultKeyDirectory: string;
 }
 
+/**
+ * The longest value a raw column may hold, in characters, by the kind of value its cleansing rule
+ * reads; a longer value rejects its row (reason VALUE_TOO_LONG, lib/cleanse/cleanseEntity.ts)
+ * before any rule reads it. Issue 26: a 1 MiB street went through every stage and made the
+ * release's personal-data gate run for minutes; no real value comes near these lengths.
+ */
+export interface FieldLengthPolicy {
+  /** Free text: names, streets (on several lines), product and company names. */
+  textChars: number;
+  emailChars: number;
+  phoneChars: number;
+  postalCodeChars: number;
+  /** Identifiers: order, customer, product, supplier, carrier and warehouse ids. */
+  codeChars: number;
+  dateChars: number;
+  numberChars: number;
+  /** Countries and the values of an enumeration (channel, mode, gender, segment, type). */
+  enumChars: number;
+}
+
 export interface Policy {
+  fieldLength: FieldLengthPolicy;
   statisticalConfidentiality: StatisticalConfidentialityPolicy;
   publication: PublicationPolicy;
   retention: RetentionPolicy;
@@ -89,6 +110,21 @@ function deepFreeze<T>(value: T): DeepReadonly<T> {
 }
 
 export const POLICY: DeepReadonly<Policy> = deepFreeze<Policy>({
+  fieldLength: {
+    // Ten times the longest free text of the default export and of Online Retail.
+    textChars: 1000,
+    // RFC 5321 §4.5.3.1.3: a forward path holds at most 256 octets, so an address at most 254.
+    emailChars: 254,
+    // ITU-T E.164: 15 digits at most; spaces, dots, a prefix and an extension stay within 40.
+    phoneChars: 40,
+    // UPU S42: postal codes are at most 10 characters with their inner space; margin for stray spaces.
+    postalCodeChars: 16,
+    codeChars: 64,
+    // The longest strptime shape a profile may use (an ISO timestamp with zone) is 25 characters.
+    dateChars: 40,
+    numberChars: 32,
+    enumChars: 100,
+  },
   statisticalConfidentiality: {
     frequency: {
       minContributors: {
@@ -144,3 +180,16 @@ export const POLICY: DeepReadonly<Policy> = deepFreeze<Policy>({
     defaultKeyDirectory: ".keys",
   },
 });
+
+/** The longest value a column cleansed by `rule` may hold (POLICY.fieldLength), by the kind of value the rule reads. */
+export function fieldLengthLimit(rule: string): number {
+  const f = POLICY.fieldLength;
+  if (rule === "code") return f.codeChars;
+  if (rule === "email") return f.emailChars;
+  if (rule === "phone") return f.phoneChars;
+  if (rule === "postal") return f.postalCodeChars;
+  if (rule === "date" || rule === "birth_date") return f.dateChars;
+  if (rule === "integer" || rule === "decimal") return f.numberChars;
+  if (rule === "country" || rule.startsWith("enum:")) return f.enumChars;
+  return f.textChars;
+}

@@ -19,25 +19,36 @@ const BATCH = 50_000;
  */
 export async function buildValueMap(
   conn: DuckDBConnection,
-  opts: { staged: string; column: string; mapTable: string; rule: Rule; canonical?: string },
+  opts: {
+    staged: string;
+    column: string;
+    mapTable: string;
+    rule: Rule;
+    canonical?: string;
+    /** Longer values are left out (rejected as VALUE_TOO_LONG by the caller). */
+    maxLength?: number;
+    /** A column of the same row the rule reads too (the country of a phone number): the map is keyed by both. */
+    context?: string;
+  },
 ): Promise<{ distinctRaw: number; mapped: number }> {
   const col = sqlIdent(opts.column);
-  await conn.run(`create or replace table ${opts.mapTable} (raw varchar primary key, value varchar, issue varchar)`);
-  await conn.run(`create or replace temp table distinct_values as select distinct ${col} as raw from ${opts.staged} where ${col} is not null`);
-  const [{ n }] = await queryRows<{ n: number }>(conn, "select count(*)::bigint as n from distinct_values");
+  const ctx = opts.context ? sqlIdent(opts.context) : "null::varchar";
+  await conn.run(`create or replace table ${opts.mapTable} (raw varchar, ctx varchar, value varchar, issue varchar)`);
+  await conn.run(`create or replace temp table distinct_values as select distinct ${col} as raw, ${ctx} as ctx from ${opts.staged} where ${col} is not null`);
+  const [{ n }] = await queryRows<{ n: number }>(conn, "select count(distinct raw)::bigint as n from distinct_values");
   // Numbered in order, so that each batch is a range scan (a streaming result cannot stay open
   // while the appender writes on the same connection).
   await conn.run(`create or replace temp table values_to_map as
-    select raw, row_number() over (order by raw) as i from distinct_values
-    where trim(raw) <> ''${opts.canonical ? ` and not ${opts.canonical}` : ""}`);
+    select raw, ctx, row_number() over (order by raw, ctx) as i from distinct_values
+    where trim(raw) <> ''${opts.canonical ? ` and not ${opts.canonical}` : ""}${opts.maxLength ? ` and length(raw) <= ${opts.maxLength}` : ""}`);
   const [{ m }] = await queryRows<{ m: number }>(conn, "select count(*)::bigint as m from values_to_map");
   const appender = await conn.createAppender(opts.mapTable);
   for (let offset = 0; offset < m; offset += BATCH) {
-    const reader = await conn.runAndReadAll(`select raw from values_to_map where i > ${offset} and i <= ${offset + BATCH} order by i`);
-    const raws = reader.getColumnsJS()[0] as string[];
+    const reader = await conn.runAndReadAll(`select raw, ctx from values_to_map where i > ${offset} and i <= ${offset + BATCH} order by i`);
+    const [raws, contexts] = reader.getColumnsJS() as [string[], (string | null)[]];
     const batch = aq
-      .table({ raw: raws })
-      .derive({ cleaned: aq.escape((d: { raw: string }) => opts.rule(d.raw)) })
+      .table({ raw: raws, ctx: contexts })
+      .derive({ cleaned: aq.escape((d: { raw: string; ctx: string | null }) => opts.rule(d.raw, d.ctx)) })
       .derive({
         value: aq.escape((d: { cleaned: { value: string | null } }) => d.cleaned.value),
         issue: aq.escape((d: { cleaned: { issue: string | null } }) => d.cleaned.issue),
@@ -46,6 +57,8 @@ export async function buildValueMap(
     const issues = batch.array("issue") as (string | null)[];
     for (let i = 0; i < raws.length; i++) {
       appender.appendVarchar(raws[i]);
+      if (contexts[i] === null) appender.appendNull();
+      else appender.appendVarchar(contexts[i] as string);
       if (values[i] === null) appender.appendNull();
       else appender.appendVarchar(values[i] as string);
       if (issues[i] === null) appender.appendNull();

@@ -6,19 +6,30 @@ import { replaceDirAtomically, writeJson } from "../io/atomicDir";
 import { SourceProfile } from "../raw/profile";
 import { SplitManifest } from "../split/split";
 import { Assessment, assessEntity, ColumnQuality, decideEntity, dropEntity, EntityAccounting, measureQuality, writeEntity } from "./cleanseEntity";
-import { entityPolicy, RowRule } from "./missingValuePolicy";
+import { entityPolicy, lackedRejectColumns, RowRule } from "./missingValuePolicy";
+import type { CountryCode } from "libphonenumber-js";
+import { InputError } from "../raw/inputCheck";
+import { recordKindsOf, RecordKind } from "../raw/profile";
 import { ruleSet } from "./rules/index";
+import { sourceNetTotal, type SourceTotals } from "../quality/sourceTotal";
 import { CLEAN_ENTITIES, EntityName, cleanEntity } from "./schema";
 import * as fs from "node:fs";
 
 export interface CleanManifest {
   source: SplitManifest["source"];
   entities: Record<EntityName, EntityAccounting & { file: string }>;
+  /** The export's own net total over the kept sale lines, for the warehouse's and the release's reconciliation. */
+  sourceTotals: SourceTotals;
   rejectsFile: string;
   qualityFile: string;
 }
 
-export type QualityReport = Record<EntityName, { before: ColumnQuality[]; after: ColumnQuality[] }>;
+/**
+ * Per entity and column: `before` and `after` describe the same records (the kept ones, their
+ * staged then their cleansed values); `staged` describes every staged row, collapsed and
+ * rejected ones included.
+ */
+export type QualityReport = Record<EntityName, { before: ColumnQuality[]; after: ColumnQuality[]; staged: ColumnQuality[] }>;
 
 /** Customer attributes that make a version: two staged versions equal on these are one customer version. */
 const CUSTOMER_ATTRIBUTES = [
@@ -53,7 +64,8 @@ export async function cleanseStaging(opts: {
 }): Promise<CleanManifest> {
   const log = opts.log ?? (() => {});
   const split = JSON.parse(fs.readFileSync(path.join(opts.splitDir, "manifest.json"), "utf8")) as SplitManifest;
-  const rules = ruleSet({ dateFormats: opts.profile.dateFormats });
+  checkProfileAgainstPolicy(opts.profile);
+  const rules = ruleSet({ dateFormats: opts.profile.dateFormats, phoneCountry: opts.profile.country as CountryCode });
   const absent = new Set(opts.profile.lacks ?? []);
   return replaceDirAtomically(opts.outDir, async (work) => {
     const spill = path.join(work, ".spill");
@@ -81,16 +93,18 @@ export async function cleanseStaging(opts: {
         // entity's working tables at a time.
         await dropEntity(conn, e, Object.keys(entityPolicy(e).columns).length);
         entities[e] = { ...accounting, file: `${e}.parquet` };
-        log(`cleanse: ${e}: ${accounting.rowsIn} in, ${accounting.rowsKept} kept, ${accounting.rowsRejected} rejected`);
+        log(`cleanse: ${e}: ${accounting.rowsIn} in, ${accounting.rowsKept} kept, ${accounting.rowsCollapsed} collapsed into them, ${accounting.rowsRejected} rejected`);
       };
 
       // Customers are assessed first: order lines need the map from staged to cleansed versions.
+      // A version's id compares case-folded values: "PARIS" and "Paris" are one version, which
+      // keeps the spelling seen on most records (the policy's preference); values are never re-cased.
       await assess("customers", {
-        customer_version: `md5(concat_ws(chr(31), ${CUSTOMER_ATTRIBUTES.map((c) => `coalesce(t.${sqlIdent(c)}::varchar, chr(0))`).join(", ")}))`,
+        customer_version: `md5(concat_ws(chr(31), ${CUSTOMER_ATTRIBUTES.map((c) => `coalesce(lower(t.${sqlIdent(c)}::varchar), chr(0))`).join(", ")}))`,
       });
       await conn.run(`create table customer_version_map as
         select raw_customer_version, customer_version from customers_typed t
-        where not exists (select 1 from customers_events ev where ev.source_line = t.source_line and ev.action = 'reject')`);
+        where not exists (select 1 from customers_events ev where ev.record_key = t.record_key and ev.action = 'reject')`);
       await assess("order_lines", {
         customer_version: `(select m.customer_version from customer_version_map m where m.raw_customer_version = t.raw_customer_version)`,
       });
@@ -102,9 +116,9 @@ export async function cleanseStaging(opts: {
         [
           {
             reason: "ORPHAN_VERSION",
-            when: "customer_version not in (select customer_version from order_lines_kept where customer_version is not null)",
+            when: "coalesce(master_rows, 0) = 0 and customer_version not in (select customer_version from order_lines_kept where customer_version is not null)",
             action: "reject",
-            explain: "this version of the customer appears only on rejected order lines",
+            explain: "this version of the customer appears only on rejected order lines (a customer master record is kept without any sale)",
           },
         ],
         {
@@ -125,7 +139,8 @@ export async function cleanseStaging(opts: {
 
       const qualityFile = "quality.json";
       writeJson(path.join(work, qualityFile), orderByEntity(quality));
-      const manifest: CleanManifest = { source: split.source, entities: orderByEntity(entities), rejectsFile, qualityFile };
+      const sourceTotals = await sourceNetTotal(conn, path.join(opts.splitDir, split.outputs.order_lines.file), path.join(work, "order_lines.parquet"));
+      const manifest: CleanManifest = { source: split.source, entities: orderByEntity(entities), sourceTotals, rejectsFile, qualityFile };
       writeJson(path.join(work, "manifest.json"), manifest);
       fs.rmSync(spill, { recursive: true, force: true });
       return manifest;
@@ -140,7 +155,7 @@ export async function cleanseStaging(opts: {
 function joinEventParts(target: string, parts: string[]): void {
   const out = fs.openSync(target, "w");
   try {
-    fs.writeSync(out, "entity,source_line,action,column,raw_value,reason_code,detail\n");
+    fs.writeSync(out, "entity,source_line,action,column,raw_value,reason_code,detail,source_file\n");
     const buffer = Buffer.alloc(1 << 22);
     for (const part of parts) {
       const input = fs.openSync(part, "r");
@@ -184,7 +199,7 @@ async function applyRectifications(
     .join(", ");
   fs.mkdirSync(spillDir, { recursive: true });
   const file = path.join(spillDir, "customers.rectified.parquet");
-  await conn.run(`copy (select s.* replace (${replaced}) from read_parquet(${sqlString(stagedCustomers)}) s order by s.source_line)
+  await conn.run(`copy (select s.* replace (${replaced}) from read_parquet(${sqlString(stagedCustomers)}) s order by s.record_key)
     to ${sqlString(file)} (format parquet, compression zstd)`);
   const [{ n }] = await queryRows<{ n: number }>(conn, `select count(*)::bigint as n from read_parquet(${sqlString(stagedCustomers)}) where customer_id in (select raw_customer_id from rectification)`);
   await conn.run("drop table rectification");
@@ -196,3 +211,35 @@ function orderByEntity<T>(record: Record<EntityName, T>): Record<EntityName, T> 
 }
 
 export { cleanEntity };
+
+/** The entities each record type feeds. */
+const FEEDS: Record<RecordKind, EntityName[]> = {
+  SALE: ["order_lines", "customers", "products", "suppliers", "carriers", "warehouses"],
+  STOCK: ["stock_snapshots", "products", "suppliers", "warehouses"],
+  CUSTOMER: ["customers"],
+  PRODUCT: ["products", "suppliers"],
+  SUPPLIER: ["suppliers"],
+  CARRIER: ["carriers"],
+  WAREHOUSE: ["warehouses"],
+};
+
+/** The entities a source can have rows of, from the record types it yields. */
+export function fedEntities(profile: SourceProfile): Set<EntityName> {
+  return new Set(recordKindsOf(profile).flatMap((k) => FEEDS[k]));
+}
+
+/**
+ * Stops a profile that lacks a column the cleansing policy rejects rows without (issue 23),
+ * naming the column, the policy and the two ways out. Run before the split writes anything.
+ */
+export function checkProfileAgainstPolicy(profile: SourceProfile): void {
+  const lacked = lackedRejectColumns(profile, fedEntities(profile));
+  if (lacked.length === 0) return;
+  const first = lacked[0];
+  const all = lacked.map((l) => `${l.entity}.${l.column}`).join(", ");
+  throw new InputError(
+    profile.file ?? profile.name,
+    `source profile "${profile.name}" lacks "${first.from}", but the cleansing policy rejects every ${first.entity} row without it (${all}: missing → reject, lib/cleanse/missingValuePolicy.ts)`,
+    `map "${first.from}" under "columns" (or in the record query), or state what its absence means under "defaults", e.g. "defaults": {"${first.from}": "<the one value every record has>"}`,
+  );
+}

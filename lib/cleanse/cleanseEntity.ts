@@ -6,11 +6,20 @@ import { Rule } from "./rules/index";
 import { canonicalSql } from "./rules/canonical";
 import { RuleName } from "./missingValuePolicy";
 import { cleanEntity } from "./schema";
+import { fieldLengthLimit } from "../policy";
 
+/**
+ * What became of an entity's staged rows: rows in = kept + collapsed + rejected. A collapsed row
+ * is a duplicate of a kept row (the same record again, exactly or once cleansed): its record is
+ * kept, once. A rejected row is a defect: its record is lost, for the reason given.
+ */
 export interface EntityAccounting {
   rowsIn: number;
   rowsKept: number;
+  /** Duplicates merged into a kept row (DUPLICATE_EXACT, DUPLICATE_NEAR): not a loss. */
+  rowsCollapsed: number;
   rowsRejected: number;
+  collapsedByReason: Record<string, number>;
   rejectedByReason: Record<string, number>;
   flaggedByReason: Record<string, number>;
 }
@@ -56,6 +65,12 @@ export interface Assessment {
   distinctRaw: number[];
 }
 
+/** Where a row comes from: not part of its content (two copies of one record are exact duplicates). */
+const LINEAGE = ["record_key", "source_file", "source_line"];
+
+/** A rejected value is quoted in the rejects file up to this length (a 1 MiB field is not copied whole). */
+const RAW_VALUE_CHARS = 500;
+
 /** Event order: column events in policy order, then row rules, then late rules (the first reject names the row's reason). */
 const ROW_RULE_ORDER = 1000;
 const LATE_RULE_ORDER = 2000;
@@ -70,7 +85,7 @@ export async function assessEntity(conn: DuckDBConnection, opts: AssessOptions):
 
   const schema = cleanEntity(e);
   const typeOf = (c: string) => schema.columns.find((col) => col.name === c)?.type ?? "VARCHAR";
-  const selects: string[] = ["s.source_line"];
+  const selects: string[] = ["s.record_key"];
   const joins: string[] = [];
   const events: string[] = [];
   const distinctRaw: number[] = [];
@@ -81,27 +96,37 @@ export async function assessEntity(conn: DuckDBConnection, opts: AssessOptions):
     const from = sqlIdent(fromName);
     const map = `${e}_map_${i}`;
     const canonical = canonicalSql(rule.rule, `s.${from}`);
-    const built = await buildValueMap(conn, { staged, column: fromName, mapTable: map, rule: opts.rules[rule.rule], canonical: canonicalSql(rule.rule, "raw") });
+    // Issue 26: a value longer than its column's limit (lib/policy.ts) is rejected, and never
+    // handed to a rule (a 1 MiB street would cost every rule that reads it).
+    const limit = fieldLengthLimit(rule.rule);
+    const context = rule.context && stagedColumns.includes(rule.context) ? rule.context : undefined;
+    const built = await buildValueMap(conn, {
+      staged, column: fromName, mapTable: map, rule: opts.rules[rule.rule], canonical: canonicalSql(rule.rule, "raw"), maxLength: limit, context,
+    });
     distinctRaw.push(built.distinctRaw);
     const m = `m${i}`;
-    joins.push(`left join ${map} ${m} on ${m}.raw = s.${from}`);
+    joins.push(`left join ${map} ${m} on ${m}.raw = s.${from}${context ? ` and ${m}.ctx is not distinct from s.${sqlIdent(context)}` : ""}`);
     const missing = `(s.${from} is null or trim(s.${from}) = '')`;
     const imputed = imputeValue(rule.missing);
-    const cleanValue = canonical ? `case when ${canonical} then s.${from} else ${m}.value end` : `${m}.value`;
+    const cleanValue = canonical ? `case when length(s.${from}) > ${limit} then null when ${canonical} then s.${from} else ${m}.value end` : `${m}.value`;
     selects.push(`case when ${missing} then ${imputed === null ? "null" : sqlString(imputed)} else ${cleanValue} end::${typeOf(column)} as ${sqlIdent(column)}`);
+    events.push(`select record_key, ${i} as ord, 'invalid' as kind, ${sqlString(column)} as "column", 'VALUE_TOO_LONG' as reason, 'reject' as action,
+          left(s.${from}, 60) || '… (' || length(s.${from}) || ' characters, limit ${limit})' as raw
+        from ${staged} s where length(s.${from}) > ${limit}`);
 
     const missingAction = typeof rule.missing === "object" ? "impute" : rule.missing;
     // A missing optional value raises no event; a missing value never matches the value map.
     if (rule.missing !== "allow" && !opts.absent?.has(fromName)) {
-      events.push(`select source_line, ${i} as ord, 'missing' as kind, ${sqlString(column)} as "column", ${sqlString(`MISSING_${column.toUpperCase()}`)} as reason,
+      events.push(`select record_key, ${i} as ord, 'missing' as kind, ${sqlString(column)} as "column", ${sqlString(`MISSING_${column.toUpperCase()}`)} as reason,
           ${sqlString(missingAction)} as action, ${from} as raw
         from ${staged} s where ${missing}`);
     }
     // The map holds only values that are not canonical, so its invalid values are few.
-    events.push(`select s.source_line, ${i} as ord, 'invalid' as kind, ${sqlString(column)} as "column", ${m}.issue as reason, ${sqlString(rule.invalid)} as action, s.${from} as raw
-        from ${staged} s join (select raw, issue from ${map} where issue is not null) ${m} on ${m}.raw = s.${from}`);
+    events.push(`select s.record_key, ${i} as ord, 'invalid' as kind, ${sqlString(column)} as "column", ${m}.issue as reason, ${sqlString(rule.invalid)} as action, s.${from} as raw
+        from ${staged} s join (select * from ${map} where issue is not null) ${m} on ${m}.raw = s.${from}${context ? ` and ${m}.ctx is not distinct from s.${sqlIdent(context)}` : ""}`);
   }
-  const passthrough = stagedColumns.filter((c) => c !== "source_line" && !columns.some(([col, r]) => (r.from ?? col) === c));
+  const passthrough = stagedColumns.filter((c) => c !== "record_key" && !columns.some(([col, r]) => (r.from ?? col) === c));
+  if (!stagedColumns.includes("record_key")) throw new Error(`${opts.stagedFile}: no record_key column (staged by an older splitter? rerun the split stage)`);
   for (const c of passthrough) selects.push(`s.${sqlIdent(c)} as ${sqlIdent(passthroughName(c, policy))}`);
 
   // The typed rows, materialised once: the rules, the deduplication and the output read them
@@ -119,7 +144,7 @@ export async function assessEntity(conn: DuckDBConnection, opts: AssessOptions):
   // Hashes of the staged row, to tell an exact duplicate from a near one: computed only for the rows
   // the deduplication involves (see decideEntity).
   await conn.run(`create or replace macro ${e}_raw_hash() as table
-    select source_line, md5(concat_ws(chr(31), ${stagedColumns.filter((c) => c !== "source_line").map((c) => `coalesce(${sqlIdent(c)}::varchar, chr(0))`).join(", ")})) as raw_hash
+    select record_key, md5(concat_ws(chr(31), ${stagedColumns.filter((c) => !LINEAGE.includes(c)).map((c) => `coalesce(${sqlIdent(c)}::varchar, chr(0))`).join(", ")})) as raw_hash
     from ${staged}`);
   return { policy, distinctRaw };
 }
@@ -128,8 +153,8 @@ export async function assessEntity(conn: DuckDBConnection, opts: AssessOptions):
 function ruleEvents(typed: string, rules: readonly RowRule[], firstOrd: number): string {
   const fired = rules.map((rule, j) => `case when coalesce(${rule.when}, false) then ${j} end`).join(", ");
   const catalogue = rules.map((rule, j) => `(${j}, ${sqlString(rule.reason)}, ${sqlString(rule.action)})`).join(", ");
-  return `select f.source_line, ${firstOrd} + f.j as ord, 'rule' as kind, '' as "column", r.reason, r.action, null::varchar as raw
-    from (select source_line, unnest(list_filter([${fired}], x -> x is not null)) as j from ${typed}) f
+  return `select f.record_key, ${firstOrd} + f.j as ord, 'rule' as kind, '' as "column", r.reason, r.action, null::varchar as raw
+    from (select record_key, unnest(list_filter([${fired}], x -> x is not null)) as j from ${typed}) f
     join (values ${catalogue}) r(j, reason, action) using (j)`;
 }
 
@@ -140,35 +165,35 @@ function ruleEvents(typed: string, rules: readonly RowRule[], firstOrd: number):
 export async function decideEntity(conn: DuckDBConnection, policy: EntityPolicy, lateRowRules: RowRule[] = []): Promise<void> {
   const e = policy.entity;
   if (lateRowRules.length) await conn.run(`insert into ${e}_events ${ruleEvents(`${e}_typed`, lateRowRules, LATE_RULE_ORDER)}`);
-  await conn.run(`create or replace table ${e}_rejected as select distinct source_line from ${e}_events where action = 'reject'`);
+  await conn.run(`create or replace table ${e}_rejected as select distinct record_key from ${e}_events where action = 'reject'`);
   const key = policy.dedupeKey.map(sqlIdent).join(", ");
   // The ranking sorts only the key, the preference and the line: sorting whole rows spilled to
   // disk at 10 M rows and grew faster than the input.
   await conn.run(`create or replace table ${e}_duplicates as
     with candidates as (
       select * from ${e}_typed t
-      where not exists (select 1 from ${e}_rejected r where r.source_line = t.source_line)
+      where not exists (select 1 from ${e}_rejected r where r.record_key = t.record_key)
     ),
     ranked as (
-      select source_line, row_number() over w as rank_in_key, first_value(source_line) over w as kept_line
+      select record_key, row_number() over w as rank_in_key, first_value(record_key) over w as kept_line
       from candidates
-      window w as (partition by ${key} order by ${policy.prefer ? policy.prefer + ", " : ""}source_line)
+      window w as (partition by ${key} order by ${policy.prefer ? policy.prefer + ", " : ""}record_key)
     ),
-    duplicates as (select source_line, kept_line from ranked where rank_in_key > 1),
+    duplicates as (select record_key, kept_line from ranked where rank_in_key > 1),
     hashes as (
       select h.* from ${e}_raw_hash() h
-      where h.source_line in (select source_line from duplicates union all select kept_line from duplicates)
+      where h.record_key in (select record_key from duplicates union all select kept_line from duplicates)
     )
-    select d.source_line, d.kept_line, case when a.raw_hash = b.raw_hash then 'DUPLICATE_EXACT' else 'DUPLICATE_NEAR' end as reason_code
+    select d.record_key, d.kept_line, case when a.raw_hash = b.raw_hash then 'DUPLICATE_EXACT' else 'DUPLICATE_NEAR' end as reason_code
     from duplicates d
-    join hashes a on a.source_line = d.source_line
-    join hashes b on b.source_line = d.kept_line`);
+    join hashes a on a.record_key = d.record_key
+    join hashes b on b.record_key = d.kept_line`);
 }
 
 /** Rows of `<e>_typed` that are kept (as a SQL condition on alias `t`). */
 function keptCondition(e: string): string {
-  return `not exists (select 1 from ${e}_rejected r where r.source_line = t.source_line)
-      and not exists (select 1 from ${e}_duplicates d where d.source_line = t.source_line)`;
+  return `not exists (select 1 from ${e}_rejected r where r.record_key = t.record_key)
+      and not exists (select 1 from ${e}_duplicates d where d.record_key = t.record_key)`;
 }
 
 /**
@@ -187,54 +212,63 @@ export async function writeEntity(
   const schema = cleanEntity(e);
   const columns = schema.columns.map((c) => `${sqlIdent(c.name)}::${c.type} as ${sqlIdent(c.name)}`).join(", ");
   await conn.run(`create or replace table ${e}_flags as
-    select source_line, array_to_string(list_sort(list_distinct(list(reason))), ',') as quality_flags
+    select record_key, array_to_string(list_sort(list_distinct(list(reason))), ',') as quality_flags
     from ${e}_events where action <> 'reject'
-    group by source_line`);
+    group by record_key`);
   const kept = (order: string) => `copy (
       select ${columns}
       from (
         select t.*, coalesce(f.quality_flags, '') as quality_flags${extra ? ", x.* exclude (" + sqlIdent(extra.using) + ")" : ""}
         from ${e}_typed t
-        left join ${e}_flags f on f.source_line = t.source_line
+        left join ${e}_flags f on f.record_key = t.record_key
         ${extra ? `left join (${extra.sql}) x on x.${sqlIdent(extra.using)} = t.${sqlIdent(extra.using)}` : ""}
         where ${keptCondition(e)}
       )
       ${order}
     ) to ${sqlString(files.kept)} (format parquet, compression zstd)`;
-  await conn.run(kept("order by source_line"));
+  await conn.run(kept("order by record_key"));
   await conn.run(`create or replace view ${e}_kept as select * from read_parquet(${sqlString(files.kept)})`);
 
   const dedupeColumn = sqlString(policy.dedupeKey.join("+"));
-  // One line per event on a kept row (value nulled, imputed, flagged) and one per rejected row.
+  // One line per event on a kept row (value nulled, imputed, flagged) and one per rejected row,
+  // each with the file and physical line of its record (the key is internal).
   await conn.run(`create or replace view ${e}_events_out as
     with first_reject as (
       select * from ${e}_events where action = 'reject'
-      qualify row_number() over (partition by source_line order by ord) = 1
+      qualify row_number() over (partition by record_key order by ord) = 1
     ),
+    lineage as (select record_key, source_file, source_line from ${e}_staged),
     rejected_rows as (
-      select source_line, 'row_rejected' as action, "column", coalesce(raw, '') as raw_value, reason as reason_code, '' as detail
+      select record_key, 'row_rejected' as action, "column", left(coalesce(raw, ''), ${RAW_VALUE_CHARS}) as raw_value, reason as reason_code, '' as detail
       from first_reject
       union all
-      select source_line, 'row_rejected', ${dedupeColumn}, '', reason_code, 'duplicate of line ' || kept_line
-      from ${e}_duplicates
+      select d.record_key, 'row_collapsed', ${dedupeColumn}, '', d.reason_code,
+        'duplicate of line ' || k.source_line || case when k.source_file <> l.source_file then ' of ' || k.source_file else '' end
+      from ${e}_duplicates d
+      join lineage k on k.record_key = d.kept_line
+      join lineage l on l.record_key = d.record_key
     ),
     kept_events as (
-      select source_line, case action when 'impute' then 'value_imputed' when 'flag' then 'value_flagged' end as action,
-        "column", coalesce(raw, '') as raw_value, reason as reason_code, '' as detail
+      select record_key, case action when 'impute' then 'value_imputed' when 'flag' then 'value_flagged' end as action,
+        "column", left(coalesce(raw, ''), ${RAW_VALUE_CHARS}) as raw_value, reason as reason_code, '' as detail
       from ${e}_events ev
-      where action <> 'reject' and not exists (select 1 from ${e}_rejected r where r.source_line = ev.source_line)
-        and not exists (select 1 from ${e}_duplicates d where d.source_line = ev.source_line)
+      where action <> 'reject' and not exists (select 1 from ${e}_rejected r where r.record_key = ev.record_key)
+        and not exists (select 1 from ${e}_duplicates d where d.record_key = ev.record_key)
+    ),
+    events as (
+      select * from rejected_rows
+      union all
+      select * from kept_events
     )
-    select ${sqlString(e)} as entity, * from rejected_rows
-    union all
-    select ${sqlString(e)}, * from kept_events`);
-  await conn.run(`copy (select * from ${e}_events_out order by source_line, action, "column", reason_code)
+    select ${sqlString(e)} as entity, l.source_line, ev.action, ev."column", ev.raw_value, ev.reason_code, ev.detail, l.source_file, ev.record_key
+    from events ev join lineage l using (record_key)`);
+  await conn.run(`copy (select * exclude (record_key) from ${e}_events_out order by record_key, action, "column", reason_code)
     to ${sqlString(files.events)} (header false, delimiter ',')`);
 
-  const [counts] = await queryRows<{ rows_in: number; kept: number; rejected: number }>(
+  const [counts] = await queryRows<{ rows_in: number; kept: number; rejected: number; collapsed: number }>(
     conn,
     `select (select count(*) from ${e}_staged)::bigint as rows_in, (select count(*) from ${e}_kept)::bigint as kept,
-       ((select count(*) from ${e}_rejected) + (select count(*) from ${e}_duplicates))::bigint as rejected`,
+       (select count(*) from ${e}_rejected)::bigint as rejected, (select count(*) from ${e}_duplicates)::bigint as collapsed`,
   );
   const reasons = await queryRows<{ action: string; reason: string; n: number }>(
     conn,
@@ -244,42 +278,54 @@ export async function writeEntity(
   const result: EntityAccounting = {
     rowsIn: counts.rows_in,
     rowsKept: counts.kept,
+    rowsCollapsed: counts.collapsed,
     rowsRejected: counts.rejected,
+    collapsedByReason: pick("row_collapsed"),
     rejectedByReason: pick("row_rejected"),
     flaggedByReason: { ...pick("value_flagged"), ...prefixKeys(pick("value_imputed"), "IMPUTED:") },
   };
-  if (result.rowsIn !== result.rowsKept + result.rowsRejected) {
-    throw new Error(`${e}: ${result.rowsIn} rows in but ${result.rowsKept} kept + ${result.rowsRejected} rejected`);
+  if (result.rowsIn !== result.rowsKept + result.rowsCollapsed + result.rowsRejected) {
+    throw new Error(`${e}: ${result.rowsIn} rows in but ${result.rowsKept} kept + ${result.rowsCollapsed} collapsed + ${result.rowsRejected} rejected`);
   }
   return result;
 }
 
-/** Column quality of the staged values (before) and of the kept, cleansed values (after). */
-export async function measureQuality(conn: DuckDBConnection, assessment: Assessment): Promise<{ before: ColumnQuality[]; after: ColumnQuality[] }> {
+/**
+ * Column quality of the kept records before cleansing (their staged values: `before`) and after
+ * (their cleansed values: `after`), so that both describe the same records; and of every staged
+ * row (`staged`: the kept, collapsed and rejected ones), which is what the export itself holds.
+ */
+export async function measureQuality(
+  conn: DuckDBConnection,
+  assessment: Assessment,
+): Promise<{ before: ColumnQuality[]; after: ColumnQuality[]; staged: ColumnQuality[] }> {
   const { policy } = assessment;
   const e = policy.entity;
   const columns = Object.entries(policy.columns);
   // One scan of each table for every column: same measures, a fraction of the scans.
   const presentSql = columns.map(([column, rule], i) => {
     const raw = sqlIdent(rule.from ?? column);
-    return `count(*) filter (where ${raw} is not null and trim(${raw}) <> '')::bigint as present_${i}`;
+    return `count(*) filter (where ${raw} is not null and trim(${raw}) <> '')::bigint as present_${i}, count(distinct ${raw})::bigint as distinct_${i}`;
   });
   // An invalid value is a present value with an event on its column (missing events are on blanks).
   const invalidSql = columns.map((_, i) => `count(*) filter (where ord = ${i})::bigint as invalid_${i}`);
   const afterSql = columns.map(([column], i) => `count(${sqlIdent(column)})::bigint as present_${i}, count(distinct ${sqlIdent(column)})::bigint as distinct_${i}`);
-  const [b] = await queryRows<Record<string, number>>(conn, `select count(*)::bigint as rows, ${presentSql.join(", ")} from ${e}_staged`);
-  const [v] = await queryRows<Record<string, number>>(
-    conn,
-    `select ${invalidSql.join(", ")} from ${e}_events where kind = 'invalid'`,
-  );
+  await conn.run(`create or replace temp table ${e}_kept_keys as select record_key from ${e}_typed t where ${keptCondition(e)}`);
+  const keptOnly = `where record_key in (select record_key from ${e}_kept_keys)`;
+  const [all] = await queryRows<Record<string, number>>(conn, `select count(*)::bigint as rows, ${presentSql.join(", ")} from ${e}_staged`);
+  const [b] = await queryRows<Record<string, number>>(conn, `select count(*)::bigint as rows, ${presentSql.join(", ")} from ${e}_staged ${keptOnly}`);
+  const [vAll] = await queryRows<Record<string, number>>(conn, `select ${invalidSql.join(", ")} from ${e}_events where kind = 'invalid'`);
+  const [v] = await queryRows<Record<string, number>>(conn, `select ${invalidSql.join(", ")} from ${e}_events where kind = 'invalid' and record_key in (select record_key from ${e}_kept_keys)`);
   const [a] = await queryRows<Record<string, number>>(conn, `select count(*)::bigint as rows, ${afterSql.join(", ")} from ${e}_kept`);
-  const before: ColumnQuality[] = columns.map(([column], i) => ({
-    column,
-    rows: b.rows,
-    completeness: ratio(b[`present_${i}`], b.rows),
-    validity: ratio(b[`present_${i}`] - (v[`invalid_${i}`] ?? 0), b[`present_${i}`]),
-    distinct: assessment.distinctRaw[i],
-  }));
+  await conn.run(`drop table ${e}_kept_keys`);
+  const measure = (m: Record<string, number>, inv: Record<string, number>, distinct: (i: number) => number): ColumnQuality[] =>
+    columns.map(([column], i) => ({
+      column,
+      rows: m.rows,
+      completeness: ratio(m[`present_${i}`], m.rows),
+      validity: ratio(m[`present_${i}`] - (inv[`invalid_${i}`] ?? 0), m[`present_${i}`]),
+      distinct: distinct(i),
+    }));
   const after: ColumnQuality[] = columns.map(([column], i) => ({
     column,
     rows: a.rows,
@@ -287,7 +333,7 @@ export async function measureQuality(conn: DuckDBConnection, assessment: Assessm
     validity: a[`present_${i}`] ? 1 : 0,
     distinct: a[`distinct_${i}`],
   }));
-  return { before, after };
+  return { before: measure(b, v, (i) => b[`distinct_${i}`]), after, staged: measure(all, vAll, (i) => assessment.distinctRaw[i]) };
 }
 
 /** Drops an entity's working tables once its outputs are written. */

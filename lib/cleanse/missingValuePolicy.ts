@@ -14,6 +14,7 @@ import { EntityName } from "./schema";
  */
 export type RuleName =
   | "text"
+  | "postal"
   | "title"
   | "place"
   | "upper"
@@ -38,6 +39,8 @@ export interface ColumnPolicy {
   /** The staged column it comes from, when named differently. */
   from?: string;
   rule: RuleName;
+  /** Another staged column the rule reads with the value (the phone's region from the row's country). */
+  context?: string;
   missing: OnMissing;
   invalid: OnInvalid;
 }
@@ -70,15 +73,18 @@ export const CLEANSING_POLICY: readonly EntityPolicy[] = [
       customer_id: { rule: "code", missing: R, invalid: R },
       customer_type: { rule: "enum:customer_type", missing: { impute: "unknown" }, invalid: F },
       company_name: { rule: "text", missing: "allow", invalid: F },
-      first_name: { rule: "title", missing: F, invalid: F },
-      last_name: { rule: "upper", missing: F, invalid: F },
+      // Names, places and postal codes keep their spelling and case (México D.F., Frankfurt a.M.,
+      // WA1 1DP): only white space is normalised. Versions that differ by case alone are one
+      // version (cleanse.ts compares case-folded keys) and keep the spelling seen most often.
+      first_name: { rule: "text", missing: F, invalid: F },
+      last_name: { rule: "text", missing: F, invalid: F },
       email: { rule: "email", missing: F, invalid: F },
-      phone: { rule: "phone", missing: F, invalid: F },
+      phone: { rule: "phone", context: "country", missing: F, invalid: F },
       birth_date: { rule: "birth_date", missing: F, invalid: F },
       gender: { rule: "enum:gender", missing: F, invalid: F },
-      street: { rule: "place", missing: F, invalid: F },
-      postal_code: { rule: "code", missing: F, invalid: F },
-      city: { rule: "place", missing: F, invalid: F },
+      street: { rule: "text", missing: F, invalid: F },
+      postal_code: { rule: "postal", missing: F, invalid: F },
+      city: { rule: "text", missing: F, invalid: F },
       country: { rule: "country", missing: F, invalid: F },
       segment: { rule: "enum:segment", missing: { impute: "unknown" }, invalid: F },
     },
@@ -144,8 +150,8 @@ export const CLEANSING_POLICY: readonly EntityPolicy[] = [
       // A reference without a description (an id that exists nowhere) defines no product: the
       // sales lines that carry it load under the warehouse's unknown product, counted there.
       product_name: { rule: "text", missing: R, invalid: F },
-      category: { rule: "title", missing: { impute: "unknown" }, invalid: F },
-      subcategory: { rule: "title", missing: { impute: "unknown" }, invalid: F },
+      category: { rule: "text", missing: { impute: "unknown" }, invalid: F },
+      subcategory: { rule: "text", missing: { impute: "unknown" }, invalid: F },
       brand: { rule: "text", missing: { impute: "unknown" }, invalid: F },
       supplier_id: { rule: "code", missing: F, invalid: F },
     },
@@ -160,7 +166,7 @@ export const CLEANSING_POLICY: readonly EntityPolicy[] = [
       supplier_id: { rule: "code", missing: R, invalid: R },
       supplier_name: { rule: "text", missing: { impute: "unknown" }, invalid: F },
       supplier_country: { rule: "country", missing: F, invalid: F },
-      contact_name: { from: "supplier_contact_name", rule: "title", missing: F, invalid: F },
+      contact_name: { from: "supplier_contact_name", rule: "text", missing: F, invalid: F },
       contact_email: { from: "supplier_contact_email", rule: "email", missing: F, invalid: F },
     },
     rowRules: [],
@@ -181,7 +187,7 @@ export const CLEANSING_POLICY: readonly EntityPolicy[] = [
     entity: "warehouses",
     columns: {
       warehouse_id: { rule: "code", missing: R, invalid: R },
-      warehouse_city: { rule: "place", missing: R, invalid: R },
+      warehouse_city: { rule: "text", missing: R, invalid: R },
     },
     rowRules: [],
     dedupeKey: ["warehouse_id"],
@@ -193,4 +199,25 @@ export function entityPolicy(entity: EntityName): EntityPolicy {
   const policy = CLEANSING_POLICY.find((p) => p.entity === entity);
   if (!policy) throw new Error(`no cleansing policy for ${entity}`);
   return policy;
+}
+
+/**
+ * Issue 23: a column the source lacks is never invented, so a lacked column whose missing value
+ * rejects the row would reject every row of its entity, or (as it did) load them all under the
+ * unknown member without a word. Such a profile stops before anything runs, unless it states
+ * what the absence means (`defaults`). An entity the source cannot feed at all (no record type
+ * that fills it, or every one of its columns lacked) is not concerned: it stays empty.
+ */
+export function lackedRejectColumns(profile: { lacks?: string[]; defaults?: Record<string, string> }, fedEntities: ReadonlySet<EntityName>): { entity: EntityName; column: string; from: string }[] {
+  const lacks = new Set(profile.lacks ?? []);
+  const out: { entity: EntityName; column: string; from: string }[] = [];
+  for (const policy of CLEANSING_POLICY) {
+    if (!fedEntities.has(policy.entity)) continue;
+    const sources = Object.entries(policy.columns).map(([column, rule]) => ({ column, from: rule.from ?? column, rule }));
+    if (sources.every((c) => lacks.has(c.from))) continue;
+    for (const c of sources) {
+      if (c.rule.missing === "reject" && lacks.has(c.from) && profile.defaults?.[c.from] === undefined) out.push({ entity: policy.entity, column: c.column, from: c.from });
+    }
+  }
+  return out;
 }

@@ -1,8 +1,8 @@
 /**
  * The cleansed staging contract: what `outputs/staging/clean/<entity>.parquet` holds after the
  * cleansing stage, and what the warehouse build reads. One entry per entity, columns in file
- * order, with DuckDB types. `source_line` is the physical line of the raw file where the
- * record starts (1 = header), so any warehouse row can be traced back to the export.
+ * order, with DuckDB types. `source_file` and `source_line` name the raw file and the physical
+ * line where the record starts (1 = header), so any warehouse row can be traced back to the export.
  *
  * `quality_flags` lists, comma-separated and sorted, the flags the missing-value and validity
  * policy raised on the row (for example `MISSING_CARRIER,INVALID_EMAIL`); empty when clean.
@@ -31,7 +31,8 @@ export interface CleanEntity {
   columns: CleanColumn[];
 }
 
-const line: CleanColumn = { name: "source_line", type: "BIGINT", description: "Physical line of the raw export where the record starts (first occurrence for entities)" };
+const line: CleanColumn = { name: "source_line", type: "BIGINT", description: "Physical line of the raw file where the record starts, header = 1 (first occurrence for entities); a Parquet file's row number" };
+const file: CleanColumn = { name: "source_file", type: "VARCHAR", description: "The raw file that holds that line: the export's file name, or its path in a multi-file export's directory" };
 const flags: CleanColumn = { name: "quality_flags", type: "VARCHAR", description: "Sorted, comma-separated flags raised by the cleansing policy; empty when clean" };
 
 export const CLEAN_ENTITIES: readonly CleanEntity[] = [
@@ -41,6 +42,7 @@ export const CLEAN_ENTITIES: readonly CleanEntity[] = [
     key: ["order_id", "line_number"],
     columns: [
       line,
+      file,
       { name: "order_id", type: "VARCHAR", description: "Order number" },
       { name: "line_number", type: "INTEGER", description: "Line number within the order" },
       { name: "order_date", type: "DATE", description: "Order date" },
@@ -68,6 +70,7 @@ export const CLEAN_ENTITIES: readonly CleanEntity[] = [
     key: ["snapshot_date", "product_id", "warehouse_id"],
     columns: [
       line,
+      file,
       { name: "snapshot_date", type: "DATE", description: "Snapshot date" },
       { name: "product_id", type: "VARCHAR", description: "Product reference, upper case" },
       { name: "warehouse_id", type: "VARCHAR", description: "Warehouse" },
@@ -86,6 +89,7 @@ export const CLEAN_ENTITIES: readonly CleanEntity[] = [
     key: ["customer_version"],
     columns: [
       line,
+      file,
       { name: "customer_version", type: "VARCHAR", description: "md5 of the cleansed attributes: the id of this version" },
       { name: "customer_id", type: "VARCHAR", description: "Customer number" },
       { name: "customer_type", type: "VARCHAR", description: "PERSON, BUSINESS or unknown" },
@@ -112,6 +116,7 @@ export const CLEAN_ENTITIES: readonly CleanEntity[] = [
     key: ["product_id"],
     columns: [
       line,
+      file,
       { name: "product_id", type: "VARCHAR", description: "Product reference, upper case" },
       { name: "product_name", type: "VARCHAR", description: "Product name" },
       { name: "category", type: "VARCHAR", description: "Category; unknown when missing" },
@@ -127,6 +132,7 @@ export const CLEAN_ENTITIES: readonly CleanEntity[] = [
     key: ["supplier_id"],
     columns: [
       line,
+      file,
       { name: "supplier_id", type: "VARCHAR", description: "Supplier id" },
       { name: "supplier_name", type: "VARCHAR", description: "Company name" },
       { name: "supplier_country", type: "VARCHAR", description: "ISO 3166-1 alpha-2; null when unknown" },
@@ -141,6 +147,7 @@ export const CLEAN_ENTITIES: readonly CleanEntity[] = [
     key: ["carrier_id"],
     columns: [
       line,
+      file,
       { name: "carrier_id", type: "VARCHAR", description: "Carrier id" },
       { name: "carrier_name", type: "VARCHAR", description: "Carrier name" },
       flags,
@@ -152,6 +159,7 @@ export const CLEAN_ENTITIES: readonly CleanEntity[] = [
     key: ["warehouse_id"],
     columns: [
       line,
+      file,
       { name: "warehouse_id", type: "VARCHAR", description: "Warehouse id" },
       { name: "warehouse_city", type: "VARCHAR", description: "City, title case" },
       flags,

@@ -4,6 +4,7 @@ import { InputError } from "../raw/inputCheck";
 import { defaultConfig, runStages, STAGE_ORDER, StageName } from "./pipeline";
 import { portalCommand } from "./portal";
 import { releaseReportCommand } from "./releaseReport";
+import { profileCommand } from "./profileCheck";
 import { rightsCommand } from "./rights";
 
 /**
@@ -46,6 +47,7 @@ program
 program.addCommand(rightsCommand(config));
 program.addCommand(releaseReportCommand(() => program.opts<{ input?: string; profile: string }>()));
 program.addCommand(portalCommand());
+program.addCommand(profileCommand());
 
 function config() {
   const o = program.opts<{ input?: string; profile: string; withdrawPrevious?: boolean }>();

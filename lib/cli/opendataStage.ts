@@ -18,6 +18,7 @@ export async function opendataStage(cfg: PipelineConfig): Promise<{ rows: number
     reportsDir: cfg.reportsDir,
     sourceAttribution: cfg.profile.attribution,
     revisions: cfg.revisions,
+    currency: cfg.profile.currency,
     log: cfg.log,
   });
   const rows = release.datasets.reduce((n, d) => n + d.rows, 0);

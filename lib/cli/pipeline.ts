@@ -1,5 +1,5 @@
 import * as path from "node:path";
-import { cleanseStaging, CleanManifest } from "../cleanse/cleanse";
+import { checkProfileAgainstPolicy, cleanseStaging, CleanManifest } from "../cleanse/cleanse";
 import { projectRoot } from "../io/paths";
 import { loadProfile, SourceProfile } from "../raw/profile";
 import { splitExport, SplitManifest } from "../split/split";
@@ -56,6 +56,7 @@ export const STAGES = {
   split: async (cfg: PipelineConfig): Promise<{ rows: number; summary: string; manifest: SplitManifest }> => {
     // GDPR Art. 17: erased customers are anonymised at the first read of the raw export.
     const { erasedCustomers } = privacyStageOptions(cfg);
+    checkProfileAgainstPolicy(cfg.profile); // a lacked column the policy cannot do without stops here, before anything is written
     const manifest = await splitExport({ input: cfg.input, profile: cfg.profile, outDir: path.join(cfg.stagingDir, "split"), log: cfg.log, erasedCustomers });
     const r = manifest.records;
     return { rows: r.read, manifest, summary: `${r.read} records: ${r.sale} sale, ${r.stock} stock, ${r.rejected} rejected` };
@@ -67,11 +68,12 @@ export const STAGES = {
     writeQualityReport(manifest, path.join(cfg.stagingDir, "clean"), path.join(cfg.reportsDir, "quality.md"));
     const kept = Object.values(manifest.entities).reduce((n, e) => n + e.rowsKept, 0);
     const rejected = Object.values(manifest.entities).reduce((n, e) => n + e.rowsRejected, 0);
+    const collapsed = Object.values(manifest.entities).reduce((n, e) => n + e.rowsCollapsed, 0);
     // Relative to the project when the staging area is inside it; a sandbox elsewhere (a temporary
     // directory of the tests or notebooks) is not named, so that the summary stays the same.
     const rejects = path.relative(projectRoot(), path.join(cfg.stagingDir, "clean", "rejects.csv"));
     const where = rejects.startsWith("..") || path.isAbsolute(rejects) ? "rejects.csv of the staging area" : rejects;
-    return { rows: kept + rejected, manifest, summary: `${kept} rows kept, ${rejected} rejected (${where})` };
+    return { rows: kept + collapsed + rejected, manifest, summary: `${kept} rows kept, ${collapsed} duplicates collapsed into them, ${rejected} rejected (${where})` };
   },
   warehouse: async (cfg: PipelineConfig): Promise<{ rows: number; summary: string; build: BuildSummary }> => {
     const privacy = privacyStageOptions(cfg);
@@ -84,7 +86,7 @@ export const STAGES = {
       protector: createPrivacyProtector({ keyStore: privacy.keyStore(), privacyDir: privacy.privacyDir }),
       log: cfg.log,
     });
-    writeDataDictionary(path.join(cfg.reportsDir, "data-dictionary.md"));
+    writeDataDictionary(path.join(cfg.reportsDir, "data-dictionary.md"), cfg.profile.currency);
     const rows = (build.tables.fact_sales ?? 0) + (build.tables.fact_inventory ?? 0);
     return { rows, build, summary: `${build.tables.fact_sales} sales lines, ${build.tables.fact_inventory} stock snapshots; ${build.gates.gateCount} gates passed` };
   },

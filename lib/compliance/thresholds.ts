@@ -15,6 +15,14 @@ export interface ThresholdRow {
 }
 
 const DESCRIPTIONS: Record<string, { rule: string; source: string }> = {
+  "fieldLength.textChars": { rule: "Longest free text a raw field may hold (characters); a longer one rejects its row", source: "Project choice (issue 26: bounded work per input byte)" },
+  "fieldLength.emailChars": { rule: "Longest email address (characters)", source: "RFC 5321 §4.5.3.1.3 (254 characters)" },
+  "fieldLength.phoneChars": { rule: "Longest phone number as typed (characters)", source: "ITU-T E.164 (15 digits) plus formatting" },
+  "fieldLength.postalCodeChars": { rule: "Longest postal code (characters)", source: "UPU S42 (at most 10 characters) plus stray spaces" },
+  "fieldLength.codeChars": { rule: "Longest identifier (order, customer, product, supplier, carrier, warehouse id)", source: "Project choice" },
+  "fieldLength.dateChars": { rule: "Longest date as typed (characters)", source: "Project choice (longest strptime shape: 25)" },
+  "fieldLength.numberChars": { rule: "Longest number as typed (characters)", source: "Project choice" },
+  "fieldLength.enumChars": { rule: "Longest country or enumerated value as typed (characters)", source: "Project choice" },
   "statisticalConfidentiality.frequency.minContributors.person": {
     rule: "Minimum distinct contributors of a published cell describing natural persons (customers)",
     source: "DGFiP practice for aggregates on natural persons (tax secrecy)",
@@ -36,12 +44,20 @@ const DESCRIPTIONS: Record<string, { rule: string; source: string }> = {
     source: "INSEE tooling; tau-ARGUS protection levels",
   },
   "statisticalConfidentiality.protectSecondaryCells": {
-    rule: "Secondary (complementary) suppressions are held to the same protection interval",
-    source: "Eurostat: a flagged cell must not be recomputable",
+    rule: "Whether secondary suppressions must keep the protection interval too (false: only the confidential cells, primary and hidden complements, are owed it; the audit counts every unknown)",
+    source: "Project choice; tau-ARGUS and sdcTable set protection levels on primary cells",
   },
   "statisticalConfidentiality.confidentialFlag": {
     rule: "Flag published in place of a suppressed value (the value itself is left empty, never zero)",
     source: "Eurostat confidentiality flag",
+  },
+  "publication.maxSuppressedCellsPercent": {
+    rule: "A published table keeps at most this share of its non-empty cells confidential, or a coarser design is measured (%)",
+    source: "Project choice; Eurostat and INSEE redesign a table rather than publish mostly flags",
+  },
+  "publication.maxSuppressedValuePercent": {
+    rule: "A published table keeps at most this share of its value (first measure) in confidential cells (%)",
+    source: "Project choice",
   },
   "retention.customerDataYearsAfterLastContact": {
     rule: "Years customer data is kept after the last contact, then anonymised",

@@ -37,6 +37,7 @@ import { publicVocabulary, readKnownValues, scanForKnownValues, scanInputFor, Pi
 import { DesignParams, derivedOf, designDataset, labelColumnsOf, loadDatasets, loadDesigns, measuresOf, MODEL_DIR, OdDataset } from "./model/datasets";
 import { attachMarts, customerBuckets, ExtractRow, largeCountries, runReconcileQuery } from "./model/extract";
 import { geoName, originName } from "./model/hierarchies";
+import { withCurrency } from "../raw/profile";
 import { csvwMetadata } from "./publish/csvw";
 import { CsvValue, parseCsv, toCsv } from "./publish/csv";
 import { dataPackage, DisclosureControl, ReleaseMeta, ResourceFile } from "./publish/datapackage";
@@ -69,6 +70,8 @@ export interface ReleaseOptions {
    * release and takes the previous one offline.
    */
   revisions?: "final" | "withdraw-previous";
+  /** ISO 4217 code of the source's amounts (its profile's `currency`): the metadata's "{currency}". Default EUR. */
+  currency?: string;
   /** Tests only: alters the written release before the gates run (to prove a gate stops it). */
   tamper?: (releaseDir: string) => void;
   log?: (message: string) => void;
@@ -288,8 +291,8 @@ function summaryOf(prepared: readonly Prepared[], protection: ProtectionResult):
 }
 
 /** Chooses the designs and protects the whole release (no file written): for the release, notebooks and tests. */
-export async function prepareRelease(conn: DuckDBConnection, log: (m: string) => void, options: { method?: "optimal" | "heuristic" } = {}): Promise<{ prepared: Prepared[]; notApplicable: NotApplicable[]; outcome: DesignOutcome; protection: ProtectionResult; comparison: MethodComparison | null }> {
-  const datasets = loadDatasets();
+export async function prepareRelease(conn: DuckDBConnection, log: (m: string) => void, options: { method?: "optimal" | "heuristic"; currency?: string } = {}): Promise<{ prepared: Prepared[]; notApplicable: NotApplicable[]; outcome: DesignOutcome; protection: ProtectionResult; comparison: MethodComparison | null }> {
+  const datasets = loadDatasets().map((ds) => withCurrency(ds, options.currency ?? "EUR"));
   const groups = loadDesigns(datasets);
   const outcome = await chooseDesigns(conn, datasets, groups, await customerBuckets(conn), log);
   const all: Prepared[] = outcome.choices
@@ -328,7 +331,7 @@ export async function releaseOpenData(opts: ReleaseOptions): Promise<ReleaseSumm
   const { instance, conn } = await openNative({ memoryLimit: engineSettings().memoryLimit, tempDirectory: spillDir });
   try {
     await attachMarts(conn, opts.martsPath);
-    const { prepared, notApplicable, outcome, protection, comparison } = await prepareRelease(conn, log, { method: opts.method });
+    const { prepared, notApplicable, outcome, protection, comparison } = await prepareRelease(conn, log, { method: opts.method, currency: opts.currency });
 
     const version = versionOf(prepared, protection);
     const releasesDir = path.join(outDir, "releases");

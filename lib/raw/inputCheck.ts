@@ -2,7 +2,14 @@ import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import { isUtf8 } from "node:buffer";
 import * as zlib from "node:zlib";
-import { SourceProfile } from "./profile";
+/** How one CSV file is read: its profile's name (for messages), header and dialect. */
+export interface CsvFormat {
+  profileName: string;
+  header: string[];
+  delimiter: string;
+  quote: string;
+  encoding?: "utf-8" | "latin-1" | "utf-16";
+}
 
 /** An input the pipeline cannot use at all: it stops the run, names the file and says the fix. */
 export class InputError extends Error {
@@ -28,12 +35,14 @@ export interface InputFacts {
 const HEADER_PROBE_BYTES = 1 << 20;
 
 /** Fast checks before any work: the file exists, is not empty, and its header is the profile's. */
-export function checkHeader(file: string, profile: SourceProfile): void {
+export function checkHeader(file: string, format: CsvFormat, parquet = false): void {
   if (!fs.existsSync(file)) {
     throw new InputError(file, "input file not found", "check the path, or run `npm start -- generate` to create the default export");
   }
   if (fs.statSync(file).isDirectory()) throw new InputError(file, "is a directory, not a CSV file", "pass the path of the export file");
   if (fs.statSync(file).size === 0) throw new InputError(file, "the file is empty", "export the data again");
+  if (parquet) return;
+  const profile = { name: format.profileName, format };
   const head = readHead(file);
   let text = head.subarray(0, Math.max(0, head.indexOf(0x0a)) || head.length);
   if (text[0] === 0xef && text[1] === 0xbb && text[2] === 0xbf) text = text.subarray(3);
@@ -100,13 +109,13 @@ function splitHeader(line: string, delimiter: string, quote: string): string[] {
  * error, not a shorter dataset: DuckDB silently reads a truncated gzip up to where it stops),
  * UTF-8 validity with the line of the first bad byte, and the physical line count.
  */
-export async function inspectInput(file: string, profile: SourceProfile): Promise<InputFacts> {
+export async function inspectInput(file: string, format: Pick<CsvFormat, "encoding">, parquet = false): Promise<InputFacts> {
   const compressed = file.endsWith(".gz");
   const hash = crypto.createHash("sha256");
   let bytes = 0;
   let lines = 0;
   let carry = Buffer.alloc(0);
-  const checkUtf8 = (profile.format.encoding ?? "utf-8") === "utf-8";
+  const checkUtf8 = !parquet && (format.encoding ?? "utf-8") === "utf-8";
 
   const source = fs.createReadStream(file, { highWaterMark: 1 << 20 });
   source.on("data", (chunk) => {
@@ -142,7 +151,7 @@ export async function inspectInput(file: string, profile: SourceProfile): Promis
         carry = Buffer.from(chunk.subarray(end));
         chunk = complete;
       }
-      for (let i = chunk.indexOf(0x0a); i !== -1; i = chunk.indexOf(0x0a, i + 1)) lines++;
+      if (!parquet) for (let i = chunk.indexOf(0x0a); i !== -1; i = chunk.indexOf(0x0a, i + 1)) lines++;
     }
   } catch (err) {
     if (err instanceof InputError) throw err;

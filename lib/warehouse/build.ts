@@ -21,6 +21,7 @@ import { createIndexes } from "./indexes";
 import { exportLake } from "./lake";
 import { createTableDdl, loadModel, type Model } from "./modelDoc";
 import { protectCustomers } from "./protect";
+import { createHolidays } from "./holidays";
 import type { Protector } from "./protector";
 import { createMacros, createReference, createStagingViews } from "./staging";
 import { assertEncryptedAtRest, kdfPathFor, openEncryptedDatabase, writeCoreKeyInfo } from "../privacy/coreEncryption";
@@ -199,6 +200,8 @@ export async function buildWarehouse(opts: BuildOptions): Promise<BuildSummary> 
       const staged = await createStagingViews(c, path.resolve(opts.cleanDir));
       step("staging");
       await createReference(c);
+      // The business's country travels from the source profile through the staging manifests.
+      await createHolidays(c, (manifest as { source?: { country?: string } }).source?.country ?? "FR");
       step("reference");
       const protection = await protectCustomers(c, opts.protector);
       log(`warehouse: ${protection.customers} customers pseudonymised, ${protection.encryptedFields} fields encrypted`);

@@ -10,6 +10,7 @@ import { writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { loadMartModels } from "../marts/build";
 import { projectRoot } from "../io/paths";
+import { withCurrency } from "../raw/profile";
 import { loadWarehouseModels, VIEWS_DIR, WAREHOUSE_VIEWS } from "./build";
 import { listIndexes } from "./indexes";
 import { enforcesForeignKeys, foreignKeys, loadModel, type ColumnTest, type Model, type TableTest } from "./modelDoc";
@@ -56,10 +57,11 @@ function tableSection(model: Model, kind: string): string {
   return out.join("\n");
 }
 
-export function renderDataDictionary(): string {
-  const core = loadWarehouseModels();
-  const views = WAREHOUSE_VIEWS.map((v) => loadModel(VIEWS_DIR, v));
-  const marts = loadMartModels();
+/** `currency`: the source profile's ISO 4217 code, in place of the docs' "{currency}". */
+export function renderDataDictionary(currency = "EUR"): string {
+  const core = loadWarehouseModels().map((m) => withCurrency(m, currency));
+  const views = WAREHOUSE_VIEWS.map((v) => withCurrency(loadModel(VIEWS_DIR, v), currency));
+  const marts = loadMartModels().map((m) => withCurrency(m, currency));
   const out: string[] = [];
   out.push(
     "# Data dictionary",
@@ -80,8 +82,8 @@ export function renderDataDictionary(): string {
   return out.join("\n").replace(/\n{3,}/g, "\n\n").trimEnd() + "\n";
 }
 
-export function writeDataDictionary(file = path.join(projectRoot(), "reports", "data-dictionary.md")): string {
-  writeFileSync(file, renderDataDictionary());
+export function writeDataDictionary(file = path.join(projectRoot(), "reports", "data-dictionary.md"), currency = "EUR"): string {
+  writeFileSync(file, renderDataDictionary(currency));
   return file;
 }
 

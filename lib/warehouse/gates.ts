@@ -57,6 +57,8 @@ export interface EntityManifest {
 
 export interface CleanManifest {
   entities: Record<string, EntityManifest>;
+  /** The export's own net total over the kept lines (lib/quality/sourceTotal.ts). */
+  sourceTotals?: { netAmount: string };
 }
 
 /** `<cleanDir>/manifest.json`, written by the cleansing stage. */
@@ -81,7 +83,7 @@ interface PlannedGate {
   table: string | null;
   column: string | null;
   sql: string;
-  params?: Record<string, number>;
+  params?: Record<string, number | string>;
 }
 
 function qualified(model: Model): string {
@@ -164,7 +166,9 @@ export function planModelGates(model: Model, gatesDir = GATES_DIR): PlannedGate[
 }
 
 function sumReasons(entity: EntityManifest): number {
-  return Object.values(entity.rejectedByReason ?? {}).reduce((a, b) => a + Number(b), 0);
+  // Collapsed duplicates (merged into a kept row) are counted apart from rejects, by reason too.
+  const byReason = { ...(entity.rejectedByReason ?? {}), ...((entity as { collapsedByReason?: Record<string, number> }).collapsedByReason ?? {}) };
+  return Object.values(byReason).reduce((a, b) => a + Number(b), 0);
 }
 
 /** Reconciliation of the facts with the cleansed inputs and the cleansing manifest. */
@@ -188,6 +192,12 @@ export function planReconciliationGates(manifest: CleanManifest): PlannedGate[] 
     });
   }
   planned.push({ gate: "reconcile.order_lines.net_amount", kind: "reconciliation", table: "fact_sales", column: "net_amount", sql: renderSql(path.join(GATES_DIR, "reconcile_net_amount.sql")) });
+  if (manifest.sourceTotals) {
+    planned.push({
+      gate: "reconcile.source.net_total", kind: "reconciliation", table: "fact_sales", column: "net_amount",
+      sql: renderSql(path.join(GATES_DIR, "reconcile_source_total.sql")), params: { source_net: manifest.sourceTotals.netAmount },
+    });
+  }
   planned.push({ gate: "reconcile.order_lines.freight", kind: "reconciliation", table: "fact_sales", column: "freight_allocated", sql: renderSql(path.join(GATES_DIR, "reconcile_freight.sql")) });
   return planned;
 }

@@ -37,7 +37,9 @@ export async function protectCustomers(connection: DuckDBConnection, protector: 
   await run(connection, "create or replace temp table customer_pseudonyms (customer_id varchar primary key, customer_pseudonym varchar not null unique)");
 
   const reader = await connection.runAndReadAll(renderSql(path.join(STAGING_DIR, "customer_ids.sql")));
-  const ids = reader.getColumnsJS()[0] as string[];
+  // No customer number left (a source without customers, or a retention run that erased them
+  // all): no column comes back at all, and the warehouse has only its unknown and erased members.
+  const ids = (reader.getColumnsJS()[0] ?? []) as string[];
   const pseudonymOf = new Map<string, string>();
   const owner = new Map<string, string>();
   const pseudonyms = await connection.createAppender("customer_pseudonyms", "main", "temp");
@@ -96,6 +98,7 @@ export async function protectCustomers(connection: DuckDBConnection, protector: 
         `select row_id, customer_id, ${ENCRYPTED_FIELDS.map((c) => `${c}_plain`).join(", ")} from customer_rows
          where customer_seq >= ${first} and customer_seq < ${first + CUSTOMERS_PER_BATCH} order by row_id`,
       );
+      if (batch.currentRowCount === 0) continue;
       const [rowIds, customerIds, ...plaintexts] = batch.getColumnsJS() as [bigint[], string[], ...(string | null)[][]];
       // slots[row * columns + column]: the index of the value's ciphertext in the batch, -1 for null.
       const slots = new Int32Array(rowIds.length * ENCRYPTED_FIELDS.length).fill(-1);

@@ -27,7 +27,7 @@ maybe("the Online Retail source profile, end to end (December 2010)", () => {
     expect(split.records.stock).toBe(0);
     const lines = clean.entities.order_lines;
     expect(lines.rowsIn).toBe(split.records.sale);
-    expect(lines.rowsIn).toBe(lines.rowsKept + lines.rowsRejected);
+    expect(lines.rowsIn).toBe(lines.rowsKept + lines.rowsCollapsed + lines.rowsRejected);
   });
 
   test("non-product lines (postage, manual, bank charges...) are set aside with their reason", () => {
@@ -37,7 +37,7 @@ maybe("the Online Retail source profile, end to end (December 2010)", () => {
   });
 
   test("exact duplicate rows are rejected as DUPLICATE_EXACT", () => {
-    expect(clean.entities.order_lines.rejectedByReason.DUPLICATE_EXACT).toBeGreaterThan(0);
+    expect(clean.entities.order_lines.collapsedByReason.DUPLICATE_EXACT).toBeGreaterThan(0);
   });
 
   test("cancellations stay as negative lines", async () => {

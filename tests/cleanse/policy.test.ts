@@ -54,7 +54,8 @@ describe("the missing-value and validity policy", () => {
     const [customer] = await readParquet(path.join(out, "customers.parquet"));
     expect(customer.email).toBeNull();
     expect(customer.phone).toBe("+33123456789");
-    expect(customer.first_name).toBe("Jeanne");
+    // Names keep their spelling as typed: cleansing never re-cases a proper noun (issue 23).
+    expect(customer.first_name).toBe("jeanne");
     expect(customer.country).toBe("FR");
     expect(rejects).toContainEqual(expect.objectContaining({ entity: "customers", action: "value_flagged", column: "email", raw_value: "jeanne@@example.fr", reason_code: "INVALID_EMAIL" }));
   });
@@ -75,16 +76,17 @@ describe("the missing-value and validity policy", () => {
 });
 
 describe("deduplication", () => {
-  test("an exact duplicate row and a near duplicate (whitespace, casing) are rejected, the first line kept", async () => {
+  test("an exact duplicate row and a near duplicate (whitespace, casing) are collapsed into the first line, which is kept", async () => {
     const { manifest, rejects } = await run([
       saleRow(),
       saleRow(),
       saleRow({ order_id: " o1 ", first_name: "JEANNE ", city: "PARIS" }),
     ]);
-    expect(manifest.entities.order_lines).toMatchObject({ rowsIn: 3, rowsKept: 1, rejectedByReason: { DUPLICATE_EXACT: 1, DUPLICATE_NEAR: 1 } });
-    expect(rejects.filter((r) => r.entity === "order_lines" && r.action === "row_rejected").map((r) => r.detail)).toEqual(["duplicate of line 2", "duplicate of line 2"]);
+    // Duplicates are collapsed into the kept row, counted apart from rejects (issue 25).
+    expect(manifest.entities.order_lines).toMatchObject({ rowsIn: 3, rowsKept: 1, rowsCollapsed: 2, rowsRejected: 0, collapsedByReason: { DUPLICATE_EXACT: 1, DUPLICATE_NEAR: 1 }, rejectedByReason: {} });
+    expect(rejects.filter((r) => r.entity === "order_lines" && r.action === "row_collapsed").map((r) => r.detail)).toEqual(["duplicate of line 2", "duplicate of line 2"]);
     // The near-duplicate customer version merges into the first one.
-    expect(manifest.entities.customers).toMatchObject({ rowsIn: 2, rowsKept: 1, rejectedByReason: { DUPLICATE_NEAR: 1 } });
+    expect(manifest.entities.customers).toMatchObject({ rowsIn: 2, rowsKept: 1, rowsCollapsed: 1, collapsedByReason: { DUPLICATE_NEAR: 1 } });
   });
 
   test("a customer who moves keeps two versions, with the dates of the lines that carry each", async () => {
@@ -94,7 +96,7 @@ describe("deduplication", () => {
     ]);
     const customers = await readParquet(path.join(out, "customers.parquet"), "select customer_id, city, first_order_date::varchar as f from t order by f");
     expect(customers).toEqual([
-      { customer_id: "C1", city: "Paris", f: "2023-01-10" },
+      { customer_id: "C1", city: "paris", f: "2023-01-10" },
       { customer_id: "C1", city: "Lyon", f: "2023-06-01" },
     ]);
     const lines = await readParquet(path.join(out, "order_lines.parquet"), "select count(distinct customer_version)::int as n from t");
@@ -110,12 +112,12 @@ describe("customer versions", () => {
     ]);
     expect(manifest.entities.customers).toMatchObject({ rowsIn: 2, rowsKept: 1, rejectedByReason: { ORPHAN_VERSION: 1 } });
     const customers = await readParquet(path.join(out, "customers.parquet"), "select street, first_order_date::varchar as f from t");
-    expect(customers).toEqual([{ street: "3 Rue des Lilas", f: "2023-04-05" }]);
+    expect(customers).toEqual([{ street: "3 rue des Lilas", f: "2023-04-05" }]);
   });
 });
 
 describe("accounting: nothing disappears silently", () => {
-  test("for every entity, rows in = rows kept + rows rejected, and the files agree", async () => {
+  test("for every entity, rows in = rows kept + collapsed + rejected, and the files agree", async () => {
     const rows = [
       saleRow(), saleRow(), saleRow({ order_id: "O2", quantity: "x" }), saleRow({ order_id: "O3", carrier_id: "" }),
       stockRow(), stockRow(), stockRow({ stock_on_hand: "-1", snapshot_date: "2023-05-31" }), stockRow({ warehouse_id: "", snapshot_date: "2023-06-30" }),
@@ -123,14 +125,17 @@ describe("accounting: nothing disappears silently", () => {
     const { manifest, out, rejects } = await run(rows);
     for (const entity of CLEAN_ENTITIES) {
       const a = manifest.entities[entity.name];
-      expect(a.rowsIn).toBe(a.rowsKept + a.rowsRejected);
+      expect(a.rowsIn).toBe(a.rowsKept + a.rowsCollapsed + a.rowsRejected);
       const kept = await readParquet(path.join(out, `${entity.name}.parquet`), "select count(*)::int as n from t");
       expect(kept[0].n).toBe(a.rowsKept);
       const rejectedLines = rejects.filter((r) => r.entity === entity.name && r.action === "row_rejected");
       expect(rejectedLines.length).toBe(a.rowsRejected);
       expect(Object.values(a.rejectedByReason).reduce((x, y) => x + y, 0)).toBe(a.rowsRejected);
+      const collapsedLines = rejects.filter((r) => r.entity === entity.name && r.action === "row_collapsed");
+      expect(collapsedLines.length).toBe(a.rowsCollapsed);
     }
-    expect(manifest.entities.stock_snapshots.rejectedByReason).toEqual({ DUPLICATE_EXACT: 1, MISSING_WAREHOUSE_ID: 1, NEGATIVE_STOCK: 1 });
+    expect(manifest.entities.stock_snapshots.rejectedByReason).toEqual({ MISSING_WAREHOUSE_ID: 1, NEGATIVE_STOCK: 1 });
+    expect(manifest.entities.stock_snapshots.collapsedByReason).toEqual({ DUPLICATE_EXACT: 1 });
   });
 
   test("the cleansed files have exactly the columns and types of the contract", async () => {
@@ -154,5 +159,32 @@ describe("reproducibility", () => {
       return fs.readdirSync(out).sort().map((f) => `${f}:${crypto.createHash("sha256").update(fs.readFileSync(path.join(out, f))).digest("hex")}`);
     };
     expect(await digest(path.join(dir, "a"))).toEqual(await digest(path.join(dir, "b")));
+  });
+});
+
+describe("the quality profile (issue 25)", () => {
+  test("collapsed duplicates are reported apart from rejects, and before/after compare the same records", async () => {
+    const { manifest, out } = await run([
+      saleRow(),
+      saleRow({ order_id: "O2", first_name: "JEANNE" }), // the same customer typed another way: collapsed
+      saleRow({ order_id: "O3", email: "" }),
+      saleRow({ order_id: "O4", quantity: "x" }), // a defect: rejected
+    ]);
+    const customers = manifest.entities.customers;
+    expect(customers.rowsCollapsed).toBeGreaterThan(0);
+    expect(customers.rejectedByReason).not.toHaveProperty("DUPLICATE_NEAR");
+    const quality = JSON.parse(fs.readFileSync(path.join(out, "quality.json"), "utf8"));
+    for (const entity of CLEAN_ENTITIES) {
+      const q = quality[entity.name];
+      const a = manifest.entities[entity.name];
+      for (const [i, b] of q.before.entries()) {
+        expect(b.rows).toBe(q.after[i].rows); // the same records
+        expect(b.rows).toBe(a.rowsKept);
+        expect(q.staged[i].rows).toBe(a.rowsIn); // every staged row, beside
+      }
+    }
+    // The blank email is one of the kept records: before 2 of 3 complete, after the same.
+    const email = quality.customers.before.find((c: { column: string }) => c.column === "email");
+    expect(email.rows).toBe(manifest.entities.customers.rowsKept);
   });
 });

@@ -5,7 +5,8 @@ import { cleanEmail } from "../../lib/cleanse/rules/email";
 import { makeEnumCleaner } from "../../lib/cleanse/rules/enums";
 import { parseDecimal, parseInteger } from "../../lib/cleanse/rules/numbers";
 import { makePhoneCleaner } from "../../lib/cleanse/rules/phone";
-import { frenchNameCase, normaliseText, titleCase, upperCase } from "../../lib/cleanse/rules/text";
+import { frenchNameCase, normaliseText, postalCode, titleCase, upperCase } from "../../lib/cleanse/rules/text";
+import { entityPolicy } from "../../lib/cleanse/missingValuePolicy";
 import { loadProfile } from "../../lib/raw/profile";
 
 const value = (c: { value: string | null }) => c.value;
@@ -102,5 +103,31 @@ describe("numbers and codes", () => {
     expect(value(makeEnumCleaner("shipping_mode")("Point Relais"))).toBe("relay point");
     expect(value(makeEnumCleaner("gender")("femme"))).toBe("F");
     expect(issue(makeEnumCleaner("sales_channel")("fax"))).toBe("INVALID_SALES_CHANNEL");
+  });
+});
+
+describe("rules that keep the source's meaning (issue 23)", () => {
+  test("a national phone number is read in its row's country, then in the source's", () => {
+    const phone = makePhoneCleaner("FR");
+    expect(phone("030-0074321", "Germany").value).toBe("+49300074321");
+    expect(phone("030-0074321", "DE").value).toBe("+49300074321");
+    expect(phone("01 23 45 67 89", "France").value).toBe("+33123456789");
+    // No country on the row, or one that names none: the profile's country.
+    expect(phone("01 23 45 67 89", null).value).toBe("+33123456789");
+    expect(phone("01 23 45 67 89", "Unspecified").value).toBe("+33123456789");
+    // An international number keeps its own country whatever the row says.
+    expect(phone("+44 20 7946 0958", "France").value).toBe("+442079460958");
+  });
+
+  test("names, places, categories and postal codes keep their case and spelling; only white space is normalised", () => {
+    expect(normaliseText("  México   D.F. ").value).toBe("México D.F.");
+    expect(normaliseText("Frankfurt a.M.").value).toBe("Frankfurt a.M.");
+    expect(normaliseText("Meat/Poultry").value).toBe("Meat/Poultry");
+    expect(normaliseText("e\u0301cole").value).toBe("\u00e9cole"); // NFC
+    expect(postalCode(" WA1  1DP ").value).toBe("WA1 1DP");
+    const policy = entityPolicy("customers").columns;
+    for (const c of ["first_name", "last_name", "street", "city"]) expect(policy[c].rule).toBe("text");
+    expect(policy.postal_code.rule).toBe("postal");
+    expect(entityPolicy("products").columns.category.rule).toBe("text");
   });
 });

@@ -7,6 +7,7 @@ import { policyLeaves } from "../../lib/compliance/thresholds";
 
 /** A policy where every number differs from the real one, to find numbers typed by hand. */
 const OTHER_POLICY: DeepReadonly<Policy> = {
+  fieldLength: { textChars: 1001, emailChars: 255, phoneChars: 41, postalCodeChars: 17, codeChars: 65, dateChars: 41, numberChars: 33, enumChars: 101 },
   statisticalConfidentiality: {
     frequency: { minContributors: { person: 17, business: 5 } },
     dominance: { n: 2, kPercent: 77 },
@@ -14,6 +15,7 @@ const OTHER_POLICY: DeepReadonly<Policy> = {
     protectSecondaryCells: false,
     confidentialFlag: "x",
   },
+  publication: { maxSuppressedCellsPercent: 23, maxSuppressedValuePercent: 7 },
   retention: { customerDataYearsAfterLastContact: 4, accountingRecordsYears: 12 },
   keys: { keyDirectoryEnv: "OTHER_KEY_DIR", defaultKeyDirectory: ".other-keys" },
 };

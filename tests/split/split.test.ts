@@ -29,7 +29,7 @@ describe("the data splitter", () => {
     const out = path.join(dir, "split");
     const manifest = await splitExport({ input: sampleExport(dir), profile, outDir: out });
     // header=1, O1/1=2, O1/2=3-4 (newline inside quotes), malformed=5, stock=6, O2=7, REFUND=8
-    expect(manifest.records).toEqual({ read: 6, sale: 3, stock: 1, rejected: 2 });
+    expect(manifest.records).toEqual({ read: 6, sale: 3, stock: 1, master: 0, rejected: 2 });
     expect(manifest.rejectsByReason).toEqual({ CSV_MISSING_COLUMNS: 1, UNKNOWN_RECORD_TYPE: 1 });
     const lines = await readParquet(path.join(out, "order_lines.parquet"), "select source_line::int as l, order_id from t order by 1");
     expect(lines).toEqual([{ l: 2, order_id: "O1" }, { l: 3, order_id: "O1" }, { l: 7, order_id: "O2" }]);

@@ -153,7 +153,7 @@ describe("dim_customer: SCD2 and protection", () => {
 describe("unknown and inferred members", () => {
   test("a line with a missing carrier and product is kept with key -1 and counted", async () => {
     const [o3] = await withDb(core(), (q) => q("select product_key, carrier_key, supplier_key, delivery_date_key, net_amount from fact_sales where order_id = 'O3'"));
-    expect(o3).toEqual({ product_key: -1, carrier_key: -1, supplier_key: -1, delivery_date_key: -1, net_amount: "38.00" });
+    expect(o3).toEqual({ product_key: -1, carrier_key: -1, supplier_key: -1, delivery_date_key: -1, net_amount: "38.000000" });
     const count = (fact: string, role: string) => gates.unknownReferences.find((u) => u.fact === fact && u.role === role)!.rows;
     expect(count("fact_sales", "carrier")).toBe(1);
     expect(count("fact_sales", "product")).toBe(1);
@@ -170,21 +170,22 @@ describe("unknown and inferred members", () => {
 });
 
 describe("money", () => {
-  test("net amounts to the cent, fractional discounts rounded per line, a half-cent return cancels its sale", async () => {
+  test("net amounts exact per line (no rounding to the cent before summing), a half-cent return cancels its sale", async () => {
     const rows = await withDb(core(), (q) => q<{ order_id: string; line_number: number; discount_amount: string; net_amount: string }>("select order_id, line_number, discount_amount, net_amount from fact_sales where order_id in ('O2', 'O6') order by 1, 2"));
     expect(rows.map((r) => [r.order_id, r.line_number, r.discount_amount, r.net_amount])).toEqual([
-      ["O2", 1, "0.11", "3.22"], // 3.33 x 0.0333 = 0.110889
-      ["O2", 2, "0.33", "9.66"], // 9.99 x 0.0333 = 0.332667
-      ["O2", 3, "0.11", "3.22"],
-      ["O6", 1, "0.01", "0.00"], // 0.01 x 0.5 = 0.005, half away from zero
-      ["O6", 2, "-0.01", "0.00"],
+      ["O2", 1, "0.110889", "3.219111"], // 3.33 x 0.0333 = 0.110889, kept exact
+      ["O2", 2, "0.332667", "9.657333"], // 9.99 x 0.0333 = 0.332667
+      ["O2", 3, "0.110889", "3.219111"],
+      ["O6", 1, "0.005000", "0.005000"], // 0.01 x 0.5 = 0.005: half a cent, not rounded away
+      ["O6", 2, "-0.005000", "-0.005000"],
     ]);
     const [{ total }] = await withDb(core(), (q) => q<{ total: string }>("select cast(sum(net_amount) as varchar) as total from fact_sales"));
-    // hand total: 35.98 + 5.00 + 3.22 + 9.66 + 3.22 + 38.00 - 17.99 + 100.00 + 0 + 0 + 13.21
-    expect(total).toBe("190.30");
+    // hand total: 35.98 + 5.00 + 3.219111 + 9.657333 + 3.219111 + 38.00 - 17.99 + 100.00 + 0.005 - 0.005 + 13.21
+    // (rounding each line first gave 190.30: the 0.004445 it adds is what issue 23 saw on a real extract)
+    expect(total).toBe("190.295555");
     const reconcile = gates.gates.find((g) => g.gate === "reconcile.order_lines.net_amount")!;
     expect(reconcile.status).toBe("pass");
-    expect(reconcile.detail).toContain("net staged 190.30 = fact 190.30");
+    expect(reconcile.detail).toContain("net staged 190.295555 = fact 190.295555");
   });
 
   test("freight is allocated pro rata in cents and sums exactly to each order's freight", async () => {

@@ -58,6 +58,7 @@ function selectFor(entity: EntityName, rows: FixtureRow[]): string {
       .map((c) => {
         let v: Value = c.name in row ? row[c.name] : null;
         if (c.name === "source_line" && v === null) v = i + 2;
+        if (c.name === "source_file" && v === null) v = "export.csv";
         if (c.name === "quality_flags" && v === null) v = "";
         return `cast(${literal(v)} as ${c.type}) as ${c.name}`;
       })

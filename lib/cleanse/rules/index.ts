@@ -8,14 +8,15 @@ import { cleanEmail } from "./email";
 import { makeEnumCleaner } from "./enums";
 import { parseDecimal, parseInteger } from "./numbers";
 import { makePhoneCleaner } from "./phone";
-import { frenchNameCase, normaliseText, titleCase, upperCase } from "./text";
+import { frenchNameCase, normaliseText, postalCode, titleCase, upperCase } from "./text";
 
-export type Rule = (raw: string) => Cleaned;
+/** A rule cleans one raw value; `context` is another column of the same row when the policy names one (rules that need none ignore it). */
+export type Rule = (raw: string, context?: string | null) => Cleaned;
 
 export interface RuleContext {
   /** strptime formats from the source profile, in the order to try. */
   dateFormats: string[];
-  /** Country for national phone numbers without a prefix. */
+  /** Country for national phone numbers without a prefix when the row names none (the profile's country). */
   phoneCountry?: CountryCode;
 }
 
@@ -23,6 +24,7 @@ export interface RuleContext {
 export function ruleSet(ctx: RuleContext): Record<RuleName, Rule> {
   return {
     text: normaliseText,
+    postal: postalCode,
     title: titleCase,
     place: frenchNameCase,
     upper: upperCase,
@@ -33,6 +35,7 @@ export function ruleSet(ctx: RuleContext): Record<RuleName, Rule> {
     // A customer born before 1900 or after 2015 is a typing error, not a customer.
     birth_date: makeDateParser(ctx.dateFormats, { min: "1900-01-01", max: "2015-12-31" }),
     email: cleanEmail,
+    // The region of a national number is the row's own country (a German "030 ..." is German), else the source's.
     phone: makePhoneCleaner(ctx.phoneCountry ?? "FR"),
     country: cleanCountry,
     "enum:sales_channel": makeEnumCleaner("sales_channel"),

@@ -8,6 +8,14 @@ export function normaliseText(raw: string): Cleaned {
   return ok(raw.normalize("NFC").replace(/\s+/g, " ").trim());
 }
 
+/**
+ * Postal codes keep their letters' case and their inner space (`WA1 1DP`, `1000 AB`): only the
+ * white space around and doubled inside goes.
+ */
+export function postalCode(raw: string): Cleaned {
+  return normaliseText(raw);
+}
+
 /** Lower case with the first letter of each word (and after an apostrophe or hyphen) upper case. */
 export function titleCase(raw: string): Cleaned {
   const text = normaliseText(raw).value!;

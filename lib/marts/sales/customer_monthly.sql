@@ -42,7 +42,7 @@ aggregated as (
     category,
     cast(count(distinct order_id) as integer) as orders,
     cast(sum(quantity) as bigint) as units,
-    cast(sum(net_amount) as decimal(18, 2)) as net_amount
+    cast(sum(net_amount) as decimal(18, 6)) as net_amount
   from lines
   group by all
 )

@@ -21,8 +21,8 @@ history as (
     cast(count(distinct f.order_id) as integer) as orders,
     cast(count(*) as integer) as order_lines,
     cast(sum(f.quantity) as bigint) as quantity,
-    cast(sum(f.net_amount) as decimal(18, 2)) as net_amount,
-    cast(sum(f.margin_amount) as decimal(18, 2)) as margin_amount,
+    cast(sum(f.net_amount) as decimal(18, 6)) as net_amount,
+    cast(sum(f.margin_amount) as decimal(18, 6)) as margin_amount,
     cast(count(*) filter (where f.is_return) as integer) as return_lines
   from core.fact_sales f
   join versions v on v.customer_key = f.customer_key

@@ -33,9 +33,9 @@ aggregated as (
   select date_key, product_key, channel_key, profile_id,
     cast(sum(order_lines) as integer) as order_lines, cast(count(*) as integer) as orders,
     cast(sum(quantity) as bigint) as quantity, cast(sum(returned_quantity) as bigint) as returned_quantity,
-    cast(sum(gross_amount) as decimal(18, 2)) as gross_amount, cast(sum(discount_amount) as decimal(18, 2)) as discount_amount,
-    cast(sum(net_amount) as decimal(18, 2)) as net_amount, cast(sum(cost_amount) as decimal(18, 2)) as cost_amount,
-    cast(sum(margin_amount) as decimal(18, 2)) as margin_amount, cast(sum(freight_amount) as decimal(18, 2)) as freight_amount
+    cast(sum(gross_amount) as decimal(18, 2)) as gross_amount, cast(sum(discount_amount) as decimal(18, 6)) as discount_amount,
+    cast(sum(net_amount) as decimal(18, 6)) as net_amount, cast(sum(cost_amount) as decimal(18, 2)) as cost_amount,
+    cast(sum(margin_amount) as decimal(18, 6)) as margin_amount, cast(sum(freight_amount) as decimal(18, 2)) as freight_amount
   from by_order group by all
 ),
 named as (

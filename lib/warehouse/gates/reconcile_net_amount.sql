@@ -1,21 +1,18 @@
 -- Reconciliation of money to the cent: the net amount of the cleansed order lines, recomputed
--- here independently with DECIMAL arithmetic (gross = quantity x unit price; discount rounded
--- to the cent per line), equals the sum of fact_sales.net_amount; same for quantity and gross.
+-- here independently with DECIMAL arithmetic (gross = quantity x unit price; net = gross x
+-- (1 - discount), exact), equals the sum of fact_sales.net_amount; same for quantity and gross.
 with staged as (
   select
     sum(cast(quantity as bigint)) as quantity,
     sum(cast(quantity * unit_price as decimal(18, 2))) as gross,
-    sum(
-      cast(quantity * unit_price as decimal(18, 2))
-      - round(cast(quantity * unit_price as decimal(18, 2)) * coalesce(discount, 0), 2)
-    ) as net
+    sum(cast(quantity * unit_price as decimal(18, 2)) * (1 - coalesce(discount, 0))) as net
   from stg_order_lines
 ),
 facts as (
   select
     sum(cast(quantity as bigint)) as quantity,
     sum(cast(gross_amount as decimal(18, 2))) as gross,
-    sum(cast(net_amount as decimal(18, 2))) as net
+    sum(net_amount) as net
   from fact_sales
 )
 select

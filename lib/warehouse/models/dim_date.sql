@@ -1,8 +1,8 @@
 -- dim_date: the calendar, one row per day, covering every whole year in which a fact has a
 -- date (order, ship, delivery or snapshot date), plus the unknown date member (-1).
--- French public holidays are computed, not looked up: fixed days plus the three movable feasts
--- derived from Easter Sunday (Gregorian computus, "Anonymous Gregorian algorithm").
--- Alsace-Moselle's extra days (Good Friday, 26 December) are regional and not included.
+-- Public holidays are those of the business's country (its source profile's "country"), from the
+-- date-holidays library (lib/warehouse/holidays.ts loads them as ref_holidays): nationwide
+-- public holidays only, not regional ones (for France: not Alsace-Moselle's Good Friday and 26 December).
 with fact_dates as (
   select order_date as fact_date from stg_order_lines
   union all select ship_date from stg_order_lines
@@ -21,55 +21,9 @@ calendar as (
   from bounds, unnest(generate_series(first_day, last_day, interval 1 day)) as t(day_ts)
   where first_day is not null
 ),
-years as (
-  select distinct year(calendar_date) as y from calendar
-),
-computus as (
-  select
-    y,
-    y % 19 as a,
-    y // 100 as b,
-    y % 100 as c
-  from years
-),
-computus_2 as (
-  select y, a, b, c, b // 4 as d, b % 4 as e, (b + 8) // 25 as f, c // 4 as i, c % 4 as k
-  from computus
-),
-computus_3 as (
-  select y, a, b, d, e, i, k, (b - f + 1) // 3 as g
-  from computus_2
-),
-computus_4 as (
-  select y, a, e, i, k, (19 * a + b - d - g + 15) % 30 as h
-  from computus_3
-),
-computus_5 as (
-  select y, a, h, (32 + 2 * e + 2 * i - h - k) % 7 as l
-  from computus_4
-),
-easter as (
-  select
-    y,
-    make_date(
-      y,
-      cast((h + l - 7 * ((a + 11 * h + 22 * l) // 451) + 114) // 31 as integer),
-      cast((h + l - 7 * ((a + 11 * h + 22 * l) // 451) + 114) % 31 + 1 as integer)
-    ) as easter_sunday
-  from computus_5
-),
 holidays as (
-  select make_date(y, 1, 1) as holiday_date, 'Jour de l''an' as holiday_name from years
-  union all select cast(easter_sunday + interval 1 day as date), 'Lundi de Pâques' from easter
-  union all select make_date(y, 5, 1), 'Fête du Travail' from years
-  union all select make_date(y, 5, 8), 'Victoire 1945' from years
-  union all select cast(easter_sunday + interval 39 day as date), 'Ascension' from easter
-  union all select cast(easter_sunday + interval 50 day as date), 'Lundi de Pentecôte' from easter
-  union all select make_date(y, 7, 14), 'Fête nationale' from years
-  union all select make_date(y, 8, 15), 'Assomption' from years
-  union all select make_date(y, 11, 1), 'Toussaint' from years
-  union all select make_date(y, 11, 11), 'Armistice 1918' from years
-  union all select make_date(y, 12, 25), 'Noël' from years
+  -- Nationwide public holidays of the business's country (ref_holidays, lib/warehouse/holidays.ts).
+  select holiday_date, holiday_name from ref_holidays
 ),
 holiday_days as (
   -- Two feasts can fall on one day (Ascension was on 1 May in 2008): one row per day.

@@ -27,7 +27,8 @@ final as (
     cast(s.stock_on_hand * s.unit_cost as decimal(14, 2)) as stock_value_at_cost,
     coalesce(s.units_received, 0) as units_received,
     coalesce(s.quality_flags, '') as quality_flags,
-    s.source_line
+    s.source_line,
+    s.source_file
   from snapshots s
   left join dim_product dp on dp.product_id = s.product_id
   left join dim_warehouse dw on dw.warehouse_id = s.warehouse_id

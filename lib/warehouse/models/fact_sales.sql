@@ -1,8 +1,8 @@
 -- fact_sales: one row per order line (returns included, as negative quantities).
 --
--- Money is DECIMAL end to end: gross = quantity x unit price (exact); discount = gross x rate
--- rounded to the cent (half away from zero, so a return cancels its sale exactly); net = gross -
--- discount. The order's freight is split across its lines pro rata of the absolute gross amount
+-- Money is DECIMAL end to end: gross = quantity x unit price (exact); discount = gross x rate and
+-- net = gross - discount, exact to 6 decimals (a return cancels its sale exactly); no line is
+-- rounded to the cent, an aggregate is, once. The order's freight is split across its lines pro rata of the absolute gross amount
 -- (equal shares when every line is zero), in whole cents, the cents left over by flooring going
 -- to the largest remainders (ties: lowest line number): the lines of an order sum exactly to
 -- its freight. An unknown freight stays null (unknown, not zero).
@@ -12,7 +12,7 @@
 --
 -- Each input is read where it is needed (stg_order_lines is a view of a Parquet file): the
 -- freight allocation from a narrow projection of the lines, joined back on the line's source
--- line; no 10-million-row intermediate is materialised and read twice.
+-- file and line; no 10-million-row intermediate is materialised and read twice.
 with order_freight as (
   -- Freight is repeated on every line of an order; max() picks it (and ignores a null line).
   select order_id, max(freight_cost) as freight_cost
@@ -21,6 +21,7 @@ with order_freight as (
 ),
 freight_weights as (
   select
+    l.source_file,
     l.source_line,
     l.order_id,
     l.line_number,
@@ -57,6 +58,7 @@ freight_ranked as (
 ),
 freight_allocated as (
   select
+    source_file,
     source_line,
     cast(
       cast(freight_sign * (floor_cents + case when remainder_rank <= leftover_cents then 1 else 0 end) as decimal(16, 0)) * 0.01
@@ -80,7 +82,9 @@ amounts as (
 discounted as (
   select
     *,
-    cast(round(gross_amount * coalesce(discount, 0), 2) as decimal(14, 2)) as discount_amount
+    -- Exact: a 2-decimal gross times a 4-decimal rate has 6 decimals. Rounding each line to the
+    -- cent before summing drifts from the export's own total (issue 23: 0.28 on a real extract).
+    cast(gross_amount * coalesce(discount, 0) as decimal(18, 6)) as discount_amount
   from amounts
 ),
 customer_versions as (
@@ -89,6 +93,7 @@ customer_versions as (
   -- An inner join here, so that the validity test is a filter after the hash join (in a left
   -- join's condition it would turn the join into a nested loop).
   select
+    l.source_file,
     l.source_line,
     c.customer_key
   from stg_order_lines l
@@ -122,19 +127,20 @@ final as (
     cast(coalesce(d.discount, 0) as decimal(5, 4)) as discount_rate,
     d.gross_amount,
     d.discount_amount,
-    cast(d.gross_amount - d.discount_amount as decimal(14, 2)) as net_amount,
+    cast(d.gross_amount - d.discount_amount as decimal(18, 6)) as net_amount,
     cast(d.quantity * d.unit_cost as decimal(14, 2)) as cost_amount,
-    cast(d.gross_amount - d.discount_amount - d.quantity * d.unit_cost as decimal(14, 2)) as margin_amount,
+    cast(d.gross_amount - d.discount_amount - d.quantity * d.unit_cost as decimal(18, 6)) as margin_amount,
     fa.freight_allocated,
     cast(d.ship_date - d.order_date as integer) as days_to_ship,
     cast(d.delivery_date - d.ship_date as integer) as transit_days,
     cast(d.delivery_date - d.order_date as integer) as delivery_delay_days,
     d.quantity < 0 as is_return,
     coalesce(d.quality_flags, '') as quality_flags,
-    d.source_line
+    d.source_line,
+    d.source_file
   from discounted d
-  left join freight_allocated fa on fa.source_line = d.source_line
-  left join customer_versions cv on cv.source_line = d.source_line
+  left join freight_allocated fa on fa.source_file = d.source_file and fa.source_line = d.source_line
+  left join customer_versions cv on cv.source_file = d.source_file and cv.source_line = d.source_line
   left join dim_product dp on dp.product_id = d.product_id
   left join products pr on pr.product_id = d.product_id
   left join dim_supplier ds on ds.supplier_id = coalesce(d.supplier_id, pr.supplier_id)

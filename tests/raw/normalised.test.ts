@@ -1,0 +1,106 @@
+/**
+ * The generator's normalised multi-file form (lib/raw/normalised.ts, profile data/sources/
+ * normalised.json) describes the same records as the wide export: both must give the same
+ * warehouse (every table's contents, lineage columns aside: they name different files) and the
+ * same Open Data release (every CSV, byte for byte).
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { openNative, queryRows, sqlString } from "../../lib/engine/native";
+import { releaseOpenData } from "../../lib/opendata/release";
+import { generateRawExport } from "../../lib/raw/generator";
+import { writeNormalisedExport } from "../../lib/raw/normalised";
+import { warehouseFrom, type SmallWarehouse } from "../opendata/pipeline";
+import { tempDir } from "../helpers/rawCsv";
+
+jest.setTimeout(600_000);
+
+const LINEAGE = new Set(["source_line", "source_file"]);
+let wide: SmallWarehouse;
+let normalised: SmallWarehouse;
+let normalisedDir: string;
+let files: Record<string, number>;
+
+beforeAll(async () => {
+  const dir = tempDir("normalised-");
+  const input = path.join(dir, "export.csv.gz");
+  await generateRawExport({ outPath: input, rows: 20_000, seed: 11, years: 1, writeSummary: false, gzipLevel: 1 });
+  normalisedDir = path.join(dir, "normalised");
+  files = await writeNormalisedExport(input, normalisedDir);
+  wide = await warehouseFrom(input, "default", path.join(dir, "wide-run"));
+  normalised = await warehouseFrom(normalisedDir, "normalised", path.join(dir, "normalised-run"));
+});
+
+async function tableContents(corePath: string): Promise<Record<string, string[]>> {
+  const { instance, conn } = await openNative();
+  try {
+    await conn.run(`attach ${sqlString(corePath)} as core (read_only)`);
+    const tables = await queryRows<{ table_name: string }>(conn, "select table_name from duckdb_tables() where database_name = 'core' order by 1");
+    const out: Record<string, string[]> = {};
+    for (const { table_name } of tables) {
+      const cols = (await queryRows<{ column_name: string }>(conn, `select column_name from (describe core.main."${table_name}")`))
+        .map((c) => c.column_name)
+        .filter((c) => !LINEAGE.has(c));
+      const rows = await queryRows<{ r: string }>(conn, `select (${cols.map((c) => `coalesce("${c}"::varchar, '∅')`).join(" || '|' || ")}) as r from core.main."${table_name}" order by all`);
+      out[table_name] = rows.map((r) => r.r);
+    }
+    return out;
+  } finally {
+    conn.closeSync();
+    instance.closeSync();
+  }
+}
+
+describe("the normalised multi-file export", () => {
+  test("is written as eight files joined by their *_ref numbers", () => {
+    expect(Object.keys(files).sort()).toEqual(["carriers", "customers", "order_lines", "orders", "products", "stock", "suppliers", "warehouses"]);
+    for (const f of ["orders", "order_lines", "customers", "products", "suppliers", "carriers", "warehouses", "stock"]) {
+      expect(fs.existsSync(path.join(normalisedDir, `${f}.csv.gz`))).toBe(true);
+    }
+    // The master files are smaller than the lines: each record as typed is written once.
+    expect(files.customers).toBeLessThan(files.order_lines);
+  });
+
+  test("gives the same warehouse as the wide export, table by table (lineage aside)", async () => {
+    const a = await tableContents(wide.corePath);
+    const b = await tableContents(normalised.corePath);
+    expect(Object.keys(b)).toEqual(Object.keys(a));
+    for (const table of Object.keys(a)) {
+      expect({ table, rows: b[table].length }).toEqual({ table, rows: a[table].length });
+      expect(b[table]).toEqual(a[table]);
+    }
+    expect(a.fact_sales.length).toBeGreaterThan(10_000);
+  });
+
+  test("every staged sale line of the normalised form points at its own line of order_lines.csv.gz", async () => {
+    const { instance, conn } = await openNative();
+    try {
+      const [{ wrong, total }] = await queryRows<{ wrong: number; total: number }>(
+        conn,
+        `with raw as (
+           select row_number() over () + 1 as line, * from read_csv(${sqlString(path.join(normalisedDir, "order_lines.csv.gz"))}, header = true, all_varchar = true)
+         )
+         select count(*) filter (where r.line is null or r.line_number is distinct from s.line_number or r.quantity is distinct from s.quantity)::bigint as wrong, count(*)::bigint as total
+         from read_parquet(${sqlString(path.join(normalised.dir, "split", "order_lines.parquet"))}) s
+         left join raw r on r.line = s.source_line`,
+      );
+      expect(total).toBeGreaterThan(10_000);
+      expect(wrong).toBe(0);
+    } finally {
+      conn.closeSync();
+      instance.closeSync();
+    }
+  });
+
+  test("gives the same Open Data release, CSV for CSV, byte for byte", async () => {
+    const dir = tempDir("normalised-od-");
+    const a = await releaseOpenData({ martsPath: wide.martsPath, corePath: wide.corePath, cleanDir: wide.cleanDir, outDir: path.join(dir, "wide"), reportsDir: null });
+    const b = await releaseOpenData({ martsPath: normalised.martsPath, corePath: normalised.corePath, cleanDir: normalised.cleanDir, outDir: path.join(dir, "normalised"), reportsDir: null });
+    const csvs = a.files.filter((f) => f.endsWith(".csv")).sort();
+    expect(csvs.length).toBeGreaterThan(3);
+    expect(b.files.filter((f) => f.endsWith(".csv")).sort()).toEqual(csvs);
+    for (const f of csvs) {
+      expect({ f, same: fs.readFileSync(path.join(b.releaseDir, f)).equals(fs.readFileSync(path.join(a.releaseDir, f))) }).toEqual({ f, same: true });
+    }
+  });
+});
