@@ -38,6 +38,7 @@ import { DesignParams, derivedOf, designDataset, labelColumnsOf, loadDatasets, l
 import { attachMarts, customerBuckets, ExtractRow, largeCountries, runReconcileQuery } from "./model/extract";
 import { geoName, originName } from "./model/hierarchies";
 import { withCurrency } from "../raw/profile";
+import type { SourceTotals } from "../quality/sourceTotal";
 import { csvwMetadata } from "./publish/csvw";
 import { CsvValue, parseCsv, toCsv } from "./publish/csv";
 import { dataPackage, DisclosureControl, ReleaseMeta, ResourceFile } from "./publish/datapackage";
@@ -232,7 +233,7 @@ function disclosureOf(p: Prepared, meta: ReleaseMeta): DisclosureControl {
 }
 
 /** Gate: top-level rows (every dimension with a total at it) of the CSV, suppressed values taken from the engine, against the mart totals. */
-async function reconcile(conn: DuckDBConnection, releaseDir: string, prepared: readonly Prepared[], protection: ProtectionResult): Promise<GateResult> {
+async function reconcile(conn: DuckDBConnection, releaseDir: string, prepared: readonly Prepared[], protection: ProtectionResult, source: SourceTotals | null): Promise<GateResult> {
   const problems: string[] = [];
   const lines: string[] = [];
   for (const [t, p] of prepared.entries()) {
@@ -258,6 +259,23 @@ async function reconcile(conn: DuckDBConnection, releaseDir: string, prepared: r
       lines.push(`${p.ds.dataset}.${m}: ${got.toFixed(2)} vs mart ${want.toFixed(2)}`);
       if (!ok) problems.push(`${p.ds.dataset}.${m} sums to ${got.toFixed(2)}, marts say ${want.toFixed(2)}`);
     }
+  }
+  // The release's grand total against the export's own, as the source computes it (the cleansing
+  // stage's sourceTotals, lib/quality/sourceTotal.ts): the sales tables cover identified
+  // customers, so the lines without one (from the Sales mart) make up the difference.
+  const sales = prepared.findIndex((p) => p.ds.dataset === "sales_by_period_area_category");
+  if (source && sales >= 0) {
+    const table = protection.model.tables[sales];
+    const total = table.cells.find((c) => prepared[sales].ds.dimensions.every((d) => c.dims[d.name] === d.total));
+    const [m] = await queryRows<{ all_lines: number; identified: number }>(
+      conn,
+      "select (select coalesce(sum(net_amount), 0) from sales.sales_daily)::double as all_lines, (select coalesce(sum(net_amount), 0) from sales.customer_sales)::double as identified",
+    );
+    const released = Number(total?.measures.net_amount ?? 0);
+    const got = released + (Number(m.all_lines) - Number(m.identified));
+    const want = Number(source.netAmount);
+    lines.push(`grand total ${got.toFixed(2)} vs the export's own ${want.toFixed(2)}`);
+    if (Math.abs(got - want) > 0.005 + 1e-9 * Math.abs(want)) problems.push(`the release's grand net total (${released.toFixed(2)} for identified customers, plus ${(Number(m.all_lines) - Number(m.identified)).toFixed(2)} without one) is ${got.toFixed(2)}, the export's own total is ${want.toFixed(2)} (${source.formula})`);
   }
   return { gate: "reconciliation", passed: problems.length === 0, detail: problems.length === 0 ? `${lines.length} totals reconcile` : problems.join("; ") };
 }
@@ -437,7 +455,9 @@ export async function releaseOpenData(opts: ReleaseOptions): Promise<ReleaseSumm
     } else {
       log(`opendata: ${profilesDir} absent, Data Package profile validation skipped (the tests run it)`);
     }
-    gates.push(await reconcile(conn, partial, prepared, protection));
+    const cleanManifest = path.join(cleanDir, "manifest.json");
+    const sourceTotals = existsSync(cleanManifest) ? ((JSON.parse(readFileSync(cleanManifest, "utf8")) as { sourceTotals?: SourceTotals }).sourceTotals ?? null) : null;
+    gates.push(await reconcile(conn, partial, prepared, protection, sourceTotals));
     const inputs = await Promise.all(listFiles(partial).map((f) => scanInputFor(conn, path.join(partial, f), f, stringColumns)));
     const pii = scanForKnownValues(inputs, known, vocabulary);
     gates.push({ gate: "pii_scan", passed: pii.passed, detail: pii.passed ? `${pii.filesScanned} files, ${pii.bytesScanned} bytes, no known value` : pii.hits.map((h) => `${h.file}: ${h.kind} x${h.occurrences}`).join("; ") });
