@@ -91,7 +91,7 @@ export async function buildSite(opts: BuildSiteOptions): Promise<SiteSummary> {
     write(outDir, rel, datasetPage(release, ds, charts));
     pages.push(rel);
   }
-  const examples = loadExamples(new Set(release.datasets.map((d) => d.id)));
+  const examples = loadExamples(new Map(release.datasets.map((d) => [d.id, d.header])));
   const wasmBytes = statSync(path.join(outDir, "vendor", "duckdb-wasm", "duckdb-eh.wasm")).size;
   write(outDir, "console.html", consolePage(release, consoleConfig(release, examples), wasmBytes));
   pages.push("console.html");
