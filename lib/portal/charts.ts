@@ -184,11 +184,14 @@ export function buildCharts(ds: PortalDataset): PortalChart[] {
   return charts;
 }
 
-/** ", at its finest level: person through its 7 codes" when the dimension nests; nothing when it is flat. */
+/** " at its finest level (person through its 7 parts; ...)" when the dimension nests; nothing when it is flat. */
 function levelNote(dim: PortalDimension): string {
   const parents = parentCodes(dim);
   if (parents.length === 0) return "";
-  const shown = parents.map((p) => `${p} through its ${dim.codes.filter((c) => dim.parents[c] === p).length} parts`);
+  const shown = parents.map((p) => {
+    const n = dim.codes.filter((c) => dim.parents[c] === p).length;
+    return `${p} through its ${n} part${n === 1 ? "" : "s"}`;
+  });
   return ` at its finest level (${shown.join(", ")}; none includes another)`;
 }
 
