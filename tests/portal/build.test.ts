@@ -470,6 +470,20 @@ describe("the release it reads", () => {
     await expect(buildSite({ releaseDir: otherFlag, outDir: path.join(otherFlag, "site") })).rejects.toThrow(new RegExp(`${r.path}, line ${line}, column flag: "x" is neither empty nor the confidential flag "c"`));
   });
 
+  test("a table the release leaves empty gets a page that says so, and no example query", async () => {
+    const inventory = csvResources(releaseDir).find((r) => r.id === "inventory_by_month_category")!;
+    const copy = alteredRelease("portal-empty-", (dir) => {
+      const file = path.join(dir, inventory.path);
+      writeFileSync(file, `${readFileSync(file, "utf8").split("\r\n")[0]}\r\n`);
+    });
+    const site = await buildSite({ releaseDir: copy, outDir: path.join(copy, "site") });
+    const page = decode(read(site, `datasets/${inventory.id}.html`));
+    expect(page).toContain("This table has no row in this release");
+    expect(page).toContain("0 of 0 cells");
+    expect(read(site, "console.html")).not.toContain('data-example="05_stock_trend"');
+    expect(read(first, "console.html")).toContain('data-example="05_stock_trend"');
+  });
+
   test("a release without disclosureControl (the old format) is refused with the fix", async () => {
     const copy = alteredRelease("portal-old-", (_dir, pkg) => {
       for (const res of pkg.resources) delete res.disclosureControl;

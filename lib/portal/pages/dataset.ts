@@ -81,7 +81,13 @@ ${charts.map((c) => chartFigure(c.chart, c.svg))}
 }
 <section aria-labelledby="preview-title">
 <h2 id="preview-title">Preview</h2>
-<p>Sort by a column with its header button; filter by text or by the confidentiality flag. Numbers are shown as published, with thousands separated.${ds.disclosure.rows === "grid" ? ` Every combination of the codes is a row: a 0 is a real zero (nothing in that cell), a confidential value reads ${ds.disclosure.confidentialFlag}.` : ""}</p>
+<p>Sort by a column with its header button; filter by text or by the confidentiality flag. Numbers are shown as published, with thousands separated.${
+  ds.rows.length === 0
+    ? " This table has no row in this release: the data it is computed from holds nothing for it."
+    : ds.disclosure.rows === "grid"
+      ? ` Every combination of the codes is a row: a 0 is a real zero (nothing in that cell), a confidential value reads ${ds.disclosure.confidentialFlag}.`
+      : ""
+}</p>
 ${previewTable(ds)}
 </section>
 <section aria-labelledby="confidentiality-title">
