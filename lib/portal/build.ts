@@ -91,7 +91,8 @@ export async function buildSite(opts: BuildSiteOptions): Promise<SiteSummary> {
     write(outDir, rel, datasetPage(release, ds, charts));
     pages.push(rel);
   }
-  const examples = loadExamples(new Set(release.datasets.map((d) => d.id)));
+  // An example over a table this release leaves empty would only answer "0 rows".
+  const examples = loadExamples(new Map(release.datasets.filter((d) => d.rows.length > 0).map((d) => [d.id, d.header])));
   const wasmBytes = statSync(path.join(outDir, "vendor", "duckdb-wasm", "duckdb-eh.wasm")).size;
   write(outDir, "console.html", consolePage(release, consoleConfig(release, examples), wasmBytes));
   pages.push("console.html");

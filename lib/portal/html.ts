@@ -44,6 +44,11 @@ export function jsonScript(id: string, value: unknown): Raw {
   return raw(`<script type="application/json" id="${escapeHtml(id)}">${JSON.stringify(value).replace(/</g, "\\u003c")}</script>`);
 }
 
+/** Release text with `code` spans (the README's markdown): escaped, the spans as <code>. */
+export function inlineCode(text: string): Raw {
+  return raw(escapeHtml(text).replace(/`([^`]+)`/g, "<code>$1</code>"));
+}
+
 /** 1234567.5 -> "1,234,567.5", digits as published (no rounding, no locale lookup: same bytes everywhere). */
 export function groupDigits(text: string): string {
   const m = /^(-?)(\d+)(\.\d+)?$/.exec(text);

@@ -1,17 +1,22 @@
 /**
  * What the portal knows about a release, read from the release's own files only (never from the
  * marts, the warehouse or the current code's model): `datapackage.json` for the datasets, their
- * schemas, licences, sizes and hashes; `catalogue.jsonld` (DCAT-AP) for the update date; the
- * README the release generated for the per-dataset facts it alone states (time grain, who the
- * cells describe); each CSV for the rows and their confidentiality status.
+ * schemas, licences, sizes and hashes, and each table's `disclosureControl` (the flag, the
+ * population, the dimensions' codes and how they nest, the measures and derived values);
+ * `catalogue.jsonld` (DCAT-AP) for the update date; the README the release generated for what it
+ * alone states (the rules, the design published, the shares each table loses: releaseNotes.ts);
+ * each CSV for the rows and their flag.
  *
  * A release that lies about itself (a file whose sha256 differs from its datapackage entry, a
- * dataset without its CSV, a status outside the schema's enum) stops the build with the file named.
+ * dataset without its CSV, a flag other than `c`, a confidential row with a value, a code its
+ * metadata does not list) stops the build with the file, line and column named. So does a release
+ * in a format that says why a cell is confidential (a `status` column): the site shows the flag only.
  */
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import * as path from "node:path";
 import { parseCsv } from "../opendata/publish/csv";
+import { confidentialityRules, datasetFact, measuredDesigns, statedLoss, whyFlagged } from "./releaseNotes";
 
 export interface PortalField {
   name: string;
@@ -29,23 +34,83 @@ export interface PortalFile {
   format: string;
 }
 
-export interface StatusCount {
-  status: string;
-  /** Why cells get this status, from the schema's own description of the status column. */
-  reason: string;
-  cells: number;
+/** One dimension of a table, as its `disclosureControl` states it. */
+export interface PortalDimension {
+  field: string;
+  /** The code of the total (`All`), or null when the dimension has none (months of stock do not add). */
+  total: string | null;
+  /** Every code other than the total, in the release's order. */
+  codes: string[];
+  /** code -> parent code; a code not listed sits directly under the total. */
+  parents: Record<string, string>;
+  /** The column that names the codes (`geo_name` for `geo_code`), when the table has one. */
+  labelField: string | null;
+}
+
+/** What the release says about how a table is protected, read from `disclosureControl` and the README. */
+export interface PortalDisclosure {
+  /** The column that flags a confidential row, and the flag itself (`flag`, `c`). */
+  flagField: string;
+  confidentialFlag: string;
+  /** The population the figures cover (`customers.identified`). */
+  scope: string;
+  /** "grid": every combination of the codes is a row, empty ones included (0). */
+  rows: "grid" | "nonEmpty";
+  /** What `All` periods (or a table without a period) cover. */
+  period: { start: string; end: string };
+  dimensions: PortalDimension[];
+  /** Additive measures, in column order. */
+  measures: string[];
+  /** Values computed from the measures (medians, ratios): empty when confidential or undefined. */
+  derived: string[];
+}
+
+/** Shares the release README states for a table ("What each table loses"); null when it does not say. */
+export interface StatedLoss {
+  /** Share of the table's non-empty cells that are confidential, %. */
+  nonEmptyCellsPercent: number | null;
+  /** Share of the table's value the confidential cells hold, %. */
+  valuePercent: number | null;
+  /** Whether the table is within the release's publication targets ("yes" / "no" in the README). */
+  withinTargets: boolean | null;
+  /** The README's sentence on why a table misses the targets, when it does. */
+  missNote: string | null;
+}
+
+/** One design the release measured for a table ("Designs, measured"), in the portal's words. */
+export interface MeasuredDesign {
+  rung: string;
+  design: string;
+  nonEmptyCells: string;
+  /** e.g. "17.9 %"; "at least 41.9 %" for a design that was not protected in full (only its first cells counted). */
+  confidential: string;
+  value: string;
+  outcome: string;
+  /** The design this release publishes. */
+  chosen: boolean;
+}
+
+/** The release's rules, from its README (null where it does not state a number). */
+export interface ConfidentialityRules {
+  minPersons: number | null;
+  minBusinesses: number | null;
+  maxSharePercent: number | null;
+  protectionPercent: number | null;
+  /** The publication targets: at most this share of a table's non-empty cells and of its value confidential. */
+  targetCellsPercent: number | null;
+  targetValuePercent: number | null;
 }
 
 export interface PortalDataset {
-  /** The file stem, also the table name in the SQL console: `sales_by_period_region_category`. */
+  /** The file stem, also the table name in the SQL console: `sales_by_period_area_category`. */
   id: string;
   title: string;
   description: string;
   grain: string;
-  /** From the release README ("Time grain of this release"), or null when it does not say. */
-  timeGrain: string | null;
-  /** From the release README ("Cells describe"), or null. */
-  cellsDescribe: string | null;
+  /** From the release README ("Design of this release"), or null when it does not say. */
+  design: string | null;
+  /** From the release README ("Population"), or null. */
+  population: string | null;
   primaryKey: string[];
   fields: PortalField[];
   csv: PortalFile;
@@ -53,9 +118,13 @@ export interface PortalDataset {
   licence: { name: string; title: string; path: string };
   header: string[];
   rows: string[][];
-  statusCounts: StatusCount[];
-  /** Rows whose status is not `published`. */
+  disclosure: PortalDisclosure;
+  /** Rows flagged confidential (`c`), counted in the CSV. */
   confidentialCells: number;
+  /** What the README states about the table's loss (shares of non-empty cells and of value). */
+  loss: StatedLoss;
+  /** The designs the release measured for this table, finest first (empty when the README lists none). */
+  designs: MeasuredDesign[];
 }
 
 export interface PortalRelease {
@@ -70,6 +139,10 @@ export interface PortalRelease {
   /** dct:modified of the DCAT catalogue: the release's update date (a data date, never the build clock). */
   updated: string;
   datasets: PortalDataset[];
+  /** The rules of the release, from its README. */
+  rules: ConfidentialityRules;
+  /** One sentence: why a cell is flagged, in general (never per cell). */
+  whyFlagged: string;
   /** Every file of the release directory, sorted (the site republishes them all). */
   files: string[];
   /** Release-wide metadata files present, with their role. */
@@ -95,19 +168,35 @@ export function currentReleaseDir(opendataDir: string): string {
 }
 
 const METADATA_LABELS: Record<string, string> = {
-  "datapackage.json": "Data Package v2 descriptor (schemas, licence, sha256 of every file)",
+  "datapackage.json": "Data Package v2 descriptor (schemas, licence, sha256 of every file, each table's dimensions and hierarchy)",
   "csv-metadata.json": "CSV on the Web metadata (W3C CSVW)",
   "catalogue.jsonld": "DCAT-AP 3.0 catalogue (JSON-LD)",
-  "README.md": "Release notes: methodology, confidentiality rules, what was suppressed",
+  "README.md": "Release notes: methodology, confidentiality rules, the designs measured, what each table loses",
   "anonymisation-assessment.md": "Anonymisation assessment (Article 29 tests, re-identification risk)",
   "LICENCE.md": "Licence",
 };
+
+/**
+ * Columns a release must not have: the release format publishes only the flag, and a column
+ * saying why a cell is confidential would let the site show it next to the cell.
+ */
+const REASON_COLUMNS = ["status", "reason"];
 
 interface DpField {
   name: string;
   type: string;
   description?: string;
   constraints?: { required?: boolean; enum?: string[] };
+}
+
+interface DpDisclosureControl {
+  flag?: { field?: string; confidential?: string };
+  scope?: string;
+  rows?: string;
+  period?: { start?: string; end?: string };
+  dimensions?: { field?: string; total?: string | null; codes?: string[]; parents?: Record<string, string> }[];
+  measures?: { field?: string }[];
+  derived?: { field?: string }[];
 }
 
 interface DpResource {
@@ -120,6 +209,7 @@ interface DpResource {
   hash: string;
   licenses?: { name: string; title: string; path: string }[];
   schema: { fields: DpField[]; primaryKey?: string[] };
+  disclosureControl?: DpDisclosureControl;
 }
 
 function sha256(bytes: Buffer): string {
@@ -135,37 +225,6 @@ function readJson<T>(file: string): T {
   }
 }
 
-/**
- * "published; primary_frequency (too few contributors); secondary (hidden so that ...)" -> the
- * reason of each status. The status column's description is the release's own wording.
- */
-export function statusReasons(description: string, statuses: readonly string[]): Record<string, string> {
-  const reasons: Record<string, string> = {};
-  for (const status of statuses) {
-    const at = description.indexOf(`${status} (`);
-    if (at < 0) continue;
-    let depth = 0;
-    const start = at + status.length + 2;
-    for (let i = start - 1; i < description.length; i++) {
-      if (description[i] === "(") depth++;
-      else if (description[i] === ")" && --depth === 0) {
-        reasons[status] = description.slice(start, i);
-        break;
-      }
-    }
-  }
-  return reasons;
-}
-
-/** The README's "- <label>: <value>" line in the section of one dataset (the one naming its CSV). */
-function readmeFact(readme: string, csvName: string, label: string): string | null {
-  const sections = readme.split(/\n(?=### )/);
-  const section = sections.find((s) => s.includes(`Files: \`${csvName}\``));
-  if (!section) return null;
-  const line = section.split("\n").find((l) => l.startsWith(`- ${label}: `));
-  return line ? line.slice(`- ${label}: `.length).trim() : null;
-}
-
 function checkedFile(releaseDir: string, r: DpResource): PortalFile {
   const file = path.join(releaseDir, r.path);
   if (!existsSync(file)) throw new PortalReleaseError(`${file}: listed in datapackage.json (resource ${r.name}) but missing`);
@@ -176,8 +235,78 @@ function checkedFile(releaseDir: string, r: DpResource): PortalFile {
   return { name: r.path, bytes: bytes.length, sha256: actual, format: r.format };
 }
 
+/** The resource's `disclosureControl`, checked against its schema; the portal cannot show a table without it. */
+function disclosureOf(pkgFile: string, r: DpResource, fieldNames: readonly string[]): PortalDisclosure {
+  const dc = r.disclosureControl;
+  const where = `${pkgFile}: resource ${r.name}`;
+  if (!dc || !dc.flag?.field || !dc.flag.confidential || !Array.isArray(dc.dimensions) || !Array.isArray(dc.measures)) {
+    throw new PortalReleaseError(
+      `${where} has no complete disclosureControl (flag, dimensions, measures): the portal reads from it which column flags confidential cells and how each dimension's codes nest; rebuild the release with the current pipeline (npm start)`,
+    );
+  }
+  const known = (field: string | undefined, what: string): string => {
+    if (!field || !fieldNames.includes(field)) throw new PortalReleaseError(`${where}: disclosureControl ${what} "${field ?? ""}" is not a column of its schema (${fieldNames.join(", ")})`);
+    return field;
+  };
+  const flagField = known(dc.flag.field, "flag field");
+  const dimensions = dc.dimensions.map((d): PortalDimension => {
+    const field = known(d.field, "dimension");
+    const label = field.endsWith("_code") ? field.replace(/_code$/, "_name") : `${field}_name`;
+    return {
+      field,
+      total: d.total ?? null,
+      codes: [...(d.codes ?? [])],
+      parents: { ...(d.parents ?? {}) },
+      labelField: fieldNames.includes(label) ? label : null,
+    };
+  });
+  return {
+    flagField,
+    confidentialFlag: dc.flag.confidential,
+    scope: dc.scope ?? "",
+    rows: dc.rows === "nonEmpty" ? "nonEmpty" : "grid",
+    period: { start: dc.period?.start ?? "", end: dc.period?.end ?? "" },
+    dimensions,
+    measures: dc.measures.map((m) => known(m.field, "measure")),
+    derived: (dc.derived ?? []).map((d) => known(d.field, "derived value")),
+  };
+}
+
+/**
+ * The rows, checked against what the release promises: only the flag (or nothing) in the flag
+ * column; a confidential row has every number empty (never 0); a published row has every measure
+ * (a derived value may be empty: a median of nothing, a ratio without denominator); every code is
+ * one `disclosureControl` lists, or the total. A row that breaks a promise would be shown wrong
+ * (a hidden value next to its `c`, an empty measure read as confidential), so the build stops.
+ */
+function checkRows(file: string, header: readonly string[], rows: readonly string[][], fields: readonly PortalField[], dc: PortalDisclosure): number {
+  const at = (name: string) => header.indexOf(name);
+  const flagAt = at(dc.flagField);
+  const numeric = fields.filter((f) => f.type !== "string").map((f) => f.name);
+  const codes = dc.dimensions.map((d) => ({ d, i: at(d.field), allowed: new Set([...d.codes, ...(d.total !== null ? [d.total] : [])]) }));
+  let confidential = 0;
+  rows.forEach((row, r) => {
+    const line = r + 2;
+    if (row.length !== header.length) throw new PortalReleaseError(`${file}, line ${line}: ${row.length} fields, the header has ${header.length}`);
+    const flag = row[flagAt];
+    if (flag !== "" && flag !== dc.confidentialFlag) throw new PortalReleaseError(`${file}, line ${line}, column ${dc.flagField}: "${flag}" is neither empty nor the confidential flag "${dc.confidentialFlag}"`);
+    const isConfidential = flag === dc.confidentialFlag;
+    if (isConfidential) confidential++;
+    for (const name of isConfidential ? numeric : dc.measures) {
+      const value = row[at(name)];
+      if (isConfidential && value !== "") throw new PortalReleaseError(`${file}, line ${line}, column ${name}: a confidential row (flag ${dc.confidentialFlag}) carries the value ${value}; confidential values must be empty`);
+      if (!isConfidential && value === "") throw new PortalReleaseError(`${file}, line ${line}, column ${name}: a published row has no value for this measure (empty is for confidential rows only; an empty combination is 0)`);
+    }
+    for (const { d, i, allowed } of codes) {
+      if (!allowed.has(row[i])) throw new PortalReleaseError(`${file}, line ${line}, column ${d.field}: code "${row[i]}" is not among the codes datapackage.json lists for it`);
+    }
+  });
+  return confidential;
+}
+
 export function loadRelease(releaseDir: string): PortalRelease {
   const dir = path.resolve(releaseDir);
+  const pkgFile = path.join(dir, "datapackage.json");
   const pkg = readJson<{
     name: string;
     version: string;
@@ -188,7 +317,7 @@ export function loadRelease(releaseDir: string): PortalRelease {
     contributors?: { title: string; roles?: string[] }[];
     temporalCoverage?: { start: string; end: string };
     resources: DpResource[];
-  }>(path.join(dir, "datapackage.json"));
+  }>(pkgFile);
   const dcat = readJson<Record<string, unknown>>(path.join(dir, "catalogue.jsonld"));
   const modified = (dcat["dct:modified"] as { "@value"?: string } | undefined)?.["@value"];
   if (typeof modified !== "string") throw new PortalReleaseError(`${path.join(dir, "catalogue.jsonld")}: no dct:modified (the release's update date)`);
@@ -198,38 +327,30 @@ export function loadRelease(releaseDir: string): PortalRelease {
   const csvResources = pkg.resources.filter((r) => r.format === "csv");
   const datasets = csvResources.map((r): PortalDataset => {
     const id = r.path.replace(/\.csv$/, "");
+    const file = path.join(dir, r.path);
     const parquetResource = pkg.resources.find((p) => p.format === "parquet" && p.path === `${id}.parquet`);
     const csv = checkedFile(dir, r);
     const parquet = parquetResource ? checkedFile(dir, parquetResource) : null;
-    const [header = [], ...rows] = parseCsv(readFileSync(path.join(dir, r.path), "utf8"));
+    const [header = [], ...rows] = parseCsv(readFileSync(file, "utf8"));
     const expected = r.schema.fields.map((f) => f.name);
-    if (header.join(",") !== expected.join(",")) throw new PortalReleaseError(`${path.join(dir, r.path)}: header ${header.join(",")} differs from its schema (${expected.join(",")})`);
+    if (header.join(",") !== expected.join(",")) throw new PortalReleaseError(`${file}: header ${header.join(",")} differs from its schema (${expected.join(",")})`);
+    const reasonColumn = header.find((h) => REASON_COLUMNS.includes(h));
+    if (reasonColumn) throw new PortalReleaseError(`${file}: column ${reasonColumn} says why each cell is confidential; a release publishes only the flag (c), so the portal will not show this one`);
     const fields = r.schema.fields.map((f): PortalField => {
-      if (f.type !== "string" && f.type !== "integer" && f.type !== "number") throw new PortalReleaseError(`${path.join(dir, "datapackage.json")}: ${r.name}.${f.name} has type ${f.type}; the portal knows string, integer and number`);
+      if (f.type !== "string" && f.type !== "integer" && f.type !== "number") throw new PortalReleaseError(`${pkgFile}: ${r.name}.${f.name} has type ${f.type}; the portal knows string, integer and number`);
       return { name: f.name, type: f.type, description: f.description ?? "", required: f.constraints?.required === true, ...(f.constraints?.enum ? { enum: f.constraints.enum } : {}) };
     });
-    const statusField = fields.find((f) => f.name === "status");
-    const statusAt = header.indexOf("status");
-    const counts = new Map<string, number>((statusField?.enum ?? ["published"]).map((s) => [s, 0]));
-    if (statusAt >= 0) {
-      rows.forEach((row, i) => {
-        const s = row[statusAt];
-        if (!counts.has(s)) throw new PortalReleaseError(`${path.join(dir, r.path)}, line ${i + 2}: status "${s}" is not in the schema's enum`);
-        counts.set(s, counts.get(s)! + 1);
-      });
-    } else {
-      counts.set("published", rows.length);
-    }
-    const reasons = statusReasons(statusField?.description ?? "", [...counts.keys()]);
-    const statusCounts = [...counts.entries()].map(([status, cells]) => ({ status, cells, reason: reasons[status] ?? status }));
+    const disclosure = disclosureOf(pkgFile, r, expected);
+    const confidentialCells = checkRows(file, header, rows, fields, disclosure);
     const [description, grain = ""] = r.description.split(" Grain: ");
+    const design = datasetFact(readme, r.path, "Design of this release");
     return {
       id,
       title: r.title,
       description,
       grain,
-      timeGrain: readmeFact(readme, r.path, "Time grain of this release"),
-      cellsDescribe: readmeFact(readme, r.path, "Cells describe"),
+      design,
+      population: datasetFact(readme, r.path, "Population"),
       primaryKey: r.schema.primaryKey ?? [],
       fields,
       csv,
@@ -237,12 +358,15 @@ export function loadRelease(releaseDir: string): PortalRelease {
       licence: (r.licenses ?? pkg.licenses)[0],
       header,
       rows,
-      statusCounts,
-      confidentialCells: statusCounts.filter((s) => s.status !== "published").reduce((n, s) => n + s.cells, 0),
+      disclosure,
+      confidentialCells,
+      loss: statedLoss(readme, id),
+      designs: measuredDesigns(readme, id, design),
     };
   });
-  if (datasets.length === 0) throw new PortalReleaseError(`${path.join(dir, "datapackage.json")}: no CSV resource`);
+  if (datasets.length === 0) throw new PortalReleaseError(`${pkgFile}: no CSV resource`);
   const files = readdirSync(dir).filter((f) => !f.startsWith(".")).sort();
+  const rules = confidentialityRules(readme);
   return {
     version: pkg.version,
     name: pkg.name,
@@ -254,11 +378,18 @@ export function loadRelease(releaseDir: string): PortalRelease {
     temporalCoverage: pkg.temporalCoverage ?? { start: "", end: "" },
     updated: modified,
     datasets,
+    rules,
+    whyFlagged: whyFlagged(rules, datasets[0].disclosure.confidentialFlag),
     files,
     metadataFiles: Object.entries(METADATA_LABELS)
       .filter(([name]) => files.includes(name))
       .map(([name, label]) => ({ name, label })),
   };
+}
+
+/** Whether a row of the dataset is flagged confidential. */
+export function isConfidential(ds: PortalDataset, row: readonly string[]): boolean {
+  return row[ds.header.indexOf(ds.disclosure.flagField)] === ds.disclosure.confidentialFlag;
 }
 
 /** The release's own credit line: what its licence asks reusers to cite. */

@@ -8,12 +8,12 @@
  * Every wait has a timeout, so a hung engine fails a test instead of hanging the suite.
  * Screenshots of the catalogue and of a dataset page go to reports/ (see site.ts for when).
  */
-import { existsSync, mkdirSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import * as path from "node:path";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import type { SiteSummary } from "../../lib/portal/build";
 import { serveSite, type SiteServer } from "../../lib/portal/serve";
-import { buildTestSite, CHROMIUM, CHROMIUM_ARGS, csvResources, readRecords, releaseUnderTest, screenshotTarget } from "./site";
+import { buildTestSite, CHROMIUM, CHROMIUM_ARGS, csvResources, readRecords, REASON_WORDS, releaseUnderTest, screenshotTarget } from "./site";
 
 jest.setTimeout(90_000);
 
@@ -32,12 +32,12 @@ let context: BrowserContext;
 let shots: { dir: string; note: string | null };
 const requests: { url: string; status: number | null; failure: string | null }[] = [];
 
-/** The dataset the trend-by-région chart is about: a table with a period and an area, else the first one. */
+/** The dataset the trend-by-area chart is about: a table with a period and an area, else the first one. */
 function chartedDataset() {
   const resources = csvResources(releaseDir);
   const r = resources.find((x) => x.fields.some((f) => f.name === "period") && x.fields.some((f) => f.name === "geo_code")) ?? resources[0];
-  const measure = r.fields.find((f) => f.type !== "string")!.name;
-  return { ...r, id: r.path.replace(/\.csv$/, ""), measure, records: readRecords(path.join(releaseDir, r.path)) };
+  const measure = r.measures[0];
+  return { ...r, measure, records: readRecords(path.join(releaseDir, r.path)) };
 }
 
 const fold = (s: string) => s.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
@@ -125,17 +125,33 @@ describeInBrowser("the portal in Chromium", () => {
     for (const f of figures) expect(f).toEqual({ id: f.id, rendered: "live" });
     const trend = figures.find((f) => f.id.endsWith("-trend"));
     if (trend) expect(await p.locator(`#${trend.id} .chart-live svg .mark-line path`).count()).toBeGreaterThan(1);
-    // The breakdown draws one bar per published value and one "c" per confidential one.
-    const breakdown = `#${ds.id}-breakdown`;
-    const spec = JSON.parse((await p.textContent(`${breakdown} script[type="application/json"]`))!);
-    const values = spec.data.values as { value: number | null }[];
-    expect(await p.locator(`${breakdown} .chart-live svg .mark-rect path`).count()).toBe(values.filter((v) => v.value !== null).length);
-    expect(await p.locator(`${breakdown} .chart-live svg .mark-text.role-mark text`).count()).toBe(values.filter((v) => v.value === null).length);
     await screenshot(p, "portal-dataset.png", 1500);
     await p.close();
   });
 
-  test("the preview table sorts from the keyboard and filters by text and status; confidential cells read c", async () => {
+  test("every breakdown of every dataset draws one bar per published value (a 0 too) and one c per confidential one", async () => {
+    const p = await context.newPage();
+    let bars = 0;
+    let marks = 0;
+    for (const r of csvResources(releaseDir)) {
+      await open(p, `datasets/${r.id}.html`);
+      await p.waitForSelector('body[data-charts="done"]', { timeout: WAIT });
+      for (const id of await p.$$eval("figure[data-chart]", (fs) => fs.map((f) => f.id).filter((id) => id.includes("-by-")))) {
+        const spec = JSON.parse((await p.textContent(`#${id} script[type="application/json"]`))!);
+        const values = spec.data.values as { value: number | null }[];
+        const drawn = { id, bars: await p.locator(`#${id} .chart-live svg .mark-rect path`).count(), c: await p.locator(`#${id} .chart-live svg .mark-text.role-mark text`).count() };
+        expect(drawn).toEqual({ id, bars: values.filter((v) => v.value !== null).length, c: values.filter((v) => v.value === null).length });
+        expect(await p.locator(`#${id} .chart-live svg .mark-text.role-mark text`).allTextContents()).toEqual(values.filter((v) => v.value === null).map(() => "c (confidential)"));
+        bars += drawn.bars;
+        marks += drawn.c;
+      }
+    }
+    expect(bars).toBeGreaterThan(0);
+    expect(marks).toBeGreaterThan(0);
+    await p.close();
+  });
+
+  test("the preview table sorts from the keyboard and filters by text and flag; confidential cells read c, zeros 0", async () => {
     const ds = chartedDataset();
     const p = await context.newPage();
     await open(p, `datasets/${ds.id}.html`);
@@ -154,7 +170,7 @@ describeInBrowser("the portal in Chromium", () => {
     await expect(p.locator("#preview thead th").nth(column).getAttribute("aria-sort")).resolves.toBe("descending");
     expect(await firstValue()).toBe(Math.max(...published));
 
-    // Filter by a word taken from the data (an area or category name), then by status.
+    // Filter by a word taken from the data (an area or category name), then by flag.
     const label = ds.fields.find((f) => f.name === "geo_name") ?? ds.fields.find((f) => f.type === "string")!;
     const word = ds.records.map((r) => r[label.name]).find((v) => v !== "All" && /^\p{L}{4,}$/u.test(v))!;
     const text = (r: Record<string, string>) => fold(Object.values(r).join(" "));
@@ -162,15 +178,24 @@ describeInBrowser("the portal in Chromium", () => {
     await p.getByLabel("Filter rows (any column)").fill(word);
     const count = (n: number) => `Showing ${n.toLocaleString("en")} of ${ds.records.length.toLocaleString("en")} rows.`;
     await p.waitForFunction((t) => document.getElementById("preview-count")!.textContent!.endsWith(t), count(byWord.length), { timeout: WAIT });
-    await p.getByLabel("Confidentiality status").selectOption("confidential");
-    const confidential = byWord.filter((r) => r.status !== "published");
+    await p.getByLabel("Confidentiality flag").selectOption("confidential");
+    const confidential = byWord.filter((r) => r[ds.flag.field] === ds.flag.confidential);
     await p.waitForFunction((t) => document.getElementById("preview-count")!.textContent!.endsWith(t), count(confidential.length), { timeout: WAIT });
-    const shown = await p.$$eval("#preview tbody tr:not([hidden])", (trs, col) => trs.map((tr) => [(tr as HTMLElement).dataset.status, (tr as HTMLTableRowElement).cells[col as number].textContent]), column);
+    const shown = await p.$$eval("#preview tbody tr:not([hidden])", (trs, col) => trs.map((tr) => [(tr as HTMLElement).dataset.flag, (tr as HTMLTableRowElement).cells[col as number].textContent]), column);
     expect(shown.length).toBe(confidential.length);
-    for (const [status, cell] of shown) {
-      expect(status).not.toBe("published");
+    for (const [flag, cell] of shown) {
+      expect(flag).toBe("c");
       expect(cell).toBe("c (confidential)");
     }
+    // Published rows: every number as published, a 0 as 0.
+    await p.getByLabel("Confidentiality flag").selectOption("published");
+    await p.getByLabel("Filter rows (any column)").fill("");
+    const publishedRows = ds.records.filter((r) => r[ds.flag.field] === "");
+    await p.waitForFunction((t) => document.getElementById("preview-count")!.textContent!.endsWith(t), count(publishedRows.length), { timeout: WAIT });
+    const values = await p.$$eval("#preview tbody tr:not([hidden])", (trs, col) => trs.map((tr) => (tr as HTMLTableRowElement).cells[col as number].textContent ?? ""), column);
+    expect(values.every((v) => /^-?[\d,]+(\.\d+)?$/.test(v))).toBe(true);
+    const zeros = publishedRows.filter((r) => Number(r[ds.measure]) === 0).length;
+    expect(values.filter((v) => /^0(\.0+)?$/.test(v)).length).toBe(zeros);
     await p.close();
   });
 
@@ -180,19 +205,20 @@ describeInBrowser("the portal in Chromium", () => {
     const status = (await p.textContent("#engine-status")) ?? "";
     expect(status).toContain("Parquet support could not be loaded (offline): the console reads the CSV files.");
     expect(await p.getAttribute("#engine-status", "data-source")).toBe("csv");
-    expect(await runQuery(p, `select status, count(*) as cells, sum(${ds.measure}) as total from ${ds.id} group by status order by status`)).toBe("ok");
+    expect(await runQuery(p, `select coalesce(flag, 'published') as flag, count(*) as cells, sum(${ds.measure}) as total from ${ds.id} group by all order by flag`)).toBe("ok");
     const expected = new Map<string, { cells: number; total: number }>();
     for (const r of ds.records) {
-      const e = expected.get(r.status) ?? { cells: 0, total: 0 };
+      const key = r[ds.flag.field] === "" ? "published" : r[ds.flag.field];
+      const e = expected.get(key) ?? { cells: 0, total: 0 };
       e.cells++;
       if (r[ds.measure] !== "") e.total += Number(r[ds.measure]);
-      expected.set(r.status, e);
+      expected.set(key, e);
     }
     const rows = await resultRows(p);
     expect(rows.map((r) => r[0])).toEqual([...expected.keys()].sort());
-    for (const [s, cells, total] of rows) {
-      expect(Number(cells)).toBe(expected.get(s)!.cells);
-      if (s === "published") expect(Number(total)).toBeCloseTo(expected.get(s)!.total, 2);
+    for (const [flag, cells, total] of rows) {
+      expect(Number(cells)).toBe(expected.get(flag)!.cells);
+      if (flag === "published") expect(Number(total)).toBeCloseTo(expected.get(flag)!.total, 2);
       else expect(total).toBe("NULL"); // confidential values are NULL, never zero
     }
 
@@ -200,6 +226,27 @@ describeInBrowser("the portal in Chromium", () => {
     await p.getByRole("button").filter({ hasText: /^Totals per period/ }).first().click();
     await p.waitForSelector('#result-chart[data-rendered="live"] svg', { timeout: WAIT });
     expect(await p.locator("#result-chart svg path").count()).toBeGreaterThan(0);
+  });
+
+  test("every example query runs in the browser and returns rows; the table of codes says how they nest", async () => {
+    const p = await readyConsole();
+    const examples = await p.$$eval("button[data-example]", (bs) => bs.map((b) => ({ id: (b as HTMLElement).dataset.example!, title: b.textContent ?? "" })));
+    expect(examples.length).toBeGreaterThan(4);
+    for (const e of examples) {
+      await p.click(`button[data-example="${e.id}"]`);
+      await p.waitForFunction(() => ["ok", "error"].includes(document.getElementById("result-summary")!.dataset.state ?? ""), null, { timeout: WAIT });
+      const state = await p.getAttribute("#result-summary", "data-state");
+      const error = state === "error" ? await p.textContent("#query-error") : null;
+      expect({ example: e.id, state, error }).toEqual({ example: e.id, state: "ok", error: null });
+      expect(await p.textContent("#result-summary")).not.toMatch(/^0 rows/);
+    }
+    await p.getByRole("radio", { name: "table" }).check();
+    const withParents = csvResources(releaseDir).flatMap((r) => r.dimensions.filter((d) => Object.keys(d.parents).length > 0).map((d) => ({ r, d })));
+    for (const { r, d } of withParents) {
+      const [child, parent] = Object.entries(d.parents)[0];
+      expect(await runQuery(p, `select parent, level, finest from dimension_codes where table_name = '${r.id}' and dimension = '${d.field}' and code = '${child}'`)).toBe("ok");
+      expect(await resultRows(p)).toEqual([[parent, "2", "true"]]);
+    }
   });
 
   test("a malformed query shows the engine's message once, clears the previous result, and the console answers the next query", async () => {
@@ -263,6 +310,43 @@ describeInBrowser("the portal in Chromium", () => {
     expect(await runQuery(p, `select count(*) as n from ${first.path.replace(/\.csv$/, "")}`)).toBe("ok");
     expect(await resultRows(p)).toEqual([[String(readRecords(path.join(releaseDir, first.path)).length)]]);
     await p.close();
+  });
+
+  test("no page shows a word primary, secondary or dominance next to a cell: tables, charts, tooltips, filters, console results", async () => {
+    const description = JSON.parse(readFileSync(path.join(releaseDir, "datapackage.json"), "utf8")).description as string;
+    /** What the page shows around its cells, as rendered: cells, captions, options, chart texts, and every title, label and value. */
+    const shownNextToCells = (p: Page) =>
+      p.evaluate(() => {
+        const texts: string[] = [];
+        for (const el of Array.from(document.querySelectorAll("td, th, caption, option, figcaption, svg text, .row-count, #result-summary"))) texts.push(el.textContent ?? "");
+        for (const el of Array.from(document.querySelectorAll("[title], [aria-label], [value], [data-flag]"))) {
+          for (const a of ["title", "aria-label", "value", "data-flag"]) if (el.hasAttribute(a)) texts.push(el.getAttribute(a) ?? "");
+        }
+        for (const el of Array.from(document.querySelectorAll("svg title, svg desc, [aria-roledescription]"))) texts.push(el.textContent ?? "");
+        return texts;
+      });
+    const offending = (texts: string[]) => texts.filter((t) => REASON_WORDS.test(t.replace(description, "")));
+    const p = await context.newPage();
+    await open(p, "index.html");
+    expect({ page: "index.html", found: offending(await shownNextToCells(p)) }).toEqual({ page: "index.html", found: [] });
+    for (const r of csvResources(releaseDir)) {
+      const rel = `datasets/${r.id}.html`;
+      await open(p, rel);
+      await p.waitForSelector('body[data-charts="done"]', { timeout: WAIT });
+      await p.waitForSelector('table[data-enhanced="true"]', { timeout: WAIT });
+      await p.getByLabel("Confidentiality flag").selectOption("confidential");
+      // The tooltip of a confidential mark, as vega shows it on hover (the title it sets).
+      const mark = p.locator(".chart-live svg .mark-text.role-mark text").first();
+      if ((await mark.count()) > 0) await mark.hover();
+      expect({ page: rel, found: offending(await shownNextToCells(p)) }).toEqual({ page: rel, found: [] });
+    }
+    await p.close();
+    const c = await readyConsole();
+    await c.getByRole("radio", { name: "table" }).check();
+    for (const r of csvResources(releaseDir)) {
+      expect(await runQuery(c, `select * from ${r.id} order by flag nulls last`)).toBe("ok");
+      expect({ table: r.id, found: offending(await shownNextToCells(c)) }).toEqual({ table: r.id, found: [] });
+    }
   });
 
   test("labels, one h1, a skip link, keyboard focus, contrast of at least 4.5:1", async () => {

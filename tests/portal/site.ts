@@ -25,13 +25,64 @@ export async function buildTestSite(prefix = "portal-site-", releaseDir = releas
   return buildSite({ releaseDir, outDir: tempDir(prefix) });
 }
 
-/** The datapackage's CSV resources, read here independently of lib/portal. */
-export function csvResources(releaseDir: string): { name: string; path: string; title: string; fields: { name: string; type: string }[] }[] {
-  const pkg = JSON.parse(readFileSync(path.join(releaseDir, "datapackage.json"), "utf8")) as {
-    resources: { name: string; path: string; title: string; format: string; schema: { fields: { name: string; type: string }[] } }[];
-  };
-  return pkg.resources.filter((r) => r.format === "csv").map((r) => ({ name: r.name, path: r.path, title: r.title, fields: r.schema.fields }));
+export interface TestDimension {
+  field: string;
+  total: string | null;
+  codes: string[];
+  parents: Record<string, string>;
 }
+
+export interface TestResource {
+  name: string;
+  path: string;
+  id: string;
+  title: string;
+  fields: { name: string; type: string }[];
+  /** disclosureControl of the resource, as published. */
+  flag: { field: string; confidential: string };
+  dimensions: TestDimension[];
+  measures: string[];
+}
+
+/** The datapackage's CSV resources, read here independently of lib/portal. */
+export function csvResources(releaseDir: string): TestResource[] {
+  const pkg = JSON.parse(readFileSync(path.join(releaseDir, "datapackage.json"), "utf8")) as {
+    resources: {
+      name: string;
+      path: string;
+      title: string;
+      format: string;
+      schema: { fields: { name: string; type: string }[] };
+      disclosureControl: { flag: { field: string; confidential: string }; dimensions: TestDimension[]; measures: { field: string }[] };
+    }[];
+  };
+  return pkg.resources
+    .filter((r) => r.format === "csv")
+    .map((r) => ({
+      name: r.name,
+      path: r.path,
+      id: r.path.replace(/\.csv$/, ""),
+      title: r.title,
+      fields: r.schema.fields,
+      flag: r.disclosureControl.flag,
+      dimensions: r.disclosureControl.dimensions,
+      measures: r.disclosureControl.measures.map((m) => m.field),
+    }));
+}
+
+/** Every ancestor of a code (parent, grandparent, ...), from the published parents. */
+export function ancestorsOf(dim: TestDimension, code: string): string[] {
+  const out: string[] = [];
+  for (let p = dim.parents[code]; p !== undefined && !out.includes(p); p = dim.parents[p]) out.push(p);
+  return out;
+}
+
+/**
+ * The words of the rules that would say why a cell is confidential. The release publishes the
+ * flag only; a page that shows one of these next to a cell says what the release does not.
+ * Underscores separate words here (`primary_frequency`, the old status values).
+ */
+export const REASON_WORDS = /(?<![a-z])(primary|secondary|dominance)(?![a-z])/i;
 
 export function readRecords(file: string): Record<string, string>[] {
   const [header, ...rows] = parseCsv(readFileSync(file, "utf8"));

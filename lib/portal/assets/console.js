@@ -119,6 +119,20 @@ async function useCsv(e) {
   }
 }
 
+/**
+ * The codes of every table's dimensions and how they nest (datapackage.json, disclosureControl),
+ * as a table of its own, so that a query can pick one level of a hierarchy (`finest`, `level`,
+ * `parent`) instead of adding a total to its parts.
+ */
+async function createCodesTable(e) {
+  const { name, rows } = config.codes;
+  if (rows.length === 0) return;
+  const values = rows
+    .map((r) => `(${[r.table, r.dimension, r.code].map(sqlString).join(", ")}, ${r.parent === null ? "null::varchar" : sqlString(r.parent)}, ${Number(r.level)}, ${r.finest ? "true" : "false"})`)
+    .join(",\n");
+  await e.conn.query(`create or replace table ${sqlIdent(name)} as select * from (values ${values}) as t(table_name, dimension, code, parent, level, finest)`);
+}
+
 async function boot() {
   setStatus("loading", "Starting the SQL engine (DuckDB-Wasm, loaded from this site)…");
   let e = await startEngine();
@@ -136,12 +150,13 @@ async function boot() {
     }
     await useCsv(e);
   }
+  await createCodesTable(e);
   engine = e;
   const n = config.tables.length;
   if (source === "parquet") {
-    setStatus("ready", `Ready: ${n} tables, read from the Parquet files.`, "parquet");
+    setStatus("ready", `Ready: ${n} tables and ${config.codes.name}, read from the Parquet files.`, "parquet");
   } else {
-    setStatus("ready", `Parquet support could not be loaded (offline): the console reads the CSV files. Ready: ${n} tables. (${reason})`, "csv");
+    setStatus("ready", `Parquet support could not be loaded (offline): the console reads the CSV files. Ready: ${n} tables and ${config.codes.name}. (${reason})`, "csv");
   }
   runButton.disabled = false;
 }

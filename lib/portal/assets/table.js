@@ -1,6 +1,7 @@
 // Sorting and filtering for the preview table, as plain accessible HTML: each column header
 // becomes a button (keyboard: Tab, Enter or Space), aria-sort says the current order, and a
 // status region announces how many rows are shown. Without JavaScript the table reads as is.
+// Rows carry their confidentiality flag (data-flag: "c" or empty), never a reason.
 
 const collator = new Intl.Collator("en", { numeric: true, sensitivity: "base" });
 const fold = (text) => text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
@@ -11,7 +12,7 @@ export function enhanceTable(table, tools) {
   const headers = Array.from(table.tHead.rows[0].cells);
   const searchable = rows.map((row) => fold(Array.from(row.cells, (cell) => cell.textContent).join(" ")));
   const filter = tools.querySelector('input[type="search"]');
-  const status = tools.querySelector("select");
+  const flagFilter = tools.querySelector("select");
   const count = tools.querySelector('[role="status"]');
   let sorted = { column: -1, direction: "none" };
 
@@ -62,12 +63,12 @@ export function enhanceTable(table, tools) {
 
   function apply() {
     const words = fold(filter.value).split(/\s+/).filter((w) => w.length > 0);
-    const wanted = status.value;
+    const wanted = flagFilter.value;
     let shown = 0;
     rows.forEach((row, i) => {
-      const rowStatus = row.dataset.status;
-      const statusOk = wanted === "" || (wanted === "confidential" ? rowStatus !== "published" : rowStatus === wanted);
-      const visible = statusOk && words.every((w) => searchable[i].includes(w));
+      const confidential = row.dataset.flag !== "";
+      const flagOk = wanted === "" || (wanted === "confidential" ? confidential : !confidential);
+      const visible = flagOk && words.every((w) => searchable[i].includes(w));
       row.hidden = !visible;
       if (visible) shown++;
     });
@@ -85,7 +86,7 @@ export function enhanceTable(table, tools) {
     clearTimeout(timer);
     timer = setTimeout(apply, 120);
   });
-  status.addEventListener("change", apply);
+  flagFilter.addEventListener("change", apply);
   tools.hidden = false;
   announce();
   table.dataset.enhanced = "true";

@@ -9,10 +9,11 @@ export function cataloguePage(release: PortalRelease): string {
   const summaryRows = release.datasets.map(
     (ds) => html`<tr>
 <th scope="row"><a href="datasets/${ds.id}.html">${ds.title}</a></th>
-<td>${ds.timeGrain ?? ""}</td>
+<td>${ds.design ?? "not stated"}</td>
 <td class="num">${groupDigits(String(ds.rows.length))}</td>
 <td class="num">${groupDigits(String(ds.confidentialCells))}</td>
 <td class="num">${ds.rows.length === 0 ? "0.0" : ((100 * ds.confidentialCells) / ds.rows.length).toFixed(1)}</td>
+<td class="num">${ds.loss.valuePercent === null ? "not stated" : ds.loss.valuePercent.toFixed(1)}</td>
 </tr>`,
   );
   const articles = release.datasets.map(
@@ -24,7 +25,7 @@ ${datasetFacts(release, ds)}
 <h4>Downloads</h4>
 ${downloads("", ds)}
 <h4>Confidentiality</h4>
-${confidentiality(ds)}
+${confidentiality(release, ds)}
 <details>
 <summary>Column dictionary (${ds.fields.length} columns)</summary>
 ${columnDictionary(ds)}
@@ -50,8 +51,8 @@ ${columnDictionary(ds)}
 <h2 id="datasets-title">Datasets</h2>
 <div class="table-scroll" role="region" aria-labelledby="datasets-caption" tabindex="0">
 <table class="data summary">
-<caption id="datasets-caption">The ${release.datasets.length} datasets of release ${release.version}</caption>
-<thead><tr><th scope="col">dataset</th><th scope="col">time grain</th><th scope="col" class="num">cells</th><th scope="col" class="num">confidential</th><th scope="col" class="num">confidential %</th></tr></thead>
+<caption id="datasets-caption">The ${release.datasets.length} datasets of release ${release.version}; the share of value is the one the release notes state</caption>
+<thead><tr><th scope="col">dataset</th><th scope="col">design of this release</th><th scope="col" class="num">cells</th><th scope="col" class="num">confidential (<span class="flag">c</span>)</th><th scope="col" class="num">confidential % of cells</th><th scope="col" class="num">% of value confidential</th></tr></thead>
 <tbody>
 ${summaryRows}
 </tbody>
@@ -64,7 +65,7 @@ ${summaryRows}
 <ul class="downloads">
 ${release.metadataFiles.map((f) => html`<li><a href="data/${f.name}">${f.name}</a> <span class="detail">${f.label}</span></li>`)}
 </ul>
-<p>Confidentiality, in short: a cell is published only when enough distinct contributors make it up and no single one dominates it; further cells are hidden so that no confidential value can be recomputed from the totals; each row's <code>status</code> says which rule applied and <code>flag</code> is <code>c</code> when its values are confidential. The release notes (<a href="data/README.md">README.md</a>) give the thresholds and the audit.</p>
+<p>Confidentiality, in short: ${release.whyFlagged} A confidential row has <code>${release.datasets[0].disclosure.flagField}</code> = <code>${release.datasets[0].disclosure.confidentialFlag}</code> and its values empty; every other row is published, zeros included. The release notes (<a href="data/README.md">README.md</a>) give the rules, the designs measured and the audit; <a href="data/datapackage.json">datapackage.json</a> lists each table's codes and how they nest.</p>
 </section>
 <section aria-labelledby="details-title">
 <h2 id="details-title">Each dataset</h2>

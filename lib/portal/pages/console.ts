@@ -7,20 +7,56 @@
  */
 import type { ExampleQuery } from "../examples";
 import { escapeHtml, html, jsonScript, page, raw } from "../html";
-import type { PortalRelease } from "../release";
+import { PortalReleaseError, type PortalRelease } from "../release";
 import { ARROW_SHIM } from "../vendor";
 
 /** Frictionless type -> DuckDB type: the mapping lib/opendata/publish/parquet.ts writes the Parquet files with. */
 export const DUCKDB_TYPE = { string: "VARCHAR", integer: "BIGINT", number: "DOUBLE" } as const;
 
+/** One code of one dimension of one table: a row of the console's `dimension_codes` table. */
+export interface DimensionCode {
+  table: string;
+  dimension: string;
+  code: string;
+  /** The code's parent; the total for a code directly under it; null for the total itself. */
+  parent: string | null;
+  /** 0 for the total, 1 directly under it, 2 under a code of level 1, ... */
+  level: number;
+  /** No code of the table sits under it: the finest level, where no code includes another. */
+  finest: boolean;
+}
+
+/** The name of the console's table of codes; a release table of that name would hide it, so the build refuses one. */
+export const CODES_TABLE = "dimension_codes";
+
 export interface ConsoleConfig {
   version: string;
   tables: { name: string; title: string; csv: string; parquet: string | null; columns: { name: string; type: string }[] }[];
+  codes: { name: string; rows: DimensionCode[] };
   examples: ExampleQuery[];
   duckdb: { module: string; worker: string; wasm: string };
 }
 
+/** Every table's dimension codes with their parent and level, from datapackage.json's disclosureControl. */
+export function dimensionCodes(release: PortalRelease): DimensionCode[] {
+  return release.datasets.flatMap((ds) =>
+    ds.disclosure.dimensions.flatMap((d) => {
+      const present = new Set(d.codes);
+      const parentOf = (code: string) => (d.parents[code] !== undefined && present.has(d.parents[code]) ? d.parents[code] : null);
+      const level = (code: string) => {
+        let n = 1;
+        for (let p = parentOf(code); p !== null && n <= d.codes.length; p = parentOf(p)) n++;
+        return n;
+      };
+      const hasChild = new Set(d.codes.map(parentOf).filter((p): p is string => p !== null));
+      const rows: DimensionCode[] = d.codes.map((code) => ({ table: ds.id, dimension: d.field, code, parent: parentOf(code) ?? d.total, level: level(code), finest: !hasChild.has(code) }));
+      return d.total !== null ? [{ table: ds.id, dimension: d.field, code: d.total, parent: null, level: 0, finest: false }, ...rows] : rows;
+    }),
+  );
+}
+
 export function consoleConfig(release: PortalRelease, examples: ExampleQuery[]): ConsoleConfig {
+  if (release.datasets.some((ds) => ds.id === CODES_TABLE)) throw new PortalReleaseError(`the release has a table named ${CODES_TABLE}, the name of the SQL console's table of codes: rename one of them (lib/portal/pages/console.ts, CODES_TABLE)`);
   return {
     version: release.version,
     tables: release.datasets.map((ds) => ({
@@ -30,6 +66,7 @@ export function consoleConfig(release: PortalRelease, examples: ExampleQuery[]):
       parquet: ds.parquet ? `data/${ds.parquet.name}` : null,
       columns: ds.fields.map((f) => ({ name: f.name, type: DUCKDB_TYPE[f.type] })),
     })),
+    codes: { name: CODES_TABLE, rows: dimensionCodes(release) },
     examples,
     duckdb: {
       module: "vendor/duckdb-wasm/duckdb-browser.mjs",
@@ -83,9 +120,13 @@ export function consolePage(release: PortalRelease, config: ConsoleConfig, wasmB
 ${examples}
 </ul>
 <h2 id="tables-title">Tables</h2>
-<p class="detail">Confidential values are NULL (empty in the files), with <code>status</code> saying why and <code>flag</code> = 'c'.</p>
+<p class="detail">Confidential values are NULL (empty in the files) and their row has <code>${release.datasets[0].disclosure.flagField}</code> = '${release.datasets[0].disclosure.confidentialFlag}'; every combination of codes is a row, so a 0 is a real zero.</p>
 <ul class="tables" aria-labelledby="tables-title">
 ${tables}
+<li><details><summary><code>${config.codes.name}</code> <span class="detail">The codes of every table's dimensions and how they nest</span></summary>
+<p class="detail">From datapackage.json (disclosureControl). <code>finest</code> codes include no other code: add those, not a total and its parts. The total has level 0; a code directly under it, level 1.</p>
+<ul class="columns">${["table_name VARCHAR", "dimension VARCHAR", "code VARCHAR", "parent VARCHAR", "level INTEGER", "finest BOOLEAN"].map((c) => html`<li><code>${c.split(" ")[0]}</code> <span class="detail">${c.split(" ")[1]}</span></li>`)}</ul>
+</details></li>
 </ul>
 </aside>
 </div>
