@@ -16,6 +16,7 @@ const OTHER_POLICY: DeepReadonly<Policy> = {
   },
   retention: { customerDataYearsAfterLastContact: 4, accountingRecordsYears: 12 },
   keys: { keyDirectoryEnv: "OTHER_KEY_DIR", defaultKeyDirectory: ".other-keys" },
+  optimisation: { payOffSpeedUp: 2.5, verdictBandPercent: 35 },
 };
 
 describe("the regulatory monitoring document", () => {
