@@ -2,7 +2,7 @@ import * as path from "node:path";
 import { POLICY } from "../../lib/policy";
 import { buildWarehouse } from "../../lib/warehouse/build";
 import { filesReadInPlan, measureOptimisations } from "../../lib/warehouse/optimization/measure";
-import { keyGates, renderOptimisationReport } from "../../lib/warehouse/optimization/report";
+import { keyGates, liveAgainstRecord, renderOptimisationReport } from "../../lib/warehouse/optimization/report";
 import { decisionOf, describeResult, ruleSentence, verdictBand, verdictOf, type Described } from "../../lib/warehouse/optimization/verdict";
 import { fakeProtector, referenceFixture, tempDir, writeCleanFixture } from "./fixtures";
 
@@ -130,5 +130,23 @@ describe("the optimisation measurement", () => {
     expect(text).toContain("could not be measured in this run: exit 1: out of memory");
     expect(text).not.toContain("has to open every partition");
     for (const r of report.results) expect(text).toContain(r.prose);
+  });
+});
+
+describe("a live measurement beside the record", () => {
+  test("each live result is set beside the recorded verdict and the build's decision at the recorded size", () => {
+    const band = verdictBand();
+    const result = (optimisation: string, speedUp: number, built: boolean) => {
+      const verdict = verdictOf(speedUp, band);
+      const timing = { medianMs: 1, minMs: 1, p25Ms: 1, p75Ms: 1, runs: 3, rows: 1 };
+      return { optimisation, kind: "index" as const, purpose: "speed" as const, built, speedUp, verdict, decision: decisionOf({ built, verdict, purpose: "speed" }), paysOff: verdict === "pays off", with: timing, without: timing, query: "", why: "", cost: "", prose: "", planWith: "", planWithout: "" };
+    };
+    const live = { factSalesRows: 10, customers: 2, runs: 3, band, results: [result("idx_a", 0.71, true), result("idx_new", 1, false)] };
+    const record = { context: { rows: 1_000_000, seed: 1, machine: "m" }, report: { ...live, results: [result("idx_a", 3.4, true)] } };
+    expect(liveAgainstRecord(live, record)).toEqual([
+      { optimisation: "idx_a", liveSpeedUp: 0.71, liveVerdict: "does not pay off (< 1.25×)", recordedSpeedUp: 3.4, recordedVerdict: "pays off (≥ 1.80×)", decision: "kept" },
+      { optimisation: "idx_new", liveSpeedUp: 1, liveVerdict: "does not pay off (< 1.25×)" },
+    ]);
+    expect(liveAgainstRecord(live, undefined).every((r) => r.decision === undefined)).toBe(true);
   });
 });

@@ -199,3 +199,32 @@ export function readOptimisationRecord(file = path.join(projectRoot(), OPTIMISAT
   if (!fs.existsSync(file)) return undefined;
   return JSON.parse(fs.readFileSync(file, "utf8")) as OptimisationRecord;
 }
+
+/** One optimisation measured now (e.g. on the bundled data) beside its recorded verdict at the benchmark's size. */
+export interface LiveAgainstRecord {
+  optimisation: string;
+  liveSpeedUp: number;
+  liveVerdict: string;
+  /** Absent when the record does not measure this optimisation (or there is no record). */
+  recordedSpeedUp?: number;
+  recordedVerdict?: string;
+  /** The build's decision, taken at the recorded size (the size the warehouse is built for). */
+  decision?: string;
+}
+
+/**
+ * A measurement made now beside the recorded one: the build decides at the benchmark's size
+ * (reports/optimization.json); a measurement on small data shows how the same optimisation
+ * behaves there, which may differ (an index does not pay off on a table of a few rows).
+ */
+export function liveAgainstRecord(live: OptimisationReport, record: OptimisationRecord | undefined = readOptimisationRecord()): LiveAgainstRecord[] {
+  return live.results.map((r) => {
+    const recorded = record?.report.results.find((x) => x.optimisation === r.optimisation);
+    return {
+      optimisation: r.optimisation,
+      liveSpeedUp: r.speedUp,
+      liveVerdict: verdictLabel(r.verdict, live.band),
+      ...(recorded ? { recordedSpeedUp: recorded.speedUp, recordedVerdict: verdictLabel(recorded.verdict, record!.report.band), decision: recorded.decision } : {}),
+    };
+  });
+}
