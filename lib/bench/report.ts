@@ -5,13 +5,20 @@ import { keyEnforcement } from "./keys";
 import { gib } from "./run";
 import type { BenchResults, BenchRun } from "./results";
 
-/** The targets of issue 6, on the 2-core, 24 GiB machine. */
+/**
+ * The targets of issue 24, on the 2-core, 24 GiB machine: pipeline / floor at most 15 at 1 M rows
+ * and 10 at 10 M (the long-run goal 5 at 10 M), peak resident memory 3 GiB, the generator's 10 M
+ * rows in 2 minutes, every notebook together in 3 minutes.
+ */
 export const TARGETS = {
   rows: 10_000_000,
-  ratio: 3,
+  /** Largest pipeline / floor allowed, by size of the export. */
+  ratioAt: { 1_000_000: 15, 10_000_000: 10 } as Readonly<Record<number, number>>,
+  /** The goal beyond the targets, at `rows`. */
+  longRunRatio: 5,
   peakRssBytes: 3 * 2 ** 30,
   generatorSeconds: 120,
-  notebooksSeconds: 300,
+  notebooksSeconds: 180,
 };
 
 const CHART_DIR = "figures";
@@ -92,40 +99,54 @@ export async function writeBenchReport(reportsDir: string, results: BenchResults
 }
 
 /**
- * What enforcing fact_sales' keys costs on its own at each size (lib/bench/keys.ts): the part of
- * the warehouse no other pipeline design on this engine avoids while issue 3's keys are enforced.
+ * What enforcing the declared keys would cost, at each size (lib/bench/keys.ts): the measurement
+ * behind issue 24's decision (lib/warehouse/keys.ts), kept on every run so the decision stays
+ * visible.
  */
 function keysSection(main: BenchRun, runs: BenchRun[]): string[] {
   const measured = runs.filter((r) => r.keys);
-  if (!measured.length) return [];
+  const failed = runs.filter((r) => r.keysFailure);
+  if (!measured.length && !failed.length) return [];
   const n = (x: number) => x.toLocaleString("en-US");
-  const out = ["## The least the pipeline must pay", ""];
+  const out = ["## What enforced keys would cost", ""];
   out.push(
-    "Issue 3 requires the core's primary and foreign keys to be declared and enforced by DuckDB. What that costs on its own is measured after the pipeline, on the run's own rows (`lib/bench/keys.ts`): " +
-      "the rows of fact_sales, read back from the core in the order the build stored them, are loaded by the warehouse's own loader (`materialiseModel`, slices of a million rows, the warehouse's memory limit) into a scratch database stored as the core is (DuckDB-encrypted), " +
-      "once without any constraint and once with its documented primary key and foreign keys, referencing tables that hold the key of every member of the core's dimensions. The difference is DuckDB enforcing the keys.",
+    "The build checks fact_sales' and fact_inventory's primary keys and relationships with its gates (a duplicate-key query per primary key, an anti-join per relationship, which stop the build before it replaces the live warehouse), not with DuckDB constraints; each dimension keeps its enforced primary key (`lib/warehouse/keys.ts`, issue 24). " +
+      "What the constraints would cost is measured after the pipeline, on the run's own rows (`lib/bench/keys.ts`): each table's rows, read back from the core in the order the build stored them, are loaded by the warehouse's own loader (`materialiseModel`; with foreign keys, slices of a million rows) under the warehouse's memory limit into a scratch database stored as the core is (DuckDB-encrypted), " +
+      "once without any constraint and once with its declared keys, the foreign keys referencing tables that hold the key of every member of the core's dimensions. The difference is DuckDB enforcing the keys.",
     "",
   );
-  out.push("| rows | floor (s) | fact_sales rows | load without keys (s) | load with keys (s) | keys alone (s) | keys alone (floors) | CPU seconds per second, with keys |");
-  out.push("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
-  for (const r of measured) {
-    const k = r.keys!;
-    const b = keysBound(r)!;
-    out.push(`| ${n(r.rows)} | ${r.floor.seconds.toFixed(1)} | ${n(k.rows)} | ${k.plainSeconds.toFixed(1)} | ${k.keyedSeconds.toFixed(1)} | ${b.seconds.toFixed(1)} | ${b.floors.toFixed(2)} | ${(k.keyedCpuSeconds / k.keyedSeconds).toFixed(2)} |`);
+  if (measured.length) {
+    out.push("fact_sales with its primary key and foreign keys (not enforced by the build):", "");
+    out.push("| rows | floor (s) | fact_sales rows | load without keys (s) | load with keys (s) | keys alone (s) | keys alone (floors) | CPU seconds per second, with keys |");
+    out.push("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+    for (const r of measured) {
+      const k = r.keys!;
+      const b = keysBound(r)!;
+      out.push(`| ${n(r.rows)} | ${r.floor.seconds.toFixed(1)} | ${n(k.rows)} | ${k.plainSeconds.toFixed(1)} | ${k.keyedSeconds.toFixed(1)} | ${b.seconds.toFixed(1)} | ${b.floors.toFixed(2)} | ${(k.keyedCpuSeconds / k.keyedSeconds).toFixed(2)} |`);
+    }
+    out.push("");
   }
-  out.push("");
-  const b = keysBound(main);
   const k = main.keys;
-  if (b && k) {
+  const b = keysBound(main);
+  if (k && b) {
+    const kept = (k.tables ?? []).filter((t) => t.enforcedByBuild);
+    if (k.tables?.length) {
+      out.push(`Every table measured at ${n(main.rows)} rows:`, "");
+      out.push("| table | rows | constraints | enforced by the build | without (s) | with (s) | cost (s) | CPU s without | CPU s with |", "| --- | ---: | --- | --- | ---: | ---: | ---: | ---: | ---: |");
+      for (const t of k.tables) {
+        out.push(`| ${t.table} | ${n(t.rows)} | ${t.constraints} | ${t.enforcedByBuild ? "yes" : "no: gates"} | ${t.plainSeconds.toFixed(2)} | ${t.keyedSeconds.toFixed(2)} | ${(t.keyedSeconds - t.plainSeconds).toFixed(2)} | ${t.plainCpuSeconds.toFixed(2)} | ${t.keyedCpuSeconds.toFixed(2)} |`);
+      }
+      out.push("");
+    }
+    const keptSeconds = kept.reduce((t, x) => t + x.keyedSeconds - x.plainSeconds, 0);
     out.push(
-      `At ${n(main.rows)} rows, the ${k.foreignKeys} foreign keys and the primary key of fact_sales cost ${b.seconds.toFixed(1)} s on their own, ${b.floors.toFixed(2)} floors; with the floor itself (a pipeline reads the export at least once), ${(b.floors + 1).toFixed(2)} floors, ` +
-        (b.floors + 1 > TARGETS.ratio
-          ? `more than the ${TARGETS.ratio} floors the ratio target allows for the whole pipeline. **The ratio target cannot be met on this engine while issue 3's keys are enforced**, whatever the other stages do. `
-          : `within the ${TARGETS.ratio} floors the ratio target allows for the whole pipeline. `) +
-        `The keyed load used ${(k.keyedCpuSeconds / k.keyedSeconds).toFixed(2)} CPU seconds per second of its time on ${main.machine.split(" ")[0]} cores (the load without keys ${(k.plainCpuSeconds / k.plainSeconds).toFixed(2)}).`,
+      `At ${n(main.rows)} rows, enforcing fact_sales' primary key and ${k.foreignKeys} foreign keys would cost ${b.seconds.toFixed(1)} s, ${b.floors.toFixed(2)} floors; the build does not pay it.` +
+        (kept.length ? ` The dimensions' primary keys it keeps cost ${keptSeconds.toFixed(2)} s together (${(keptSeconds / main.floor.seconds).toFixed(2)} floors).` : "") +
+        ` The keyed load of fact_sales used ${(k.keyedCpuSeconds / k.keyedSeconds).toFixed(2)} CPU seconds per second of its time on ${main.machine.split(" ")[0]} cores (the load without keys ${(k.plainCpuSeconds / k.plainSeconds).toFixed(2)}).`,
       "",
     );
   }
+  for (const r of failed) out.push(`At ${n(r.rows)} rows the measurement failed (recorded, the run went on): ${r.keysFailure!.replace(/\|/g, "\\|")}`, "");
   return out;
 }
 
@@ -134,14 +155,14 @@ function code(label: string): string {
   return `\`${label.replace(/`/g, "'").replace(/\|/g, "\\|")}\``;
 }
 
-/** The notebooks target: all of them on the default data in under 5 minutes. */
+/** The notebooks target: all of them on the default data in under 3 minutes. */
 function notebooksLine(results: BenchResults): string {
   const nb = results.notebooks;
   if (!nb) return "- notebooks: not timed yet (`npm run bench -- notebooks` times them).";
   const slowest = [...nb.notebooks].sort((a, b) => b.seconds - a.seconds)[0];
   const ok = nb.seconds <= TARGETS.notebooksSeconds;
   return (
-    `- all notebooks on the default data in under 5 minutes together: ${nb.seconds.toFixed(1)} s for ${nb.notebooks.length} notebooks, ${ok ? "met" : `**missed** by ${(nb.seconds - TARGETS.notebooksSeconds).toFixed(0)} s`}` +
+    `- all notebooks on the default data in under ${TARGETS.notebooksSeconds / 60} minutes together: ${nb.seconds.toFixed(1)} s for ${nb.notebooks.length} notebooks, ${ok ? "met" : `**missed** by ${(nb.seconds - TARGETS.notebooksSeconds).toFixed(0)} s`}` +
     `; the longest is ${slowest ? `${path.basename(slowest.notebook, ".ipynb")} (${slowest.seconds.toFixed(1)} s)` : "none"} (commit \`${nb.commit.slice(0, 12)}\`${nb.dirty ? "+" : ""}, load average at start ${nb.loadAverage}, ${nb.startedAt}).`
   );
 }
@@ -180,17 +201,42 @@ export function keysBound(run: BenchRun): { seconds: number; floors: number } | 
 
 function targetLines(main: BenchRun, runs: BenchRun[]): string[] {
   const out: string[] = [];
-  const slowest = [...main.stages].sort((a, b) => b.seconds - a.seconds);
   const biggest = [...main.stages].sort((a, b) => b.peakRssBytes - a.peakRssBytes)[0];
   const atTarget = main.rows === TARGETS.rows ? "" : ` (measured at ${main.rows.toLocaleString("en-US")} rows, not the target's ${TARGETS.rows.toLocaleString("en-US")})`;
   const verdict = (ok: boolean) => (ok ? "met" : "**missed**");
-  const bound = keysBound(main);
-  out.push(
-    `- pipeline / floor <= ${TARGETS.ratio}: ${main.ratio.toFixed(2)}, ${verdict(main.ratio <= TARGETS.ratio)}${main.ratio > TARGETS.ratio ? ` by ${(main.ratio / TARGETS.ratio).toFixed(1)}x; the stages holding it back: ${slowest.slice(0, 3).map((s) => `${s.stage} ${s.seconds.toFixed(1)} s (${(s.seconds / main.floor.seconds).toFixed(1)} floors${s.steps?.length ? `; longest step ${code(s.steps[0].label)}, ${s.steps[0].seconds.toFixed(1)} s` : ""})`).join(", ")}` : ""}${atTarget}.` +
-      (bound === undefined ? "" : bound.floors + 1 > TARGETS.ratio
-        ? ` Out of reach while issue 3's keys are enforced: DuckDB enforcing fact_sales' keys alone costs ${bound.floors.toFixed(2)} floors (see [the least the pipeline must pay](#the-least-the-pipeline-must-pay)), and reading the export costs the floor itself, ${(bound.floors + 1).toFixed(2)} floors before any cleansing, modelling or protection.`
-        : ` Enforcing fact_sales' keys costs ${bound.floors.toFixed(2)} floors of it (see [the least the pipeline must pay](#the-least-the-pipeline-must-pay)).`),
-  );
+  const n = (x: number) => x.toLocaleString("en-US");
+  const holders = (r: BenchRun) =>
+    [...r.stages]
+      .sort((a, b) => b.seconds - a.seconds)
+      .slice(0, 3)
+      .map((s) => `${s.stage} ${s.seconds.toFixed(1)} s (${(s.seconds / r.floor.seconds).toFixed(1)} floors${s.steps?.length ? `; longest step ${code(s.steps[0].label)}, ${s.steps[0].seconds.toFixed(1)} s` : ""})`)
+      .join(", ");
+  // One line per size the target names, for every such size measured; the main run's size first.
+  const targeted = runs.filter((r) => TARGETS.ratioAt[r.rows] !== undefined).sort((a, b) => (a === main ? -1 : b === main ? 1 : b.rows - a.rows));
+  for (const r of targeted) {
+    const limit = TARGETS.ratioAt[r.rows];
+    out.push(`- pipeline / floor <= ${limit} at ${n(r.rows)} rows: ${r.ratio.toFixed(2)}, ${verdict(r.ratio <= limit)}${r.ratio > limit ? ` by ${(r.ratio / limit).toFixed(2)}x; the stages holding it back: ${holders(r)}` : ""}.`);
+  }
+  if (TARGETS.ratioAt[main.rows] === undefined) {
+    out.push(`- pipeline / floor: ${main.ratio.toFixed(2)} at ${n(main.rows)} rows, a size without a target (the targets: ${Object.entries(TARGETS.ratioAt).map(([rows, limit]) => `${limit} floors at ${n(Number(rows))} rows`).join(", ")}); the longest stages: ${holders(main)}.`);
+  }
+  const goal = runs.find((r) => r.rows === TARGETS.rows);
+  if (goal) {
+    // What stands between the measured ratio and the long-run goal: the time to lose, and whether
+    // one stage alone already exceeds the goal (then no work elsewhere reaches it).
+    const budget = TARGETS.longRunRatio * goal.floor.seconds;
+    const largest = [...goal.stages].sort((a, b) => b.seconds - a.seconds)[0];
+    const excess = goal.pipelineSeconds - budget;
+    out.push(
+      `- long-run goal, pipeline / floor <= ${TARGETS.longRunRatio} at ${n(TARGETS.rows)} rows: ${goal.ratio.toFixed(2)}, ` +
+        (excess <= 0
+          ? "reached."
+          : `${excess.toFixed(0)} s (${(excess / goal.floor.seconds).toFixed(1)} floors) away: the pipeline may take ${budget.toFixed(0)} s. The stage standing between is ${largest.stage}, ${largest.seconds.toFixed(1)} s, ${(largest.seconds / goal.floor.seconds).toFixed(1)} floors on its own${largest.steps?.length ? ` (longest step ${code(largest.steps[0].label)}, ${largest.steps[0].seconds.toFixed(1)} s)` : ""}; ` +
+            (largest.seconds > budget
+              ? `it alone exceeds the goal, so reaching it takes that stage under ${budget.toFixed(0)} s whatever the others do.`
+              : `reaching it takes the stages together ${excess.toFixed(0)} s faster; ${largest.stage} alone would have to lose ${Math.min(excess, largest.seconds).toFixed(0)} s of its ${largest.seconds.toFixed(0)} s.`)),
+    );
+  }
   out.push(
     `- peak resident memory <= 3 GiB for the whole run: ${gib(main.peakRssBytes)} GiB, ${verdict(main.peakRssBytes <= TARGETS.peakRssBytes)}${main.peakRssBytes > TARGETS.peakRssBytes ? ` by ${gib(main.peakRssBytes - TARGETS.peakRssBytes)} GiB` : ""}; the largest step is ${biggest.stage} (${gib(biggest.peakRssBytes)} GiB)${atTarget}.`,
   );
@@ -216,7 +262,7 @@ function targetLines(main: BenchRun, runs: BenchRun[]): string[] {
     const keysGrowth = growthExponent(runs, (r) => r.keys?.keyedSeconds);
     out.push(
       `- cost no worse than N log N (time ~ N^k, k fitted by least squares on log time against log N over the ${runs.length} sizes from ${runs[0].rows.toLocaleString("en-US")} to ${runs[runs.length - 1].rows.toLocaleString("en-US")} rows; N log N itself has k = ${reference.toFixed(3)} over these sizes, and a stage passes when its k is no larger): ${growth.map((g) => `${g.name} ${g.k.toFixed(2)}`).join(", ")}; ${worse.length ? `**missed** by ${worse.map((g) => `${g.name} (k = ${g.k.toFixed(2)})`).join(", ")}` : "met"}. A k well under 1 means fixed costs still dominate at the small sizes.${untimed.length ? ` Left out, under a second at the largest size (start-up time): ${untimed.join(", ")}.` : ""}` +
-        (keysGrowth === undefined ? "" : ` The load of fact_sales with its enforced keys, measured alone on the same rows, grows with k = ${keysGrowth.toFixed(2)}.`),
+        (keysGrowth === undefined ? "" : ` The load of fact_sales with its keys enforced (which the build does not do), measured alone on the same rows, grows with k = ${keysGrowth.toFixed(2)}.`),
     );
   } else out.push("- cost against N: one size measured; `--scale 1000000,2000000,5000000,10000000` measures the growth.");
   return out;

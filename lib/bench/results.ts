@@ -32,10 +32,14 @@ export interface BenchRun {
   floor: StepMeasure;
   stages: (StepMeasure & { stage: string; failed?: boolean })[];
   /**
-   * The cost of fact_sales' enforced keys on this run's rows, measured after the pipeline
-   * (lib/bench/keys.ts); absent from older runs and from runs whose warehouse failed.
+   * What DuckDB enforcing the declared keys would cost on this run's rows (fact_sales' primary
+   * and foreign keys, each dimension's primary key), measured after the pipeline
+   * (lib/bench/keys.ts); absent from older runs, from runs whose warehouse failed and when the
+   * measurement itself failed (keysFailure).
    */
   keys?: StepMeasure & KeyCost;
+  /** Why the key-cost measurement failed, when it did (the run stands without it). */
+  keysFailure?: string;
   pipelineSeconds: number;
   ratio: number;
   /** The largest peak of any step's process, plus the orchestrating process's own. */

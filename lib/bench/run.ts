@@ -84,14 +84,15 @@ async function measure(
   const pipelineSeconds = stages.reduce((s, m) => s + m.seconds, 0);
   // Not part of the pipeline: what fact_sales' enforced keys cost on their own (keys.ts), on the
   // warehouse the run built, once the pipeline is done (it does not slow a stage down).
-  let keys: BenchRun["keys"];
+  let keyMeasure: KeyMeasure = {};
   if (stages.some((s) => s.stage === "warehouse" && !s.failed)) {
     const corePath = path.join(sandbox, "warehouse", "core.duckdb");
-    const { keyCost, ...m } = await runChild({ kind: "keys", corePath, workDir: path.join(sandbox, "keys"), resultFile: "" }, logFile);
-    if (!keyCost) throw new Error("the keys job returned no measurement");
-    keys = { ...m, ...keyCost };
-    const enforcement = keyEnforcement(keyCost, floor.seconds);
-    log(`keys       ${keyCost.plainSeconds.toFixed(1).padStart(8)} s without, ${keyCost.keyedSeconds.toFixed(1)} s with fact_sales' keys (${keyCost.rows.toLocaleString("en-US")} rows): ${enforcement.seconds.toFixed(1)} s, ${enforcement.floors.toFixed(2)} floors`);
+    keyMeasure = await measureKeysSafely(() => runChild({ kind: "keys", corePath, workDir: path.join(sandbox, "keys"), resultFile: "" }, logFile));
+    if (keyMeasure.keys) {
+      const k = keyMeasure.keys;
+      const enforcement = keyEnforcement(k, floor.seconds);
+      log(`keys       ${k.plainSeconds.toFixed(1).padStart(8)} s without, ${k.keyedSeconds.toFixed(1)} s with fact_sales' keys (${k.rows.toLocaleString("en-US")} rows): ${enforcement.seconds.toFixed(1)} s, ${enforcement.floors.toFixed(2)} floors`);
+    } else log(`keys       FAILED (see ${logFile}), recorded, the run goes on: ${keyMeasure.keysFailure}`);
   }
   const peakRssBytes = Math.max(...stages.map((s) => s.peakRssBytes), floor.peakRssBytes) + process.resourceUsage().maxRSS * 1024;
   return {
@@ -104,11 +105,28 @@ async function measure(
     ...(generator ? { generator } : {}),
     floor,
     stages,
-    ...(keys ? { keys } : {}),
+    ...keyMeasure,
     pipelineSeconds,
     ratio: pipelineSeconds / floor.seconds,
     peakRssBytes,
   };
+}
+
+export type KeyMeasure = Pick<BenchRun, "keys" | "keysFailure">;
+
+/**
+ * The keys job (keys.ts), after the pipeline. It measures a decision, it is not part of the
+ * pipeline: when it fails (out of memory, a crash, no result), the failure is recorded with its
+ * message and the run, its stages and its report stand.
+ */
+export async function measureKeysSafely(job: () => Promise<ChildResult>): Promise<KeyMeasure> {
+  try {
+    const { keyCost, ...m } = await job();
+    if (!keyCost) return { keysFailure: "the keys job returned no measurement" };
+    return { keys: { ...m, ...keyCost } };
+  } catch (err) {
+    return { keysFailure: (err as Error).message };
+  }
 }
 
 /** `split      12.3 s     81,300 rows/s   peak 1.20 GiB` */

@@ -4,10 +4,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { projectRoot } from "../io/paths";
 import { DEFAULT_EXPORT } from "../raw/defaults";
-import { measureOptimisations } from "../warehouse/optimization/measure";
-import { writeOptimisationReport } from "../warehouse/optimization/report";
-import { runStages } from "./pipeline";
-import { benchConfig, benchRoot, cachedExport } from "../bench/config";
+import { benchRoot } from "../bench/config";
+import { benchQueries } from "../bench/queries";
 import { benchPipeline, gib } from "../bench/run";
 import { writeBenchReport } from "../bench/report";
 import { codeVersion, machineDescription, readResults, writeResults } from "../bench/results";
@@ -24,11 +22,12 @@ import { readWarehouseKnownValues } from "../portal/piiScan";
  * `npm run bench -- notebooks`: executes every notebook on the default data, as `npm run notebooks`
  * does but without writing them back, and records the time in the same report (target: 5 minutes).
  *
- * `npm run bench -- queries [--rows N]`: every index and the partitioned lake with and without
- * (lib/warehouse/optimization/), written to reports/optimization.md.
- *
  * `npm run bench -- pii-scan [--rows N]`: the release gate's personal-data scan, seconds per MiB
  * and the memory of its automata, with the known values of a warehouse of N rows (lib/bench/piiScan.ts).
+ *
+ * `npm run bench -- queries [--rows N]`: every index, the partitioned lake and fact_sales' date
+ * order with and without, and what the declared keys would cost enforced (lib/bench/queries.ts),
+ * written to reports/optimization.md and optimization.json.
  */
 const program = new Command().name("bench").description("performance measurements").enablePositionalOptions();
 
@@ -99,25 +98,10 @@ program
   .description("measure each index and the partitioned lake, with and without; write reports/optimization.md")
   .option("-r, --rows <n>", "rows of the generated export", "1000000")
   .option("--runs <n>", "timed runs per query and variant", "15")
-  .action(async (o: { rows: string; runs: string }) => {
-    const rows = Number(o.rows);
-    const log = (m: string) => console.log(m);
-    const input = await cachedExport(rows, DEFAULT_EXPORT.seed, log);
-    const cfg = benchConfig(input, rows, log);
-    await runStages(cfg, ["split", "cleanse", "warehouse"]);
-    const report = await measureOptimisations({
-      corePath: path.join(cfg.warehouseDir, "core.duckdb"),
-      lakeDir: path.join(cfg.warehouseDir, "lake"),
-      workDir: path.join(path.dirname(cfg.warehouseDir), "measure"),
-      runs: Number(o.runs),
-    });
-    for (const r of report.results) {
-      console.log(`${r.optimisation.padEnd(44)} without ${r.without.medianMs.toFixed(2).padStart(9)} ms  with ${r.with.medianMs.toFixed(2).padStart(9)} ms  ${r.speedUp.toFixed(2)}x  ${r.paysOff ? "pays off" : "does not pay off"}`);
-    }
-    const target = path.join(projectRoot(), "reports", "optimization.md");
-    writeOptimisationReport(target, report, { rows, seed: DEFAULT_EXPORT.seed, machine: machineDescription() });
-    fs.writeFileSync(path.join(projectRoot(), "outputs", "bench", "optimization.json"), JSON.stringify(report, null, 2) + "\n");
-    console.log(`wrote ${path.relative(process.cwd(), target)}`);
+  .option("--reports-dir <dir>", "where optimization.md and optimization.json go (benchmarks.json is read there)", path.join(projectRoot(), "reports"))
+  .action(async (o: { rows: string; runs: string; reportsDir: string }) => {
+    const { file } = await benchQueries({ rows: Number(o.rows), runs: Number(o.runs), reportsDir: o.reportsDir });
+    console.log(`wrote ${path.relative(process.cwd(), file)} and optimization.json`);
   });
 
 program

@@ -71,6 +71,14 @@ const DESCRIPTIONS: Record<string, { rule: string; source: string }> = {
     rule: "Environment variable naming the key directory",
     source: "GDPR Art. 4(5); EDPB Guidelines 01/2025 (secret kept apart from the data)",
   },
+  "optimisation.payOffSpeedUp": {
+    rule: "An index, partitioning or order made for speed is kept only if its query is at least this many times faster with it",
+    source: "The project's choice: the cost of an ART index (rebuilt by every load, held in memory; DuckDB documentation, Indexes) against a noticeable gain",
+  },
+  "optimisation.verdictBandPercent": {
+    rule: "Within this many percent of that threshold a measurement is too close to call and the build keeps its current choice",
+    source: "The project's choice: speed-ups near the threshold vary from run to run on the benchmark machine (measured, lib/policy.ts)",
+  },
   "keys.defaultKeyDirectory": {
     rule: "Key directory when that variable is unset (git-ignored, owner-only)",
     source: "GDPR Art. 4(5), 32(1)(a)",

@@ -19,6 +19,7 @@ import { openDatabase, query, removeDatabaseFiles, renderSql, run, spillDirector
 import { GateFailure, readCleanManifest, runWarehouseGates, type GatesReport, type UnknownReference } from "./gates";
 import { createIndexes } from "./indexes";
 import { exportLake } from "./lake";
+import { enforcedKeys, type EnforcedKeys } from "./keys";
 import { createTableDdl, loadModel, type Model } from "./modelDoc";
 import { protectCustomers } from "./protect";
 import { createHolidays } from "./holidays";
@@ -108,20 +109,29 @@ export async function checkModelColumns(connection: DuckDBConnection, model: Mod
  * of memory under a 2 GB limit. Each slice is its own transaction, so only its own rows' index
  * is pending at a time. Measured at 10 M sale lines: slices of 2 M rows took the build to 3.14 GiB
  * resident during fact_sales, slices of 1 M to 2.61 GiB, the build's time the same (288 and 291 s).
+ * Only foreign keys need slices (a dimension's primary key alone is one small index): a table
+ * without them is loaded by one INSERT.
  */
 export const ROWS_PER_INSERT = 1_000_000;
 
 /**
- * CREATE TABLE from the doc (PK, FK); the model's rows computed once into a TEMP table, then
- * INSERTed in slices of ROWS_PER_INSERT, in the order the model produced them: DuckDB enforces
- * the keys on each insert, so a duplicate key or a dangling reference stops the build there.
+ * CREATE TABLE from the doc with the constraints `enforce` names (by default the build's decision,
+ * lib/warehouse/keys.ts: a dimension's primary key, no foreign key), then the model's rows by one
+ * INSERT. With foreign keys (lib/bench/keys.ts measures what they would cost), the rows are
+ * computed once into a TEMP table, then INSERTed in slices of ROWS_PER_INSERT, in the order the
+ * model produced them. An enforced key stops the load at the row that breaks it; every declared
+ * key, enforced or not, is also checked by the build's gates (lib/warehouse/gates.ts).
  */
-export async function materialiseModel(connection: DuckDBConnection, model: Model): Promise<number> {
+export async function materialiseModel(connection: DuckDBConnection, model: Model, enforce: EnforcedKeys = enforcedKeys(model)): Promise<number> {
   await checkModelColumns(connection, model);
-  await run(connection, createTableDdl(model));
+  await run(connection, createTableDdl(model, enforce));
   const target = model.schema === "main" ? `"${model.name}"` : `"${model.schema}"."${model.name}"`;
   const rows = `"${model.schema}__${model.name}__rows"`;
   try {
+    if (!enforce.foreignKeys) {
+      const inserted = await connection.run(`insert into ${target} by name (\n${model.sql}\n)`);
+      return inserted.rowsChanged;
+    }
     await run(connection, `create or replace temp table ${rows} as (\n${model.sql}\n)`);
     const [{ n }] = await query<{ n: number }>(connection, `select cast(count(*) as integer) as n from ${rows}`);
     for (let first = 0; first < n; first += ROWS_PER_INSERT) {

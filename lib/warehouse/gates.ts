@@ -5,6 +5,9 @@
  * - Generic tests declared in each `<table>.doc.json` (unique, not_null, relationships,
  *   accepted_values, expression_is_true, unique_combination, custom), run through the SQL
  *   templates of lib/warehouse/gates/ (dbt's generic tests, in DuckDB).
+ * - Every declared key: the primary key (`primary_key`: no null, no repeat) and each
+ *   relationship (an anti-join). DuckDB enforces none of the facts' keys (lib/warehouse/keys.ts):
+ *   these gates are what stops a build with a duplicate or a dangling key.
  * - Every dimension has its unknown member (-1).
  * - Reconciliation with the cleansing manifest: rowsIn = fact rows + rejected rows, for order
  *   lines and stock snapshots; the net amount, gross amount and quantity of the cleansed lines
@@ -151,6 +154,17 @@ export function planModelGates(model: Model, gatesDir = GATES_DIR): PlannedGate[
     } else if ("custom" in t) {
       planned.push({ gate: `${name}.${t.custom}`, kind: "custom", table: name, column: null, sql: tpl(`${t.custom}.sql`, {}) });
     }
+  }
+  if (model.doc.primaryKey?.length) {
+    // Every declared primary key is a gate, enforced by DuckDB or not (lib/warehouse/keys.ts).
+    const columns = model.doc.primaryKey.map(q);
+    planned.push({
+      gate: `${name}.primary_key`,
+      kind: "primary_key",
+      table: name,
+      column: model.doc.primaryKey.length === 1 ? model.doc.primaryKey[0] : null,
+      sql: own("primary_key.sql", { table, columns: columns.join(", "), any_null: columns.map((c) => `${c} is null`).join(" or ") }),
+    });
   }
   if (model.doc.unknownMember) {
     const { column, value } = model.doc.unknownMember;

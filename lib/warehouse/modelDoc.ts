@@ -7,6 +7,7 @@
  */
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import * as path from "node:path";
+import { enforcedKeys, type EnforcedKeys } from "./keys";
 
 export type ColumnTest =
   | "unique"
@@ -108,28 +109,17 @@ export function foreignKeys(doc: ModelDoc): { column: string; table: string; key
 const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 /**
- * Where relationships are FOREIGN KEY constraints: in the core warehouse (schema `main`), the
- * constellation whose keys issue 3 requires DuckDB to enforce. The marts are read-only tables
- * derived from that enforced core; there, each relationship is a gate of the build (the same
- * `relationships` test, which fails the build), not a constraint. A DuckDB foreign key keeps an
- * index on the referencing column, updated row by row: measured on a 10-million-row export, the
- * three of sales.sales_daily (9.4 million rows) cost 96 of its 104 seconds of loading.
+ * CREATE TABLE from the doc: typed columns, and the constraints `enforce` asks DuckDB to enforce
+ * (by default the build's decision, lib/warehouse/keys.ts: the primary keys of the dimensions;
+ * no foreign key). A declared key that is not enforced is checked by the build's gates
+ * (lib/warehouse/gates.ts), which fail the build as the constraint would have.
  */
-export function enforcesForeignKeys(model: Model): boolean {
-  return model.schema === "main";
-}
-
-/**
- * CREATE TABLE from the doc: typed columns, PRIMARY KEY, FOREIGN KEYs (see enforcesForeignKeys).
- * DuckDB enforces both on insert, so a duplicate key or a dangling reference stops the build at
- * the statement that caused it.
- */
-export function createTableDdl(model: Model): string {
+export function createTableDdl(model: Model, enforce: EnforcedKeys = enforcedKeys(model)): string {
   const { doc } = model;
   const lines = doc.columns.map((c) => `  ${quote(c.name)} ${c.type}`);
-  if (doc.primaryKey?.length) lines.push(`  primary key (${doc.primaryKey.map(quote).join(", ")})`);
+  if (enforce.primaryKey && doc.primaryKey?.length) lines.push(`  primary key (${doc.primaryKey.map(quote).join(", ")})`);
   const inSchema = (table: string) => (model.schema === "main" ? quote(table) : `${quote(model.schema)}.${quote(table)}`);
-  if (enforcesForeignKeys(model)) for (const fk of foreignKeys(doc)) lines.push(`  foreign key (${quote(fk.column)}) references ${inSchema(fk.table)} (${quote(fk.key)})`);
+  if (enforce.foreignKeys) for (const fk of foreignKeys(doc)) lines.push(`  foreign key (${quote(fk.column)}) references ${inSchema(fk.table)} (${quote(fk.key)})`);
   const target = inSchema(doc.table);
   return `create table ${target} (\n${lines.join(",\n")}\n)`;
 }

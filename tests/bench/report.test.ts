@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { growthExponent, keysBound, nLogNExponent, writeBenchReport } from "../../lib/bench/report";
+import { measureKeysSafely } from "../../lib/bench/run";
 import type { BenchResults, BenchRun } from "../../lib/bench/results";
 
 const SIZES = [1_000_000, 2_000_000, 5_000_000, 10_000_000];
@@ -59,7 +60,7 @@ describe("the benchmark report's growth test", () => {
       expect(growth).toContain("split 1.00");
       expect(growth).toContain("**missed** by warehouse (k = 1.20)");
       expect(growth).not.toMatch(/missed by .*split/);
-      expect(growth).toContain("fact_sales with its enforced keys, measured alone on the same rows, grows with k = 1.00");
+      expect(growth).toContain("fact_sales with its keys enforced (which the build does not do), measured alone on the same rows, grows with k = 1.00");
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
@@ -67,28 +68,68 @@ describe("the benchmark report's growth test", () => {
 });
 
 describe("the benchmark report's key cost", () => {
-  test("keys alone, in floors, and the verdict on the ratio target follow the measurement", async () => {
-    // Floor 25 s at 10 M rows; keys alone 100 - 10 = 90 s = 3.6 floors: with the floor, over 3.
+  test("what the facts' keys would cost, and what the dimensions' kept keys cost, follow the measurement", async () => {
+    // Floor 25 s at 10 M rows; keys alone 100 - 10 = 90 s = 3.6 floors.
     const heavy = run(10_000_000, { split: 100, warehouse: 300 }, { plain: 10, keyed: 100 });
     expect(keysBound(heavy)).toEqual({ seconds: 90, floors: 3.6 });
-    // Keys alone 0.5 floors: with the floor, 1.5, within the target.
-    const light = run(10_000_000, { split: 100, warehouse: 300 }, { plain: 10, keyed: 22.5 });
-    expect(keysBound(light)!.floors).toBeCloseTo(0.5, 10);
     expect(keysBound(run(10_000_000, { split: 1 }))).toBeUndefined();
+    heavy.keys!.tables = [
+      { table: "fact_sales", rows: 9_700_000, constraints: "primary key and 9 foreign keys", enforcedByBuild: false, plainSeconds: 10, plainCpuSeconds: 15, keyedSeconds: 100, keyedCpuSeconds: 100 },
+      { table: "dim_customer", rows: 870_000, constraints: "primary key", enforcedByBuild: true, plainSeconds: 2, plainCpuSeconds: 3, keyedSeconds: 2.5, keyedCpuSeconds: 3.5 },
+      { table: "dim_date", rows: 1_462, constraints: "primary key", enforcedByBuild: true, plainSeconds: 0.01, plainCpuSeconds: 0.01, keyedSeconds: 0.03, keyedCpuSeconds: 0.03 },
+    ];
 
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "workbook-bench-report-"));
     try {
-      const write = async (r: BenchRun) =>
-        fs.readFileSync(await writeBenchReport(dir, { runs: { [String(r.rows)]: r } }, path.join(dir, "benchmarks.json")), "utf8");
-      const heavyReport = await write(heavy);
-      expect(heavyReport).toContain("| 10,000,000 | 25.0 | 9,700,000 | 10.0 | 100.0 | 90.0 | 3.60 | 1.00 |");
-      expect(heavyReport).toContain("**The ratio target cannot be met on this engine while issue 3's keys are enforced**");
-      expect(heavyReport).toContain("Out of reach while issue 3's keys are enforced: DuckDB enforcing fact_sales' keys alone costs 3.60 floors");
-      const lightReport = await write(light);
-      expect(lightReport).not.toContain("cannot be met");
-      expect(lightReport).toContain("Enforcing fact_sales' keys costs 0.50 floors of it");
+      const write = async (...rs: BenchRun[]) =>
+        fs.readFileSync(await writeBenchReport(dir, { runs: Object.fromEntries(rs.map((r) => [String(r.rows), r])) }, path.join(dir, "benchmarks.json")), "utf8");
+      const report = await write(heavy);
+      expect(report).toContain("## What enforced keys would cost");
+      expect(report).toContain("| 10,000,000 | 25.0 | 9,700,000 | 10.0 | 100.0 | 90.0 | 3.60 | 1.00 |");
+      expect(report).toContain("| dim_customer | 870,000 | primary key | yes | 2.00 | 2.50 | 0.50 | 3.00 | 3.50 |");
+      expect(report).toContain("| fact_sales | 9,700,000 | primary key and 9 foreign keys | no: gates |");
+      expect(report).toContain("enforcing fact_sales' primary key and 9 foreign keys would cost 90.0 s, 3.60 floors; the build does not pay it. The dimensions' primary keys it keeps cost 0.52 s together (0.02 floors).");
       // A run without the measurement (older runs) has no such section.
-      expect(await write(run(10_000_000, { split: 1 }))).not.toContain("## The least the pipeline must pay");
+      expect(await write(run(10_000_000, { split: 1 }))).not.toContain("## What enforced keys would cost");
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("a failed measurement is recorded in the report, and the keys job's failure does not stop the run", async () => {
+    expect(await measureKeysSafely(() => Promise.reject(new Error("exit 1: Out of Memory Error: could not allocate block")))).toEqual({ keysFailure: "exit 1: Out of Memory Error: could not allocate block" });
+    expect(await measureKeysSafely(async () => ({ seconds: 1, rows: 0, summary: "", peakRssBytes: 1, cpuSeconds: 1 }))).toEqual({ keysFailure: "the keys job returned no measurement" });
+    const keyCost = { rows: 5, foreignKeys: 9, plainSeconds: 1, plainCpuSeconds: 1, keyedSeconds: 2, keyedCpuSeconds: 2 };
+    expect(await measureKeysSafely(async () => ({ seconds: 3, rows: 5, summary: "s", peakRssBytes: 1, cpuSeconds: 3, keyCost }))).toEqual({ keys: { seconds: 3, summary: "s", peakRssBytes: 1, cpuSeconds: 3, ...keyCost } });
+
+    const failed: BenchRun = { ...run(1_000_000, { split: 1, warehouse: 2 }), keysFailure: "killed by SIGKILL; its last message: loading" };
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "workbook-bench-report-"));
+    try {
+      const report = fs.readFileSync(await writeBenchReport(dir, { runs: { "1000000": failed } }, path.join(dir, "benchmarks.json")), "utf8");
+      expect(report).toContain("At 1,000,000 rows the measurement failed (recorded, the run went on): killed by SIGKILL; its last message: loading");
+      expect(report).toContain("pipeline / floor: ");
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("the benchmark report's targets (issue 24)", () => {
+  test("15 floors at 1 M rows, 10 at 10 M, and what stands between the 10 M ratio and the long-run goal of 5", async () => {
+    // Floors: 2.5 s at 1 M, 25 s at 10 M.
+    const small = run(1_000_000, { split: 10, opendata: 30 }); // 40 s = 16 floors: missed
+    const large = run(10_000_000, { split: 50, warehouse: 60, opendata: 140 }); // 250 s = 10 floors: met; 5 floors = 125 s
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "workbook-bench-report-"));
+    try {
+      const report = fs.readFileSync(await writeBenchReport(dir, { runs: { "1000000": small, "10000000": large } }, path.join(dir, "benchmarks.json")), "utf8");
+      expect(report).toContain("- pipeline / floor <= 10 at 10,000,000 rows: 10.00, met.");
+      expect(report).toContain("- pipeline / floor <= 15 at 1,000,000 rows: 16.00, **missed** by 1.07x; the stages holding it back: opendata 30.0 s (12.0 floors), split 10.0 s (4.0 floors).");
+      expect(report).toContain(
+        "- long-run goal, pipeline / floor <= 5 at 10,000,000 rows: 10.00, 125 s (5.0 floors) away: the pipeline may take 125 s. The stage standing between is opendata, 140.0 s, 5.6 floors on its own; it alone exceeds the goal, so reaching it takes that stage under 125 s whatever the others do.",
+      );
+      const alone = fs.readFileSync(await writeBenchReport(dir, { runs: { "2000": run(2_000, { split: 1 }) } }, path.join(dir, "benchmarks.json")), "utf8");
+      expect(alone).toContain("- pipeline / floor: 200.00 at 2,000 rows, a size without a target (the targets: 15 floors at 1,000,000 rows, 10 floors at 10,000,000 rows)");
+      expect(alone).not.toContain("long-run goal");
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

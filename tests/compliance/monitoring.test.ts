@@ -18,6 +18,7 @@ const OTHER_POLICY: DeepReadonly<Policy> = {
   publication: { maxSuppressedCellsPercent: 23, maxSuppressedValuePercent: 7 },
   retention: { customerDataYearsAfterLastContact: 4, accountingRecordsYears: 12 },
   keys: { keyDirectoryEnv: "OTHER_KEY_DIR", defaultKeyDirectory: ".other-keys" },
+  optimisation: { payOffSpeedUp: 2.5, verdictBandPercent: 35 },
 };
 
 describe("the regulatory monitoring document", () => {

@@ -54,6 +54,21 @@ describe("atomic build", () => {
     await expectPreviousWarehouseIntact();
   });
 
+  test("a duplicate fact key (no constraint enforces it) fails the primary_key gate and leaves the previous warehouse", async () => {
+    const fixture = biggerFixture();
+    // O1 line 1 twice, as two source lines: DuckDB loads both; the gate refuses the warehouse.
+    fixture.order_lines.push({ ...fixture.order_lines[0], source_line: 501 });
+    const clean = await writeCleanFixture(fixture);
+    const protector = fakeProtector();
+    const err = await buildWarehouse({ cleanDir: clean, outDir, protector }).catch((e) => e);
+    expect(err).toBeInstanceOf(GateFailure);
+    expect(err.message).toContain("fact_sales.primary_key (2 failing; 0 row(s) with a null key column; 1 key(s) held by more than one row (2 rows))");
+    expect(protector.commits).toBe(0);
+    const failed = JSON.parse(readFileSync(path.join(outDir, "gates.failed.json"), "utf8"));
+    expect(failed.gates.filter((g: { status: string }) => g.status === "fail").map((g: { gate: string }) => g.gate)).toEqual(["fact_sales.primary_key"]);
+    await expectPreviousWarehouseIntact();
+  });
+
   test("an input that breaks the cleansed contract is refused with the file and column named", async () => {
     const fixture = biggerFixture();
     const clean = await writeCleanFixture(fixture);

@@ -1,5 +1,5 @@
--- CANDIDATE, NOT BUILT: measured by `npm run bench -- queries` and left out because
--- it was 0.50x at one million rows: the dimension has a few hundred rows, a scan is already one vector (reports/optimization.md). It stays here so every benchmark run re-checks the decision.
+-- CANDIDATE, NOT BUILT: measured by `npm run bench -- queries` and left out; reports/optimization.md
+-- gives its last measurement and verdict. It stays here so every benchmark run re-checks the decision.
 -- Why: the natural-key lookup used when a product reference arrives from outside (an analyst's
 -- question, the stock alert list, the Open Data product filter). Small table, but it is joined
 -- by id on every such request; the index also guarantees the id stays unique.

@@ -1,5 +1,5 @@
--- CANDIDATE, NOT BUILT: measured by `npm run bench -- queries` and left out because
--- it was 0.59x at one million rows: the IN-list of a customer's versions is answered faster by a vectorised scan with a filter than by several ART probes (reports/optimization.md). It stays here so every benchmark run re-checks the decision.
+-- CANDIDATE, NOT BUILT: measured by `npm run bench -- queries` and left out; reports/optimization.md
+-- gives its last measurement and verdict. It stays here so every benchmark run re-checks the decision.
 -- Why: the second half of a data-subject request: all the order lines of the customer's
 -- versions (a handful of customer_key values among millions of lines). Highly selective point
 -- lookups are the case where an ART index beats DuckDB's zone maps, which only help on sorted
