@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { RAW_HEADER, RecordType } from "./contract";
 import { projectRoot } from "../io/paths";
-import { InputError } from "./inputCheck";
+import { InputError } from "./inputError";
 
 /**
  * A source profile maps one export onto the raw contract (bring your own export).

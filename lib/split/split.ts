@@ -7,7 +7,7 @@ import { replaceDirAtomically, writeJson } from "../io/atomicDir";
 import { relativeToRoot } from "../io/paths";
 import { checkHeader, inspectInput, InputError, InputFacts } from "../raw/inputCheck";
 import { projectionFor, SourceProfile } from "../raw/profile";
-import { withProgress } from "../cli/progress";
+import { withProgress } from "../io/progress";
 
 /** The staged entities, in the order the splitter writes them (one `.sql` model each). */
 export const SPLIT_ENTITIES = [

@@ -6,12 +6,12 @@ import { projectRoot } from "../io/paths";
 import { DEFAULT_EXPORT } from "../raw/defaults";
 import { measureOptimisations } from "../warehouse/optimization/measure";
 import { writeOptimisationReport } from "../warehouse/optimization/report";
-import { runStages } from "./pipeline";
-import { benchConfig, benchRoot, cachedExport } from "../bench/config";
-import { benchPipeline, gib } from "../bench/run";
-import { writeBenchReport } from "../bench/report";
-import { codeVersion, machineDescription, readResults, writeResults } from "../bench/results";
-import { runNotebooks } from "./notebooks";
+import { runStages } from "../cli/pipeline";
+import { benchConfig, benchRoot, cachedExport } from "./config";
+import { benchPipeline, gib } from "./run";
+import { writeBenchReport } from "./report";
+import { codeVersion, machineDescription, readResults, writeResults } from "./results";
+import { runNotebooks } from "../cli/notebooks";
 
 /**
  * `npm run bench -- --rows N` (default 10,000,000): the pipeline benchmark (lib/bench/): the floor,
