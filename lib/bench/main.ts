@@ -12,6 +12,7 @@ import { benchPipeline, gib } from "./run";
 import { writeBenchReport } from "./report";
 import { codeVersion, machineDescription, readResults, writeResults } from "./results";
 import { runNotebooks } from "../cli/notebooks";
+import { cappedRows } from "../cli/rowsCap";
 
 /**
  * `npm run bench -- --rows N` (default 10,000,000): the pipeline benchmark (lib/bench/): the floor,
@@ -35,8 +36,9 @@ program
   .option("--reports-dir <dir>", "where benchmarks.md, benchmarks.json and the charts go", path.join(projectRoot(), "reports"))
   .option("--work-dir <dir>", "export cache and sandboxes", benchRoot())
   .action(async (o: { rows: string; scale?: string; seed: string; regenerate?: boolean; reportsDir: string; workDir: string }) => {
-    const sizes = (o.scale ?? o.rows).split(",").map((s) => Number(s.replace(/_/g, "")));
-    for (const n of sizes) if (!Number.isInteger(n) || n <= 0) throw new Error(`--rows/--scale: ${JSON.stringify(o.scale ?? o.rows)} is not a list of positive row counts`);
+    const asked = (o.scale ?? o.rows).split(",").map((s) => Number(s.replace(/_/g, "")));
+    for (const n of asked) if (!Number.isInteger(n) || n <= 0) throw new Error(`--rows/--scale: ${JSON.stringify(o.scale ?? o.rows)} is not a list of positive row counts`);
+    const sizes = [...new Set(asked.map((n) => cappedRows(n)))];
     const resultsFile = path.join(o.reportsDir, "benchmarks.json");
     fs.mkdirSync(o.reportsDir, { recursive: true });
     const results = readResults(resultsFile);
@@ -95,7 +97,7 @@ program
   .option("-r, --rows <n>", "rows of the generated export", "1000000")
   .option("--runs <n>", "timed runs per query and variant", "15")
   .action(async (o: { rows: string; runs: string }) => {
-    const rows = Number(o.rows);
+    const rows = cappedRows(Number(o.rows));
     const log = (m: string) => console.log(m);
     const input = await cachedExport(rows, DEFAULT_EXPORT.seed, log);
     const cfg = benchConfig(input, rows, log);

@@ -3,6 +3,7 @@ import * as path from "node:path";
 import { RunLockedError } from "../io/runLock";
 import { InputError } from "../raw/inputError";
 import { defaultConfig, type PipelineConfig } from "./config";
+import { cappedRows } from "./rowsCap";
 import { runStages, STAGE_ORDER, type StageName, type StageResult } from "./pipeline";
 import { portalCommand } from "./portal";
 import { rightsCommand } from "./rights";
@@ -46,7 +47,7 @@ program
     const { generateRawExport } = await import("../raw/generator");
     const { DEFAULT_EXPORT } = await import("../raw/defaults");
     const out = path.resolve(o.out ?? DEFAULT_EXPORT.path);
-    const rows = positiveInteger("--rows", o.rows ?? String(DEFAULT_EXPORT.rows));
+    const rows = cappedRows(positiveInteger("--rows", o.rows ?? String(DEFAULT_EXPORT.rows)));
     const seed = positiveInteger("--seed", o.seed ?? String(DEFAULT_EXPORT.seed));
     const summary = await generateRawExport({ outPath: out, rows, seed });
     console.log(`wrote ${summary.rows} rows to ${path.relative(process.cwd(), out) || out}`);
