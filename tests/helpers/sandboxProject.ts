@@ -26,7 +26,8 @@ export interface SandboxProject {
 /** What a copy needs to run every command: sources, data, the committed outputs and reports. */
 const COPIED = ["package.json", "package-lock.json", "tsconfig.json", "README.md", "lib", "data", "notebooks", "reports", "outputs", ".ci", "jest.config.js"];
 /** Regenerated, private or large outputs: never copied (only the committed manifests, release and reports are). */
-const SKIPPED = /^outputs\/(\.run|\.run\.lock|opendata\/site|bench|privacy)(\/|$)|^outputs\/.*(\.(duckdb|parquet|next|prev|partial|spill)(\/|$)|rejects\.csv$|\/lake(\/|$))|^data\/raw\/export\.(csv\.gz|defects\.json)$/;
+const SKIPPED =
+  /^outputs\/(\.run|\.run\.lock|opendata\/site|bench|privacy)(\/|$)|^outputs\/(staging|warehouse)\/.*(\.(duckdb|parquet)|rejects\.csv|\/lake)(\/|$)|^outputs\/.*\.(next|prev|partial|spill)(\/|$)|^data\/raw\/export\.(csv\.gz|defects\.json)$/;
 
 export const TSX_CLI = path.join(projectRoot, "node_modules", "tsx", "dist", "cli.mjs");
 
