@@ -1,5 +1,6 @@
 import { Command } from "commander";
 import * as path from "node:path";
+import { projectRoot } from "../io/paths";
 import { RunLockedError } from "../io/runLock";
 import { InputError } from "../raw/inputError";
 import { defaultConfig, type PipelineConfig } from "./config";
@@ -46,9 +47,9 @@ program
   .action(async (o: { rows?: string; seed?: string; out?: string }) => {
     const { generateRawExport } = await import("../raw/generator");
     const { DEFAULT_EXPORT } = await import("../raw/defaults");
-    const out = path.resolve(o.out ?? DEFAULT_EXPORT.path);
-    const rows = cappedRows(positiveInteger("--rows", o.rows ?? String(DEFAULT_EXPORT.rows)));
-    const seed = positiveInteger("--seed", o.seed ?? String(DEFAULT_EXPORT.seed));
+    const out = o.out !== undefined ? path.resolve(o.out) : path.join(projectRoot(), DEFAULT_EXPORT.path);
+    const rows = cappedRows(wholeNumber("--rows", o.rows ?? String(DEFAULT_EXPORT.rows)));
+    const seed = wholeNumber("--seed", o.seed ?? String(DEFAULT_EXPORT.seed));
     const summary = await generateRawExport({ outPath: out, rows, seed });
     console.log(`wrote ${summary.rows} rows to ${path.relative(process.cwd(), out) || out}`);
   });
@@ -60,7 +61,7 @@ program.addCommand(rightsCommand(config, rerunConfig));
 program.addCommand(portalCommand());
 // Further commands register here, one line each (e.g. `program.addCommand(profileCommand(config))`).
 
-function positiveInteger(option: string, text: string): number {
+function wholeNumber(option: string, text: string): number {
   const n = Number(text.replace(/_/g, ""));
   if (!Number.isInteger(n) || n < 0) throw new InputError(option, `${JSON.stringify(text)} is not a whole number`, `pass e.g. ${option} 1000`);
   return n;
