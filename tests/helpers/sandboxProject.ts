@@ -23,8 +23,8 @@ export interface SandboxProject {
   shell(line: string, opts?: { env?: NodeJS.ProcessEnv; timeoutMs?: number }): SpawnSyncReturns<string>;
 }
 
-/** What a copy needs to run every command: sources, data, the committed outputs and reports. */
-const COPIED = ["package.json", "package-lock.json", "tsconfig.json", "README.md", "lib", "data", "notebooks", "reports", "outputs", ".ci", "jest.config.js"];
+/** What a copy needs to run every command: sources, data, tests (the compliance reports link to them), the committed outputs and reports. */
+const COPIED = ["package.json", "package-lock.json", "tsconfig.json", "README.md", "lib", "data", "notebooks", "reports", "outputs", "tests", ".ci", "jest.config.js"];
 /** Regenerated, private or large outputs: never copied (only the committed manifests, release and reports are). */
 const SKIPPED =
   /^outputs\/(\.run|\.run\.lock|opendata\/site|bench|privacy)(\/|$)|^outputs\/(staging|warehouse)\/.*(\.(duckdb|parquet)|rejects\.csv|\/lake)(\/|$)|^outputs\/.*\.(next|prev|partial|spill)(\/|$)|^data\/raw\/export\.(csv\.gz|defects\.json)$/;
