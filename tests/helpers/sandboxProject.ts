@@ -24,7 +24,7 @@ export interface SandboxProject {
 }
 
 /** What a copy needs to run every command: sources, data, tests (the compliance reports link to them), the committed outputs and reports. */
-const COPIED = ["package.json", "package-lock.json", "tsconfig.json", "README.md", "lib", "data", "notebooks", "reports", "outputs", "tests", ".ci", "jest.config.js"];
+const COPIED = ["package.json", "package-lock.json", "tsconfig.json", "README.md", "lib", "data", "notebooks", "reports", "outputs", "tests", ".ci", ".gitignore", "jest.config.js"];
 /** Regenerated, private or large outputs: never copied (only the committed manifests, release and reports are). */
 const SKIPPED =
   /^outputs\/(\.run|\.run\.lock|opendata\/site|bench|privacy)(\/|$)|^outputs\/(staging|warehouse)\/.*(\.(duckdb|parquet)|rejects\.csv|\/lake)(\/|$)|^outputs\/.*\.(next|prev|partial|spill)(\/|$)|^data\/raw\/export\.(csv\.gz|defects\.json)$/;
