@@ -7,4 +7,6 @@ module.exports = {
   transformIgnorePatterns: ["/node_modules/(?!(arquero|@uwdata/flechette)/)"],
   testTimeout: 120000,
   maxWorkers: 2,
+  // Skipped suites say why, and how to run them, at the end of the run (tests/helpers/skip.ts).
+  reporters: ["default", "<rootDir>/tests/helpers/skipReporter.js"],
 };

@@ -1,66 +1,96 @@
 import { Command } from "commander";
 import * as path from "node:path";
-import { InputError } from "../raw/inputCheck";
-import { defaultConfig, runStages, STAGE_ORDER, StageName } from "./pipeline";
+import { projectRoot } from "../io/paths";
+import { RunLockedError } from "../io/runLock";
+import { InputError } from "../raw/inputError";
+import { defaultConfig, type PipelineConfig } from "./config";
+import { cappedRows } from "./rowsCap";
+import { runStages, STAGE_ORDER, type StageName, type StageResult } from "./pipeline";
 import { portalCommand } from "./portal";
 import { releaseReportCommand } from "./releaseReport";
 import { profileCommand } from "./profileCheck";
 import { rightsCommand } from "./rights";
+import { completeInterruptedPublication, runPipeline, withRunLock } from "./runPipeline";
+import { sourceForRerun } from "./source";
 
 /**
- * `npm start` runs the whole pipeline on the bundled export; `npm start -- <stage>` runs one stage.
- * Errors on unusable input print one clear message and exit 2; previous outputs stay in place.
+ * `npm start` (package.json: `tsx lib/cli/main.ts`) runs the whole pipeline on the bundled export
+ * as one transaction; `npm start -- <stage>` runs one stage alone; `npm start -- rights ...`,
+ * `generate`, `portal`: the other commands. `--input` and `--profile` go before or after the
+ * command. Unusable input prints one clear message and exits 2; previous outputs stay in place.
  */
 const program = new Command()
   .name("workbook")
   .description("Retail data workbook: split, cleanse, warehouse, marts and Open Data release")
-  .option("-i, --input <file>", "raw export (CSV or .csv.gz)", undefined)
-  .option("-p, --profile <name>", "source profile in data/sources/ (default: the company's export)", "default")
+  .option("-i, --input <file>", "raw export (CSV or .csv.gz; default: data/raw/export.csv.gz; rights commands: the export the current warehouse was built from)")
+  .option("-p, --profile <name>", "source profile in data/sources/", "default")
   .option("--withdraw-previous", "Open Data: publish a release that revises the current one and take the current one offline (published figures are otherwise final)");
 
 program
   .command("run", { isDefault: true })
-  .description(`run every stage in order (${STAGE_ORDER.join(" → ")})`)
-  .action(async () => report(await runStages(config())));
+  .description(`run every stage in order (${STAGE_ORDER.join(" → ")}) as one transaction: the new outputs become current together, only when every gate passed`)
+  .action(async () => report(await runPipeline(config(), STAGE_ORDER, "npm start")));
 
 for (const stage of STAGE_ORDER) {
   program
     .command(stage)
-    .description(`run the ${stage} stage alone`)
-    .action(async () => report(await runStages(config(), [stage as StageName])));
+    .description(`run the ${stage} stage alone, on the outputs of the stage before it`)
+    .action(async () => {
+      const cfg = config();
+      report(await withRunLock(cfg, `npm start -- ${stage}`, () => runStages(cfg, [stage as StageName])));
+    });
 }
 
 program
   .command("generate")
   .description("generate the synthetic raw export (deterministic)")
-  .option("-r, --rows <n>", "rows to generate")
-  .option("-s, --seed <n>", "seed")
-  .option("-o, --out <file>", "output file (.csv or .csv.gz)")
+  .option("-r, --rows <n>", "rows to generate (default: the bundled export's)")
+  .option("-s, --seed <n>", "seed (default: the bundled export's)")
+  .option("-o, --out <file>", "output file, .csv or .csv.gz (default: data/raw/export.csv.gz)")
   .action(async (o: { rows?: string; seed?: string; out?: string }) => {
     const { generateRawExport } = await import("../raw/generator");
     const { DEFAULT_EXPORT } = await import("../raw/defaults");
-    const out = path.resolve(o.out ?? DEFAULT_EXPORT.path);
-    const summary = await generateRawExport({ outPath: out, rows: Number(o.rows ?? DEFAULT_EXPORT.rows), seed: Number(o.seed ?? DEFAULT_EXPORT.seed) });
-    console.log(`wrote ${summary.rows} rows to ${path.relative(process.cwd(), out)}`);
+    const out = o.out !== undefined ? path.resolve(o.out) : path.join(projectRoot(), DEFAULT_EXPORT.path);
+    const rows = cappedRows(wholeNumber("--rows", o.rows ?? String(DEFAULT_EXPORT.rows)));
+    const seed = wholeNumber("--seed", o.seed ?? String(DEFAULT_EXPORT.seed));
+    const summary = await generateRawExport({ outPath: out, rows, seed });
+    console.log(`wrote ${summary.rows} rows to ${path.relative(process.cwd(), out) || out}`);
   });
 
-program.addCommand(rightsCommand(config));
+// Whatever the command, a publication interrupted after its commit point is completed first.
+program.hook("preAction", () => completeInterruptedPublication(defaultConfig({ log: (m) => console.error(m) })));
+
+program.addCommand(rightsCommand(config, rerunConfig));
 program.addCommand(releaseReportCommand(() => program.opts<{ input?: string; profile: string }>()));
 program.addCommand(portalCommand());
 program.addCommand(profileCommand());
 
-function config() {
+function wholeNumber(option: string, text: string): number {
+  const n = Number(text.replace(/_/g, ""));
+  if (!Number.isInteger(n) || n < 0) throw new InputError(option, `${JSON.stringify(text)} is not a whole number`, `pass e.g. ${option} 1000`);
+  return n;
+}
+
+function config(): PipelineConfig {
   const o = program.opts<{ input?: string; profile: string; withdrawPrevious?: boolean }>();
   return defaultConfig({ input: o.input, profile: o.profile, withdrawPrevious: o.withdrawPrevious });
 }
 
-function report(results: { stage: string; seconds: number; rows: number; summary: string }[]) {
+/** A rerun by a rights command: the current warehouse's own source unless --input names another. */
+function rerunConfig(): PipelineConfig {
+  const o = program.opts<{ input?: string; profile: string }>();
+  const explicitProfile = program.getOptionValueSource("profile") === "cli" ? o.profile : undefined;
+  const source = sourceForRerun(defaultConfig({ log: () => {} }).warehouseDir, { input: o.input, profile: explicitProfile });
+  return defaultConfig(source);
+}
+
+function report(results: StageResult[]) {
   console.log("\nsummary");
   for (const r of results) console.log(`  ${r.stage.padEnd(10)} ${r.seconds.toFixed(1).padStart(7)} s  ${r.summary}`);
 }
 
 program.parseAsync().catch((err: unknown) => {
-  if (err instanceof InputError) {
+  if (err instanceof InputError || err instanceof RunLockedError) {
     console.error(`error: ${err.message}`);
     process.exit(2);
   }

@@ -11,12 +11,22 @@
  * - Each notebook runs on a working copy under `.jupyter/run/`; the file in `notebooks/` is
  *   rewritten only after a successful execution, and only if its bytes change.
  * - Never `--allow-errors`: it exits 0 and silently skips every cell after a failing one.
+ * - `notebooks/*.ipynb` run first, in name order, then the exercises' solutions
+ *   (`notebooks/solutions/*.ipynb`, when the folder exists), so that the solutions run too.
+ * - Notebooks 01 and 02 run the split and the cleansing, which stage raw personal data, and no
+ *   notebook purges it: the runner does, after the last notebook, whatever happened (a failed
+ *   notebook, Ctrl+C), like the pipeline's own purge (GDPR Art. 5(1)(e)).
+ * - The notebooks rewrite the project's outputs, so the runner holds the run lock of
+ *   lib/cli/runPipeline.ts: `npm start` and the notebooks never write them at the same time.
  */
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { accessSync, constants, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { basename, delimiter, dirname, join, relative, resolve } from "node:path";
 import { Command } from "commander";
+import { acquireRunLock } from "../io/runLock";
+import { purgeStagingPersonalData } from "../privacy/staging";
+import { recoverOutputs, runPaths } from "./runPipeline";
 
 export const KERNEL_NAME = "tslab-workbook";
 export const KERNEL_DISPLAY_NAME = "TypeScript (tslab)";
@@ -101,21 +111,32 @@ export function requireJupyter(): void {
   }
 }
 
-/** `notebooks/*.ipynb` in name order, or the named ones (`02_cleanse`, `02_cleanse.ipynb` or a path). */
-export function listNotebooks(root: string, names: string[] = []): string[] {
-  const dir = join(resolve(root), "notebooks");
-  const all = existsSync(dir)
+export const SOLUTIONS_DIR = "solutions";
+
+function notebooksIn(dir: string): string[] {
+  return existsSync(dir)
     ? readdirSync(dir)
         .filter((file) => file.endsWith(".ipynb"))
         .sort()
     : [];
+}
+
+/**
+ * `notebooks/*.ipynb` in name order, then `notebooks/solutions/*.ipynb` in name order; or the
+ * named ones (`02_cleanse`, `02_cleanse.ipynb`, a path, `solutions/02_cleanse`).
+ */
+export function listNotebooks(root: string, names: string[] = []): string[] {
+  const dir = join(resolve(root), "notebooks");
+  const all = [...notebooksIn(dir), ...notebooksIn(join(dir, SOLUTIONS_DIR)).map((file) => `${SOLUTIONS_DIR}/${file}`)];
   if (names.length === 0) return all.map((file) => join(dir, file));
   return names.map((name) => {
     const file = basename(name).endsWith(".ipynb") ? basename(name) : `${basename(name)}.ipynb`;
-    if (!all.includes(file)) {
-      throw new Error(`No notebook ${file} in ${dir}. Available: ${all.join(", ") || "(none)"}`);
+    const inSolutions = basename(dirname(name)) === SOLUTIONS_DIR;
+    const wanted = inSolutions ? `${SOLUTIONS_DIR}/${file}` : file;
+    if (!all.includes(wanted)) {
+      throw new Error(`No notebook ${wanted} in ${dir}. Available: ${all.join(", ") || "(none)"}`);
     }
-    return join(dir, file);
+    return join(dir, wanted);
   });
 }
 
@@ -330,6 +351,17 @@ export interface RunOptions {
   write?: boolean;
 }
 
+/** The project's outputs as the notebooks use them (lib/cli/config.ts's defaults under `root`). */
+function outputsOf(root: string, log: (line: string) => void) {
+  return {
+    stagingDir: join(root, "outputs", "staging"),
+    warehouseDir: join(root, "outputs", "warehouse"),
+    opendataDir: join(root, "outputs", "opendata"),
+    reportsDir: join(root, "reports"),
+    log,
+  };
+}
+
 /**
  * Executes the notebooks (all of them in name order, or the named ones), one kernel each.
  * Throws NotebookExecutionError on the first failure; notebooks after it are not run.
@@ -347,6 +379,25 @@ export function runNotebooks(names: string[] = [], opts: RunOptions = {}): Noteb
     log(`No notebooks in ${join(root, "notebooks")}.`);
     return [];
   }
+  const outputs = outputsOf(root, log);
+  const lock = acquireRunLock(runPaths(outputs).lockFile, "npm run notebooks", log);
+  // Ctrl+C reaches nbconvert too, which then fails the notebook: with a handler, this process
+  // is not killed on the spot, and the purge below runs before it exits.
+  const onInterrupt = () => (process.exitCode = 130);
+  process.on("SIGINT", onInterrupt);
+  try {
+    recoverOutputs(outputs);
+    return executeNotebooks(root, notebooks, timeout, log, opts.write !== false);
+  } finally {
+    // Whatever happened: notebooks 01 and 02 staged raw personal data and none of them purges it.
+    const purged = purgeStagingPersonalData(outputs.stagingDir);
+    if (purged.length > 0) log(`purged ${purged.length} staged file(s) holding personal data that the notebooks staged: ${purged.join(", ")}`);
+    lock.release();
+    process.off("SIGINT", onInterrupt);
+  }
+}
+
+function executeNotebooks(root: string, notebooks: string[], timeout: number, log: (line: string) => void, writeBack: boolean): NotebookRun[] {
   writeKernelSpec(root);
   const jupyter = jupyterDir(root);
   const nbconvertConfig = join(jupyter, "nbconvert_config.py");
@@ -365,7 +416,8 @@ export function runNotebooks(names: string[] = [], opts: RunOptions = {}): Noteb
     const name = relative(root, file);
     const started = process.hrtime.bigint();
     const original = readFileSync(file, "utf8");
-    const workCopy = join(workDir, basename(file));
+    const workCopy = join(workDir, relative(join(root, "notebooks"), file));
+    mkdirSync(dirname(workCopy), { recursive: true });
     writeFileSync(workCopy, serialiseNotebook(normaliseNotebook(readNotebook(file))));
     const result = spawnSync(
       "jupyter",
@@ -391,7 +443,7 @@ export function runNotebooks(names: string[] = [], opts: RunOptions = {}): Noteb
     }
     const executed = serialiseNotebook(normaliseNotebook(readNotebook(workCopy)));
     const changed = executed !== original;
-    const write = changed && opts.write !== false;
+    const write = changed && writeBack;
     if (write) writeFileSync(file, executed);
     log(`${name}  ${seconds.toFixed(1)} s${write ? "  (updated)" : changed ? "  (differs, not written)" : "  (unchanged)"}`);
     runs.push({ notebook: name, seconds, changed });

@@ -5,7 +5,7 @@
  */
 import * as path from "node:path";
 import { releaseOpenData, type ReleaseSummary } from "../opendata/release";
-import type { PipelineConfig } from "./pipeline";
+import type { PipelineConfig } from "./config";
 import { privacyStageOptions } from "./privacyOptions";
 
 export async function opendataStage(cfg: PipelineConfig): Promise<{ rows: number; summary: string; release: ReleaseSummary }> {

@@ -1,46 +1,19 @@
 import * as path from "node:path";
 import { checkProfileAgainstPolicy, cleanseStaging, CleanManifest } from "../cleanse/cleanse";
 import { projectRoot } from "../io/paths";
-import { loadProfile, SourceProfile } from "../raw/profile";
 import { splitExport, SplitManifest } from "../split/split";
 import { writeQualityReport } from "../quality/qualityReport";
 import { buildWarehouse, BuildSummary } from "../warehouse/build";
 import { createPrivacyProtector } from "../warehouse/protector";
-import type { KeyStore } from "../privacy/keystore";
 import { purgeStagingPersonalData } from "../privacy/staging";
+import { writeDataDictionary } from "../marts/dictionary";
+import { buildMarts, MartsSummary } from "../marts/build";
+import type { PipelineConfig } from "./config";
 import { privacyStageOptions } from "./privacyOptions";
 import { opendataStage } from "./opendataStage";
-import { writeDataDictionary } from "../warehouse/dictionary";
-import { buildMarts, MartsSummary } from "../marts/build";
+import { recordWarehouseSource } from "./source";
 
-/** Where a run reads and writes: input and profile come from the command line; tests and benchmark sandboxes build their own. */
-export interface PipelineConfig {
-  input: string;
-  profile: SourceProfile;
-  stagingDir: string;
-  warehouseDir: string;
-  opendataDir: string;
-  reportsDir: string;
-  log: (message: string) => void;
-  /** The key store, opened on first use (a first run creates it); tests and sandboxes inject theirs. */
-  keyStore?: () => KeyStore;
-  /** Open Data: keep published figures final (default), or withdraw the current release to revise it (lib/opendata/revisions.ts). */
-  revisions?: "final" | "withdraw-previous";
-}
-
-export function defaultConfig(overrides: { input?: string; profile?: string; log?: (m: string) => void; withdrawPrevious?: boolean } = {}): PipelineConfig {
-  const root = projectRoot();
-  return {
-    input: path.resolve(overrides.input ?? path.join(root, "data", "raw", "export.csv.gz")),
-    profile: loadProfile(overrides.profile ?? "default"),
-    stagingDir: path.join(root, "outputs", "staging"),
-    warehouseDir: path.join(root, "outputs", "warehouse"),
-    opendataDir: path.join(root, "outputs", "opendata"),
-    reportsDir: path.join(root, "reports"),
-    log: overrides.log ?? ((m) => console.log(m)),
-    revisions: overrides.withdrawPrevious ? "withdraw-previous" : "final",
-  };
-}
+export { defaultConfig, privacyDirOf, type PipelineConfig } from "./config";
 
 export interface StageResult {
   stage: string;
@@ -72,7 +45,8 @@ export const STAGES = {
     // Relative to the project when the staging area is inside it; a sandbox elsewhere (a temporary
     // directory of the tests or notebooks) is not named, so that the summary stays the same.
     const rejects = path.relative(projectRoot(), path.join(cfg.stagingDir, "clean", "rejects.csv"));
-    const where = rejects.startsWith("..") || path.isAbsolute(rejects) ? "rejects.csv of the staging area" : rejects;
+    // A run's own staging (under outputs/.run/) is not named either: the purge deletes it before the run ends.
+    const where = rejects.startsWith("..") || path.isAbsolute(rejects) || rejects.split(path.sep).includes(".run") ? "rejects.csv of the staging area" : rejects;
     return { rows: kept + collapsed + rejected, manifest, summary: `${kept} rows kept, ${collapsed} duplicates collapsed into them, ${rejected} rejected (${where})` };
   },
   warehouse: async (cfg: PipelineConfig): Promise<{ rows: number; summary: string; build: BuildSummary }> => {
@@ -87,6 +61,8 @@ export const STAGES = {
       log: cfg.log,
     });
     writeDataDictionary(path.join(cfg.reportsDir, "data-dictionary.md"), cfg.profile.currency);
+    // Which export and profile this warehouse holds: the rights commands rebuild from the same.
+    recordWarehouseSource(cfg.warehouseDir, path.join(cfg.stagingDir, "clean"));
     const rows = (build.tables.fact_sales ?? 0) + (build.tables.fact_inventory ?? 0);
     return { rows, build, summary: `${build.tables.fact_sales} sales lines, ${build.tables.fact_inventory} stock snapshots; ${build.gates.gateCount} gates passed` };
   },

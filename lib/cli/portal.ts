@@ -48,7 +48,7 @@ export function portalCommand(): Command {
     .option("--release <dir>", "a release directory (default: the one outputs/opendata/current.json names)")
     .option("--out <dir>", "where to write the site (default: outputs/opendata/site)")
     .option("--serve", "serve the site on localhost after building it (Ctrl+C stops)")
-    .option("--port <n>", "port for --serve", "8000")
+    .option("--port <n>", "port for --serve (default: $WORKBOOK_PORTAL_PORT, else 8000)", process.env.WORKBOOK_PORTAL_PORT || "8000")
     .option("--host <host>", "interface for --serve", "127.0.0.1")
     .option("--pii-scan", "scan the built site for the warehouse's personal values (needs the warehouse and the unpurged staging)")
     .action(async (o: PortalOptions) => {

@@ -1,11 +1,11 @@
 import type { KeyStore } from "../privacy/keystore";
 import { openKeyStore } from "../privacy/keystore";
-import { erasedCustomerMatcher, privacyDirFor, rectificationSource } from "../privacy/ledgers";
-import type { PipelineConfig } from "./pipeline";
+import { erasedCustomerMatcher, rectificationSource } from "../privacy/ledgers";
+import { privacyDirOf, type PipelineConfig } from "./config";
 
 /** The options each stage needs to apply the privacy ledgers (for lib/cli/pipeline.ts too). */
 export function privacyStageOptions(cfg: PipelineConfig, keyStore: (() => KeyStore) | undefined = cfg.keyStore) {
-  const privacyDir = privacyDirFor(cfg.stagingDir);
+  const privacyDir = privacyDirOf(cfg);
   let store: KeyStore | undefined;
   const lazyStore = keyStore ?? (() => (store ??= openKeyStore({ log: cfg.log })));
   return {
@@ -17,4 +17,3 @@ export function privacyStageOptions(cfg: PipelineConfig, keyStore: (() => KeySto
     keyStore: lazyStore,
   };
 }
-

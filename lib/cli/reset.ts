@@ -23,6 +23,7 @@ import { existsSync, rmSync } from "node:fs";
 import * as path from "node:path";
 import { Command } from "commander";
 import { projectRoot } from "../io/paths";
+import { acquireRunLock, RunLockedError } from "../io/runLock";
 
 /** Generated paths, relative to the project root, that the steps below rewrite from scratch. */
 export const GENERATED = [
@@ -71,13 +72,24 @@ function main(): void {
   const { dryRun } = program.opts<{ dryRun?: boolean }>();
   const root = projectRoot();
 
+  // Never under a run in progress (lib/cli/runPipeline.ts): its outputs would vanish mid-run.
+  let lock;
+  try {
+    lock = dryRun ? undefined : acquireRunLock(path.join(root, "outputs", ".run.lock"), "npm run reset");
+  } catch (err) {
+    if (!(err instanceof RunLockedError)) throw err;
+    console.error(`error: ${err.message}`);
+    process.exit(2);
+  }
   console.log(dryRun ? "would delete:" : "deleting:");
-  for (const rel of GENERATED) {
+  for (const rel of [...GENERATED, "outputs/.run"]) {
     const abs = path.join(root, rel);
     if (!existsSync(abs)) continue;
     console.log(`  ${rel}`);
     if (!dryRun) rmSync(abs, { recursive: true, force: true });
   }
+  // The steps below take the lock themselves, one after the other.
+  lock?.release();
   console.log("kept:");
   for (const k of KEPT) console.log(`  ${k}`);
 

@@ -1,6 +1,11 @@
 /**
  * `workbook rights ...`: the data subjects' rights and the key procedures from the command line.
- * Register in lib/cli/main.ts with `program.addCommand(rightsCommand(config))`.
+ * Registered in lib/cli/main.ts with `program.addCommand(rightsCommand(config, rerunConfig))`.
+ *
+ * The commands that rerun the pipeline (rectify, erase, retention, rotate-key) rebuild from the
+ * export and profile recorded with the current warehouse (outputs/warehouse/source.json), and
+ * refuse, before recording anything, when that export is missing or changed: `--input` (and
+ * `--profile`) name another source explicitly.
  *
  *   rights access <email|customer id> --out <dir>       Art. 15/20: JSON + CSV export (owner-only)
  *   rights rectify <email|customer id> <field> <value>  Art. 16, then reruns the pipeline
@@ -24,11 +29,13 @@ import * as path from "node:path";
 import { verifyAuditLog } from "../privacy/auditLog";
 import { CoreEncryptionError } from "../privacy/coreEncryption";
 import { openKeyStore, KeyStoreError, type KeyStore } from "../privacy/keystore";
-import { LedgerError, privacyDirFor } from "../privacy/ledgers";
+import { LedgerError } from "../privacy/ledgers";
+import { InputError } from "../raw/inputError";
+import { RunLockedError } from "../io/runLock";
 import { readRawCustomerIds, subjectIdentifiers } from "../privacy/rawIdentifiers";
-import { writePrivacyRecords } from "../privacy/records";
-import { rotateMasterKey, rotatePseudonymKey } from "../privacy/rekey";
-import { runRetention } from "../privacy/retention";
+import { writePrivacyRecords } from "../rights/records";
+import { rotateMasterKey, rotatePseudonymKey } from "../rights/rekey";
+import { runRetention } from "../rights/retention";
 import {
   accessRequest,
   auditLogPath,
@@ -44,13 +51,11 @@ import {
   type ErasureVerification,
   type RequestAction,
   type RightsContext,
-} from "../privacy/rights/index";
-import { runStages, type PipelineConfig, type StageName } from "./pipeline";
+} from "../rights/index";
+import { privacyDirOf, type PipelineConfig } from "./config";
+import type { StageName } from "./pipeline";
+import { runPipeline } from "./runPipeline";
 
-/**
- * The whole pipeline from the raw export (lib/cli/pipeline.ts applies every ledger at split and
- * cleanse, and ends with the staging purge, Art. 5(1)(e)), with the given key store.
- */
 /**
  * The stages that read or hold personal data: what a rectification or a key rotation must rerun
  * to take effect. The Open Data release reads only the marts' aggregates; it is rebuilt by a full
@@ -58,13 +63,18 @@ import { runStages, type PipelineConfig, type StageName } from "./pipeline";
  */
 export const PERSONAL_DATA_STAGES: StageName[] = ["split", "cleanse", "warehouse", "marts", "purge"];
 
+/**
+ * The whole pipeline from the raw export (lib/cli/pipeline.ts applies every ledger at split and
+ * cleanse, and ends with the staging purge, Art. 5(1)(e)), with the given key store: one
+ * transaction under the run lock (lib/cli/runPipeline.ts), like `npm start`.
+ */
 export async function runPipelineWithPrivacy(cfg: PipelineConfig, keyStore?: KeyStore, opts: { stages?: StageName[] } = {}): Promise<{ purged: string[] }> {
-  const results = await runStages(keyStore ? { ...cfg, keyStore: () => keyStore } : cfg, opts.stages);
+  const results = await runPipeline(keyStore ? { ...cfg, keyStore: () => keyStore } : cfg, opts.stages, "rights: rerun of the pipeline");
   return { purged: results.find((r) => r.stage === "purge")?.purged ?? [] };
 }
 
 export function rightsContext(cfg: PipelineConfig, actor: string, keyStore?: KeyStore): RightsContext {
-  return { keyStore: keyStore ?? openKeyStore({ log: cfg.log }), privacyDir: privacyDirFor(cfg.stagingDir), warehouseDir: cfg.warehouseDir, actor };
+  return { keyStore: keyStore ?? openKeyStore({ log: cfg.log }), privacyDir: privacyDirOf(cfg), warehouseDir: cfg.warehouseDir, actor };
 }
 
 /** Erasure followed by the rerun and the verification: the whole Art. 17 procedure. */
@@ -89,7 +99,14 @@ function guarded<A extends unknown[]>(fn: (...args: A) => Promise<void>): (...ar
     try {
       await fn(...args);
     } catch (err) {
-      if (err instanceof KeyStoreError || err instanceof LedgerError || err instanceof CoreEncryptionError || err instanceof DeadlineError) {
+      if (
+        err instanceof KeyStoreError ||
+        err instanceof LedgerError ||
+        err instanceof CoreEncryptionError ||
+        err instanceof DeadlineError ||
+        err instanceof InputError ||
+        err instanceof RunLockedError
+      ) {
         console.error(`error: ${err.message}`);
         process.exitCode = 2;
         return;
@@ -113,14 +130,19 @@ export function formatDeadlineReport(report: DeadlineReport): string {
   return out.join("\n");
 }
 
-export function rightsCommand(config: () => PipelineConfig): Command {
+/**
+ * `config` gives the directories (and, for tests, everything); `rerunConfig` the configuration a
+ * rerun of the pipeline builds from: by default `config`'s, from the CLI the source recorded with
+ * the current warehouse unless --input names another (lib/cli/source.ts).
+ */
+export function rightsCommand(config: () => PipelineConfig, rerunConfig: () => PipelineConfig = config): Command {
   const actorOption = (c: Command) => c.option("--actor <id>", "who answers the request (recorded in the audit log)", os.userInfo().username);
   const receivedOption = (c: Command) => c.option("--received <date>", "day the request was received, YYYY-MM-DD (starts the one-month deadline, Art. 12(3)); default: today (UTC)");
   const withReceipt = (ctx: RightsContext, received: string | undefined): RightsContext => (received === undefined ? ctx : { ...ctx, receivedAt: received });
   const rights = new Command("rights").description("data subjects' rights (GDPR Art. 15-17, 20), retention and key rotation");
 
   receivedOption(actorOption(rights.command("access <identifier>").description("Art. 15/20: everything held about a customer (email or customer id), as JSON and CSV")))
-    .requiredOption("-o, --out <dir>", "directory for the export (it holds personal data: not under outputs/)")
+    .requiredOption("-o, --out <dir>", "required: directory for the export (it holds personal data: not under outputs/)")
     .action(
       guarded(async (identifier: string, o: { out: string; actor: string; received?: string }) => {
         const cfg = config();
@@ -134,7 +156,8 @@ export function rightsCommand(config: () => PipelineConfig): Command {
     .option("--no-rerun", "record only; the correction applies at the next pipeline run")
     .action(
       guarded(async (identifier: string, field: string, value: string, o: { rerun: boolean; actor: string; received?: string }) => {
-        const cfg = config();
+        // The source of the rerun is settled before anything is recorded: a refusal changes nothing.
+        const cfg = o.rerun ? rerunConfig() : config();
         const ctx = withReceipt(rightsContext(cfg, o.actor), o.received);
         const answer = await rectifyRequest(ctx, identifier, field, value);
         print(answer.message);
@@ -146,7 +169,7 @@ export function rightsCommand(config: () => PipelineConfig): Command {
     .option("--no-rerun", "record and shred only; the rerun and verification happen later")
     .action(
       guarded(async (identifier: string, o: { rerun: boolean; actor: string; received?: string }) => {
-        const cfg = config();
+        const cfg = o.rerun ? rerunConfig() : config();
         const { answer, verification } = await eraseAndVerify(cfg, withReceipt(rightsContext(cfg, o.actor), o.received), identifier, { rerun: o.rerun });
         print(answer.message);
         if (verification) {
@@ -162,9 +185,9 @@ export function rightsCommand(config: () => PipelineConfig): Command {
   actorOption(
     rights.command("extend").description("Art. 12(3): record, within the first month, that a request's deadline is extended by two further months and why (tell the data subject)"),
   )
-    .requiredOption("--subject <identifier>", "the requester's email or customer id (the log keeps only its pseudonym)")
-    .requiredOption("--received <date>", "day the request was received, YYYY-MM-DD")
-    .requiredOption("--reason <text>", "why the extension is necessary (kept in the audit log: no personal data)")
+    .requiredOption("--subject <identifier>", "required: the requester's email or customer id (the log keeps only its pseudonym)")
+    .requiredOption("--received <date>", "required: day the request was received, YYYY-MM-DD")
+    .requiredOption("--reason <text>", "required: why the extension is necessary (kept in the audit log: no personal data)")
     .option("--request <kind>", `which request: ${REQUEST_ACTIONS.join(", ")} (default: every request of this subject received that day)`)
     .action(
       guarded(async (o: { subject: string; received: string; reason: string; request?: string; actor: string }) => {
@@ -184,18 +207,18 @@ export function rightsCommand(config: () => PipelineConfig): Command {
     .action(
       guarded(async (o: { json?: boolean }) => {
         const cfg = config();
-        const report = deadlineReport(auditLogPath({ privacyDir: privacyDirFor(cfg.stagingDir) }));
+        const report = deadlineReport(auditLogPath({ privacyDir: privacyDirOf(cfg) }));
         print(o.json ? report : formatDeadlineReport(report));
         if (report.counts.late > 0 || !report.log.ok) process.exitCode = 1;
       }),
     );
 
   actorOption(rights.command("retention").description("anonymise customers inactive for more than the retention period (CNIL: 3 years)"))
-    .requiredOption("--as-of <date>", "reference date, YYYY-MM-DD")
+    .requiredOption("--as-of <date>", "required: the reference date, YYYY-MM-DD (a job that read the clock would not be reproducible)")
     .option("--dry-run", "count only")
     .action(
       guarded(async (o: { asOf: string; dryRun?: boolean; actor: string }) => {
-        const cfg = config();
+        const cfg = o.dryRun ? config() : rerunConfig();
         const ctx = rightsContext(cfg, o.actor);
         const result = await runRetention(ctx, o.asOf, { dryRun: o.dryRun });
         print(result);
@@ -206,7 +229,7 @@ export function rightsCommand(config: () => PipelineConfig): Command {
   actorOption(rights.command("rotate-key <kind>").description("rotate the pseudonym or master key, re-key the ledgers and key ring, rerun"))
     .action(
       guarded(async (kind: string, o: { actor: string }) => {
-        const cfg = config();
+        const cfg = rerunConfig();
         const ctx = rightsContext(cfg, o.actor);
         if (kind === "pseudonym") print(rotatePseudonymKey(ctx, await readRawCustomerIds(cfg.input, cfg.profile)));
         else if (kind === "master") print(rotateMasterKey(ctx));
@@ -221,7 +244,7 @@ export function rightsCommand(config: () => PipelineConfig): Command {
     .action(
       guarded(async () => {
         const cfg = config();
-        const result = verifyAuditLog(auditLogPath({ privacyDir: privacyDirFor(cfg.stagingDir) }));
+        const result = verifyAuditLog(auditLogPath({ privacyDir: privacyDirOf(cfg) }));
         print(result);
         if (!result.ok) process.exitCode = 1;
       }),

@@ -22,7 +22,7 @@ export interface ReportEntry {
 }
 
 export const REPORTS: readonly ReportEntry[] = [
-  { file: "data-dictionary.md", title: "Data dictionary", shows: "every table and column of the warehouse and the marts, from the models' docs", generator: "`npm start -- warehouse` (lib/warehouse/dictionary.ts)" },
+  { file: "data-dictionary.md", title: "Data dictionary", shows: "every table and column of the warehouse and the marts, from the models' docs", generator: "`npm start -- warehouse` (lib/marts/dictionary.ts)" },
   { file: "quality.md", title: "Data quality", shows: "completeness, validity and rejects of the cleansing stage, per entity and reason", generator: "`npm start -- cleanse` (lib/quality/qualityReport.ts)" },
   { file: "optimization.md", title: "Optimisation", shows: "each index and the partitioned lake, measured with and without", generator: "`npm run bench -- queries` (lib/warehouse/optimization/report.ts)" },
   { file: "disclosure-audit.md", title: "Disclosure audit", shows: "per published table: cells suppressed by each rule and the audited protection intervals", generator: "the Open Data release", issue: "anonymisationAssessment" },

@@ -199,7 +199,7 @@ export const REQUIREMENTS: readonly Requirement[] = [
     group: "brief",
     requirement: "Right of access (Art. 15) and portability (Art. 20): answer a data subject with their data",
     source: `${BRIEF}; GDPR Art. 15, 20`,
-    control: "Access export by pseudonym lookup, decrypted, with orders, purposes, recipients and retention (lib/privacy/rights/)",
+    control: "Access export by pseudonym lookup, decrypted, with orders, purposes, recipients and retention (lib/rights/)",
     evidence: {
       test: { file: "tests/rights/rights.test.ts", name: "by customer id and by email: the same decrypted data, orders, purposes, recipients, retention; JSON and CSV" },
       notebook: "notebooks/08_gdpr_rights_and_security.ipynb",

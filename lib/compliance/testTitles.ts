@@ -104,7 +104,8 @@ function readLiteral(src: string, start: number): { value: string; end: number }
 
 // `describe` also under an alias whose name starts with it (`const describeInBrowser = hasChromium
 // ? describe : describe.skip`): jest reports its title among the test's ancestors all the same.
-const CALL = /\b(describe\w*|test|it)((?:\.(?:only|skip|concurrent|failing))*)(\.each)?\b/y;
+// `test` likewise under an alias `testWith...` (`const testWithProfiles = testIf(...)`, tests/helpers/skip.ts).
+const CALL = /\b(describe\w*|test(?:With\w*)?|it)((?:\.(?:only|skip|concurrent|failing))*)(\.each)?\b/y;
 
 /** Every describe/test/it title of a test file's source, in source order. */
 export function testTitles(source: string): TestTitle[] {

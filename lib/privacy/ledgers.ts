@@ -11,7 +11,7 @@
  *
  * Both live in `outputs/privacy/` and hold no personal value in clear (Art. 5(1)(c), 5(1)(f)):
  * - a customer is named by the keyed pseudonym of their customer number, with the pseudonym key
- *   version it was computed under (the re-keying procedure rewrites them, lib/privacy/rekey.ts);
+ *   version it was computed under (the re-keying procedure rewrites them, lib/rights/rekey.ts);
  * - a corrected value is stored AES-256-GCM encrypted under that customer's own data key, so that
  *   a later erasure (which shreds the key) also makes every pending correction unreadable.
  *
@@ -143,7 +143,7 @@ export function erasedPseudonyms(privacyDir: string, keyStore: KeyStore): Set<st
     if (e.key_version !== current) {
       throw new LedgerError(
         `${path.join(privacyDir, ERASURE_LEDGER_FILE)} line ${e.seq}: pseudonym computed under key v${e.key_version}, current is v${current}. ` +
-          `Run the re-keying procedure (rekeyPrivacyLedgers, lib/privacy/rekey.ts) before loading, or erased customers would come back.`,
+          `Run the re-keying procedure (rekeyPrivacyLedgers, lib/rights/rekey.ts) before loading, or erased customers would come back.`,
       );
     }
     out.add(e.customer_pseudonym);
@@ -237,7 +237,7 @@ export function rectificationSource(privacyDir: string, keyStore: () => KeyStore
     for (const e of entries) {
       if (e.key_version !== current) {
         throw new LedgerError(
-          `${path.join(privacyDir, RECTIFICATION_LEDGER_FILE)} line ${e.seq}: pseudonym computed under key v${e.key_version}, current is v${current}. Run the re-keying procedure (lib/privacy/rekey.ts) first.`,
+          `${path.join(privacyDir, RECTIFICATION_LEDGER_FILE)} line ${e.seq}: pseudonym computed under key v${e.key_version}, current is v${current}. Run the re-keying procedure (lib/rights/rekey.ts) first.`,
         );
       }
       latest.set(`${e.customer_pseudonym}\u0000${e.column}`, e);
@@ -266,7 +266,7 @@ export function rectificationSource(privacyDir: string, keyStore: () => KeyStore
   };
 }
 
-/** Rewrites both ledgers through a re-keying map (old pseudonym -> new); see lib/privacy/rekey.ts. */
+/** Rewrites both ledgers through a re-keying map (old pseudonym -> new); see lib/rights/rekey.ts. */
 export function rewriteLedgers(
   privacyDir: string,
   mapping: Map<string, string>,

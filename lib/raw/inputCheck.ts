@@ -2,6 +2,8 @@ import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import { isUtf8 } from "node:buffer";
 import * as zlib from "node:zlib";
+import { InputError } from "./inputError";
+
 /** How one CSV file is read: its profile's name (for messages), header and dialect. */
 export interface CsvFormat {
   profileName: string;
@@ -12,17 +14,7 @@ export interface CsvFormat {
 }
 
 /** An input the pipeline cannot use at all: it stops the run, names the file and says the fix. */
-export class InputError extends Error {
-  constructor(
-    readonly file: string,
-    readonly problem: string,
-    readonly fix: string,
-    readonly line?: number,
-  ) {
-    super(`${file}${line !== undefined ? `, line ${line}` : ""}: ${problem}. Fix: ${fix}`);
-    this.name = "InputError";
-  }
-}
+export { InputError };
 
 export interface InputFacts {
   bytes: number;

@@ -3,7 +3,7 @@ import * as path from "node:path";
 import Ajv, { type ErrorObject } from "ajv";
 import { RAW_COLUMNS, RAW_HEADER, RecordType } from "./contract";
 import { projectRoot } from "../io/paths";
-import { InputError } from "./inputCheck";
+import { InputError } from "./inputError";
 
 /**
  * A record a profile yields: an event of the raw contract (SALE, STOCK), or a master record on

@@ -12,7 +12,7 @@ import { isMultiFile, SourceProfile } from "../raw/profile";
 import { PhysicalFile, resolveSourceFiles } from "../raw/sourceFiles";
 import { ACCEPTED_RECORD_TYPES, createRecords } from "./records";
 import { createTableViews, FILE_SHIFT, loadCsvFile, numberCsvFile, numberParquetFile, rawCopyOf, translateEngineError } from "./readSource";
-import { withProgress } from "../cli/progress";
+import { withProgress } from "../io/progress";
 
 /** The staged entities, in the order the splitter writes them (one `.sql` model each). */
 export const SPLIT_ENTITIES = [

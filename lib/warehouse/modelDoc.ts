@@ -2,7 +2,7 @@
  * The documentation and tests of one table, read from `<table>.doc.json` beside its
  * `<table>.sql` (jaffle-shop style: one model per file, its docs and tests next to it). One
  * place drives three things: the table DDL (types, primary and foreign keys), the quality gates
- * (lib/warehouse/gates.ts) and the generated data dictionary (lib/warehouse/dictionary.ts).
+ * (lib/warehouse/gates.ts) and the generated data dictionary (lib/marts/dictionary.ts).
  * (A YAML file would be the dbt habit; there is no YAML parser in this project, JSON it is.)
  */
 import { existsSync, readFileSync, readdirSync } from "node:fs";

@@ -58,7 +58,7 @@ export interface FieldToProtect {
 
 /**
  * The personal columns of dim_customer, stored only as ciphertexts (`<field>_enc`), and the field
- * names a person reads in an access request (lib/privacy/rights/access.ts).
+ * names a person reads in an access request (lib/rights/access.ts).
  */
 export const ENCRYPTED_FIELDS = ["company_name", "first_name", "last_name", "email", "phone", "birth_date", "street", "postal_code", "city"] as const;
 

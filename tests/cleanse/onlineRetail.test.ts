@@ -4,13 +4,13 @@ import { cleanseStaging } from "../../lib/cleanse/cleanse";
 import { loadProfile } from "../../lib/raw/profile";
 import { splitExport } from "../../lib/split/split";
 import { readParquet, sharedDataset, tempDir } from "../helpers/rawCsv";
+import { describeIf } from "../helpers/skip";
 
 // Needs the shared Online Retail dataset (../shared/datasets/online-retail/); skipped without it.
 const december = sharedDataset("online_retail_2010-12.csv");
-if (!december) console.warn("skipping the Online Retail tests: ../shared/datasets/online-retail/online_retail_2010-12.csv is absent");
-const maybe = december ? describe : describe.skip;
+const describeWithOnlineRetail = describeIf(december, "../shared/datasets/online-retail/online_retail_2010-12.csv is absent", "put the shared datasets beside the project, in ../shared/datasets/online-retail/ (CI always has them)");
 
-maybe("the Online Retail source profile, end to end (December 2010)", () => {
+describeWithOnlineRetail("the Online Retail source profile, end to end (December 2010)", () => {
   const dir = tempDir();
   const profile = loadProfile("online-retail");
   let split: Awaited<ReturnType<typeof splitExport>>;

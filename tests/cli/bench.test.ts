@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { STAGE_ORDER } from "../../lib/cli/pipeline";
 import { runScript } from "../helpers/runScript";
 
-const bench = (...args: string[]) => runScript("lib/cli/bench.ts", ...args);
+const bench = (...args: string[]) => runScript("lib/bench/main.ts", ...args);
 
 describe("the pipeline benchmark (npm run bench)", () => {
   // It checks that the benchmark works end to end on a tiny export, not how fast it is. Most of its

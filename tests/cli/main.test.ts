@@ -28,6 +28,18 @@ describe("the pipeline command", () => {
     expect(result.stderr).toMatch(/nope\.json: source profile not found\. Fix: use one of default, online-retail/);
   });
 
+  test("a command's help is its own, and says which options are required (rights retention --as-of)", () => {
+    const rights = cli("rights", "--help");
+    expect(rights.status).toBe(0);
+    expect(rights.stdout).toMatch(/^Usage: workbook rights \[options\] \[command\]/);
+    const retention = cli("rights", "retention", "--help");
+    expect(retention.status).toBe(0);
+    expect(retention.stdout).toMatch(/--as-of <date>\s+required: the reference date/);
+    const missing = cli("rights", "retention");
+    expect(missing.status).not.toBe(0);
+    expect(missing.stderr).toContain("error: required option '--as-of <date>' not specified");
+  });
+
   test("--help lists every stage", () => {
     const result = cli("--help");
     expect(result.stdout).toMatch(/split/);

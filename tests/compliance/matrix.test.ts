@@ -120,11 +120,13 @@ describe("test titles read from source", () => {
       "const describeInBrowser = hasChromium ? describe : describe.skip;",
       'describeInBrowser("in the browser", () => {',
       '  test("renders", () => {});',
+      '  testWithProfiles("validates", () => {});',
       "});",
     ].join("\n");
     expect(testTitles(source).map((t) => [t.kind, t.title, t.ancestors.join(" > ")])).toEqual([
       ["describe", "in the browser", ""],
       ["test", "renders", "in the browser"],
+      ["test", "validates", "in the browser"],
     ]);
   });
 });

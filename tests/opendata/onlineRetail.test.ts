@@ -4,6 +4,7 @@ import { parseCsv } from "../../lib/opendata/publish/csv";
 import { releaseOpenData, type ReleaseSummary } from "../../lib/opendata/release";
 import { loadProfile } from "../../lib/raw/profile";
 import { sharedDataset } from "../helpers/rawCsv";
+import { describeIf } from "../helpers/skip";
 import { tempDir } from "../warehouse/fixtures";
 import { warehouseFrom } from "./pipeline";
 
@@ -11,10 +12,9 @@ jest.setTimeout(900_000);
 
 // Needs the shared Online Retail dataset (../shared/datasets/online-retail/); skipped without it.
 const december = sharedDataset("online_retail_2010-12.csv");
-if (!december) console.warn("skipping the Online Retail release test: ../shared/datasets/online-retail/online_retail_2010-12.csv is absent");
-const maybe = december ? describe : describe.skip;
+const describeWithOnlineRetail = describeIf(december, "../shared/datasets/online-retail/online_retail_2010-12.csv is absent", "put the shared datasets beside the project, in ../shared/datasets/online-retail/ (CI always has them)");
 
-maybe("the Online Retail data (December 2010) releases without exposure", () => {
+describeWithOnlineRetail("the Online Retail data (December 2010) releases without exposure", () => {
   let release: ReleaseSummary;
 
   beforeAll(async () => {

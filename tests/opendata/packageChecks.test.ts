@@ -3,12 +3,12 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { checkPackage, validateProfile } from "../../lib/opendata/gates/packageChecks";
 import { defaultProfilesDir } from "../../lib/opendata/release";
+import { testIf } from "../helpers/skip";
 
 // The official Frictionless v2 profiles live in ../shared/standards (never copied here).
 const profiles = defaultProfilesDir();
 const haveProfiles = existsSync(path.join(profiles, "datapackage.json"));
-if (!haveProfiles) console.warn(`skipping the Data Package profile tests: ${profiles} is absent`);
-const withProfiles = haveProfiles ? test : test.skip;
+const testWithProfiles = testIf(haveProfiles, `${profiles} is absent (the official Frictionless v2 profiles)`, "put the shared standards beside the project, in ../shared/standards/ (CI always has them)");
 
 function writePackage(files: Record<string, string>, descriptor: Record<string, unknown>): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), "od-pkg-"));
@@ -93,11 +93,11 @@ describe("the project's own package checks (what the profiles cannot express)", 
 });
 
 describe("ajv against the official Data Package v2 profile", () => {
-  withProfiles("a correct descriptor validates", () => {
+  testWithProfiles("a correct descriptor validates", () => {
     expect(validateProfile(descriptor(), profiles)).toEqual([]);
   });
 
-  withProfiles("a broken descriptor fails: no resources, a field without a name, a bad primaryKey", () => {
+  testWithProfiles("a broken descriptor fails: no resources, a field without a name, a bad primaryKey", () => {
     expect(validateProfile({ name: "x" }, profiles).length).toBeGreaterThan(0);
     const broken = descriptor({}, { fields: [{ type: "string" }], primaryKey: 42 });
     const problems = validateProfile(broken, profiles);

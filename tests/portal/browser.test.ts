@@ -13,13 +13,13 @@ import * as path from "node:path";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import type { SiteSummary } from "../../lib/portal/build";
 import { serveSite, type SiteServer } from "../../lib/portal/serve";
+import { describeIf } from "../helpers/skip";
 import { buildTestSite, CHROMIUM, CHROMIUM_ARGS, csvResources, readRecords, REASON_WORDS, releaseUnderTest, screenshotTarget } from "./site";
 
 jest.setTimeout(90_000);
 
 const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) console.warn(`portal browser tests skipped: ${CHROMIUM} not found. Install Debian's Chromium: sudo apt-get install -y --no-install-recommends chromium`);
-const describeInBrowser = hasChromium ? describe : describe.skip;
+const describeInBrowser = describeIf(hasChromium, `${CHROMIUM} not found`, "install Debian's Chromium: sudo apt-get install -y --no-install-recommends chromium");
 
 const ENGINE_TIMEOUT = 60_000;
 const WAIT = 15_000;

@@ -10,7 +10,7 @@ import { Command } from "commander";
 import { verifyAuditLog } from "../../lib/privacy/auditLog";
 import type { PipelineConfig } from "../../lib/cli/pipeline";
 import { formatDeadlineReport, rightsCommand } from "../../lib/cli/rights";
-import { audit, auditLogPath, type RightsContext } from "../../lib/privacy/rights/context";
+import { audit, auditLogPath, type RightsContext } from "../../lib/rights/context";
 import {
   addMonths,
   answerStatus,
@@ -21,8 +21,8 @@ import {
   recordExtension,
   requestReceipt,
   responseDeadline,
-} from "../../lib/privacy/rights/deadlines";
-import { accessRequest, eraseRequest, rectifyRequest } from "../../lib/privacy/rights/index";
+} from "../../lib/rights/deadlines";
+import { accessRequest, eraseRequest, rectifyRequest } from "../../lib/rights/index";
 import { removeTemp, tempKeyStore } from "./tempKeyStore";
 
 const roots: string[] = [];

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { POLICY } from "../../lib/policy";
-import { postgresGrants, registerOfProcessing, securityZones, writePrivacyRecords } from "../../lib/privacy/records";
+import { postgresGrants, registerOfProcessing, securityZones, writePrivacyRecords } from "../../lib/rights/records";
 import { tempDir } from "./tempKeyStore";
 
 describe("privacy records (Art. 30 register, DPIA, trust zones)", () => {

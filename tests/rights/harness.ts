@@ -10,7 +10,7 @@ import { loadProfile } from "../../lib/raw/profile";
 import { openKeyStore, type KeyStore } from "../../lib/privacy/keystore";
 import type { PipelineConfig } from "../../lib/cli/pipeline";
 import { rightsContext } from "../../lib/cli/rights";
-import type { RightsContext } from "../../lib/privacy/rights/index";
+import type { RightsContext } from "../../lib/rights/index";
 
 export interface Sandbox {
   root: string;

@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { loadMartModels } from "../../lib/marts/build";
 import { projectRoot } from "../../lib/io/paths";
 import { loadWarehouseModels } from "../../lib/warehouse/build";
-import { renderDataDictionary } from "../../lib/warehouse/dictionary";
+import { renderDataDictionary } from "../../lib/marts/dictionary";
 
 describe("data dictionary", () => {
   test("documents every table and column of core and marts", () => {
@@ -16,7 +16,7 @@ describe("data dictionary", () => {
     expect(md).toContain("idx_dim_customer_pseudonym");
   });
 
-  test("reports/data-dictionary.md is up to date with the docs (regenerate: npx tsx lib/warehouse/dictionary.ts)", () => {
+  test("reports/data-dictionary.md is up to date with the docs (regenerate: npx tsx lib/marts/dictionary.ts)", () => {
     expect(readFileSync(path.join(projectRoot(), "reports", "data-dictionary.md"), "utf8")).toBe(renderDataDictionary());
   });
 });

@@ -5,15 +5,15 @@ import { loadProfile } from "../../lib/raw/profile";
 import { splitExport } from "../../lib/split/split";
 import { buildWarehouse } from "../../lib/warehouse/build";
 import { sharedDataset } from "../helpers/rawCsv";
+import { describeIf } from "../helpers/skip";
 import { fakeProtector, tempDir } from "./fixtures";
 import { withDb } from "./helpers";
 
 // Needs the shared Online Retail dataset (../shared/datasets/online-retail/); skipped without it.
 const december = sharedDataset("online_retail_2010-12.csv");
-if (!december) console.warn("skipping the Online Retail warehouse test: ../shared/datasets/online-retail/online_retail_2010-12.csv is absent");
-const maybe = december ? describe : describe.skip;
+const describeWithOnlineRetail = describeIf(december, "../shared/datasets/online-retail/online_retail_2010-12.csv is absent", "put the shared datasets beside the project, in ../shared/datasets/online-retail/ (CI always has them)");
 
-maybe("the Online Retail export loads end to end into the warehouse and the marts", () => {
+describeWithOnlineRetail("the Online Retail export loads end to end into the warehouse and the marts", () => {
   const dir = tempDir("or-wh-");
   let built: Awaited<ReturnType<typeof buildWarehouse>>;
   let marts: Awaited<ReturnType<typeof buildMarts>>;

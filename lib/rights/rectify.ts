@@ -6,7 +6,7 @@
  * the pipeline right after recording); Art. 19 notification of recipients is the marts, rebuilt
  * by the same run.
  */
-import { RECTIFIABLE_COLUMNS, recordRectification, type RectifiableColumn } from "../ledgers";
+import { RECTIFIABLE_COLUMNS, recordRectification, type RectifiableColumn } from "../privacy/ledgers";
 import { requestReceipt } from "./deadlines";
 import { audit, identifierPseudonym, keyRing, nowOf, type RightsContext } from "./context";
 import { resolveSubject } from "./resolve";

@@ -7,8 +7,8 @@
  * (Art. 17(3)(b)), which is why the sales are not deleted.
  */
 import { POLICY } from "../policy";
-import { audit, withCore, type RightsContext } from "./rights/context";
-import { erasePseudonyms } from "./rights/erase";
+import { audit, withCore, type RightsContext } from "./context";
+import { erasePseudonyms } from "./erase";
 
 export interface RetentionResult {
   asOf: string;

@@ -20,7 +20,7 @@
  * requests by audit seq and holds no subject, and extension reasons stay in the log.
  */
 import * as fs from "node:fs";
-import { verifyAuditLog, type AuditRecord, type AuditVerification } from "../auditLog";
+import { verifyAuditLog, type AuditRecord, type AuditVerification } from "../privacy/auditLog";
 import { audit, auditLogPath, identifierPseudonym, nowOf, type RightsContext } from "./context";
 import { resolveSubject } from "./resolve";
 

@@ -10,7 +10,7 @@
  * next pipeline run removes the ciphertexts and the pseudonym from core and marts altogether
  * (lib/cli/rights.ts runs it at once); `verifyErasure` then proves nothing is left.
  */
-import { recordErasure, type ErasureReason } from "../ledgers";
+import { recordErasure, type ErasureReason } from "../privacy/ledgers";
 import { requestReceipt } from "./deadlines";
 import { audit, identifierPseudonym, keyRing, nowOf, type RightsContext } from "./context";
 import { resolveSubject } from "./resolve";

@@ -16,10 +16,10 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as zlib from "node:zlib";
 import type { DuckDBConnection } from "@duckdb/node-api";
-import { openNative, queryRows, sqlIdent, sqlString } from "../../engine/native";
-import { attachEncrypted, coreKeyFor } from "../coreEncryption";
-import type { KeyStore } from "../keystore";
-import { ERASURE_LEDGER_FILE, RECTIFICATION_LEDGER_FILE, RIGHTS_AUDIT_FILE } from "../ledgers";
+import { openNative, queryRows, sqlIdent, sqlString } from "../engine/native";
+import { attachEncrypted, coreKeyFor } from "../privacy/coreEncryption";
+import type { KeyStore } from "../privacy/keystore";
+import { ERASURE_LEDGER_FILE, RECTIFICATION_LEDGER_FILE, RIGHTS_AUDIT_FILE } from "../privacy/ledgers";
 
 export interface VerificationHit {
   file: string;

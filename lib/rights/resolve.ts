@@ -4,10 +4,10 @@
  * decrypting each customer's current email with their own data key (Art. 12(6): the controller
  * must be able to identify the requester; Art. 11: no extra data is kept only to do so).
  */
-import { decryptField } from "../envelope";
-import { customerPseudonym } from "../pseudonym";
-import { ERASED_CUSTOMER_ID, normaliseCustomerId, readErasures, type ErasureEntry } from "../ledgers";
-import { fieldAad } from "../../warehouse/protector";
+import { decryptField } from "../privacy/envelope";
+import { customerPseudonym } from "../privacy/pseudonym";
+import { ERASED_CUSTOMER_ID, normaliseCustomerId, readErasures, type ErasureEntry } from "../privacy/ledgers";
+import { fieldAad } from "../warehouse/protector";
 import { keyRing, sqlString, withCore, type RightsContext } from "./context";
 
 export type IdentifierKind = "email" | "customer_id";

@@ -6,10 +6,11 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { stringify } from "csv-stringify/sync";
-import { decryptField } from "../envelope";
-import { readRectifications } from "../ledgers";
-import { processingSummary } from "../processing";
-import { ENCRYPTED_FIELDS, fieldAad } from "../../warehouse/protector";
+import { neutraliseFormula } from "../opendata/publish/csv";
+import { decryptField } from "../privacy/envelope";
+import { readRectifications } from "../privacy/ledgers";
+import { processingSummary } from "../privacy/processing";
+import { ENCRYPTED_FIELDS, fieldAad } from "../warehouse/protector";
 import { requestReceipt } from "./deadlines";
 import { audit, identifierPseudonym, keyRing, sqlString, withCore, type RightsContext } from "./context";
 import { resolveSubject, type IdentifierKind } from "./resolve";
@@ -110,9 +111,27 @@ export async function accessRequest(ctx: RightsContext, identifier: string): Pro
   };
 }
 
+/** The export's numeric columns (amounts come from the warehouse as decimal text): written as they are. */
+const NUMERIC_COLUMNS = new Set(["customer", "version", "line_number", "quantity", "unit_price", "discount_rate", "net_amount", "freight_allocated"]);
+
+/**
+ * The CSV of the export, neutralised against spreadsheet formula injection exactly as the
+ * release's CSV is (lib/opendata/publish/csv.ts, OWASP "CSV Injection"): a person's street that
+ * reads `=HYPERLINK(...)` is their data, and must open in their spreadsheet as text, not run.
+ * Every text cell goes through the release's neutraliseFormula (a phone `+33...` included, as
+ * text); the numeric columns, a return's negative amount included, stay numbers.
+ */
+export function accessCsv(rows: Record<string, unknown>[]): string {
+  return stringify(rows, {
+    header: true,
+    cast: { string: (value, context) => (typeof context.column === "string" && NUMERIC_COLUMNS.has(context.column) ? value : neutraliseFormula(value)) },
+  });
+}
+
 /**
  * Writes the answer as `access.json`, `personal-data.csv` and `orders.csv` into `dir`, owner-only:
- * the files hold the person's data in clear and go to them, never into outputs/.
+ * the files hold the person's data in clear and go to them, never into outputs/. The JSON keeps
+ * every value exactly; the CSV files are neutralised for spreadsheets (accessCsv).
  */
 export function writeAccessExport(answer: AccessAnswer, dir: string): string[] {
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -121,8 +140,8 @@ export function writeAccessExport(answer: AccessAnswer, dir: string): string[] {
     c.versions.map((v) => ({ customer: i + 1, version: v.version, valid_from: v.validFrom, valid_to: v.validTo, is_current: v.isCurrent, ...v.personalData, ...v.derivedAttributes })),
   );
   const orders = answer.customers.flatMap((c, i) => c.orders.map((o) => ({ customer: i + 1, ...o })));
-  files.push(["personal-data.csv", stringify(personal, { header: true })]);
-  files.push(["orders.csv", stringify(orders, { header: true })]);
+  files.push(["personal-data.csv", accessCsv(personal)]);
+  files.push(["orders.csv", accessCsv(orders)]);
   for (const [name, body] of files) {
     fs.writeFileSync(path.join(dir, name), body, { mode: 0o600 });
     fs.chmodSync(path.join(dir, name), 0o600);

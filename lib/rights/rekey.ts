@@ -16,10 +16,10 @@
  * (the next core is encrypted under a key derived from the new master); destroy the old master
  * version once the key backups that hold it have expired.
  */
-import { decryptField, encryptField } from "./envelope";
-import { rekeyPseudonyms } from "./pseudonym";
-import { rectificationAad, rewriteLedgers } from "./ledgers";
-import { audit, keyRing, type RightsContext } from "./rights/context";
+import { decryptField, encryptField } from "../privacy/envelope";
+import { rekeyPseudonyms } from "../privacy/pseudonym";
+import { rectificationAad, rewriteLedgers } from "../privacy/ledgers";
+import { audit, keyRing, type RightsContext } from "./context";
 
 export interface PseudonymRotation {
   fromVersion: number;

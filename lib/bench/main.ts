@@ -4,13 +4,15 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { projectRoot } from "../io/paths";
 import { DEFAULT_EXPORT } from "../raw/defaults";
-import { benchRoot } from "../bench/config";
-import { benchQueries } from "../bench/queries";
-import { benchPipeline, gib } from "../bench/run";
-import { writeBenchReport } from "../bench/report";
-import { codeVersion, machineDescription, readResults, writeResults } from "../bench/results";
-import { runNotebooks } from "./notebooks";
-import { benchPiiScan, currentRelease, scaledKnownValues } from "../bench/piiScan";
+import { benchConfig, benchRoot, cachedExport } from "./config";
+import { benchQueries } from "./queries";
+import { benchPipeline, gib } from "./run";
+import { writeBenchReport } from "./report";
+import { codeVersion, machineDescription, readResults, writeResults } from "./results";
+import { benchPiiScan, currentRelease, scaledKnownValues } from "./piiScan";
+import { runNotebooks } from "../cli/notebooks";
+import { cappedRows } from "../cli/rowsCap";
+import { runStages } from "../cli/pipeline";
 import { readWarehouseKnownValues } from "../portal/piiScan";
 
 /**
@@ -39,8 +41,9 @@ program
   .option("--reports-dir <dir>", "where benchmarks.md, benchmarks.json and the charts go", path.join(projectRoot(), "reports"))
   .option("--work-dir <dir>", "export cache and sandboxes", benchRoot())
   .action(async (o: { rows: string; scale?: string; seed: string; regenerate?: boolean; reportsDir: string; workDir: string }) => {
-    const sizes = (o.scale ?? o.rows).split(",").map((s) => Number(s.replace(/_/g, "")));
-    for (const n of sizes) if (!Number.isInteger(n) || n <= 0) throw new Error(`--rows/--scale: ${JSON.stringify(o.scale ?? o.rows)} is not a list of positive row counts`);
+    const asked = (o.scale ?? o.rows).split(",").map((s) => Number(s.replace(/_/g, "")));
+    for (const n of asked) if (!Number.isInteger(n) || n <= 0) throw new Error(`--rows/--scale: ${JSON.stringify(o.scale ?? o.rows)} is not a list of positive row counts`);
+    const sizes = [...new Set(asked.map((n) => cappedRows(n)))];
     const resultsFile = path.join(o.reportsDir, "benchmarks.json");
     fs.mkdirSync(o.reportsDir, { recursive: true });
     const results = readResults(resultsFile);
@@ -100,7 +103,7 @@ program
   .option("--runs <n>", "timed runs per query and variant", "15")
   .option("--reports-dir <dir>", "where optimization.md and optimization.json go (benchmarks.json is read there)", path.join(projectRoot(), "reports"))
   .action(async (o: { rows: string; runs: string; reportsDir: string }) => {
-    const { file } = await benchQueries({ rows: Number(o.rows), runs: Number(o.runs), reportsDir: o.reportsDir });
+    const { file } = await benchQueries({ rows: cappedRows(Number(o.rows)), runs: Number(o.runs), reportsDir: o.reportsDir });
     console.log(`wrote ${path.relative(process.cwd(), file)} and optimization.json`);
   });
 
@@ -111,7 +114,7 @@ program
   .option("--sandbox <dir>", "a bench sandbox whose staging and warehouse are already built (its keys in WORKBOOK_KEY_DIR)")
   .option("--known-times <k>", "scan for k times the warehouse's known values, made distinct as a k times larger export's (e.g. 10 from 1 M rows for 10 M)", "1")
   .action(async (o: { rows: string; sandbox?: string; knownTimes: string }) => {
-    const rows = Number(o.rows);
+    const rows = cappedRows(Number(o.rows));
     const log = (m: string) => console.log(m);
     const sandbox = o.sandbox ?? path.join(benchRoot(), String(rows));
     const cleanDir = path.join(sandbox, "staging", "clean");

@@ -5,12 +5,13 @@
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { openDatabase, query, renderSql, sqlString, type Row } from "../../warehouse/db";
-import { appendAudit, type AuditRecord } from "../auditLog";
-import { coreKeyFor, openEncryptedDatabase } from "../coreEncryption";
-import { openCustomerKeyRing, type CustomerKeyRing } from "../keyring";
-import type { KeyStore } from "../keystore";
-import { RIGHTS_AUDIT_FILE } from "../ledgers";
+import { InputError } from "../raw/inputError";
+import { openDatabase, query, renderSql, sqlString, type Row } from "../warehouse/db";
+import { appendAudit, type AuditRecord } from "../privacy/auditLog";
+import { coreKeyFor, openEncryptedDatabase } from "../privacy/coreEncryption";
+import { openCustomerKeyRing, type CustomerKeyRing } from "../privacy/keyring";
+import type { KeyStore } from "../privacy/keystore";
+import { RIGHTS_AUDIT_FILE } from "../privacy/ledgers";
 
 export interface RightsContext {
   keyStore: KeyStore;
@@ -26,7 +27,7 @@ export interface RightsContext {
   now?: () => string;
   /**
    * Day the data subject's request was received, YYYY-MM-DD (default: the UTC day of `now`): starts
-   * the Art. 12(3) one-month deadline, recorded with the answer (lib/privacy/rights/deadlines.ts).
+   * the Art. 12(3) one-month deadline, recorded with the answer (lib/rights/deadlines.ts).
    */
   receivedAt?: string;
 }
@@ -67,7 +68,7 @@ export function identifierPseudonym(ctx: RightsContext, kind: string, value: str
 /** Runs queries on the published core (read-only; with its database key when encrypted). */
 export async function withCore<T>(ctx: RightsContext, fn: (q: <R extends Row = Row>(sqlFile: string, vars?: Record<string, string>) => Promise<R[]>) => Promise<T>): Promise<T> {
   const file = corePathOf(ctx);
-  if (!fs.existsSync(file)) throw new Error(`${file} not found: run the pipeline (npm start) before answering requests`);
+  if (!fs.existsSync(file)) throw new InputError(file, "no warehouse to answer from", "run the pipeline (`npm start`) before answering requests");
   const key = coreKeyFor(file, ctx.keyStore);
   const db = key ? await openEncryptedDatabase(file, key, { readOnly: true }) : await openDatabase(file);
   try {

@@ -1,0 +1,206 @@
+/**
+ * Every command README.md shows works as written: this test reads README.md, takes every command
+ * line it quotes (the lines of its ```bash blocks, and the `npm ...`, `npx ...`, `bash ...`,
+ * `sudo ...` spans of its prose; `a && b` is two commands), and runs each, in README order, in a
+ * copy of the project (tests/helpers/sandboxProject.ts), failing on a non-zero exit.
+ *
+ * Small inputs, without editing the README's text: the copy's bundled export has 2,000 rows,
+ * `other.csv.gz` is a 2,000-row export of the same layout, ../shared/.../online_retail.csv.gz is
+ * the first rows of the real one (when ../shared is there), and WORKBOOK_MAX_ROWS=2000 caps the
+ * rows that `generate` and the benchmark produce (lib/cli/rowsCap.ts). The portal is served on a
+ * free port through WORKBOOK_PORTAL_PORT and stopped with Ctrl+C (SIGINT), as a user stops it.
+ *
+ * Not run here, each for its reason, and each checked to be run by CI (.ci/run) instead: the
+ * commands that install things or that are this test suite or CI itself. The commands that
+ * execute the notebooks or the benchmark take minutes: they run when WORKBOOK_README_SLOW=1,
+ * which .ci/run sets, and are skipped (with that reason) otherwise.
+ */
+import { spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as net from "node:net";
+import * as path from "node:path";
+import * as zlib from "node:zlib";
+import { createSandboxProject, type SandboxProject } from "../helpers/sandboxProject";
+import { projectRoot } from "../helpers/runScript";
+import { sharedDataset } from "../helpers/rawCsv";
+import { recordSkip } from "../helpers/skip";
+
+export interface ReadmeCommand {
+  line: string;
+  /** The README heading it appears under. */
+  section: string;
+}
+
+/** The command lines README.md quotes, in order, each once (the first time it appears). */
+export function readmeCommands(markdown: string): ReadmeCommand[] {
+  const out: ReadmeCommand[] = [];
+  let section = "(top)";
+  let fence: string | null = null;
+  let paragraph: string[] = [];
+  const add = (text: string) => {
+    for (const part of text.split("&&")) {
+      const line = part.trim().replace(/\s+/g, " ");
+      if (line && !out.some((c) => c.line === line)) out.push({ line, section });
+    }
+  };
+  // Prose: code spans may wrap across lines, so a paragraph is read whole.
+  const flush = () => {
+    for (const m of paragraph.join(" ").matchAll(/`([^`]+)`/g)) if (/^(npm|npx|bash|sudo) /.test(m[1].trim())) add(m[1]);
+    paragraph = [];
+  };
+  for (const raw of markdown.split("\n")) {
+    const fenceMatch = /^```(\w*)/.exec(raw.trim());
+    if (fenceMatch) {
+      flush();
+      fence = fence === null ? fenceMatch[1] || "text" : null;
+      continue;
+    }
+    if (fence !== null) {
+      // A shell comment starts at a '#' after whitespace.
+      if (["bash", "sh", "shell", "console"].includes(fence)) add(raw.replace(/(^|\s)#.*$/, ""));
+      continue;
+    }
+    const heading = /^#+\s+(.*)$/.exec(raw);
+    if (heading || raw.trim() === "") flush();
+    if (heading) section = heading[1];
+    else paragraph.push(raw);
+  }
+  flush();
+  return out;
+}
+
+/** Commands this test does not run, why, and where they run instead. */
+const ELSEWHERE: { match: RegExp; why: string; ranBy: RegExp }[] = [
+  { match: /^npm ci$/, why: "reinstalls the node_modules this suite is running on", ranBy: /^step "npm ci" npm ci$/m },
+  { match: /^npm test$/, why: "it is this suite", ranBy: /^step "npm test" npm test /m },
+  { match: /^bash \.ci\/run$/, why: "it is CI, which runs this suite", ranBy: /^set -euo pipefail$/m },
+  { match: /^npx jest tests\/portal$/, why: "those tests are part of npm test", ranBy: /^step "npm test" npm test /m },
+  { match: /^sudo apt-get install /, why: "it installs system packages (CI's first step installs them when missing)", ranBy: /apt-get install -y --no-install-recommends "\$\{missing\[@\]\}"/ },
+  { match: /^npm run notebooks$/, why: "it executes every notebook in place (minutes)", ranBy: /^step "npm run notebooks" npm run notebooks$/m },
+];
+/** Commands that take minutes: run when WORKBOOK_README_SLOW=1 (CI), skipped with that reason otherwise. */
+const SLOW = [/^npm run bench( |$)/, /^npm run reset$/];
+const SLOW_ENABLED = process.env.WORKBOOK_README_SLOW === "1";
+
+const markdown = fs.readFileSync(path.join(projectRoot, "README.md"), "utf8");
+const commands = readmeCommands(markdown);
+const ciScript = fs.readFileSync(path.join(projectRoot, ".ci", "run"), "utf8");
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+    server.on("error", reject);
+  });
+}
+
+/** A long-running command (the portal's server): started, checked while it runs, stopped with Ctrl+C. */
+async function runServer(sb: SandboxProject, line: string, env: NodeJS.ProcessEnv, port: number): Promise<{ code: number | null; signal: NodeJS.Signals | null; output: string }> {
+  const child = spawn("bash", ["-c", `exec ${line}`], { cwd: sb.root, env: { ...sb.env, ...env }, stdio: ["ignore", "pipe", "pipe"], detached: true });
+  let output = "";
+  const serving = new Promise<void>((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes(`on http://127.0.0.1:${port}/`)) resolve();
+    };
+    child.stdout.on("data", onData);
+    child.stderr.on("data", onData);
+    child.on("close", () => reject(new Error(`${line} stopped before serving:\n${output}`)));
+  });
+  const closed = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on("close", (code, signal) => resolve({ code, signal })));
+  try {
+    await serving;
+    const page = await fetch(`http://127.0.0.1:${port}/`);
+    output += `\nGET / -> ${page.status}\n`;
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain("<html");
+  } finally {
+    // Ctrl+C reaches the whole foreground group: npm, tsx and node (gone already if it failed).
+    try {
+      process.kill(-child.pid!, "SIGINT");
+    } catch {
+      // no such group: it stopped by itself, and `serving` says why
+    }
+  }
+  return { ...(await closed), output };
+}
+
+describe("every command README.md shows works as written", () => {
+  let sb: SandboxProject;
+  let port: number;
+  const env: NodeJS.ProcessEnv = { WORKBOOK_MAX_ROWS: "2000" };
+  const bigOut = "/tmp/big.csv.gz";
+  const bigExisted = fs.existsSync(bigOut);
+
+  beforeAll(async () => {
+    sb = createSandboxProject({ rows: 2000 });
+    // `npm start -- --input other.csv.gz`: another file with the same layout.
+    const other = sb.cli("generate", "--rows", "2000", "--seed", "7", "--out", "other.csv.gz");
+    expect(other.status).toBe(0);
+    // `--input ../shared/datasets/online-retail/online_retail.csv.gz`: its first rows, when ../shared is here.
+    const december = sharedDataset("online_retail_2010-12.csv");
+    if (december) {
+      const target = path.join(sb.root, "..", "shared", "datasets", "online-retail", "online_retail.csv.gz");
+      fs.mkdirSync(path.dirname(target), { recursive: true });
+      const head = fs.readFileSync(december, "utf8").split("\n").slice(0, 8001).join("\n") + "\n";
+      fs.writeFileSync(target, zlib.gzipSync(head));
+    }
+    port = await freePort();
+    env.WORKBOOK_PORTAL_PORT = String(port);
+  }, 300_000);
+
+  afterAll(() => {
+    if (sb) fs.rmSync(path.dirname(sb.root), { recursive: true, force: true });
+    if (!bigExisted) for (const f of [bigOut, "/tmp/big.defects.json"]) fs.rmSync(f, { force: true });
+  });
+
+  test("README.md quotes commands, and this test knows how to run or where to find each", () => {
+    expect(commands.length).toBeGreaterThan(15);
+    expect(commands.map((c) => c.line)).toEqual(expect.arrayContaining(["npm start -- split", "npm start -- rights --help", "npm start -- generate --rows 1000000 --out /tmp/big.csv.gz"]));
+  });
+
+  for (const [i, { line, section }] of commands.entries()) {
+    const elsewhere = ELSEWHERE.find((e) => e.match.test(line));
+    const name = `#${i + 1} \`${line}\` (${section})`;
+    if (elsewhere) {
+      test(`${name}: not run here (${elsewhere.why}); CI runs it`, () => {
+        expect(ciScript).toMatch(elsewhere.ranBy);
+      });
+      continue;
+    }
+    const slow = SLOW.some((re) => re.test(line));
+    const needsShared = line.includes("../shared/") && !sharedDataset("online_retail_2010-12.csv");
+    const skipWhy = slow && !SLOW_ENABLED ? "it takes minutes (notebooks or the benchmark)" : needsShared ? "../shared/datasets/online-retail/ is absent" : null;
+    if (skipWhy) {
+      recordSkip(`${line}: ${skipWhy}`, slow ? "WORKBOOK_README_SLOW=1 npx jest tests/cli/readme.test.ts (CI sets it)" : "put the shared datasets beside the project, in ../shared/");
+      test.skip(name, () => {});
+      continue;
+    }
+    test(
+      `${name} ${line.includes("--serve") ? "serves, and stops on Ctrl+C" : "exits 0"}`,
+      async () => {
+        if (line.includes("--serve")) {
+          // It serves until Ctrl+C, as the README says: npm then ends by that SIGINT (a shell
+          // shows 130); an error exit (a port in use, a missing release) is a failure.
+          const served = await runServer(sb, line, env, port);
+          const stoppedByCtrlC = served.code === 0 || served.code === 130 || served.signal === "SIGINT";
+          expect({ line, code: served.code, signal: served.signal, stoppedByCtrlC, output: served.output.slice(-3000) }).toEqual({
+            line,
+            code: served.code,
+            signal: served.signal,
+            stoppedByCtrlC: true,
+            output: expect.stringContaining("GET / -> 200"),
+          });
+          return;
+        }
+        const result = sb.shell(line, { env, timeoutMs: 1_500_000 });
+        expect({ line, status: result.status, stderr: result.stderr.slice(-3000) }).toEqual({ line, status: 0, stderr: expect.any(String) });
+        if (/--help$/.test(line)) expect(result.stdout).toMatch(/^Usage: workbook rights /m);
+      },
+      1_800_000,
+    );
+  }
+});
