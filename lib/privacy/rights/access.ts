@@ -101,7 +101,7 @@ export async function accessRequest(ctx: RightsContext, identifier: string): Pro
   const rec = audit(ctx, "access", r.pseudonyms.join(","), { outcome: "answered", identifierKind: r.kind, customers: r.pseudonyms.length, orderLines: lines, ...receipt });
   return {
     status: "answered",
-    message: `Here is all the personal data we hold about you (${customers.length} customer record(s), ${lines} order line(s)), with the purposes, recipients and retention of its processing.`,
+    message: `Here is all the personal data we hold about you (${customers.length} customer record(s), ${lines} order line(s)), with the purposes, recipients and retention of its processing, your other rights and how to complain.`,
     identifierKind: r.kind,
     customerId: r.customerId,
     customers,

@@ -1,0 +1,2 @@
+-- 03_table_rows: the rows of one warehouse table.
+select cast(count(*) as integer) as rows from {{table}}
