@@ -5,13 +5,12 @@
  * cannot (STYLE.md §3: "read from its .sql or policy file and shown, never retyped").
  *
  * Paths are relative to the project root (the kernel's working directory); the heading links
- * the file from notebooks/ (`../<path>`), so it opens on a code host.
+ * the file from notebooks/ (`../<path>`), so it opens on a code host. This module imports no
+ * engine: a notebook's kernel type-checks every module it imports (runSql.ts runs what it shows).
  */
 import { readFileSync } from "node:fs";
 import { isAbsolute, relative, resolve } from "node:path";
-import type { DuckDBConnection } from "@duckdb/node-api";
 import { projectRoot } from "../io/paths";
-import { query, renderSql, type Row } from "../warehouse/db";
 
 export interface SourceOptions {
   /** Language of the fence (default: from the extension). */
@@ -84,18 +83,4 @@ export function showSource(file: string, opts: SourceOptions = {}): void {
 /** Shows a `.sql` file as it is on disk. */
 export function showSql(file: string, opts: Omit<SourceOptions, "language"> = {}): void {
   showSource(file, { ...opts, language: "sql" });
-}
-
-/**
- * Shows a query file, then runs it (its `{{name}}` placeholders filled from `vars`) and returns
- * the rows: what the reader sees is what ran.
- */
-export async function showAndRunSql<T extends Row = Row>(
-  connection: DuckDBConnection,
-  file: string,
-  vars: Record<string, string> = {},
-  opts: Omit<SourceOptions, "language"> = {},
-): Promise<T[]> {
-  showSql(file, opts);
-  return query<T>(connection, renderSql(resolve(projectRoot(), projectPath(file)), vars));
 }
