@@ -1,8 +1,7 @@
 /**
  * The workbook's policies, written as data: every threshold that decides what may be published
  * or kept, in one typed module, each number next to the rule it implements and where that rule
- * comes from (see ../shared/notes/regulations.md, outside the project). A reviewer changes a number here and
- * reruns; no other module hard-codes one.
+ * comes from. A reviewer changes a number here and reruns; no other module hard-codes one.
  *
  * Integer percentages rather than fractions, so that a boundary case (a contributor with exactly
  * 85 % of the cell) is compared in exact integer-scaled arithmetic, not against 0.85's binary
@@ -64,6 +63,15 @@ export interface RetentionPolicy {
   customerDataYearsAfterLastContact: number;
   /** Accounting records (orders, invoices, credit notes): years in intermediate archive. */
   accountingRecordsYears: number;
+  /** The rights audit log (who asked what, when, and how it was answered): years kept. */
+  auditLogYears: number;
+  /**
+   * Days a backup of the key ring or of the master key is kept. Crypto-shredding deletes a
+   * customer's data key from the live key ring at once; a backup taken before still holds it,
+   * so an erasure reaches backups only when they expire and the master key they were wrapped
+   * under is rotated and destroyed: this is that delay.
+   */
+  keyBackupDays: number;
 }
 
 export interface KeyPolicy {
@@ -144,21 +152,26 @@ export const POLICY: DeepReadonly<Policy> = deepFreeze<Policy>({
   statisticalConfidentiality: {
     frequency: {
       minContributors: {
-        // DGFiP practice for aggregates describing natural persons (tax secrecy): a cell needs
-        // at least 11 units, so that no customer's purchases can be isolated or inferred.
+        // DGFiP practice for aggregates describing natural persons (tax secrecy): "la cellule
+        // d'un tableau doit résulter de l'agrégation d'au moins 11 unités" (answer of the budget
+        // minister to written question n° 28351, Assemblée nationale, XIVe législature). The
+        // project applies it to its customers, so that no customer's purchases can be isolated.
         person: 11,
-        // INSEE, loi n° 51-711 du 7 juin 1951 (statistical secrecy) for units that are
-        // businesses (suppliers, carriers, business customers): at least 3 contributing units.
+        // INSEE's rule for business statistics (statistical secrecy, loi n° 51-711 du 7 juin
+        // 1951): at least 3 contributing units per cell (INSEE, Manuel de protection des
+        // tableaux, "Règles"). Applied to suppliers, carriers and business customers.
         // Directive (EU) 2016/943 makes an individual supplier's or carrier's figures a trade
         // secret; the same rule protects them.
         business: 3,
       },
     },
-    // INSEE dominance rule (1, 85), loi 51-711: no single unit above 85 % of the cell value,
+    // INSEE dominance rule (1, 85) (Manuel de protection des tableaux, "Règles"; the DGFiP
+    // answer cited above states the same 85 %): no single unit above 85 % of the cell value,
     // otherwise the second contributor (or anyone knowing the rest) estimates the first closely.
     dominance: { n: 1, kPercent: 85 },
-    // Protection interval of 10 % used by INSEE's tooling (tau-ARGUS "protection level"): a
-    // suppressed value must stay uncertain by at least +/- 10 % given the published totals.
+    // The project's choice, after INSEE's tooling: rtauargus (INSEE's interface to tau-ARGUS)
+    // defaults to the a-priori protection interval MAN(10), 10 %. A suppressed value must stay
+    // uncertain by at least +/- 10 % given everything published.
     protectionIntervalPercent: 10,
     // The protection interval is owed to the confidential cells: the primary ones and the hidden
     // complements that fail a rule (tau-ARGUS and sdcTable set protection levels on primary cells
@@ -182,12 +195,22 @@ export const POLICY: DeepReadonly<Policy> = deepFreeze<Policy>({
     maxSuppressedValuePercent: 5,
   },
   retention: {
-    // CNIL référentiel "gestion commerciale" (customer/prospect data): 3 years after the last
-    // contact initiated by the customer, then deletion or anonymisation (GDPR Art. 5(1)(e)).
+    // CNIL référentiel "gestion des activités commerciales" (délibération n° 2021-131 du
+    // 23 septembre 2021): customer data 3 years from the end of the commercial relationship
+    // (the last contact from the customer, here the last order), then deletion or
+    // anonymisation (GDPR Art. 5(1)(e)).
     customerDataYearsAfterLastContact: 3,
     // Code de commerce art. L123-22: accounting records and supporting documents are kept
     // 10 years (CNIL: intermediate archive, restricted access).
     accountingRecordsYears: 10,
+    // The project's choice: the log is the proof that each request was answered (GDPR
+    // Art. 5(2), 12); a claim that one was not can be brought within the general limitation
+    // period of civil actions, 5 years (Code civil art. 2224). The log holds pseudonyms only.
+    auditLogYears: 5,
+    // The project's choice: key backups older than 30 days are destroyed and the master key is
+    // rotated at least as often, so that an erasure reaches every backup within the one month
+    // the GDPR gives to act on a request (Art. 12(3); Art. 17(1) "without undue delay").
+    keyBackupDays: 30,
   },
   keys: {
     // GDPR Art. 4(5) / EDPB Guidelines 01/2025: the pseudonymisation secret is kept apart from

@@ -36,7 +36,7 @@ grant select on core.fact_sales to wh_core_reader;
 grant select on core.fact_inventory to wh_privacy_officer;
 grant select on core.fact_inventory to wh_core_reader;
 
--- marts: read-only for analysts; no personal field exists there (PII scan).
+-- marts: read-only for analysts; pseudonymised, no direct identifier (PII scan).
 grant select on sales.dim_date to mart_analyst, wh_core_reader;
 grant select on sales.dim_product to mart_analyst, wh_core_reader;
 grant select on sales.dim_channel to mart_analyst, wh_core_reader;

@@ -2,7 +2,8 @@
  * `tsx lib/compliance/cli.ts [--strict] [--results outputs/test-results.json] [--check]`
  *
  * Regenerates the compliance reports: reports/regulatory-monitoring.md (+ .html),
- * reports/compliance-matrix.md and reports/README.md. A file is rewritten only when its bytes
+ * reports/compliance-matrix.md, reports/README.md and the glossary the notebooks link
+ * (reports/glossary.md, from lib/notebook/glossary.ts). A file is rewritten only when its bytes
  * change. With `--results`, every cited test must also have passed in that jest JSON file
  * (`npx jest --json --outputFile=outputs/test-results.json`). `--strict` exits 1 when the
  * matrix has a gap; `--check` writes nothing and exits 1 when a report is out of date.
@@ -13,6 +14,7 @@ import { Command } from "commander";
 import { evaluateMatrix, MATRIX_REPORT, readJestResults, renderMatrix, summarise, type JestResults, type MatrixRow } from "./matrix";
 import { MONITORING_HTML, MONITORING_REPORT, renderCheckedMonitoring } from "./monitoring";
 import { REPORTS, REPORTS_INDEX, renderReportsIndex } from "./reportsIndex";
+import { GLOSSARY_REPORT, renderGlossary } from "../notebook/glossary";
 
 /** The nearest directory at or above `start` holding a package.json. */
 export function projectRoot(start: string = __dirname): string {
@@ -37,7 +39,8 @@ export interface GeneratedReports {
  */
 export function generateComplianceReports(root: string, results?: JestResults): GeneratedReports {
   const files = new Map<string, string>();
-  files.set(REPORTS_INDEX, renderReportsIndex(root, REPORTS, [REPORTS_INDEX, MONITORING_REPORT, MONITORING_HTML, MATRIX_REPORT]));
+  files.set(REPORTS_INDEX, renderReportsIndex(root, REPORTS, [REPORTS_INDEX, MONITORING_REPORT, MONITORING_HTML, MATRIX_REPORT, GLOSSARY_REPORT]));
+  files.set(GLOSSARY_REPORT, renderGlossary());
   const monitoring = renderCheckedMonitoring(root);
   files.set(MONITORING_REPORT, monitoring.markdown);
   files.set(MONITORING_HTML, monitoring.html);

@@ -190,6 +190,7 @@ function statusCell(row: MatrixRow): string {
 
 const GROUP_TITLES: Record<RequirementGroup, string> = {
   brief: "The brief",
+  project: "Beyond the brief: the project's own requirements",
   gdpr: "GDPR articles applied",
   confidentiality: "Statistical confidentiality and trade secrets",
 };

@@ -17,6 +17,13 @@ import { issueLabel, type IssueKey } from "./issues";
 import { githubSlug } from "./markdown";
 import { thresholdRows } from "./thresholds";
 
+/**
+ * The day the content below was last checked against its sources (ISO date). A fixed value, not
+ * the clock: the document is regenerated on every run and must come out with the same bytes.
+ * Update it when the content is reviewed.
+ */
+export const MONITORING_REVIEWED = "2026-12-04";
+
 export type SectionId = "thresholds" | "gdpr" | "techniques" | "security" | "confidentiality" | "opendata" | "dissemination" | "planned";
 
 export const SECTION_TITLES: Record<SectionId, string> = {
@@ -52,13 +59,18 @@ export function planned(issue: IssueKey): string {
 // Primary sources, written once and cited by several sections.
 const GDPR = "Regulation (EU) 2016/679 (GDPR), OJ L 119, 4.5.2016; applicable since 25 May 2018";
 const WP216 = "Article 29 Data Protection Working Party, Opinion 05/2014 on Anonymisation Techniques (WP216, 0829/14/EN), adopted 10 April 2014";
-const EDPB_PSEUDO = "EDPB, Guidelines 01/2025 on Pseudonymisation, adopted 16 January 2025 (version for public consultation, until 28 February 2025)";
+const EDPB_PSEUDO = "EDPB, Guidelines 01/2025 on Pseudonymisation, version 1.0 adopted on 16 January 2025 for public consultation (closed on 28 February 2025); the version cited here";
 const ENISA_2019 = "ENISA, Pseudonymisation techniques and best practices (November 2019)";
 const ENISA_2021 = "ENISA, Data Pseudonymisation: Advanced Techniques and Use Cases (January 2021)";
-const CNIL_REF = "CNIL, référentiel relatif aux traitements de données à caractère personnel mis en œuvre aux fins de gestion des activités commerciales (successor of norme simplifiée NS-048): customer data kept for a limited period after the last contact, the source of the retention row of the thresholds table";
-const NS048 = "CNIL, délibération n° 2016-264 du 21 juillet 2016 (NS-048), art. 5: beyond the retention period, data kept for aggregated statistics must be irreversibly anonymised, citing the G29 opinion of 10 April 2014";
+const CNIL_REF = "CNIL, délibération n° 2021-131 du 23 septembre 2021 portant adoption d'un référentiel relatif aux traitements de données à caractère personnel mis en œuvre aux fins de gestion des activités commerciales (JORF, 10 April 2022), adopted under art. 8 of Loi n° 78-17: customer data kept 3 years from the end of the commercial relationship (the last contact from the customer), then deleted or anonymised; it replaces norme simplifiée NS-048, without legal effect since 25 May 2018";
+const CNIL_SANCTION = "CNIL, formation restreinte, délibération n° SAN-2020-008 du 18 novembre 2020 (Carrefour France): the référentiel's 3 years from the last contact is \"a reference to assess an appropriate period\"";
+const LOI_78_17 = "Loi n° 78-17 du 6 janvier 1978 relative à l'informatique, aux fichiers et aux libertés, as rewritten by ordonnance n° 2018-1125 du 12 décembre 2018: the French law beside the GDPR (the CNIL's missions and powers, art. 8, including the référentiels it adopts; national provisions on processing for statistical purposes)";
+const CNIL_ANON = "CNIL, « L'anonymisation de données personnelles » (guidance on cnil.fr, 19 May 2020): the three WP216 criteria (individualisation, corrélation, inférence) or, failing one, a risk analysis showing that re-identification by reasonable means is not possible";
+const CNIL_CADA_OPENDATA = "CNIL and CADA, Guide pratique de la publication en ligne et de la réutilisation des données publiques (« open data »), 2019: anonymise before publishing, generalise (département rather than postal code, age band rather than birth date)";
 const LOI_51_711 = "Loi n° 51-711 du 7 juin 1951 sur l'obligation, la coordination et le secret en matière de statistiques, art. 6 (statistical secrecy)";
-const INSEE_SDC = "INSEE / DGFiP dissemination practice: frequency threshold for businesses and for persons, dominance rule (n, k) (the values applied are in the thresholds table)";
+const INSEE_SDC = "INSEE, Manuel de protection des tableaux (inseefrlab.github.io/manuel-protection-tableaux), annex « Règles »: the frequency and dominance rules of business statistics";
+const DGFIP_11 = "Assemblée nationale, XIVe législature, written question n° 28351 (Mme Eva Sas) and the answer of the ministre délégué chargé du budget on the DGFiP's income-tax statistics: « la cellule d'un tableau doit résulter de l'agrégation d'au moins 11 unités », with a dominance limit on the largest";
+const RTAUARGUS = "InseeFrLab, rtauargus (INSEE's R interface to τ-Argus), vignette « options safety rules »: the default safety rule MAN(10), an a-priori interval protection level of 10 %";
 const HUNDEPOOL = "Hundepool, Domingo-Ferrer, Franconi, Giessing, Schulte Nordholt, Spicer, de Wolf, Statistical Disclosure Control (Wiley, 2012), ch. 4 (magnitude tables: dominance and p% rules, secondary suppression, linked tables); tau-ARGUS manual (protection levels)";
 const TRADE_SECRETS = "Directive (EU) 2016/943 of 8 June 2016 on the protection of undisclosed know-how and business information (trade secrets), Art. 2(1)";
 const OPEN_DATA_DIR = "Directive (EU) 2019/1024 of 20 June 2019 on open data and the re-use of public sector information, Art. 1(4) (without prejudice to the GDPR), Art. 5 (formats); Implementing Regulation (EU) 2023/138 (high-value datasets)";
@@ -89,17 +101,20 @@ export function monitoringSections(policy: DeepReadonly<Policy>): Section[] {
       id: "thresholds",
       blocks: [
         {
-          p: `Every number that decides what may be published or kept lives in one typed, frozen module, ${file("lib/policy.ts")}, with the rule and the source beside it. The table below is read from that module when this document is generated (${file("lib/compliance/thresholds.ts")}); the sections that follow quote the same values. Changing a threshold means changing ${file("lib/policy.ts")} and regenerating: it is never typed twice. The test ${file("tests/opendata/confidentiality/policy.test.ts")} pins the values the release applies.`,
+          p: `Every number that decides what may be published or kept lives in one typed, frozen module, ${file("lib/policy.ts")}, with the rule and the source beside it; a value that no text imposes is marked as the project's choice, with its reason. The table below is read from that module when this document is generated (${file("lib/compliance/thresholds.ts")}); the sections that follow quote the same values. Changing a threshold means changing ${file("lib/policy.ts")} and regenerating: it is never typed twice. The test ${file("tests/opendata/confidentiality/policy.test.ts")} pins the values the release applies.`,
         },
         { table: { header: ["policy key", "value", "rule", "source"], rows: thresholdRows(policy).map((r) => [`\`${r.key}\``, `\`${r.value}\``, r.rule, r.source]) } },
       ],
-      sources: [INSEE_SDC, LOI_51_711, CNIL_REF, "Code de commerce, art. L123-22 (accounting records)"],
+      sources: [INSEE_SDC, DGFIP_11, RTAUARGUS, LOI_51_711, CNIL_REF, "Code de commerce, art. L123-22 (accounting records)", "Code civil, art. 2224 (limitation period of civil actions, 5 years)"],
     },
     {
       id: "gdpr",
       blocks: [
         {
           p: `The export describes customers who are natural persons (and sole traders): their order lines are personal data (GDPR Art. 4(1)). Replacing the customer number by a pseudonym does not change that: pseudonymised data is still personal data (Art. 4(5), Recital 26). Only information that no longer relates to an identifiable person, taking into account "all the means reasonably likely to be used", is outside the Regulation (Recital 26); aggregate results of processing for statistical purposes are such information when they are not personal data (Recital 162). Publishing sales data is therefore the last step of a chain of processing of personal data, and each step needs a lawful basis and must respect the Art. 5 principles, even when the published result is anonymous. Anonymising is itself processing (WP216, §2.2.1).`,
+        },
+        {
+          p: `In France the GDPR applies together with the Loi Informatique et Libertés (n° 78-17 du 6 janvier 1978, rewritten in 2018 to complement the Regulation): it sets the CNIL's missions and powers, among them the référentiels it adopts (art. 8), such as the one for customer files that gives the retention period applied here. A person who thinks their data is mishandled may complain to the CNIL (GDPR Art. 77), which every access answer says (${file("lib/privacy/processing.ts")}).`,
         },
         { h3: "The principles, applied to a sales release" },
         {
@@ -125,28 +140,30 @@ export function monitoringSections(policy: DeepReadonly<Policy>): Section[] {
             header: ["processing", "lawful basis", "why this basis"],
             rows: [
               ["P1 Order management and accounting records", "Art. 6(1)(b) contract; Art. 6(1)(c) legal obligation", "Orders are performed under the sales contract; the Code de commerce requires the accounting records"],
-              ["P2 Sales and inventory analysis (marts)", "Art. 6(1)(f) legitimate interest; compatible further processing, Art. 6(4)", "Steering the business is a legitimate interest; pseudonymisation and generalisation are the safeguards Art. 6(4)(e) names, and EDPB Guidelines 01/2025 note that pseudonymisation helps the balancing test"],
+              ["P2 Sales and inventory analysis (marts)", "Art. 6(1)(f) legitimate interest; compatible further processing, Art. 6(4)", "Steering the business is a legitimate interest; Art. 6(4)(e) names encryption and pseudonymisation among the appropriate safeguards of a further processing, and the marts are pseudonymised (generalising the quasi-identifiers is a further safeguard the workbook adds); EDPB Guidelines 01/2025 note that pseudonymisation helps the balancing test"],
               ["P3 Production of the Open Data release", "Art. 6(1)(f) legitimate interest, statistical purpose with Art. 89(1) safeguards", "Producing anonymous aggregates is processing of personal data; its output, once it passes the WP216 tests, is no longer personal data (Recital 26, 162)"],
               ["P4 Data-subject rights and security logging", "Art. 6(1)(c) legal obligation (Art. 12-22, 30, 32)", `Answering requests within one month (Art. 12(3)) and keeping proof is required by the Regulation itself; each request's receipt and deadline are logged and late answers reported (${file("lib/rights/deadlines.ts")}, ${file("tests/privacy/deadlines.test.ts")})`],
             ],
           },
         },
         {
-          p: `Because P2 and P3 rest on legitimate interest, customers may object (Art. 21(1)); erasure (Art. 17) takes a customer out of the marts and of future releases at the next load. Art. 17(3)(b) keeps the accounting records, without personal fields, and Art. 17(3)(d) allows statistics already produced under Art. 89(1) to stand. Access (with portability), rectification and erasure requests are answered by the \`rights\` command (${file("lib/cli/rights.ts")}, ${file("lib/rights/")}), tested end to end (${file("tests/rights/rights.test.ts")}) and shown in notebook [\`08_gdpr_rights_and_security\`](../notebooks/08_gdpr_rights_and_security.ipynb); erasure reaches the copies that cannot be rewritten by crypto-shredding (${file("tests/privacy/keyring.test.ts")}).`,
+          p: `Customers may object to P2, which rests on legitimate interest (Art. 21(1)), and to P3, a processing for statistical purposes under Art. 89(1), on grounds relating to their particular situation (Art. 21(6)); erasure (Art. 17) takes a customer out of the marts and of future releases at the next load. The order records that accounting law requires are kept under that obligation, which erasure does not override (Art. 17(3)(b)); the warehouse's copy of an erased customer's order lines keeps no personal field and no pseudonym, and statistics already produced under Art. 89(1) may stand (Art. 17(3)(d)). Access (with portability), rectification and erasure requests are answered by the \`rights\` command (${file("lib/cli/rights.ts")}, ${file("lib/rights/")}), tested end to end (${file("tests/rights/rights.test.ts")}) and shown in notebook [\`08_gdpr_rights_and_security\`](../notebooks/08_gdpr_rights_and_security.ipynb); each access answer lists every processing (P3 included), the rights of Art. 15(1)(e) and the right to complain to the CNIL (Art. 15(1)(f)). Erasure reaches the copies that cannot be rewritten by crypto-shredding (${file("tests/privacy/keyring.test.ts")}); a key backup taken before the erasure still opens them until it expires, which the answer states: ${policy.retention.keyBackupDays} days at most (\`retention.keyBackupDays\`).`,
         },
       ],
       sources: [
-        `${GDPR}: Art. 4(1), 4(5), 5, 6(1), 6(4), 9, 12(3), 13-22, 24, 25, 30, 32, 35, 89(1); Recitals 26, 28, 29, 50, 162`,
+        `${GDPR}: Art. 4(1), 4(5), 5, 6(1), 6(4), 9, 12(3), 13-22 (in particular 15(1)(e)-(f), 17(3)(b) and (d), 21(1) and 21(6)), 24, 25, 30, 32, 35, 77, 89(1); Recitals 26, 28, 29, 50, 162`,
+        LOI_78_17,
         EDPB_PSEUDO,
         WP216,
         CNIL_REF,
+        CNIL_SANCTION,
       ],
     },
     {
       id: "techniques",
       blocks: [
         {
-          p: `WP216 defines anonymisation as processing personal data "in order to irreversibly prevent identification" and judges every technique by three risks that must be gone for a dataset to count as anonymous without further analysis: **singling out** (isolating the records of one person), **linkability** (linking two records of the same person or group, in one dataset or across datasets) and **inference** (deducing an attribute of a person with significant probability). A dataset that fails one of them is anonymous only after a documented re-identification risk analysis, and the assessment is repeated at every release. Pseudonymisation is not anonymisation: it only reduces the linkability of a dataset with the original identity, and is a security measure (WP216 §4; EDPB Guidelines 01/2025).`,
+          p: `WP216 defines anonymisation as processing personal data "in order to irreversibly prevent identification" and judges every technique by three risks that must be gone for a dataset to count as anonymous without further analysis: **singling out** (isolating the records of one person), **linkability** (linking two records of the same person or group, in one dataset or across datasets) and **inference** (deducing an attribute of a person with significant probability). A dataset that fails one of them is anonymous only after a documented re-identification risk analysis, and the assessment is repeated at every release. The CNIL's guidance on anonymisation applies the same three criteria. Pseudonymisation is not anonymisation: it only reduces the linkability of a dataset with the original identity, and is a security measure (WP216 §4; EDPB Guidelines 01/2025).`,
         },
         {
           p: `The table reads "is the risk still present after the technique alone?". The verdicts for the techniques WP216 assesses are its own (WP216 §5, Table 6); the others are this document's assessment, marked as such.`,
@@ -160,7 +177,7 @@ export function monitoringSections(policy: DeepReadonly<Policy>): Section[] {
               ["Tokenisation (random token and a mapping table)", "pseudonymisation, tokenisation (WP216 §4)", "yes", "yes", "may not", "Not used: a keyed hash gives the same reproducible pseudonym without a mapping table to protect"],
               ["Encryption with a secret key", "pseudonymisation (WP216 §4; EDPB 01/2025; ENISA 2021)", "yes (for the key holder)", "yes", "yes", `Personal fields under AES-256-GCM with a per-customer data key wrapped by the master key (${file("lib/privacy/envelope.ts")}, ${file("lib/privacy/keyring.ts")}); erasure by destroying the data key (crypto-shredding); the core file itself encrypted (${file("lib/privacy/coreEncryption.ts")})`],
               ["Generalisation (coarser values)", "generalisation (WP216 §3.2); this document's verdict", "reduced, not removed (depends on the grain: measure it)", "yes", "yes", `Age band instead of birth date, département and région instead of postal code, in core and marts (${file("tests/warehouse/build.test.ts")}); time grain of each release chosen by measuring suppression (${file("lib/opendata/generalise.ts")})`],
-              ["Aggregation and k-anonymity", "generalisation (WP216 §3.2.1)", "no", "yes", "yes", `Open Data tables are aggregates; the frequency rule is k-anonymity of a cell: ${person} persons or ${business} businesses at least (${file("lib/opendata/confidentiality/frequency.ts")})`],
+              ["Aggregation (WP216: \"aggregation and k-anonymity\")", "generalisation (WP216 §3.2.1)", "no", "yes", "yes", `Open Data tables are aggregates, and every published cell has at least ${person} persons or ${business} businesses (the frequency rule, ${file("lib/opendata/confidentiality/frequency.ts")}). That is a threshold on each cell of a table; k-anonymity, which WP216 assesses here, is a property of a file of individual records (each record shares its quasi-identifiers with at least k-1 others), and the release publishes no such file`],
               ["l-diversity / t-closeness", "generalisation (WP216 §3.2.2)", "no", "yes", "may not", `Not used as such; on magnitude tables the dominance rule plays its role: no cell where ${domN} contributor(s) hold more than ${domK} % (${file("lib/opendata/confidentiality/dominance.ts")})`],
               ["Suppression (primary and secondary cell suppression)", "statistical disclosure control; this document's verdict", "no (below the thresholds)", "reduced (linked tables protected together; patterns stable across releases: watch list)", "no within the protection interval", `${file("lib/opendata/confidentiality/")}: frequency and dominance (primary), complementary cells chosen and audited by linear programming (secondary)`],
               ["Noise addition", "randomisation (WP216 §3.1.1)", "yes", "may not", "may not", "Not used: published totals must reconcile to the cent with the marts; noise is on the watch list for small domains"],
@@ -170,10 +187,10 @@ export function monitoringSections(policy: DeepReadonly<Policy>): Section[] {
           },
         },
         {
-          p: `Reading the table for this workbook: the warehouse and the marts are pseudonymised, so they stay personal data and are protected as such (section 3); only the Open Data release claims anonymity, and it combines aggregation (k-anonymity of cells), dominance, secondary suppression with a protection interval, and generalisation of time. Every release is assessed against the three criteria with numbers computed from its own files (smallest published group, identifier-like columns, dominance and homogeneity of published cells) and the prosecutor, journalist and marketer risks of its customer table; a failed criterion stops the release (${file("lib/opendata/assessment/wp29.ts")}, ${file("lib/opendata/assessment/risk.ts")}; the current release's report: ${file("reports/anonymisation-assessment.md")}). The residual risk WP216 asks to analyse, linkability across successive releases, is not measured by the code: it is on the watch list (section 6).`,
+          p: `Reading the table for this workbook: the warehouse and the marts are pseudonymised, so they stay personal data and are protected as such (section 3); only the Open Data release claims anonymity, and it combines aggregation with a frequency threshold per cell, dominance, secondary suppression with a protection interval, and generalisation of time. Every release is assessed against the three criteria with numbers computed from its own files (smallest published group, identifier-like columns, dominance and homogeneity of published cells) and the prosecutor, journalist and marketer risks of its customer table; a failed criterion stops the release (${file("lib/opendata/assessment/wp29.ts")}, ${file("lib/opendata/assessment/risk.ts")}; the current release's report: ${file("reports/anonymisation-assessment.md")}). The residual risk WP216 asks to analyse, linkability across successive releases, is not measured by the code: it is on the watch list (section 6).`,
         },
       ],
-      sources: [WP216, EDPB_PSEUDO, ENISA_2019, ENISA_2021, `${GDPR}: Art. 4(5), 25, 32(1)(a); Recitals 26, 28, 29`, SWEENEY],
+      sources: [WP216, CNIL_ANON, EDPB_PSEUDO, ENISA_2019, ENISA_2021, `${GDPR}: Art. 4(5), 25, 32(1)(a); Recitals 26, 28, 29`, SWEENEY],
     },
     {
       id: "security",
@@ -231,7 +248,7 @@ export function monitoringSections(policy: DeepReadonly<Policy>): Section[] {
         { h3: "Primary suppression" },
         {
           list: [
-            `**Frequency rule**: a cell is published only with at least ${person} distinct contributors when it describes natural persons (DGFiP practice), and ${business} when it describes businesses (INSEE practice). An empty cell describes nobody and is published. Tests: ${file("tests/opendata/confidentiality/primary.test.ts")}; code: ${file("lib/opendata/confidentiality/frequency.ts")}.`,
+            `**Frequency rule**: a cell is published only with at least ${person} distinct contributors when it describes natural persons (the DGFiP's rule for its tax statistics, which the project applies to its customers), and ${business} when it describes businesses (INSEE's rule for business statistics). An empty cell describes nobody and is published. Tests: ${file("tests/opendata/confidentiality/primary.test.ts")}; code: ${file("lib/opendata/confidentiality/frequency.ts")}.`,
             `**Dominance rule (${domN}, ${domK})**: a cell is suppressed when its ${domN} largest contributor(s) hold strictly more than ${domK} % of its value, compared in exact integer arithmetic so the boundary case is exact; contributions are taken in absolute value when returns make them negative (${file("lib/opendata/confidentiality/dominance.ts")}).`,
             `**Businesses carried by a table about persons**: a cell of the carrier table counts shipments to persons (${person} recipients at least) but also states the figures of the carriers that made them, so the business rules apply to the carriers too: at least ${business} known carriers per cell and none above ${domK} % of its shipments (${file("lib/opendata/confidentiality/primary.ts")}, ${file("tests/opendata/confidentiality/primary.test.ts")}). A row naming one carrier is therefore always confidential: per-carrier performance stays internal.`,
             `**p% rule** (not applied): a cell is sensitive when the total minus its two largest contributions is less than p % of the largest, i.e. when the second contributor could estimate the first within p %. It is the rule Eurostat's handbook and tau-ARGUS prefer for magnitude tables; the workbook applies the dominance rule because it is INSEE's published practice. A switch would be a new entry in ${file("lib/policy.ts")} and a rule beside the others.`,
@@ -250,10 +267,10 @@ export function monitoringSections(policy: DeepReadonly<Policy>): Section[] {
           table: {
             header: ["rule", "value applied", "why this value"],
             rows: [
-              ["Frequency, persons", `${person} contributors`, "Customers are natural persons: the DGFiP threshold for aggregates on persons is the strictest French practice, and it keeps a single household or a few neighbours from being isolated"],
-              ["Frequency, businesses", `${business} contributors`, "With two contributors each one learns the other's figure by subtraction; INSEE's business statistics rule"],
-              ["Dominance", `(${domN}, ${domK} %)`, "INSEE's rule: above it the second contributor estimates the first closely"],
-              ["Protection interval", `±${interval} %`, "INSEE tooling default; an estimate within it would reveal the value for practical purposes"],
+              ["Frequency, persons", `${person} contributors`, "The project's choice of a published rule: the DGFiP's threshold for its tax statistics on persons (written question n° 28351), the strictest French practice found for tables about people; it keeps a single household or a few neighbours from being isolated"],
+              ["Frequency, businesses", `${business} contributors`, "INSEE's rule for business statistics (Manuel de protection des tableaux): with two contributors each one learns the other's figure by subtraction"],
+              ["Dominance", `(${domN}, ${domK} %)`, "INSEE's rule (Manuel de protection des tableaux; the same share in the DGFiP answer): above it the second contributor estimates the first closely"],
+              ["Protection interval", `±${interval} %`, "The project's choice: the default a-priori interval of INSEE's rtauargus (MAN(10)); no text fixes it, and an estimate within it would reveal the value for practical purposes"],
               ["Confidentiality flag", `\`${flag}\``, "Eurostat's flag, understood by reusers of official statistics"],
             ],
           },
@@ -262,7 +279,7 @@ export function monitoringSections(policy: DeepReadonly<Policy>): Section[] {
           p: `The complete list, with the policy keys, is the [thresholds table](#${githubSlug(SECTION_TITLES.thresholds)}) above. The share of cells each rule suppresses in the current release is in its README and in the internal [disclosure audit](disclosure-audit.md), which also lists the interval the audit proved for every suppressed cell.`,
         },
       ],
-      sources: [LOI_51_711, INSEE_SDC, HUNDEPOOL, "Eurostat, ESS handbook / guidelines on statistical disclosure control; Eurostat flag c (confidential)", TRADE_SECRETS, `${GDPR}: Recital 26, 162; Art. 89(1)`],
+      sources: [LOI_51_711, INSEE_SDC, DGFIP_11, RTAUARGUS, HUNDEPOOL, "Eurostat, ESS handbook / guidelines on statistical disclosure control; Eurostat flag c (confidential)", TRADE_SECRETS, `${GDPR}: Recital 26, 162; Art. 89(1)`],
     },
     {
       id: "opendata",
@@ -292,13 +309,13 @@ export function monitoringSections(policy: DeepReadonly<Policy>): Section[] {
         },
         { h3: "The licence" },
         {
-          p: "**Licence Ouverte / Open Licence 2.0 (Etalab, 2017)**: free reuse, including commercial, with attribution (source and date of last update). It is one of the licences French administrations may use (décret n° 2017-638) and is compatible with CC BY 4.0, ODC-BY and the UK Open Government Licence. ODbL was considered: its share-alike clause would oblige a reuser who combines the release with other data in a database to publish that database under ODbL, a barrier to reuse that protects nothing here, since the release is anonymous aggregates. The reuse terms add that reusers must not attempt to re-identify anyone.",
+          p: "**Licence Ouverte / Open Licence 2.0 (Etalab, 2017)**: free reuse, including commercial, with attribution (source and date of last update). It is one of the licences French administrations may use (décret n° 2017-638). Its text declares it compatible with any licence that requires at least attribution, naming the UK Open Government Licence, Creative Commons Attribution (CC BY) and Open Data Commons Attribution (ODC-BY); data under it may also be combined into a database released under ODbL, but that is ODbL's condition on the combined database, not a compatibility the Licence Ouverte grants. ODbL was considered: its share-alike clause would oblige a reuser who combines the release with other data in a database to publish that database under ODbL, a barrier to reuse that protects nothing here, since the release is anonymous aggregates. The licence adds no condition, and none is relied on: reusers are not asked to refrain from re-identifying anyone, so the release's protection must hold against a reuser who tries (section 4).",
         },
         {
           p: `Where it is done: the model and its extraction queries (${file("lib/opendata/model/")}, notebook [\`06_open_data_model\`](../notebooks/06_open_data_model.ipynb)); the writers (${file("lib/opendata/publish/")}); the Data Package validated with ajv against the official v2 profiles plus checks the profiles cannot express (files, headers, keys, types) (${file("lib/opendata/gates/packageChecks.ts")}, ${file("tests/opendata/packageChecks.test.ts")}); the release and its gates (${file("lib/opendata/release.ts")}, notebook [\`07_anonymisation_and_release\`](../notebooks/07_anonymisation_and_release.ipynb)); the static portal that lets the public browse, chart and query the release in the browser (${file("lib/portal/")}, ${file("tests/portal/browser.test.ts")}).`,
         },
       ],
-      sources: [OPEN_DATA_DIR, REP_NUM, FRICTIONLESS, CSVW, DCAT_AP, FIVE_STAR, LO2, ODBL, "RFC 4180 (CSV)"],
+      sources: [OPEN_DATA_DIR, REP_NUM, CNIL_CADA_OPENDATA, FRICTIONLESS, CSVW, DCAT_AP, FIVE_STAR, LO2, ODBL, "RFC 4180 (CSV)"],
     },
     {
       id: "dissemination",
@@ -323,9 +340,9 @@ export function monitoringSections(policy: DeepReadonly<Policy>): Section[] {
             rows: [
               ["Differencing with earlier releases", "A cell safe in each release can be recomputed from two overlapping releases", `Linked-table protection within a release (${file("tests/opendata/confidentiality/linked.test.ts")}); across releases not automated: compare the new pattern with the previous release's before publishing`],
               ["Thresholds still current", "INSEE and DGFiP practice can change", `Review ${file("lib/policy.ts")}; regenerate this document; ${file("tests/opendata/confidentiality/policy.test.ts")}`],
-              ["EDPB Guidelines 01/2025", "Adopted on 16 January 2025 for public consultation (until 28 February 2025); the final text may change the technical safeguards expected", "Compare the final version with sections 2 and 3"],
+              ["EDPB Guidelines 01/2025", "Adopted on 16 January 2025 for public consultation (closed on 28 February 2025); this document cites that version", "When a final version is adopted, compare it with sections 2 and 3 and update the citation"],
               ["Case law on pseudonymised data", "CJEU, judgment of 4 September 2025, Case C-413/23 P (EDPS v SRB, ECLI:EU:C:2025:645): pseudonymised data is not necessarily personal data for a recipient with no reasonable means of re-identifying, but the controller's duty to inform is assessed from its own point of view, before the transfer", "The workbook keeps treating the marts as personal data (section 1): the judgment does not lighten the controller's obligations; re-read it before sharing marts with a third party"],
-              ["CNIL guidance", "Retention référentiel and anonymisation guidance", `Review the retention row of ${file("lib/policy.ts")}`],
+              ["CNIL guidance", "The référentiel « gestion des activités commerciales » (délibération n° 2021-131) and the anonymisation guidance", `Review the retention rows of ${file("lib/policy.ts")} and section 2`],
               ["New fields in the export", "A new column can be a direct identifier or a quasi-identifier", `Source profiles (${file("data/sources/")}); the marts' PII scan (${file("lib/marts/piiScan.ts")})`],
               ["Keys", "Rotation due, old versions still needed, audit log anchor recorded", `${file("lib/privacy/keystore.ts")}, ${file("lib/privacy/auditLog.ts")}`],
               ["DuckDB file encryption", "The mbedTLS write path is marked unsafe upstream", `Re-check when the OpenSSL path is available offline (${file("lib/privacy/coreEncryption.ts")})`],
@@ -335,7 +352,7 @@ export function monitoringSections(policy: DeepReadonly<Policy>): Section[] {
           },
         },
       ],
-      sources: [WP216, EDPB_PSEUDO, NS048, "CJEU (First Chamber), judgment of 4 September 2025, Case C-413/23 P, EDPS v Single Resolution Board, ECLI:EU:C:2025:645", OWASP_CSV, DCAT_AP, FRICTIONLESS],
+      sources: [WP216, CNIL_ANON, EDPB_PSEUDO, "CJEU (First Chamber), judgment of 4 September 2025, Case C-413/23 P, EDPS v Single Resolution Board, ECLI:EU:C:2025:645", OWASP_CSV, DCAT_AP, FRICTIONLESS],
     },
   ];
 }

@@ -32,6 +32,7 @@ export const REPORTS: readonly ReportEntry[] = [
   { file: "security-zones.md", title: "Security zones", shows: "the trust zones (raw, core, marts, open data) and the roles that may read each", generator: "the privacy stage", issue: "register" },
   { file: "benchmarks.md", title: "Benchmarks", shows: "the whole pipeline's time and memory at scale", generator: "`npm run bench`", issue: "pipelineBenchmark" },
   { file: "regulatory-monitoring.md", title: "Regulatory monitoring", shows: "the GDPR, statistical-confidentiality and Open Data rules applied, with their sources and where the workbook applies them ([HTML copy](regulatory-monitoring.html))", generator: "`npx tsx lib/compliance/cli.ts` (lib/compliance/monitoring.ts)" },
+  { file: "glossary.md", title: "Glossary", shows: "the terms the notebooks use, in plain words, with where the workbook applies each; every notebook links a term here at its first use", generator: "`npx tsx lib/compliance/cli.ts` (lib/notebook/glossary.ts)" },
   { file: "compliance-matrix.md", title: "Compliance matrix", shows: "one row per requirement: control, evidence (a passing test, a notebook or report section), or the planned issue", generator: "`npx tsx lib/compliance/cli.ts` (lib/compliance/matrix.ts)" },
 ];
 

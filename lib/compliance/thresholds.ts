@@ -25,23 +25,23 @@ const DESCRIPTIONS: Record<string, { rule: string; source: string }> = {
   "fieldLength.enumChars": { rule: "Longest country or enumerated value as typed (characters)", source: "Project choice" },
   "statisticalConfidentiality.frequency.minContributors.person": {
     rule: "Minimum distinct contributors of a published cell describing natural persons (customers)",
-    source: "DGFiP practice for aggregates on natural persons (tax secrecy)",
+    source: "DGFiP practice for aggregates on natural persons (tax secrecy): answer to written question n° 28351, Assemblée nationale, XIVe législature; applied to customers by the project's choice",
   },
   "statisticalConfidentiality.frequency.minContributors.business": {
     rule: "Minimum distinct contributors of a published cell describing businesses (suppliers, carriers, business customers)",
-    source: "INSEE practice under Loi n° 51-711 du 7 juin 1951; Directive (EU) 2016/943 (trade secrets)",
+    source: "INSEE, Manuel de protection des tableaux, « Règles » (business statistics, Loi n° 51-711 du 7 juin 1951); Directive (EU) 2016/943 (trade secrets)",
   },
   "statisticalConfidentiality.dominance.n": {
     rule: "Number of largest contributors tested by the dominance rule",
-    source: "INSEE dominance rule (n, k)",
+    source: "INSEE, Manuel de protection des tableaux, « Règles »: the dominance rule",
   },
   "statisticalConfidentiality.dominance.kPercent": {
     rule: "A cell is suppressed when those contributors hold strictly more than this share (%)",
-    source: "INSEE dominance rule (n, k)",
+    source: "INSEE, Manuel de protection des tableaux, « Règles »; the same share in the DGFiP answer to question n° 28351",
   },
   "statisticalConfidentiality.protectionIntervalPercent": {
     rule: "A suppressed value must stay uncertain by at least +/- this percentage given everything published",
-    source: "INSEE tooling; tau-ARGUS protection levels",
+    source: "The project's choice: the default a-priori interval of INSEE's rtauargus, MAN(10)",
   },
   "statisticalConfidentiality.protectSecondaryCells": {
     rule: "Whether secondary suppressions must keep the protection interval too (false: only the confidential cells, primary and hidden complements, are owed it; the audit counts every unknown)",
@@ -61,11 +61,19 @@ const DESCRIPTIONS: Record<string, { rule: string; source: string }> = {
   },
   "retention.customerDataYearsAfterLastContact": {
     rule: "Years customer data is kept after the last contact, then anonymised",
-    source: "CNIL référentiel « gestion commerciale »; GDPR Art. 5(1)(e)",
+    source: "CNIL, délibération n° 2021-131 (référentiel « gestion des activités commerciales »); GDPR Art. 5(1)(e)",
   },
   "retention.accountingRecordsYears": {
     rule: "Years accounting records are kept (intermediate archive)",
     source: "Code de commerce art. L123-22; GDPR Art. 17(3)(b)",
+  },
+  "retention.auditLogYears": {
+    rule: "Years the rights audit log is kept (it holds pseudonyms, never contact details)",
+    source: "The project's choice: the limitation period of civil actions, Code civil art. 2224; GDPR Art. 5(2), 12",
+  },
+  "retention.keyBackupDays": {
+    rule: "Days a backup of the key ring or master key is kept; an erased customer's data stays readable in older backups until then",
+    source: "The project's choice: within the one month of GDPR Art. 12(3); Art. 17(1) \"without undue delay\"",
   },
   "keys.keyDirectoryEnv": {
     rule: "Environment variable naming the key directory",

@@ -19,12 +19,21 @@ export interface TableLike {
   objects(options?: { limit?: number }): object[];
 }
 
+/**
+ * How a column's numbers read. Periods are codes, not quantities: a year prints `2022`, not
+ * `2,022`, and a month key (`202412`, the warehouse's yyyymm) prints `2024-12`. A code (an
+ * identifier that happens to be a number) prints its digits as they are.
+ */
+export type ColumnFormat = "year" | "month" | "number" | "code";
+
 export interface TableOptions {
   /** Rows shown; the rest are counted in a footnote. Default 20. */
   limit?: number;
   caption?: string;
   /** Columns to show, in order. Default: every key, in order of first appearance. */
   columns?: string[];
+  /** Formats by column; a column without one is formatted by its name (see `formatOfColumn`). */
+  formats?: Record<string, ColumnFormat>;
 }
 
 export const DEFAULT_TABLE_LIMIT = 20;
@@ -61,10 +70,36 @@ function isNumeric(value: unknown): value is number | bigint {
   return typeof value === "number" || typeof value === "bigint";
 }
 
+/**
+ * The format a column's name implies: `year`, `*_year` are years; `month_key`, `year_month`,
+ * `*_month_key` are yyyymm month keys. Anything else is a number.
+ */
+export function formatOfColumn(column: string): ColumnFormat {
+  const c = column.toLowerCase();
+  if (c === "year" || c.endsWith("_year")) return "year";
+  if (c === "month_key" || c === "year_month" || c.endsWith("_month_key") || c.endsWith("_year_month")) return "month";
+  return "number";
+}
+
+/**
+ * A number formatted as `format` says. A year is an integer without separators; a month key
+ * yyyymm (190001 to 299912, month 1 to 12) is `yyyy-mm`. A value that is not a valid period
+ * falls back to a plain number, so a wrong guess never hides a value.
+ */
+export function formatPeriod(value: number | bigint, format: ColumnFormat): string {
+  if (format === "code") return String(value);
+  const n = typeof value === "bigint" ? Number(value) : value;
+  if (format === "year" && Number.isInteger(n) && n >= 1000 && n <= 9999) return String(n);
+  if (format === "month" && Number.isInteger(n) && n >= 190001 && n <= 299912 && n % 100 >= 1 && n % 100 <= 12) {
+    return `${Math.floor(n / 100)}-${String(n % 100).padStart(2, "0")}`;
+  }
+  return formatNumber(value);
+}
+
 /** Formats one table cell as HTML (already escaped). Missing values show as an italic `null`. */
-export function formatCellHtml(value: unknown): string {
+export function formatCellHtml(value: unknown, format: ColumnFormat = "number"): string {
   if (value === null || value === undefined) return "<i>null</i>";
-  if (isNumeric(value)) return escapeHtml(formatNumber(value));
+  if (isNumeric(value)) return escapeHtml(format === "number" ? formatNumber(value) : formatPeriod(value, format));
   if (value instanceof Date) {
     if (Number.isNaN(value.getTime())) return "Invalid Date";
     const iso = value.toISOString();
@@ -113,13 +148,14 @@ export function tableHtml(rows: readonly object[] | TableLike, opts: TableOption
       shown.every((row) => row[column] === null || row[column] === undefined || isNumeric(row[column])),
   );
   const align = (i: number): string => ` style="text-align: ${numericColumn[i] ? "right" : "left"}"`;
+  const formats = columns.map((column) => opts.formats?.[column] ?? formatOfColumn(column));
 
   const lines: string[] = ["<table>"];
   if (opts.caption !== undefined) lines.push(`<caption>${escapeHtml(opts.caption)}</caption>`);
   lines.push(`<thead><tr>${columns.map((c, i) => `<th${align(i)}>${escapeHtml(c)}</th>`).join("")}</tr></thead>`);
   lines.push("<tbody>");
   for (const row of shown) {
-    lines.push(`<tr>${columns.map((c, i) => `<td${align(i)}>${formatCellHtml(row[c])}</td>`).join("")}</tr>`);
+    lines.push(`<tr>${columns.map((c, i) => `<td${align(i)}>${formatCellHtml(row[c], formats[i])}</td>`).join("")}</tr>`);
   }
   lines.push("</tbody>");
   lines.push("</table>");

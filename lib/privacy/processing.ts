@@ -20,8 +20,11 @@ export interface ProcessingActivity {
   systems: string[];
 }
 
-const CUSTOMER_RETENTION = `${POLICY.retention.customerDataYearsAfterLastContact} years after the last order (CNIL référentiel "gestion commerciale"), then anonymised by the retention job (customer attached to the erased member)`;
-const ACCOUNTING_RETENTION = `${POLICY.retention.accountingRecordsYears} years (Code de commerce art. L123-22), kept after erasure without personal fields (Art. 17(3)(b))`;
+const CUSTOMER_RETENTION = `${POLICY.retention.customerDataYearsAfterLastContact} years after the last contact, which the export records as the last order (CNIL référentiel "gestion des activités commerciales"), then anonymised by the retention job (customer attached to the erased member)`;
+// The legal obligation concerns the accounting records themselves; the warehouse's copy of an
+// erased customer's lines keeps no personal field and no pseudonym, so it needs no exception.
+const ACCOUNTING_RETENTION = `${POLICY.retention.accountingRecordsYears} years for the order records accounting law requires (Code de commerce art. L123-22), a legal obligation erasure does not override (Art. 17(3)(b)); in the warehouse, an erased customer's order lines stay on the erased member, without personal field or pseudonym`;
+const BACKUPS = `encrypted backups: an erased customer's data key stays in key backups for at most ${POLICY.retention.keyBackupDays} days, after which the master key that wrapped it is rotated and destroyed`;
 
 export const PROCESSING_ACTIVITIES: readonly ProcessingActivity[] = [
   {
@@ -32,7 +35,7 @@ export const PROCESSING_ACTIVITIES: readonly ProcessingActivity[] = [
     dataSubjects: ["customers (natural persons and sole traders)", "contacts of business customers"],
     dataCategories: ["identity (first name, last name, company name)", "contact (email, phone, postal address)", "birth date", "gender", "order lines (products, amounts, dates, channel)"],
     recipients: ["sales and customer-service staff (core warehouse, restricted role)", "statutory auditor (accounting records)"],
-    retention: `customer data: ${CUSTOMER_RETENTION}; order lines: ${ACCOUNTING_RETENTION}`,
+    retention: `customer data: ${CUSTOMER_RETENTION}; order lines: ${ACCOUNTING_RETENTION}; ${BACKUPS}`,
     systems: ["data/raw export", "outputs/warehouse/core.duckdb (pseudonymised, fields encrypted, file encrypted)"],
   },
   {
@@ -51,9 +54,9 @@ export const PROCESSING_ACTIVITIES: readonly ProcessingActivity[] = [
     name: "Open Data release of aggregated statistics",
     purpose: "Publish aggregated sales statistics under an open licence.",
     lawfulBasis: "Art. 6(1)(f) legitimate interest; statistical purposes with Art. 89(1) safeguards",
-    dataSubjects: ["none identifiable: aggregates protected by frequency, dominance and secondary suppression"],
-    dataCategories: ["anonymised aggregates (WP29 Opinion 05/2014 tests)"],
-    recipients: ["the public"],
+    dataSubjects: ["customers, whose pseudonymised order lines are counted; none identifiable in the result (frequency, dominance and secondary suppression)"],
+    dataCategories: ["input: pseudonymised order lines and generalised attributes of the marts", "output: anonymised aggregates (WP29 Opinion 05/2014 tests)"],
+    recipients: ["the public (anonymous aggregates only: no personal data is disclosed)"],
     retention: "published releases are kept; no personal data",
     systems: ["outputs/opendata (lib/opendata)"],
   },
@@ -65,7 +68,7 @@ export const PROCESSING_ACTIVITIES: readonly ProcessingActivity[] = [
     dataSubjects: ["customers who made a request"],
     dataCategories: ["keyed pseudonym", "request type, date, actor", "corrected values (encrypted under the customer's key)"],
     recipients: ["data protection officer", "supervisory authority on request"],
-    retention: `ledgers: as long as the raw export that they neutralise is kept; audit log: ${POLICY.retention.accountingRecordsYears} years`,
+    retention: `ledgers: as long as the raw export that they neutralise is kept; audit log: ${POLICY.retention.auditLogYears} years`,
     systems: ["outputs/privacy/erasure-ledger.jsonl", "outputs/privacy/rectification-ledger.jsonl", "outputs/privacy/rights-audit.jsonl"],
   },
 ];
@@ -83,14 +86,42 @@ export const SECURITY_MEASURES: readonly { measure: string; article: string; whe
   { measure: "Trust zones core / marts / open data, mapped to server roles", article: "Art. 25, 32(4)", where: "reports/security-zones.md, reports/postgres-grants.sql" },
 ];
 
-/** The short form an access answer carries (Art. 15(1)(a)-(d), (g)). */
-export function processingSummary(): { purposes: string[]; recipients: string[]; retention: string[]; lawfulBases: string[]; source: string } {
-  const relevant = PROCESSING_ACTIVITIES.filter((a) => a.id !== "P3");
+/**
+ * The rights a person has over this processing (Art. 15(1)(e)), and where to complain
+ * (Art. 15(1)(f), 77): part of every access answer.
+ */
+export const DATA_SUBJECT_RIGHTS: readonly string[] = [
+  "rectification of inaccurate data (Art. 16)",
+  "erasure (Art. 17)",
+  "restriction of processing (Art. 18)",
+  "portability of the data you gave us (Art. 20)",
+  "objection to P2, based on legitimate interest (Art. 21(1)), and to P3, a statistical purpose, on grounds relating to your particular situation (Art. 21(6))",
+];
+export const COMPLAINT =
+  "You may lodge a complaint with the supervisory authority, in France the CNIL (Commission nationale de l'informatique et des libertés, www.cnil.fr) (Art. 15(1)(f), 77).";
+
+/**
+ * The short form an access answer carries (Art. 15(1)(a)-(g)): every processing that uses the
+ * person's data, P3 included (their orders are counted in the published aggregates, which
+ * disclose nothing about them), the rights they have and where to complain.
+ */
+export function processingSummary(): {
+  purposes: string[];
+  recipients: string[];
+  retention: string[];
+  lawfulBases: string[];
+  rights: string[];
+  complaint: string;
+  source: string;
+} {
+  const relevant = PROCESSING_ACTIVITIES;
   return {
     purposes: relevant.map((a) => `${a.id} ${a.name}: ${a.purpose}`),
     recipients: [...new Set(relevant.flatMap((a) => a.recipients))],
     retention: relevant.map((a) => `${a.id}: ${a.retention}`),
     lawfulBases: relevant.map((a) => `${a.id}: ${a.lawfulBasis}`),
+    rights: [...DATA_SUBJECT_RIGHTS],
+    complaint: COMPLAINT,
     source: "the order export of the sales system (data collected from you when ordering)",
   };
 }

@@ -68,7 +68,7 @@ export async function accessRequest(ctx: RightsContext, identifier: string): Pro
     });
     const message =
       r.status === "erased"
-        ? `We hold no personal data about this person: it was erased on ${r.erasures[0].at.slice(0, 10)}. Only anonymous sales records remain (accounting obligation, GDPR Art. 17(3)(b)).`
+        ? `This person's data was erased on ${r.erasures[0].at.slice(0, 10)} from our warehouse and analyses; only the order records accounting law requires are kept, for that purpose (GDPR Art. 17(3)(b)).`
         : `We hold no personal data matching this ${r.kind === "email" ? "email address" : "customer number"}.`;
     return { status: r.status, message, identifierKind: r.kind, customers: [], processing, auditSeq: rec.seq };
   }
@@ -102,7 +102,7 @@ export async function accessRequest(ctx: RightsContext, identifier: string): Pro
   const rec = audit(ctx, "access", r.pseudonyms.join(","), { outcome: "answered", identifierKind: r.kind, customers: r.pseudonyms.length, orderLines: lines, ...receipt });
   return {
     status: "answered",
-    message: `Here is all the personal data we hold about you (${customers.length} customer record(s), ${lines} order line(s)), with the purposes, recipients and retention of its processing.`,
+    message: `Here is all the personal data we hold about you (${customers.length} customer record(s), ${lines} order line(s)), with the purposes, recipients and retention of its processing, your other rights and how to complain.`,
     identifierKind: r.kind,
     customerId: r.customerId,
     customers,

@@ -2,14 +2,16 @@
  * Right to erasure (GDPR Art. 17), in the order that keeps it safe if interrupted:
  *   1. the erasure ledger records the pseudonym (from now on every load anonymises the person at
  *      the split stage: even a crash after this step cannot bring them back);
- *   2. the customer's data key is crypto-shredded: every copy of their encrypted fields, in the
- *      current core, old lake partitions and backups, is unreadable from now on, and so are
- *      their pending rectifications;
+ *   2. the customer's data key is crypto-shredded: every copy of their encrypted fields that only
+ *      the live key ring opens (current core, old lake partitions) is unreadable from now on, and
+ *      so are their pending rectifications; a key-ring backup taken before still opens them until
+ *      it expires and its master key is rotated (POLICY.retention.keyBackupDays, keyring.ts);
  *   3. the audit log records who erased, when and why.
- * Their sales stay, attached to the erased member (Art. 17(3)(b), accounting obligation). The
+ * Their sales stay on the erased member, with no personal field or pseudonym. The
  * next pipeline run removes the ciphertexts and the pseudonym from core and marts altogether
  * (lib/cli/rights.ts runs it at once); `verifyErasure` then proves nothing is left.
  */
+import { POLICY } from "../policy";
 import { recordErasure, type ErasureReason } from "../privacy/ledgers";
 import { requestReceipt } from "./deadlines";
 import { audit, identifierPseudonym, keyRing, nowOf, type RightsContext } from "./context";
@@ -53,6 +55,6 @@ export async function eraseRequest(ctx: RightsContext, identifier: string): Prom
     pseudonyms: r.pseudonyms,
     keysShredded: shredded,
     auditSeq: rec.seq,
-    message: "Your personal data has been erased. Your orders remain in our accounts without any link to you (legal accounting obligation, GDPR Art. 17(3)(b)).",
+    message: `Your personal data has been erased from our warehouse and analyses. Older encrypted backups hold it for at most ${POLICY.retention.keyBackupDays} more days, after which no key to read it remains. The order records accounting law requires us to keep (${POLICY.retention.accountingRecordsYears} years, Code de commerce art. L123-22) are kept for that purpose only (GDPR Art. 17(3)(b)).`,
   };
 }

@@ -18,6 +18,7 @@ import { loadWarehouseModels } from "../warehouse/build";
 import type { Model } from "../warehouse/modelDoc";
 import { PROCESSING_ACTIVITIES, SECURITY_MEASURES } from "../privacy/processing";
 
+const SC = POLICY.statisticalConfidentiality;
 const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
 
 export function registerOfProcessing(): string {
@@ -43,8 +44,10 @@ export function registerOfProcessing(): string {
   out.push("## Security measures (Art. 32)", "", "| Measure | GDPR | Implemented in |", "| --- | --- | --- |");
   for (const m of SECURITY_MEASURES) out.push(`| ${cell(m.measure)} | ${m.article} | \`${m.where}\` |`);
   out.push("", "## Retention parameters", "");
-  out.push(`- Customer data: ${POLICY.retention.customerDataYearsAfterLastContact} years after the last contact (CNIL), then anonymised by \`lib/rights/retention.ts\`.`);
+  out.push(`- Customer data: ${POLICY.retention.customerDataYearsAfterLastContact} years after the last contact, which the export records as the last order (CNIL référentiel « gestion des activités commerciales »), then anonymised by \`lib/rights/retention.ts\`.`);
   out.push(`- Accounting records: ${POLICY.retention.accountingRecordsYears} years (Code de commerce L123-22).`);
+  out.push(`- Rights audit log: ${POLICY.retention.auditLogYears} years (pseudonyms only).`);
+  out.push(`- Key backups: ${POLICY.retention.keyBackupDays} days; an erased customer's data stays readable in an older backup until then, after which the master key that wrapped their data key is rotated and destroyed.`);
   out.push(`- Keys: in \`${POLICY.keys.defaultKeyDirectory}/\` or \`$${POLICY.keys.keyDirectoryEnv}\`, never in outputs/ or git.`, "");
   return out.join("\n");
 }
@@ -65,7 +68,8 @@ const RISKS: readonly Risk[] = [
   { risk: "An erased customer reappears after a reload", source: "pipeline rerun from the old raw export", likelihood: "high", severity: "high", measures: "erasure ledger applied at the split stage; warehouse build stops if an erased pseudonym reaches it; data key shredded; tested end to end", residual: "low" },
   { risk: "Loss or corruption of a key", source: "disk failure, operator error", likelihood: "low", severity: "high", measures: "check values per key version, loud failure instead of regeneration, documented backup and rotation", residual: "medium" },
   { risk: "Staged raw personal data lingers", source: "outputs/staging after a run", likelihood: "high", severity: "medium", measures: "staged personal files purged at the end of each run (Art. 5(1)(e)); card numbers never staged", residual: "low" },
-  { risk: "Disclosure through published Open Data", source: "public", likelihood: "medium", severity: "medium", measures: "aggregates only; frequency (11 persons / 3 businesses), dominance (1, 85 %), secondary suppression; WP29 tests", residual: "low" },
+  { risk: "Disclosure through published Open Data", source: "public", likelihood: "medium", severity: "medium", measures: `aggregates only; frequency (${SC.frequency.minContributors.person} persons / ${SC.frequency.minContributors.business} businesses), dominance (${SC.dominance.n}, ${SC.dominance.kPercent} %), secondary suppression; WP29 tests`, residual: "low" },
+  { risk: "An erased customer's data read from an old backup", source: "backup restored after an erasure", likelihood: "low", severity: "medium", measures: `data key shredded from the live key ring at once; key backups kept ${POLICY.retention.keyBackupDays} days at most, master key rotated and old versions destroyed after them; the answer to the person states this delay`, residual: "low" },
   { risk: "Tampering with the record of requests", source: "insider", likelihood: "low", severity: "medium", measures: "append-only hash-chained log; head anchored elsewhere to detect truncation", residual: "low" },
 ];
 
@@ -79,7 +83,7 @@ export function dpia(): string {
     "",
     "- Only the customer fields needed for orders and delivery are kept; the card number is dropped at the split stage (Art. 5(1)(c)).",
     "- Analytics and Open Data use pseudonymised or aggregated data only (Art. 25, Art. 89(1)).",
-    `- Retention: ${POLICY.retention.customerDataYearsAfterLastContact} years after the last contact for customer data, ${POLICY.retention.accountingRecordsYears} years for accounting records.`,
+    `- Retention: ${POLICY.retention.customerDataYearsAfterLastContact} years after the last contact (the last order) for customer data, ${POLICY.retention.accountingRecordsYears} years for accounting records, ${POLICY.retention.keyBackupDays} days for key backups (the delay before an erasure reaches them).`,
     "- Rights of access, portability, rectification and erasure are implemented and tested (`lib/rights/`).",
     "",
     "## Risks and measures",
@@ -107,7 +111,7 @@ interface Zone {
 
 const ZONES: readonly Zone[] = [
   { name: "core", role: "wh_core_reader (all but encrypted columns), wh_privacy_officer (all, decrypts through the key service)", holds: "pseudonymised customers, encrypted personal fields, all facts", protectsAgainst: "file theft (database encryption), readers without the key service (field encryption)" },
-  { name: "marts", role: "mart_analyst (read-only, schemas sales and inventory)", holds: "pseudonyms and generalised attributes only, no personal field (PII scan)", protectsAgainst: "an analyst learning who a customer is" },
+  { name: "marts", role: "mart_analyst (read-only, schemas sales and inventory)", holds: "pseudonymised personal data: customer pseudonyms and generalised attributes, no direct identifier (PII scan)", protectsAgainst: "an analyst learning who a customer is" },
   { name: "open data", role: "opendata_publisher (read-only, schema opendata); public after release", holds: "protected aggregates only", protectsAgainst: "disclosure of any person or business" },
 ];
 
@@ -129,7 +133,8 @@ export function securityZones(): string {
     "- **core.duckdb** is encrypted as a file (DuckDB database encryption, key derived from the master",
     "  key with HKDF, never stored) and its personal fields are AES-256-GCM encrypted per customer;",
     "  the build refuses to publish a core that opens without a key;",
-    "- **marts.duckdb** holds no personal field: the PII scan fails the build otherwise;",
+    "- **marts.duckdb** holds pseudonymised personal data (customer pseudonyms and generalised",
+    "  attributes) and no direct identifier: the PII scan fails the build otherwise;",
     "- every database and ledger file is created owner-only (0600), in owner-only directories;",
     "- the keys live outside outputs/ (`" + POLICY.keys.defaultKeyDirectory + "/` or `$" + POLICY.keys.keyDirectoryEnv + "`).",
     "",
@@ -194,7 +199,7 @@ export function postgresGrants(): string {
     if (enc.size === 0) out.push(`grant select on core.${m.name} to wh_core_reader;`);
     else out.push(`grant select (${m.doc.columns.filter((c) => !enc.has(c.name)).map((c) => c.name).join(", ")}) on core.${m.name} to wh_core_reader;`);
   }
-  out.push("", "-- marts: read-only for analysts; no personal field exists there (PII scan).");
+  out.push("", "-- marts: read-only for analysts; pseudonymised, no direct identifier (PII scan).");
   for (const m of marts) out.push(`grant select on ${m.schema}.${m.name} to mart_analyst, wh_core_reader;`);
   out.push("", "-- open data: the published tables only.", "grant select on all tables in schema opendata to opendata_publisher, mart_analyst;", "");
   return out.join("\n");

@@ -1,10 +1,11 @@
 /**
- * The retention job (GDPR Art. 5(1)(e); CNIL référentiel "gestion commerciale": customer data
- * is kept 3 years after the last contact, lib/policy.ts). A customer whose last order is older
+ * The retention job (GDPR Art. 5(1)(e); CNIL référentiel "gestion des activités commerciales":
+ * customer data is kept 3 years after the last contact, lib/policy.ts; the export records a
+ * customer's contacts as their orders). A customer whose last order is older
  * than that is anonymised exactly like an erasure: the ledger records them (reason
  * "retention"), their data key is shredded, and from the next load their sales stay on the
- * erased member without any personal field. The accounting records themselves are kept 10 years
- * (Art. 17(3)(b)), which is why the sales are not deleted.
+ * erased member without any personal field or pseudonym: the sales figures stay true, and
+ * nothing in them relates to the person any more.
  */
 import { POLICY } from "../policy";
 import { audit, withCore, type RightsContext } from "./context";

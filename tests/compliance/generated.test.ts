@@ -6,7 +6,7 @@ const root = resolve(__dirname, "..", "..");
 
 test("the committed compliance reports are up to date (regenerate: npx tsx lib/compliance/cli.ts)", () => {
   const { files } = generateComplianceReports(root);
-  expect([...files.keys()].sort()).toEqual(["reports/README.md", "reports/compliance-matrix.md", "reports/regulatory-monitoring.html", "reports/regulatory-monitoring.md"]);
+  expect([...files.keys()].sort()).toEqual(["reports/README.md", "reports/compliance-matrix.md", "reports/glossary.md", "reports/regulatory-monitoring.html", "reports/regulatory-monitoring.md"]);
   const stale = [...files].filter(([path, content]) => !existsSync(join(root, path)) || readFileSync(join(root, path), "utf8") !== content).map(([path]) => path);
   expect(stale).toEqual([]);
 });

@@ -2,7 +2,7 @@ import { POLICY, type DeepReadonly, type Policy } from "../../lib/policy";
 import { markdownToHtml } from "../../lib/compliance/html";
 import { headings, githubSlug, tableAfterHeading } from "../../lib/compliance/markdown";
 import { renderMonitoring } from "../../lib/compliance/monitoring";
-import { SECTION_TITLES } from "../../lib/compliance/monitoringSections";
+import { MONITORING_REVIEWED, SECTION_TITLES } from "../../lib/compliance/monitoringSections";
 import { policyLeaves } from "../../lib/compliance/thresholds";
 
 /** A policy where every number differs from the real one, to find numbers typed by hand. */
@@ -16,7 +16,7 @@ const OTHER_POLICY: DeepReadonly<Policy> = {
     confidentialFlag: "x",
   },
   publication: { maxSuppressedCellsPercent: 23, maxSuppressedValuePercent: 7 },
-  retention: { customerDataYearsAfterLastContact: 4, accountingRecordsYears: 12 },
+  retention: { customerDataYearsAfterLastContact: 4, accountingRecordsYears: 12, auditLogYears: 7, keyBackupDays: 45 },
   keys: { keyDirectoryEnv: "OTHER_KEY_DIR", defaultKeyDirectory: ".other-keys" },
   optimisation: { payOffSpeedUp: 2.5, verdictBandPercent: 35 },
 };
@@ -57,13 +57,32 @@ describe("the regulatory monitoring document", () => {
     expect(markdown).toContain("Guidelines 01/2025");
   });
 
+  test("is dated and cites its sources as they stand: 78-17, CNIL guidance, the current référentiel, Art. 21(6), the EDPB guidelines' status", () => {
+    const markdown = renderMonitoring();
+    expect(markdown).toMatch(new RegExp(`\\*\\*Last reviewed: ${MONITORING_REVIEWED}\\.\\*\\*`));
+    expect(MONITORING_REVIEWED).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(markdown).toContain("Loi n° 78-17 du 6 janvier 1978");
+    expect(markdown).toContain("L'anonymisation de données personnelles");
+    expect(markdown).toContain("délibération n° 2021-131");
+    expect(markdown).toContain("Art. 21(6)");
+    // NS-048 lost its legal effect on 25 May 2018: named only as what the référentiel replaced.
+    for (const line of markdown.split("\n").filter((l) => l.includes("NS-048"))) expect(line).toMatch(/without legal effect/);
+    expect(markdown).not.toMatch(/in consultation|for public consultation, until/);
+    // Art. 6(4)(e) names encryption and pseudonymisation, not generalisation.
+    expect(markdown).not.toMatch(/generalisation are the safeguards Art\. 6\(4\)\(e\) names/);
+    expect(markdown).toContain("Art. 6(4)(e) names encryption and pseudonymisation");
+    // The frequency rule is a threshold per cell, not k-anonymity; the licence holds no re-identification clause.
+    expect(markdown).not.toMatch(/k-anonymity of (a )?cells?/);
+    expect(markdown).not.toMatch(/must not attempt to re-identify/);
+  });
+
   test("the techniques table gives the three WP29 verdicts for every technique", () => {
     const [header, ...rows] = tableAfterHeading(renderMonitoring(), SECTION_TITLES.techniques);
     expect(header.slice(2, 5)).toEqual(["singling out", "linkability", "inference"]);
     expect(rows.length).toBeGreaterThanOrEqual(10);
     const pseudonymisation = rows.find((r) => r[0].startsWith("Pseudonymisation"))!;
     expect(pseudonymisation.slice(2, 5)).toEqual(["yes", "yes", "yes"]);
-    const kAnonymity = rows.find((r) => r[0].startsWith("Aggregation and k-anonymity"))!;
+    const kAnonymity = rows.find((r) => r[0].startsWith("Aggregation"))!;
     expect(kAnonymity.slice(2, 5)).toEqual(["no", "yes", "yes"]);
   });
 

@@ -1,5 +1,5 @@
 import * as aq from "arquero";
-import { escapeHtml, formatNumber, jsonMarkdown, showChart, showJson, showTable, tableHtml } from "../../lib/notebook/display";
+import { escapeHtml, formatNumber, formatOfColumn, formatPeriod, jsonMarkdown, showChart, showJson, showTable, tableHtml } from "../../lib/notebook/display";
 
 // The show* helpers write through tslab's display, which only works inside a kernel: record
 // what they send instead.
@@ -93,6 +93,25 @@ test("formatNumber keeps small rates visible and integers grouped", () => {
   expect(formatNumber(2.5)).toBe("2.50");
   expect(formatNumber(0.000123456)).toBe("0.000123");
   expect(formatNumber(Number.NaN)).toBe("NaN");
+});
+
+describe("periods read as periods", () => {
+  test("a year prints 2022 and a yyyymm month key 2024-12, by column name or by option", () => {
+    const html = tableHtml([{ year: 2022, month_key: 202412, order_lines: 30164, product_id: 123456 }], { formats: { product_id: "code" } });
+    expect(html).toContain(">2022<");
+    expect(html).toContain(">2024-12<");
+    expect(html).toContain(">30,164<");
+    expect(html).toContain(">123456<");
+    expect(html).not.toMatch(/2,022|202,412/);
+  });
+
+  test("a value that is not a valid period still prints as a number", () => {
+    expect(formatPeriod(202413, "month")).toBe("202,413");
+    expect(formatPeriod(12.5, "year")).toBe("12.50");
+    expect(formatOfColumn("order_year")).toBe("year");
+    expect(formatOfColumn("year_month")).toBe("month");
+    expect(formatOfColumn("months_with_open_orders")).toBe("number");
+  });
 });
 
 test("escapeHtml covers the five special characters", () => {

@@ -1,7 +1,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { POLICY } from "../../lib/policy";
-import { postgresGrants, registerOfProcessing, securityZones, writePrivacyRecords } from "../../lib/rights/records";
+import { dpia, postgresGrants, registerOfProcessing, securityZones, writePrivacyRecords } from "../../lib/rights/records";
+import { PROCESSING_ACTIVITIES, processingSummary } from "../../lib/privacy/processing";
 import { tempDir } from "./tempKeyStore";
 
 describe("privacy records (Art. 30 register, DPIA, trust zones)", () => {
@@ -11,8 +12,27 @@ describe("privacy records (Art. 30 register, DPIA, trust zones)", () => {
     const files = writePrivacyRecords(a).map((f) => path.basename(f));
     writePrivacyRecords(b);
     for (const f of files) expect(fs.readFileSync(path.join(a, f))).toEqual(fs.readFileSync(path.join(b, f)));
-    expect(registerOfProcessing()).toContain(`${POLICY.retention.customerDataYearsAfterLastContact} years after the last order`);
+    expect(registerOfProcessing()).toContain(`${POLICY.retention.customerDataYearsAfterLastContact} years after the last contact`);
+    expect(registerOfProcessing()).not.toMatch(/years after the last order/);
     expect(securityZones()).toMatch(/\| core \| dim_customer \| company_name_enc, first_name_enc/);
+  });
+
+  test("the marts are described as holding pseudonyms, not as free of personal data; erasure's backup delay is stated", () => {
+    const zones = securityZones();
+    expect(zones).not.toMatch(/no personal field/);
+    expect(zones).toMatch(/marts\.duckdb\*\* holds pseudonymised personal data/);
+    expect(postgresGrants()).not.toMatch(/no personal field/);
+    expect(registerOfProcessing()).toContain(`Key backups: ${POLICY.retention.keyBackupDays} days`);
+    expect(dpia()).toMatch(/An erased customer's data read from an old backup/);
+  });
+
+  test("an access answer lists every processing, P3 included, the other rights (Art. 15(1)(e)) and the CNIL complaint (Art. 15(1)(f))", () => {
+    const summary = processingSummary();
+    expect(summary.purposes.map((p) => p.slice(0, 2))).toEqual(PROCESSING_ACTIVITIES.map((a) => a.id));
+    expect(summary.purposes.some((p) => p.startsWith("P3 "))).toBe(true);
+    expect(summary.rights.join(" ")).toMatch(/Art\. 16\).*Art\. 17\).*Art\. 18\).*Art\. 20\).*Art\. 21\(1\).*Art\. 21\(6\)/);
+    expect(summary.complaint).toMatch(/CNIL/);
+    expect(summary.retention.join(" ")).toContain(`${POLICY.retention.auditLogYears} years`);
   });
 
   test("the grant script never gives the core reader an encrypted column", () => {
