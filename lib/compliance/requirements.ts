@@ -503,9 +503,9 @@ export const REQUIREMENTS: readonly Requirement[] = [
     group: "confidentiality",
     requirement: "Secondary suppression: no suppressed cell recomputable from published totals",
     source: "Eurostat / ESSnet SDC practice (tau-ARGUS)",
-    control: "Complementary suppressions chosen by LP and audited (HiGHS)",
+    control: "Complementary suppressions chosen on one model of the whole release (margins, hierarchies, shared figures, signs, row existence), audited by LP (HiGHS) and attacked by an independent intruder on every release",
     evidence: {
-      test: { file: "tests/opendata/confidentiality/secondary.test.ts", name: "adds a complementary cell, and the audit proves A is no longer recomputable" },
+      test: { file: "tests/opendata/confidentiality/engine.test.ts", name: "protects a 3 x 3 table with margins by a rectangle of 4 interior cells" },
       report: monitoringSection("confidentiality"),
     },
   },
@@ -514,9 +514,9 @@ export const REQUIREMENTS: readonly Requirement[] = [
     group: "confidentiality",
     requirement: "Protection interval: a suppressed value is not narrowed to within the interval",
     source: "The project's choice: the default a-priori interval of INSEE's rtauargus, MAN(10)",
-    control: "LP audit of every suppressed cell's feasible interval",
+    control: "LP audit of every suppressed cell's feasible interval, and a release gate that fails when the independent attacker narrows a confidential cell to within it",
     evidence: {
-      test: { file: "tests/opendata/confidentiality/audit.test.ts", name: "catches a hand-made pattern that leaks a cell to within 5 %" },
+      test: { file: "tests/opendata/attack/judge.test.ts", name: "a confidential cell recovered within +/- 10 % fails; wider, or misled, it does not" },
       report: monitoringSection("confidentiality"),
     },
   },
@@ -525,9 +525,9 @@ export const REQUIREMENTS: readonly Requirement[] = [
     group: "confidentiality",
     requirement: "Linked tables: a shared margin must not undo the protection of another table",
     source: "Hundepool et al. (2012), linked tables",
-    control: "Tables sharing a margin are protected together",
+    control: "Every table of the release is protected together: a figure two tables share is one unknown, nested populations are differenced",
     evidence: {
-      test: { file: "tests/opendata/confidentiality/linked.test.ts", name: "a pattern safe in each table alone leaks through the other table's published total" },
+      test: { file: "tests/opendata/confidentiality/engine.test.ts", name: "two tables sharing a figure are protected as one: the shared total is one unknown" },
       report: monitoringSection("confidentiality"),
     },
   },
@@ -549,7 +549,7 @@ export const REQUIREMENTS: readonly Requirement[] = [
     source: "Eurostat practice",
     control: "Deterministic protection, independent of row order",
     evidence: {
-      test: { file: "tests/opendata/confidentiality/determinism.test.ts", name: "gives the same suppression pattern for the same input, whatever the row order" },
+      test: { file: "tests/opendata/confidentiality/engine.test.ts", name: "gives the same pattern for the same input, whatever the row order" },
     },
   },
   {

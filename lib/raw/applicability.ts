@@ -24,19 +24,19 @@ const NEEDS: readonly Needs[] = [
   { output: "inventory.supplier_category_monthly", kind: "mart", records: ["SALE"], fields: [["supplier_id"]] },
   { output: "inventory.carrier_delays", kind: "mart", records: ["SALE"], fields: [["carrier_id"], ["delivery_date"]] },
   { output: "inventory.shipment_delays", kind: "mart", records: ["SALE"], fields: [["ship_date", "delivery_date"]] },
-  { output: "sales_by_period_region_category", kind: "dataset", records: ["SALE"], fields: [] },
+  { output: "sales_by_period_area_category", kind: "dataset", records: ["SALE"], fields: [] },
   { output: "sales_by_period_channel_category", kind: "dataset", records: ["SALE"], fields: [] },
-  { output: "customer_sales_by_region_age_gender", kind: "dataset", records: ["SALE"], fields: [["customer_id"]] },
+  { output: "customers_by_area_profile", kind: "dataset", records: ["SALE"], fields: [["customer_id"]] },
   { output: "inventory_by_month_category", kind: "dataset", records: ["STOCK"], fields: [] },
-  { output: "supplier_performance_by_country_category", kind: "dataset", records: ["SALE"], fields: [["supplier_id"], ["ship_date", "delivery_date"]] },
-  { output: "carrier_performance_by_carrier_mode_region", kind: "dataset", records: ["SALE"], fields: [["carrier_id"], ["delivery_date"]] },
+  { output: "supplier_performance_by_origin_category", kind: "dataset", records: ["SALE"], fields: [["supplier_id"], ["ship_date", "delivery_date"]] },
+  { output: "delivery_performance_by_mode_area", kind: "dataset", records: ["SALE"], fields: [["carrier_id"], ["delivery_date"]] },
 ];
 
 /** What a lacked field costs where it still applies (the output exists, a dimension or measure is unknown). */
 const COSTS: Record<string, string> = {
   customer_id: "no customer: dim_customer holds only its unknown member; customer marts and the customer dataset are not applicable; sales load under the unknown customer",
-  birth_date: "age band unknown for every customer: customer_sales_by_region_age_gender has one age band, 'unknown'",
-  gender: "gender unknown for every customer: customer_sales_by_region_age_gender has one gender, 'unknown'",
+  birth_date: "age band unknown for every customer: customers_by_area_profile has one age band for persons, 'unknown'",
+  gender: "gender unknown for every customer: customers_by_area_profile has one gender for persons, 'unknown'",
   postal_code: "département and région unknown: the regional datasets put every customer in 'unknown' (French addresses only are located)",
   country: "country unknown: regions cannot be located; phone numbers are read in the profile's country",
   category: "category 'unknown' for every product: the *_category datasets have one category, so mostly suppressed or uninformative",

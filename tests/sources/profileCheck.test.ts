@@ -36,7 +36,7 @@ describe("profile check", () => {
     expect(text).toMatch(/split raw: retail\.csv, line 3: NON_PRODUCT_LINE/);
     expect(text).toMatch(/birth_date: age band unknown/);
     expect(text).toMatch(/mart inventory\.stock_monthly: the source has no stock snapshots/);
-    expect(text).toMatch(/dataset carrier_performance_by_carrier_mode_region: the source lacks carrier_id/);
+    expect(text).toMatch(/dataset delivery_performance_by_mode_area: the source lacks carrier_id/);
   });
 
   test("at the command line: writes nothing, and a profile that breaks the schema is named with its property (exit 2)", () => {

@@ -1,6 +1,6 @@
 -- od_sales_by_period_channel_category: net sales, orders and units by period x sales channel x
 -- product category, with every margin. Shares its period x category margins (and the grand
--- total) with od_sales_by_period_region_category: the two are protected together.
+-- total) with od_sales_by_period_area_category: the two are protected together.
 -- Reads the Sales mart only. {{time_grain}}: the same grain as the region table.
 -- {{customer_buckets}}, {{customer_bucket}}: the extraction runs once per bucket of customers and
 -- adds the cells up (lib/opendata/model/extract.ts); with one bucket this is the whole table.
