@@ -17,6 +17,7 @@ import { POLICY } from "../policy";
 import { buildModel, protectRelease, ProtectionResult, TableInput, TableLoss } from "./confidentiality/index";
 import { isPrimary } from "./confidentiality/cells";
 import { primarySuppression } from "./confidentiality/primary";
+import { UnprotectableDesignError } from "./confidentiality/secondary";
 import { DesignGroup, DesignRung, OdDataset } from "./model/datasets";
 import { designRows, ExtractRow, extractRows, toTableInput } from "./model/extract";
 
@@ -127,7 +128,18 @@ export async function chooseDesigns(
         log(`opendata: design ${g.group} / ${rung.name}: skipped, ${skipped}`);
         continue;
       }
-      const result = await protectRelease(tables.map((t) => t.input), { log: (m) => log(`opendata: design ${g.group} / ${rung.name}: ${m}`) });
+      let result: ProtectionResult;
+      try {
+        result = await protectRelease(tables.map((t) => t.input), { log: (m) => log(`opendata: design ${g.group} / ${rung.name}: ${m}`) });
+      } catch (err) {
+        // A design whose figures suppression cannot protect is measured as such; the ladder goes on.
+        if (!(err instanceof UnprotectableDesignError)) throw err;
+        const skipped = `suppression cannot protect it: ${err.message.replace(/^secondary suppression \(heuristic\): /, "")}`;
+        const loss = primaryLoss(tables.map((t) => t.input));
+        measurements.push({ group: g.group, rung: index, name: rung.name, tables: loss, skipped, meets: false, miss: missOf(loss.map((t) => ({ ...t, suppressedValuePercent: 0 }))) });
+        log(`opendata: design ${g.group} / ${rung.name}: skipped, ${skipped}`);
+        continue;
+      }
       const miss = missOf(result.loss);
       const meets = miss <= 1;
       measurements.push({ group: g.group, rung: index, name: rung.name, tables: result.loss, skipped: null, meets, miss });

@@ -54,7 +54,7 @@ describe("models, keys and relationships", () => {
       await expect(db.connection.run("insert into dim_product (product_key, product_id, product_name, category, subcategory, brand, is_inferred) values (1, 'DUP', 'x', 'x', 'x', 'x', false)")).rejects.toThrow(/primary key|duplicate/i);
       // A dangling reference and a duplicate line get into a copy of the core; the gates of the
       // fact_sales doc catch both (the build runs them before publishing).
-      await db.connection.run("insert into fact_sales (order_id, line_number, order_date_key, ship_date_key, delivery_date_key, product_key, customer_key, supplier_key, carrier_key, warehouse_key, channel_key, shipping_mode, quantity, discount_rate, is_return, quality_flags, source_line) select order_id, line_number, order_date_key, -1, -1, 999, -1, -1, -1, -1, -1, 'standard', 1, 0, false, '', 999 from fact_sales where order_id = 'O1' and line_number = 1");
+      await db.connection.run("insert into fact_sales (order_id, line_number, order_date_key, ship_date_key, delivery_date_key, product_key, customer_key, supplier_key, carrier_key, warehouse_key, channel_key, shipping_mode, quantity, discount_rate, is_return, quality_flags, source_line, source_file) select order_id, line_number, order_date_key, -1, -1, 999, -1, -1, -1, -1, -1, 'standard', 1, 0, false, '', 999, source_file from fact_sales where order_id = 'O1' and line_number = 1");
       const model = loadWarehouseModels().find((m) => m.name === "fact_sales")!;
       const failed = (await runPlannedGates(db.connection, planModelGates(model))).filter((g) => g.status === "fail").map((g) => [g.gate, g.failures]);
       expect(failed).toEqual([

@@ -36,6 +36,9 @@ import { aPriori, FigureKnowledge } from "./knowledge";
 import type { ReleaseModel } from "./model";
 import { loadSolver } from "./solver";
 
+/** Amounts are exact to the millionth (DECIMAL(18,6) in the marts): constants are summed in these units. */
+export const AMOUNT_UNITS = 1_000_000;
+
 export interface Figure {
   cell: number;
   concept: string;
@@ -148,14 +151,16 @@ export class GroupLp {
       this.rows.push({ entries: [{ cell: o.cell, concept: o.larger, coef: 1 }, { cell: o.cell, concept: o.smaller, coef: -1 }], sense: "ge" });
     }
     // Right-hand sides: the published constants of each row, summed exactly in the measure's
-    // smallest unit (cents for amounts, units for counts): a sum of cents in binary floating point
-    // (-31716.80999999997) left HiGHS with status "unknown" at a million rows.
+    // smallest unit (millionths for amounts, which the marts keep exact as DECIMAL(18,6); units
+    // for counts): a sum of cents in binary floating point (-31716.80999999997) left HiGHS with
+    // status "unknown" at a million rows, and rounding sub-cent amounts to cents made the true
+    // figures themselves infeasible (every side "exposed").
     const rhs = this.rows.map((row) => {
       let cents = 0;
       let unit = 1;
       for (const e of row.entries) {
         if (this.index.has(`${e.cell}:${e.concept}`)) continue;
-        unit = release.concepts.find((c) => c.concept === e.concept)!.kind === "amount" ? 100 : 1;
+        unit = release.concepts.find((c) => c.concept === e.concept)!.kind === "amount" ? AMOUNT_UNITS : 1;
         cents -= e.coef * Math.round(release.cells[e.cell].values[e.concept] * unit);
       }
       return cents / unit;

@@ -80,7 +80,19 @@ export const MIP_MAX_NODES = 100;
 /** Rounds of master problem and audit after the heuristic's pattern (see the header). */
 export const MAX_MIP_ROUNDS = 4;
 /** Heuristic rounds with the same exposed intervals before it gives up (see heuristicSuppression). */
-export const STUCK_ROUNDS = 8;
+export const STUCK_ROUNDS = 4;
+
+/**
+ * Suppression cannot protect this table's design: a figure stays exposed however many cells are
+ * hidden around it (it is pinned by relations among figures that are never published, e.g. a
+ * hidden complement). The design ladder (lib/opendata/design.ts) moves to a coarser rung.
+ */
+export class UnprotectableDesignError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "UnprotectableDesignError";
+  }
+}
 
 interface Row {
   lower: number;
@@ -423,7 +435,7 @@ export async function heuristicSuppression(
       if (!full.passed) throw new Error(`secondary suppression (heuristic): the full audit contradicts the incremental one on ${full.exposed[0].key} (${full.exposed[0].concept})`);
       return { status, audit: full, rounds: round, cuts: added - (options.start ? startAdded : 0), lpSolves, millis: performance.now() - started, cutsFound };
     }
-    if (round >= maxRounds) throw new Error(`secondary suppression (heuristic): the audit still fails after ${round} rounds; first exposed ${audit.exposed[0].key}`);
+    if (round >= maxRounds) throw new UnprotectableDesignError(`secondary suppression (heuristic): the audit still fails after ${round} rounds; first exposed ${audit.exposed[0].key}`);
     // A figure that stays exposed, with the same interval, however many cells are added around it
     // is one suppression cannot protect: stop with its name rather than hide the whole table.
     const signature = audit.exposed.map((e) => `${e.cell}:${e.concept}:${e.lower}:${e.upper}`).join(";");
@@ -431,7 +443,7 @@ export async function heuristicSuppression(
     lastSignature = signature;
     if (stuck >= STUCK_ROUNDS) {
       const e = audit.exposed[0];
-      throw new Error(`secondary suppression (heuristic): ${e.key} (${e.concept}) stays within ${p} % of its value after ${STUCK_ROUNDS} rounds of suppressions around it; the table's design leaves it recomputable`);
+      throw new UnprotectableDesignError(`secondary suppression (heuristic): ${e.key} (${e.concept}) stays within ${p} % of its value after ${STUCK_ROUNDS} rounds of suppressions around it; the table's design leaves it recomputable`);
     }
     const before = added;
     const touched = new Set<number>();

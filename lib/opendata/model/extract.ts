@@ -11,6 +11,7 @@ import { renderSql } from "../../warehouse/db";
 import { compareText, type CellInput, type DimensionSpec, type TableInput } from "../confidentiality/index";
 import { DesignParams, MODEL_DIR, OdDataset, derivedOf, labelColumnsOf, measuresOf } from "./datasets";
 import { parentMap } from "./hierarchies";
+import { AMOUNT_UNITS } from "../confidentiality/lp";
 
 export type ExtractRow = Record<string, string | number | null>;
 
@@ -83,7 +84,7 @@ export function combineBuckets(ds: OdDataset, parts: readonly ExtractRow[][]): E
       }
       for (const [column, v] of Object.entries(r)) {
         const kind = how(column);
-        if (kind === "cents") cell.cents.set(column, (cell.cents.get(column) ?? 0) + Math.round(numeric(v) * 100));
+        if (kind === "cents") cell.cents.set(column, (cell.cents.get(column) ?? 0) + Math.round(numeric(v) * AMOUNT_UNITS));
         else if (kind === "count") cell.row[column] = numeric(cell.row[column]) + numeric(v);
         else if (kind === "max") cell.row[column] = column in cell.row ? Math.max(numeric(cell.row[column]), numeric(v)) : numeric(v);
         else if (cell.row[column] === undefined || cell.row[column] === null) cell.row[column] = v;
@@ -91,7 +92,7 @@ export function combineBuckets(ds: OdDataset, parts: readonly ExtractRow[][]): E
     }
   }
   const out = [...cells.values()].map(({ row, cents }) => {
-    for (const [column, c] of cents) row[column] = c / 100;
+    for (const [column, c] of cents) row[column] = c / AMOUNT_UNITS;
     return row;
   });
   return out.sort((a, b) => {
