@@ -166,6 +166,14 @@ export function publicationMoves(cfg: PipelineConfig, work: PipelineConfig): Mov
     for (const name of fs.readdirSync(work.opendataDir).sort()) {
       if (name !== "releases") moves.push({ from: path.join(work.opendataDir, name), to: path.join(path.resolve(cfg.opendataDir), name), mode: "replace" });
     }
+    // A release the run withdrew (--withdraw-previous) is missing from the work copy: it goes
+    // offline after current.json names its successor.
+    const live = path.join(path.resolve(cfg.opendataDir), "releases");
+    if (fs.existsSync(releases) && fs.existsSync(live)) {
+      for (const name of fs.readdirSync(live).sort()) {
+        if (!fs.existsSync(path.join(releases, name))) moves.push({ from: path.join(releases, name), to: path.join(live, name), mode: "remove" });
+      }
+    }
   }
   return moves;
 }

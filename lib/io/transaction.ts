@@ -22,9 +22,10 @@ export interface Move {
   /**
    * "replace": the live file or directory is replaced by the new one;
    * "add": moved in only when nothing has that name yet (immutable outputs such as a release
-   * directory, whose name is the hash of its content).
+   * directory, whose name is the hash of its content);
+   * "remove": the live path is deleted (a withdrawn release); `from` is not read.
    */
-  mode: "replace" | "add";
+  mode: "replace" | "add" | "remove";
 }
 
 export const JOURNAL = "COMMIT.json";
@@ -44,6 +45,10 @@ function remove(p: string): void {
 
 /** One move, written so that doing it again after an interruption at any point completes it. */
 export function applyMove(move: Move): void {
+  if (move.mode === "remove") {
+    remove(move.to);
+    return;
+  }
   const prev = `${move.to}.prev`;
   if (!exists(move.from)) {
     remove(prev); // done before; only the previous copy may be left
