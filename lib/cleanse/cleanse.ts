@@ -11,7 +11,7 @@ import type { CountryCode } from "libphonenumber-js";
 import { InputError } from "../raw/inputCheck";
 import { recordKindsOf, RecordKind } from "../raw/profile";
 import { ruleSet } from "./rules/index";
-import { sourceNetTotal, type SourceTotals } from "../quality/sourceTotal";
+import { sourceNetTotal, type SourceTotals } from "./sourceTotal";
 import { CLEAN_ENTITIES, EntityName, cleanEntity } from "./schema";
 import * as fs from "node:fs";
 

@@ -154,7 +154,7 @@ export const REQUIREMENTS: readonly Requirement[] = [
     control: "lib/opendata/publish: RFC 4180 CSV, Parquet, Frictionless v2 datapackage.json (ajv against the official profiles), CSVW, DCAT-AP JSON-LD, Licence Ouverte 2.0",
     evidence: {
       test: { file: "tests/opendata/release.test.ts", name: "the datapackage validates against the official v2 profile (ajv)" },
-      notebook: "notebooks/07_anonymisation_and_release.ipynb#the-release-what-is-published-and-what-is-suppressed",
+      notebook: "notebooks/07_anonymisation_and_release.ipynb#the-current-release-what-is-flagged-and-what-it-costs",
       report: monitoringSection("opendata"),
     },
   },
@@ -447,7 +447,7 @@ export const REQUIREMENTS: readonly Requirement[] = [
     control: "lib/opendata/assessment: the three WP29 tests computed on every published table, and the prosecutor, journalist and marketer risks of the customer table, at each release (a failed test stops it)",
     evidence: {
       test: { file: "tests/opendata/release.test.ts", name: "no file has a row per person, order or customer: every published person cell has >= 11 contributors" },
-      notebook: "notebooks/07_anonymisation_and_release.ipynb#the-anonymisation-assessment-and-the-re-identification-risk",
+      notebook: "notebooks/07_anonymisation_and_release.ipynb#the-anonymisation-assessment",
       report: "reports/anonymisation-assessment.md",
     },
   },

@@ -63,3 +63,15 @@ export function sqlIdent(name: string): string {
 export function readSql(dir: string, name: string): string {
   return fs.readFileSync(path.join(dir, name), "utf8");
 }
+
+/**
+ * Reads a `.sql` file and replaces its `{{name}}` placeholders; an unfilled placeholder is an
+ * error. Every stage renders its models through it (lib/warehouse/db.ts re-exports it).
+ */
+export function renderSql(file: string, vars: Record<string, string> = {}): string {
+  const text = fs.readFileSync(file, "utf8");
+  return text.replace(/\{\{\s*(\w+)\s*\}\}/g, (_m, name: string) => {
+    if (!(name in vars)) throw new Error(`${file}: placeholder {{${name}}} has no value`);
+    return vars[name];
+  });
+}

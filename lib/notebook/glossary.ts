@@ -4,7 +4,7 @@
  * (`npx tsx lib/compliance/cli.ts`), and tests/notebook/glossary.test.ts checks that every
  * notebook links a term to it the first time its prose uses the term.
  */
-import { githubSlug, markdownTable } from "../compliance/markdown";
+import { githubSlug, markdownTable } from "../io/markdown";
 
 export interface GlossaryEntry {
   term: string;

@@ -38,7 +38,7 @@ import { DesignParams, derivedOf, designDataset, labelColumnsOf, loadDatasets, l
 import { attachMarts, customerBuckets, ExtractRow, largeCountries, runReconcileQuery } from "./model/extract";
 import { geoName, originName } from "./model/hierarchies";
 import { withCurrency } from "../raw/profile";
-import type { SourceTotals } from "../quality/sourceTotal";
+import type { SourceTotals } from "../cleanse/sourceTotal";
 import { csvwMetadata } from "./publish/csvw";
 import { CsvValue, parseCsv, toCsv } from "./publish/csv";
 import { dataPackage, DisclosureControl, ReleaseMeta, ResourceFile } from "./publish/datapackage";
@@ -48,6 +48,7 @@ import { licenceText, releaseReadme } from "./publish/readme";
 import { assessmentMarkdown, disclosureAuditMarkdown, MethodComparison } from "./reports";
 import { compareWithPrevious, Revision } from "./revisions";
 import { attackMarkdown, attackRelease, judgeFindings, type AttackVerdict, type OracleAnswer, type TruthOracle } from "./attack/index";
+import type { DatasetSummary, NotApplicable, Prepared } from "./releaseDatasets";
 
 export interface ReleaseOptions {
   martsPath: string;
@@ -84,20 +85,6 @@ export interface GateResult {
   detail: string;
 }
 
-export interface DatasetSummary {
-  dataset: string;
-  design: string;
-  /** Whether the design met POLICY.publication. */
-  meetsTargets: boolean;
-  rows: number;
-  published: number;
-  primary: number;
-  secondary: number;
-  /** Suppressed among non-empty cells, %. */
-  suppressedPercent: number;
-  suppressedValuePercent: number;
-}
-
 export interface ReleaseSummary {
   version: string;
   releaseDir: string;
@@ -127,25 +114,6 @@ export class ReleaseGateError extends Error {
     super(`open data release ${version} not published: gate(s) ${gates.filter((g) => !g.passed).map((g) => `${g.gate} (${g.detail})`).join("; ")}; the current release is unchanged`);
     this.name = "ReleaseGateError";
   }
-}
-
-export interface NotApplicable {
-  dataset: string;
-  reason: string;
-}
-
-/** One dataset as the release publishes it. */
-export interface Prepared {
-  /** The dataset as designed (dropped dimensions removed). */
-  ds: OdDataset;
-  group: string;
-  design: string;
-  /** The rung's parameters (time grain, geography level...). */
-  params: DesignParams;
-  meetsTargets: boolean;
-  /** The extraction's rows of the design (for derived values and the reconciliation). */
-  rows: ExtractRow[];
-  input: TableInput;
 }
 
 export function defaultProfilesDir(): string {
@@ -261,7 +229,7 @@ async function reconcile(conn: DuckDBConnection, releaseDir: string, prepared: r
     }
   }
   // The release's grand total against the export's own, as the source computes it (the cleansing
-  // stage's sourceTotals, lib/quality/sourceTotal.ts): the sales tables cover identified
+  // stage's sourceTotals, lib/cleanse/sourceTotal.ts): the sales tables cover identified
   // customers, so the lines without one (from the Sales mart) make up the difference.
   const sales = prepared.findIndex((p) => p.ds.dataset === "sales_by_period_area_category");
   if (source && sales >= 0) {

@@ -9,7 +9,7 @@ import type { RiskReport } from "./assessment/risk";
 import { isPrimary, ProtectionResult, TableLoss } from "./confidentiality/index";
 import type { RungMeasurement } from "./design";
 import type { PiiScanResult } from "./gates/piiScan";
-import type { DatasetSummary } from "./release";
+import type { DatasetSummary } from "./releaseDatasets";
 
 export interface MethodRun {
   rounds: number;

@@ -16,7 +16,7 @@ import { createHash } from "node:crypto";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import * as path from "node:path";
 import { parseCsv } from "../opendata/publish/csv";
-import { confidentialityRules, datasetFact, measuredDesigns, statedLoss, whyFlagged } from "./releaseNotes";
+import { confidentialityRules, datasetFact, measuredDesigns, statedLoss, whyFlagged, type ConfidentialityRules, type MeasuredDesign, type StatedLoss } from "./releaseNotes";
 
 export interface PortalField {
   name: string;
@@ -63,42 +63,6 @@ export interface PortalDisclosure {
   measures: string[];
   /** Values computed from the measures (medians, ratios): empty when confidential or undefined. */
   derived: string[];
-}
-
-/** Shares the release README states for a table ("What each table loses"); null when it does not say. */
-export interface StatedLoss {
-  /** Share of the table's non-empty cells that are confidential, %. */
-  nonEmptyCellsPercent: number | null;
-  /** Share of the table's value the confidential cells hold, %. */
-  valuePercent: number | null;
-  /** Whether the table is within the release's publication targets ("yes" / "no" in the README). */
-  withinTargets: boolean | null;
-  /** The README's sentence on why a table misses the targets, when it does. */
-  missNote: string | null;
-}
-
-/** One design the release measured for a table ("Designs, measured"), in the portal's words. */
-export interface MeasuredDesign {
-  rung: string;
-  design: string;
-  nonEmptyCells: string;
-  /** e.g. "17.9 %"; "at least 41.9 %" for a design that was not protected in full (only its first cells counted). */
-  confidential: string;
-  value: string;
-  outcome: string;
-  /** The design this release publishes. */
-  chosen: boolean;
-}
-
-/** The release's rules, from its README (null where it does not state a number). */
-export interface ConfidentialityRules {
-  minPersons: number | null;
-  minBusinesses: number | null;
-  maxSharePercent: number | null;
-  protectionPercent: number | null;
-  /** The publication targets: at most this share of a table's non-empty cells and of its value confidential. */
-  targetCellsPercent: number | null;
-  targetValuePercent: number | null;
 }
 
 export interface PortalDataset {

@@ -18,12 +18,11 @@ import { buildValueMap } from "../cleanse/applyRules";
 import type { CleanManifest } from "../cleanse/cleanse";
 import { entityPolicy } from "../cleanse/missingValuePolicy";
 import { ruleSet } from "../cleanse/rules/index";
-import { openNative, queryRows, sqlIdent, sqlString } from "../engine/native";
+import { openNative, queryRows, renderSql, sqlIdent, sqlString } from "../engine/native";
 import { RAW_COLUMNS } from "../raw/contract";
 import { DEFECT_COUNT_UNITS, type DefectKind } from "../raw/defects";
 import type { SourceProfile } from "../raw/profile";
 import type { SplitManifest } from "../split/split";
-import { renderSql } from "../warehouse/db";
 
 export const DEFECTS_SQL_DIR = path.join(__dirname, "defects");
 
@@ -117,6 +116,8 @@ function manifestCount(manifest: CleanManifest, reason: string, entities?: reado
     if (entities && !entities.includes(entity)) continue;
     n += accounting.rejectedByReason[reason] ?? 0;
     n += accounting.flaggedByReason[reason] ?? 0;
+    // Duplicates are collapsed into the row they copy, not rejected (lib/cleanse/dedupe).
+    n += accounting.collapsedByReason?.[reason] ?? 0;
   }
   return n;
 }

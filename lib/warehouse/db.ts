@@ -7,7 +7,7 @@
  * strings (exact, no float rounding), INTEGER/DOUBLE as numbers. Cast in SQL when a number
  * is wanted.
  */
-import { readFileSync, rmSync } from "node:fs";
+import { rmSync } from "node:fs";
 import { DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import { openNative } from "../engine/native";
 
@@ -53,14 +53,5 @@ export async function query<T extends Row = Row>(connection: DuckDBConnection, s
   return reader.getRowObjectsJson() as T[];
 }
 
-/** Read a `.sql` file and replace `{{name}}` placeholders; an unfilled placeholder is an error. */
-export function renderSql(file: string, vars: Record<string, string> = {}): string {
-  const text = readFileSync(file, "utf8");
-  return text.replace(/\{\{\s*(\w+)\s*\}\}/g, (_m, name: string) => {
-    if (!(name in vars)) throw new Error(`${file}: placeholder {{${name}}} has no value`);
-    return vars[name];
-  });
-}
-
-/** SQL quoting, shared with the rest of the engine code (lib/engine/native.ts). */
-export { sqlIdent, sqlString } from "../engine/native";
+/** SQL quoting and `.sql` rendering, shared with the rest of the engine code (lib/engine/native.ts). */
+export { renderSql, sqlIdent, sqlString } from "../engine/native";

@@ -60,7 +60,7 @@ export interface EntityManifest {
 
 export interface CleanManifest {
   entities: Record<string, EntityManifest>;
-  /** The export's own net total over the kept lines (lib/quality/sourceTotal.ts). */
+  /** The export's own net total over the kept lines (lib/cleanse/sourceTotal.ts). */
   sourceTotals?: { netAmount: string };
 }
 

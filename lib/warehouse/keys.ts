@@ -19,8 +19,6 @@
  * every fact resolves through it. lib/bench/keys.ts measures each dimension's key on every
  * benchmark run, and reports/optimization.md shows the cost.
  */
-import type { Model } from "./modelDoc";
-
 export interface EnforcedKeys {
   /** The declared primary key is a PRIMARY KEY constraint. */
   primaryKey: boolean;
@@ -28,13 +26,18 @@ export interface EnforcedKeys {
   foreignKeys: boolean;
 }
 
+/** A table as the decision sees it: its name alone (a Model of lib/warehouse/modelDoc.ts is one). */
+export interface NamedTable {
+  name: string;
+}
+
 /** Whether a table is a dimension (the `dim_` prefix, in the core and in the marts). */
-export function isDimension(model: Pick<Model, "name">): boolean {
+export function isDimension(model: NamedTable): boolean {
   return model.name.startsWith("dim_");
 }
 
 /** What DuckDB enforces for a table: the primary key of a dimension; never a foreign key. */
-export function enforcedKeys(model: Pick<Model, "name">): EnforcedKeys {
+export function enforcedKeys(model: NamedTable): EnforcedKeys {
   return { primaryKey: isDimension(model), foreignKeys: false };
 }
 

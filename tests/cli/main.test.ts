@@ -25,7 +25,7 @@ describe("the pipeline command", () => {
   test("an unknown source profile lists the available ones", () => {
     const result = cli("--profile", "nope", "split");
     expect(result.status).toBe(2);
-    expect(result.stderr).toMatch(/nope\.json: source profile not found\. Fix: use one of default, online-retail/);
+    expect(result.stderr).toMatch(/nope\.json: source profile not found\. Fix: use one of default, normalised, online-retail/);
   });
 
   test("a command's help is its own, and says which options are required (rights retention --as-of)", () => {

@@ -1,5 +1,5 @@
 import { GLOSSARY, brokenGlossaryLinks, glossaryLink, renderGlossary, unlinkedFirstUses } from "../../lib/notebook/glossary";
-import { anchors } from "../../lib/compliance/markdown";
+import { anchors } from "../../lib/io/markdown";
 
 test("every term of the issue's list is in the glossary, each defined once", () => {
   const names = GLOSSARY.flatMap((e) => [e.term, ...(e.aliases ?? [])].map((n) => n.toLowerCase()));

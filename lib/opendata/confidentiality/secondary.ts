@@ -374,12 +374,15 @@ export async function heuristicSuppression(
   const members = (rid: number) => [model.relations[rid].parent, ...model.relations[rid].children];
   const unknownCount = (rid: number) => members(rid).filter(unknown).length;
   let added = 0;
-  const best = (relations: Iterable<number>, concept: string | null, needed: number): number | null => {
+  // An exposed zero (a companion flag that needs room) may be pinned only by empty cells: they are
+  // candidates then, and only then.
+  const best = (relations: Iterable<number>, concept: string | null, needed: number, allowEmpty = false): number | null => {
     let top: Ranked | null = null;
     const seen = new Set<number>();
     for (const rid of relations) {
       for (const cell of members(rid)) {
-        if (seen.has(cell) || unknown(cell) || !allowed.has(cell) || model.cells[cell].empty) continue;
+        if (seen.has(cell) || unknown(cell)) continue;
+        if (model.cells[cell].empty ? !allowEmpty : !allowed.has(cell)) continue;
         seen.add(cell);
         const c = model.cells[cell];
         const magnitude = Math.abs(c.values[concept ?? c.valueConcept] ?? 0);
@@ -453,20 +456,21 @@ export async function heuristicSuppression(
       const needed = e.violated === "upper" ? e.target.highTarget - e.upper : e.violated === "lower" ? e.lower - e.target.lowTarget : Math.abs(e.value) * (p / 100);
       let frontier = new Set(binding);
       const visited = new Set(frontier);
-      let partner = best(frontier, e.concept, needed);
+      const zero = e.value === 0;
+      let partner = best(frontier, e.concept, needed, zero);
       while (partner === null) {
         const next = new Set<number>();
         for (const rid of frontier) for (const cell of members(rid)) for (const r of model.relationsOf[cell]) if (!visited.has(r)) next.add(r);
         if (next.size === 0) break;
         for (const r of next) visited.add(r);
         frontier = next;
-        partner = best(frontier, e.concept, needed);
+        partner = best(frontier, e.concept, needed, zero);
       }
       if (partner === null) continue;
       suppress(partner);
       for (const r of model.relationsOf[partner]) touched.add(r);
     }
-    if (added === before) throw new Error(`secondary suppression (heuristic): ${audit.exposed[0].key} (${audit.exposed[0].concept}) is exposed and no published cell is left to suppress around it`);
+    if (added === before) throw new UnprotectableDesignError(`secondary suppression (heuristic): ${audit.exposed[0].key} (${audit.exposed[0].concept}) is exposed and no published cell is left to suppress around it`);
     singletons();
   }
 }

@@ -5,7 +5,7 @@
  */
 import { POLICY } from "../../policy";
 import type { RungMeasurement } from "../design";
-import type { DatasetSummary, NotApplicable, Prepared } from "../release";
+import type { DatasetSummary, NotApplicable, Prepared } from "../releaseDatasets";
 import { ladderTable, lossTable } from "../reports";
 import { LICENCE, ReleaseMeta } from "./datapackage";
 

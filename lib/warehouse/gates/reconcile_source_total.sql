@@ -1,7 +1,7 @@
 -- Reconciliation with the export itself: the grand total of fact_sales.net_amount equals the
 -- export's own net total over the kept lines (quantity x unit price x (1 - discount), exact,
 -- computed from the raw text by the cleansing stage: manifest.json "sourceTotals",
--- lib/quality/sourceTotal.ts). Rounding each line to the cent before summing would fail here.
+-- lib/cleanse/sourceTotal.ts). Rounding each line to the cent before summing would fail here.
 with facts as (
   select coalesce(sum(net_amount), 0) as net from fact_sales
 ),

@@ -77,13 +77,16 @@ describe("the protection interval", () => {
 });
 
 describe("the gate", () => {
+  /** Every suppressed cell protected, secondary ones included (the cells of these findings pass the primary rules). */
+  const everyCell = { ...POLICY.statisticalConfidentiality, protectSecondaryCells: true };
+
   test("a confidential cell recovered within +/- 10 % fails; wider, or misled, it does not", () => {
-    const verdict = judgeFindings(findings([{ lower: 11, upper: 11 }]), () => answer(11, 11));
+    const verdict = judgeFindings(findings([{ lower: 11, upper: 11 }]), () => answer(11, 11), everyCell);
     expect(verdict.passed).toBe(false);
     expect(verdict.failures[0].rule).toBe("recovered");
     expect(verdict.failures[0].message).toMatch(/true value 11/);
-    expect(judgeFindings(findings([{ lower: 11, upper: 30 }]), () => answer(11, 11)).passed).toBe(true);
-    const misled = judgeFindings(findings([{ lower: 11, upper: 11 }]), () => answer(20, 11));
+    expect(judgeFindings(findings([{ lower: 11, upper: 30 }]), () => answer(11, 11), everyCell).passed).toBe(true);
+    const misled = judgeFindings(findings([{ lower: 11, upper: 11 }]), () => answer(20, 11), everyCell);
     expect(misled.passed).toBe(true);
     expect(misled.counts.misled).toBe(1);
   });
@@ -115,8 +118,8 @@ describe("the gate", () => {
 
   test("the protection interval comes from the policy passed in", () => {
     const narrow = findings([{ lower: 95, upper: 104 }]);
-    expect(judgeFindings(narrow, () => answer(100, 20)).passed).toBe(false);
-    expect(judgeFindings(narrow, () => answer(100, 20), { ...POLICY.statisticalConfidentiality, protectionIntervalPercent: 3 }).passed).toBe(true);
+    expect(judgeFindings(narrow, () => answer(100, 20), everyCell).passed).toBe(false);
+    expect(judgeFindings(narrow, () => answer(100, 20), { ...everyCell, protectionIntervalPercent: 3 }).passed).toBe(true);
   });
 
   test("a release that contradicts its own declarations fails", () => {

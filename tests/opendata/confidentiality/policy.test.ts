@@ -6,7 +6,7 @@ describe("POLICY", () => {
     expect(sc.frequency.minContributors).toEqual({ person: 11, business: 3 });
     expect(sc.dominance).toEqual({ n: 1, kPercent: 85 });
     expect(sc.protectionIntervalPercent).toBe(10);
-    expect(POLICY.retention).toEqual({ customerDataYearsAfterLastContact: 3, accountingRecordsYears: 10 });
+    expect(POLICY.retention).toEqual({ customerDataYearsAfterLastContact: 3, accountingRecordsYears: 10, auditLogYears: 5, keyBackupDays: 30 });
     expect(POLICY.keys.keyDirectoryEnv).toBe("WORKBOOK_KEY_DIR");
   });
 
