@@ -12,6 +12,7 @@
  * line's deduplication key, are read from the cleansing policy (lib/cleanse/missingValuePolicy.ts).
  * Only the bundled export has a ledger: another export has nothing to reconcile against.
  */
+import { FOREIGN_MOBILES } from "../raw/customers";
 import * as path from "node:path";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { buildValueMap } from "../cleanse/applyRules";
@@ -213,8 +214,11 @@ export async function reconcileDefects(opts: {
         }
         case "phoneFormat": {
           await buildValueMap(conn, { staged: "sale_rows", column: "phone", mapTable: "map_phone_format", rule: rules.phone });
-          // The generator's own spelling of a French number: five groups of two digits.
-          const condition = `phone in (select raw from map_phone_format where issue is null) and not regexp_full_match(phone, '[0-9]{2}( [0-9]{2}){4}')`;
+          // The generator's own spellings: a French number in five groups of two digits; a customer
+          // abroad's mobile in its country's international format, "+32 470 12 34 56"
+          // (FOREIGN_MOBILES in lib/raw/customers.ts). Any other spelling is a format defect.
+          const codes = Object.values(FOREIGN_MOBILES).map((m) => m.code).join("|");
+          const condition = `phone in (select raw from map_phone_format where issue is null) and not regexp_full_match(phone, '[0-9]{2}( [0-9]{2}){4}') and not regexp_full_match(phone, '\\+(${codes})( [0-9]+)+')`;
           const f = await rowFlags(conn, condition);
           out.push(row(kind, injected, f.rows_found, f.on_copies, "(normalised to E.164; no count)", null, "valid numbers in another format are rewritten, not flagged"));
           break;

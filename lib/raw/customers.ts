@@ -146,7 +146,7 @@ const FOREIGN_WEIGHTS = cumulative(FOREIGN_TOWNS.map((t) => t.population));
  * Mobile numbers of the countries abroad, in their international format: calling code, the
  * national prefixes libphonenumber knows as mobile, and how the digits are grouped.
  */
-const FOREIGN_MOBILES: Readonly<Record<string, { code: string; prefixes: string[]; groups: number[] }>> = {
+export const FOREIGN_MOBILES: Readonly<Record<string, { code: string; prefixes: string[]; groups: number[] }>> = {
   BE: { code: "32", prefixes: ["470", "471", "472", "473", "474", "475", "476", "477", "478", "479", "484", "485", "486", "487", "488", "489", "491", "492", "493", "494", "495", "496", "497", "498", "499"], groups: [3, 2, 2, 2] },
   CH: { code: "41", prefixes: ["75", "76", "77", "78", "79"], groups: [2, 3, 2, 2] },
   LU: { code: "352", prefixes: ["621", "628", "661", "668", "691", "698"], groups: [3, 3, 3] },

@@ -12,8 +12,8 @@ import { expectClean, expectConsistent, killScenario, readJson, runChild } from 
 describe("a run is one transaction: killed in the release stage and in the commit", () => {
   const s = killScenario();
 
-  test('killed inside opendata and after it (SIGINT at "opendata: customers protected"; SIGKILL at "✔ opendata"): the previous set stays current and consistent', async () => {
-    await s.expectPreviousSetAfter({ at: "opendata: customers protected", signal: "SIGINT" });
+  test('killed inside opendata and after it (SIGINT at "opendata: whole release protected"; SIGKILL at "✔ opendata"): the previous set stays current and consistent', async () => {
+    await s.expectPreviousSetAfter({ at: "opendata: whole release protected", signal: "SIGINT" });
     await s.expectPreviousSetAfter({ at: "✔ opendata", signal: "SIGKILL" });
     await s.expectRecovered();
   }, 900_000);

