@@ -105,6 +105,15 @@ describe("the Open Data release, end to end on a generated warehouse", () => {
     }
     expect(release.wp29.passed).toBe(true);
     expect(release.risk.published.prosecutorMax).toBeLessThanOrEqual(1 / 11);
+    // journalist and marketer divide by a stated population (INSEE), not by the customers: they
+    // come out below the prosecutor risk, and the assessment says where the population comes from
+    const risk = release.risk.published;
+    expect(risk.statedClasses).toBeGreaterThan(0);
+    expect(risk.journalistMaxStated!).toBeLessThan(risk.prosecutorMax);
+    expect(risk.marketer).toBeLessThan(risk.prosecutorAverage);
+    const assessment = readFileSync(path.join(release.releaseDir, "anonymisation-assessment.md"), "utf8");
+    expect(assessment).toContain("INSEE legal populations");
+    expect(assessment).toContain(`Published classes concerned: ${risk.fallbackClasses} of ${risk.classes}`);
   });
 
   test("no row names a carrier: the delivery table aggregates carriers", () => {
