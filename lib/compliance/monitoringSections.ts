@@ -16,6 +16,7 @@ import type { DeepReadonly, Policy } from "../policy";
 import { issueLabel, type IssueKey } from "./issues";
 import { githubSlug } from "./markdown";
 import { thresholdRows } from "./thresholds";
+import { LICENCE_COMPATIBILITY, REUSE_CONDITIONS } from "../opendata/publish/licence";
 
 /**
  * The day the content below was last checked against its sources (ISO date). A fixed value, not
@@ -309,7 +310,7 @@ export function monitoringSections(policy: DeepReadonly<Policy>): Section[] {
         },
         { h3: "The licence" },
         {
-          p: "**Licence Ouverte / Open Licence 2.0 (Etalab, 2017)**: free reuse, including commercial, with attribution (source and date of last update). It is one of the licences French administrations may use (décret n° 2017-638). Its text declares it compatible with any licence that requires at least attribution, naming the UK Open Government Licence, Creative Commons Attribution (CC BY) and Open Data Commons Attribution (ODC-BY); data under it may also be combined into a database released under ODbL, but that is ODbL's condition on the combined database, not a compatibility the Licence Ouverte grants. ODbL was considered: its share-alike clause would oblige a reuser who combines the release with other data in a database to publish that database under ODbL, a barrier to reuse that protects nothing here, since the release is anonymous aggregates. The licence adds no condition, and none is relied on: reusers are not asked to refrain from re-identifying anyone, so the release's protection must hold against a reuser who tries (section 4).",
+          p: `**Licence Ouverte / Open Licence 2.0 (Etalab, 2017)**: free reuse, including commercial, with attribution (source and date of last update). It is one of the licences French administrations may use (décret n° 2017-638). ${LICENCE_COMPATIBILITY} ODbL was considered: its share-alike clause would oblige a reuser who combines the release with other data in a database to publish that database under ODbL, a barrier to reuse that protects nothing here, since the release is anonymous aggregates. The conditions of reuse, in the words of the release's LICENCE.md, README and catalogue (\`dct:rights\`), all written from ${file("lib/opendata/publish/licence.ts")}: ${REUSE_CONDITIONS} Section 4 is that protection.`,
         },
         {
           p: `Where it is done: the model and its extraction queries (${file("lib/opendata/model/")}, notebook [\`06_open_data_model\`](../notebooks/06_open_data_model.ipynb)); the writers (${file("lib/opendata/publish/")}); the Data Package validated with ajv against the official v2 profiles plus checks the profiles cannot express (files, headers, keys, types) (${file("lib/opendata/gates/packageChecks.ts")}, ${file("tests/opendata/packageChecks.test.ts")}); the release and its gates (${file("lib/opendata/release.ts")}, notebook [\`07_anonymisation_and_release\`](../notebooks/07_anonymisation_and_release.ipynb)); the static portal that lets the public browse, chart and query the release in the browser (${file("lib/portal/")}, ${file("tests/portal/browser.test.ts")}).`,

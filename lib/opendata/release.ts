@@ -30,6 +30,7 @@ import { engineSettings } from "../engine/settings";
 import { renderSql, spillDirectoryFor } from "../warehouse/db";
 import { assessRelease, assessTable, Wp29Assessment } from "./assessment/wp29";
 import { reidentificationRisk, RiskClass, RiskReport } from "./assessment/risk";
+import { censusSources, regionPopulations, statedPopulation } from "./assessment/census";
 import { assertReleasable, compareText, protectFromParts, protectRelease, ProtectionResult, TableInput, TableLoss } from "./confidentiality/index";
 import { chooseDesigns, DesignOutcome, RungMeasurement } from "./design";
 import { checkPackage, PackageProblem, validateProfile } from "./gates/packageChecks";
@@ -461,8 +462,10 @@ export async function releaseOpenData(opts: ReleaseOptions): Promise<ReleaseSumm
 
 /**
  * Re-identification risk of the customer table: its detail cells (no dimension at a total) are
- * the equivalence classes of the quasi-identifiers it publishes; the population of each class is
- * read from core (assessment/population.sql) at the same geography level.
+ * the equivalence classes of the quasi-identifiers it publishes. The sample of a class is its
+ * customers; its population is stated (assessment/census.ts): INSEE's legal population of its
+ * area (assessment/population.sql, at the design's geography) times the census share of its age
+ * band and gender; none for an area abroad or unknown.
  */
 async function customerRisk(conn: DuckDBConnection, prepared: readonly Prepared[], protection: ProtectionResult): Promise<RiskReport> {
   const threshold = POLICY.statisticalConfidentiality.frequency.minContributors.person;
@@ -471,29 +474,25 @@ async function customerRisk(conn: DuckDBConnection, prepared: readonly Prepared[
   const p = prepared[i];
   const table = protection.model.tables[i];
   const quasi = p.ds.quasiIdentifiers!;
-  const population = await queryRows<Record<string, string | number>>(
+  const areas = await queryRows<{ geo_code: string; population: bigint | number }>(
     conn,
     renderSql(path.join(__dirname, "assessment", "population.sql"), {
+      regions: regionPopulations().map((r) => `(${sqlString(r.code)}, ${r.population})`).join(", "),
       geo_level: sqlString(p.params.geo_level),
-      profile_level: sqlString(p.params.profile_level),
       large_countries: await largeCountries(conn, p.params.min_country_customers),
     }),
   );
-  const keyOfRow = (r: Readonly<Record<string, unknown>>) => quasi.map((q) => String(r[q])).join("|");
-  const pop = new Map<string, number>();
-  for (const r of population) {
-    const k = keyOfRow(r);
-    pop.set(k, (pop.get(k) ?? 0) + Number(r.population));
-  }
+  const areaPopulation = new Map(areas.map((a) => [a.geo_code, Number(a.population)]));
+  const keyOf = (dims: Readonly<Record<string, string>>) => quasi.map((q) => String(dims[q])).join("|");
   const classes: RiskClass[] = [];
   const ids = protection.model.tableCells[i];
   table.cells.forEach((cell, j) => {
     const detail = table.dimensions.every((d) => cell.dims[d.name] !== d.total && !Object.values(d.parent ?? {}).includes(cell.dims[d.name]));
     if (!detail || cell.contributors === 0 || cell.population === "business") return;
-    const key = keyOfRow(cell.dims);
-    classes.push({ key, sample: cell.contributors, population: pop.get(key) ?? cell.contributors, published: protection.status[ids[j]] === "published" });
+    const population = statedPopulation(areaPopulation.get(cell.dims.geo_code), quasi.includes("profile") ? cell.dims.profile : undefined, quasi.includes("gender") ? cell.dims.gender : undefined);
+    classes.push({ key: keyOf(cell.dims), sample: cell.contributors, population, published: protection.status[ids[j]] === "published" });
   });
-  return reidentificationRisk(classes, threshold);
+  return reidentificationRisk(classes, threshold, censusSources());
 }
 
 /**

@@ -158,7 +158,6 @@ export function assessmentMarkdown(version: string, wp29: Wp29Assessment, risk: 
     (t) =>
       `| ${t.dataset} | ${t.population} | ${t.threshold} | ${t.publishedCells} | ${t.suppressedCells} | ${t.smallestPublishedGroup ?? "n/a"} | ${t.publishedBelowThreshold} | ${t.largestTopSharePercent === null ? "n/a" : t.largestTopSharePercent.toFixed(1) + " %"} | ${t.homogeneousPublishedCells} | ${t.identifierLikeColumns.length === 0 ? "none" : t.identifierLikeColumns.join(", ")} |`,
   );
-  const r = (x: number) => x.toFixed(4);
   const known = Object.entries(pii.knownValues).map(([k, n]) => `${k} ${n}`).join(", ");
   const audit = protection.audit;
   return `# Anonymisation assessment of the Open Data release ${version}
@@ -202,24 +201,59 @@ person, order or customer.
 
 ## Re-identification risk of the customer table
 
-Equivalence classes: the detail cells of persons in the customer table (area x age band, and
-gender when published); sample size f = customers in the cell, population F = persons with the
-same attributes among all customers in the warehouse.
-
-| model | published classes | before suppression |
-| --- | ---: | ---: |
-| classes | ${risk.published.classes} | ${risk.beforeSuppression.classes} |
-| records (customers) | ${risk.published.records} | ${risk.beforeSuppression.records} |
-| smallest class | ${risk.published.smallestClass} | ${risk.beforeSuppression.smallestClass} |
-| prosecutor, maximum (1 / min f) | ${r(risk.published.prosecutorMax)} | ${r(risk.beforeSuppression.prosecutorMax)} |
-| prosecutor, average (classes / records) | ${r(risk.published.prosecutorAverage)} | ${r(risk.beforeSuppression.prosecutorAverage)} |
-| journalist, maximum (1 / min F) | ${r(risk.published.journalistMax)} | ${r(risk.beforeSuppression.journalistMax)} |
-| marketer (mean f / F) | ${r(risk.published.marketer)} | ${r(risk.beforeSuppression.marketer)} |
-
-With the ${risk.threshold}-customer threshold the prosecutor risk of any published class is at most 1/${risk.threshold} = ${r(1 / risk.threshold)}.
+${riskSection(risk)}
 
 ## Conclusion
 
 ${wp29.passed && audit.passed ? "The three tests pass with the numbers above: the release is treated as anonymous (outside the GDPR, Recital 26)." : "At least one test FAILED: the release must not be published."}
 `;
+}
+
+/** A risk, readable whether it is a tenth or a millionth: 4 decimals, or 3 significant digits below 0.001. */
+export function formatRisk(x: number | null): string {
+  if (x === null) return "n/a";
+  return x === 0 || x >= 0.001 ? x.toFixed(4) : x.toExponential(2);
+}
+
+function riskSection(risk: RiskReport): string {
+  const r = formatRisk;
+  const p = risk.published;
+  const b = risk.beforeSuppression;
+  const source = risk.source
+    ? `The population F of a class is stated, not read from the warehouse:
+
+- areas: ${risk.source.geography};
+- age bands and gender: ${risk.source.ageStructure}; the national share of the band (and of the
+  gender, when published) is applied to the area's population. ${risk.source.split}
+- a class whose area is abroad or unknown, whose profile is unknown, or whose gender the census
+  does not count has no stated population: it takes F = f, as if every person with its attributes
+  were a customer. That can only overstate its risk; under it, its journalist and marketer risks
+  equal its prosecutor risk. Published classes concerned: ${p.fallbackClasses} of ${p.classes}, ${p.fallbackRecords} of ${p.records} customers${p.fallbackKeys.length === 0 ? "" : ` (${p.fallbackKeys.join(", ")})`}.`
+    : "No population is stated for this release: every class takes F = f.";
+  return `Equivalence classes: the detail cells of persons in the customer table (area x age band, and
+gender when published). The sample size f of a class is the customers in it; its population size F
+is the number of people in France who share its attributes, customers or not.
+
+The three models differ in what the intruder is assumed to know. The prosecutor knows the target
+is a customer, so is one of the f customers of a class: risk 1/f, from the sample alone. The
+journalist knows only that the target is a person of the population, one of the F people of the
+class: risk 1/F. The marketer matches every record against the population and re-identifies, on
+average, a share f/F of each class's records.
+
+${source}
+
+| model | published classes | before suppression |
+| --- | ---: | ---: |
+| classes | ${p.classes} | ${b.classes} |
+| records (customers) | ${p.records} | ${b.records} |
+| classes with a stated population | ${p.statedClasses} | ${b.statedClasses} |
+| smallest class f | ${p.smallestClass} | ${b.smallestClass} |
+| smallest stated population F | ${p.smallestPopulation ?? "n/a"} | ${b.smallestPopulation ?? "n/a"} |
+| prosecutor, maximum (1 / min f) | ${r(p.prosecutorMax)} | ${r(b.prosecutorMax)} |
+| prosecutor, average (classes / records) | ${r(p.prosecutorAverage)} | ${r(b.prosecutorAverage)} |
+| journalist, maximum (1 / min F), every class | ${r(p.journalistMax)} | ${r(b.journalistMax)} |
+| journalist, maximum (1 / min F), classes with a stated population | ${r(p.journalistMaxStated)} | ${r(b.journalistMaxStated)} |
+| marketer (sum of f / F over the classes, / records) | ${r(p.marketer)} | ${r(b.marketer)} |
+
+With the ${risk.threshold}-customer threshold the prosecutor risk of any published class is at most 1/${risk.threshold} = ${r(1 / risk.threshold)}.`;
 }

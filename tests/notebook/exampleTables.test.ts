@@ -1,4 +1,5 @@
 import { cellIndex, cubeTable, TOTAL } from "../../lib/notebook/exampleTables";
+import { protectTable } from "../../lib/opendata/confidentiality/index";
 
 // The teaching tables of notebook 07: a reader adds up the margins by hand and must find what
 // the table says.
@@ -34,4 +35,22 @@ test("other measures add up like the first", () => {
 test("a code named like the total, or a cell that does not exist, is refused with its name", () => {
   expect(() => cubeTable("bad", "person", [{ name: "area", codes: ["All"] }], () => ({ value: 1, contributors: 1 }))).toThrow("area lists the total code All");
   expect(() => cellIndex(table, { region: "R9", category: "tools" })).toThrow('no cell {"region":"R9","category":"tools"} in example');
+});
+
+// Notebook 07's dominance example: every cell passes the businesses' frequency rule, yet paint's
+// largest supplier holds 920 of 1,000 = 92 % > 85 %: the rule must fire on it and on it alone.
+test("the dominance example of notebook 07 fires the dominance rule", async () => {
+  const leaves: Record<string, { value: number; contributors: number; top: number }> = {
+    tools: { value: 1200, contributors: 8, top: 300 },
+    garden: { value: 900, contributors: 6, top: 250 },
+    paint: { value: 1000, contributors: 5, top: 920 },
+  };
+  const t = cubeTable("dominance", "business", [{ name: "category", codes: ["tools", "garden", "paint"] }], ([k]) => leaves[k]);
+  const r = await protectTable(t);
+  const status = (category: string) => r.cells[cellIndex(t, { category })].status;
+  expect(status("paint")).toBe("primary_dominance");
+  expect(r.cells.filter((c) => c.status === "primary_dominance")).toHaveLength(1);
+  expect(status(TOTAL)).not.toBe("primary_dominance");
+  expect(r.cells[cellIndex(t, { category: "paint" })].flag).toBe("c");
+  expect(r.audit.passed).toBe(true);
 });

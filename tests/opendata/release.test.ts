@@ -5,6 +5,7 @@ import { parseCsv } from "../../lib/opendata/publish/csv";
 import { renameSync, rmSync, writeFileSync } from "node:fs";
 import { currentRelease, defaultProfilesDir, releaseOpenData, ReleaseGateError, type ReleaseSummary } from "../../lib/opendata/release";
 import { POLICY } from "../../lib/policy";
+import { REUSE_CONDITIONS } from "../../lib/opendata/publish/licence";
 import { loadDatasets } from "../../lib/opendata/model/datasets";
 import { validateProfile } from "../../lib/opendata/gates/packageChecks";
 import { openNative, queryRows, sqlString } from "../../lib/engine/native";
@@ -105,6 +106,17 @@ describe("the Open Data release, end to end on a generated warehouse", () => {
     }
     expect(release.wp29.passed).toBe(true);
     expect(release.risk.published.prosecutorMax).toBeLessThanOrEqual(1 / 11);
+    // journalist and marketer divide by a stated population (INSEE), not by the customers: they
+    // come out below the prosecutor risk, and the assessment says where the population comes from
+    const risk = release.risk.published;
+    expect(risk.statedClasses).toBeGreaterThan(0);
+    expect(risk.journalistMaxStated!).toBeLessThan(risk.prosecutorMax);
+    expect(risk.marketer).toBeLessThan(risk.prosecutorAverage);
+    const assessment = readFileSync(path.join(release.releaseDir, "anonymisation-assessment.md"), "utf8");
+    expect(assessment).toContain("INSEE legal populations");
+    expect(assessment).toContain(`Published classes concerned: ${risk.fallbackClasses} of ${risk.classes}`);
+    // the README and LICENCE.md state the same conditions of reuse (lib/opendata/publish/licence.ts)
+    for (const f of ["README.md", "LICENCE.md"]) expect(readFileSync(path.join(release.releaseDir, f), "utf8")).toContain(REUSE_CONDITIONS);
   });
 
   test("no row names a carrier: the delivery table aggregates carriers", () => {

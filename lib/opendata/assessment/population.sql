@@ -1,16 +1,12 @@
--- The population of the journalist model: every customer who is a natural person in the
--- warehouse (current version), by the customer table's quasi-identifiers at the geography and
--- profile level of the release's design. Read from core (the release's only read of core besides
--- the PII scan's list of pseudonyms), counts only. {{geo_level}}, {{profile_level}}: the design's.
-with persons as (
-  select
-    od_area(country, region_code, {{geo_level}}, {{large_countries}}) as geo_code,
-    od_profile(customer_type, age_band, {{profile_level}}) as profile,
-    coalesce(gender, 'unknown') as gender
-  from core.dim_customer
-  where is_current and customer_type = 'PERSON' and customer_key > 0
-)
-select geo_code, profile, gender, cast(count(*) as integer) as population
-from persons
+-- The stated population of each area of the customer table, for the journalist and marketer
+-- models (census.ts): INSEE's legal population of every région ({{regions}}: VALUES rows of
+-- région code and population, read from @etalab/decoupage-administratif), mapped to the areas
+-- of the release's design by the extraction's own macro, so that a NUTS-1 unit is the sum of its
+-- régions. Areas abroad or unknown get no row: no stated population (census.ts says what then).
+-- {{geo_level}}, {{large_countries}}: the design's.
+select
+  od_area('FR', region_code, {{geo_level}}, {{large_countries}}) as geo_code,
+  cast(sum(population) as bigint) as population
+from (values {{regions}}) as r(region_code, population)
 group by all
 order by all

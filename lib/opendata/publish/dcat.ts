@@ -2,11 +2,13 @@
  * The DCAT-AP 3.0 catalogue of the release, as JSON-LD: a dcat:Catalog with one dcat:Dataset per
  * table (dct:title and dct:description, mandatory), each with two dcat:Distribution (CSV and
  * Parquet: dcat:accessURL mandatory; dcat:downloadURL, dct:format, dct:license, dcat:byteSize,
- * spdx:checksum recommended). URLs are relative to the release directory, so the catalogue can be
+ * spdx:checksum recommended; dct:rights, optional, carries the conditions of reuse of
+ * licence.ts). URLs are relative to the release directory, so the catalogue can be
  * served from wherever the release is copied (a portal resolves them against its base URL).
  */
 import type { ResourceFile, ReleaseMeta } from "./datapackage";
 import { LICENCE } from "./datapackage";
+import { REUSE_CONDITIONS } from "./licence";
 
 const FORMAT = {
   csv: { format: "http://publications.europa.eu/resource/authority/file-type/CSV", media: "https://www.iana.org/assignments/media-types/text/csv" },
@@ -22,6 +24,7 @@ export function dcatCatalogue(meta: ReleaseMeta, files: readonly ResourceFile[])
     "dct:format": { "@id": FORMAT[kind].format },
     "dcat:mediaType": { "@id": FORMAT[kind].media },
     "dct:license": { "@id": LICENCE.path },
+    "dct:rights": { "@type": "dct:RightsStatement", "rdfs:label": { "@value": REUSE_CONDITIONS, "@language": "en" } },
     "dcat:byteSize": { "@value": String(bytes), "@type": "xsd:nonNegativeInteger" },
     "spdx:checksum": { "@type": "spdx:Checksum", "spdx:algorithm": { "@id": "spdx:checksumAlgorithm_sha256" }, "spdx:checksumValue": sha },
   });
@@ -30,6 +33,7 @@ export function dcatCatalogue(meta: ReleaseMeta, files: readonly ResourceFile[])
       dcat: "http://www.w3.org/ns/dcat#",
       dct: "http://purl.org/dc/terms/",
       foaf: "http://xmlns.com/foaf/0.1/",
+      rdfs: "http://www.w3.org/2000/01/rdf-schema#",
       spdx: "http://spdx.org/rdf/terms#",
       xsd: "http://www.w3.org/2001/XMLSchema#",
     },

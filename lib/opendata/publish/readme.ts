@@ -8,6 +8,7 @@ import type { RungMeasurement } from "../design";
 import type { DatasetSummary, NotApplicable, Prepared } from "../releaseDatasets";
 import { ladderTable, lossTable } from "../reports";
 import { LICENCE, ReleaseMeta } from "./datapackage";
+import { LICENCE_COMPATIBILITY, REUSE_CONDITIONS } from "./licence";
 
 export function releaseReadme(meta: ReleaseMeta, prepared: readonly Prepared[], summary: readonly DatasetSummary[], measurements: readonly RungMeasurement[], notApplicable: readonly NotApplicable[] = []): string {
   const sc = POLICY.statisticalConfidentiality;
@@ -76,6 +77,13 @@ ${missed.length === 0 ? "\nEvery table is within the targets.\n" : `\n${missed.m
 ${datasets}
 ${notApplicable.length === 0 ? "" : `\n### Not applicable to this export\n\n${notApplicable.map((n) => `- \`${n.dataset}\`: ${n.reason}.`).join("\n")}\n`}
 
+## Licence and conditions of reuse
+
+${LICENCE.title} (LICENCE.md): free reuse, commercial included, with attribution (the publisher,
+the release version and the date of the last update). ${LICENCE_COMPATIBILITY}
+
+${REUSE_CONDITIONS}
+
 ## Known limitations
 
 - Non-additive values (medians, ratios) of published cells are published: they do not let anyone recompute a confidential figure, but they narrow the plausible range of a confidential cell's median.
@@ -95,10 +103,17 @@ You may reuse the data, for free, for any purpose, commercial included, and adap
 redistribute it, provided you credit the source (the publisher and the release version) and the
 date of the last update, and do not suggest an official endorsement.
 
-Why this licence (and not ODbL): it is the French government's default licence for public
-sector open data (décret n° 2017-638), it is compatible with CC-BY 4.0 and with ODbL, and it puts
-no share-alike condition on reusers, which suits small statistical tables that reusers combine
-with other data. Attribution is all it asks.
+## Compatibility
+
+${LICENCE_COMPATIBILITY}
+
+Why this licence (and not ODbL): it is one of the two licences the French administration may use
+for free reuse (décret n° 2017-638), and it puts no share-alike condition on reusers, which suits
+small statistical tables that reusers combine with other data. Attribution is all it asks.
+
+## Conditions of reuse
+
+${REUSE_CONDITIONS}
 
 The data is anonymous aggregate statistics (see anonymisation-assessment.md): no personal data
 is licensed here.
