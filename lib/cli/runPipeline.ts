@@ -156,11 +156,20 @@ export function publicationMoves(cfg: PipelineConfig, work: PipelineConfig): Mov
   for (const file of filesUnder(work.reportsDir)) moves.push({ from: file, to: path.join(path.resolve(cfg.reportsDir), path.relative(work.reportsDir, file)), mode: "replace" });
   if (fs.existsSync(work.opendataDir)) {
     const releases = path.join(work.opendataDir, "releases");
+    // The version is a hash of the figures: a run that rebuilt the current version (same figures)
+    // may have rewritten its documents (README, licence, assessment), which replace the live ones.
+    const pointer = path.join(work.opendataDir, "current.json");
+    const rebuilt = fs.existsSync(pointer) ? (JSON.parse(fs.readFileSync(pointer, "utf8")) as { version: string }).version : null;
     if (fs.existsSync(releases)) {
       for (const name of fs.readdirSync(releases).sort()) {
+        const live = path.join(path.resolve(cfg.opendataDir), "releases", name);
+        if (name === rebuilt && fs.existsSync(live)) {
+          moves.push({ from: path.join(releases, name), to: live, mode: "replace" });
+          continue;
+        }
         // The earlier releases were copied in for the release stage to read; they are online already.
-        if (fs.existsSync(path.join(path.resolve(cfg.opendataDir), "releases", name))) continue;
-        moves.push({ from: path.join(releases, name), to: path.join(path.resolve(cfg.opendataDir), "releases", name), mode: "add" });
+        if (fs.existsSync(live)) continue;
+        moves.push({ from: path.join(releases, name), to: live, mode: "add" });
       }
     }
     for (const name of fs.readdirSync(work.opendataDir).sort()) {
