@@ -33,7 +33,7 @@ export interface Revision {
 
 export interface RevisionCheck {
   previous: PreviousRelease | null;
-  /** Same datasets, same columns, same period: the new release would be a revision of the previous one. */
+  /** Some row is published by both releases (same table, same columns, same key): the new release would revise the previous one where they differ. */
   sameDesign: boolean;
   revisions: Revision[];
 }
@@ -55,22 +55,27 @@ export function previousRelease(outDir: string): PreviousRelease | null {
   return existsSync(path.join(dir, "datapackage.json")) ? { version, dir } : null;
 }
 
-/** The figures of the new release (written in `newDir`) that the previous current release published otherwise. */
+/**
+ * The figures of the new release (written in `newDir`) that the previous current release published
+ * otherwise. Every table the two releases share (same file, same columns) is compared on the rows
+ * they both have, whatever else changed (the period covered, a table added or dropped): a figure
+ * published twice with two values is a difference an intruder reads, whichever design changed.
+ * `sameDesign` says whether any row is shared at all.
+ */
 export function compareWithPrevious(outDir: string, newDir: string): RevisionCheck {
   const previous = previousRelease(outDir);
   if (!previous) return { previous: null, sameDesign: false, revisions: [] };
   const before = JSON.parse(readFileSync(path.join(previous.dir, "datapackage.json"), "utf8")) as Descriptor;
   const after = JSON.parse(readFileSync(path.join(newDir, "datapackage.json"), "utf8")) as Descriptor;
-  const oldTables = csvResources(before);
-  const newTables = csvResources(after);
-  const samePeriod = JSON.stringify(before.temporalCoverage) === JSON.stringify(after.temporalCoverage);
-  const sameNames = JSON.stringify(oldTables.map((r) => r.path).sort()) === JSON.stringify(newTables.map((r) => r.path).sort());
-  if (!samePeriod || !sameNames || oldTables.some((r) => !r.disclosureControl)) return { previous, sameDesign: false, revisions: [] };
+  const oldTables = new Map(csvResources(before).map((r) => [r.path, r]));
   const revisions: Revision[] = [];
-  for (const table of newTables) {
+  let shared = 0;
+  for (const table of csvResources(after)) {
+    const oldTable = oldTables.get(table.path);
+    if (!oldTable || !oldTable.disclosureControl || !existsSync(path.join(previous.dir, table.path))) continue;
     const [oldHeader, ...oldRows] = parseCsv(readFileSync(path.join(previous.dir, table.path), "utf8"));
     const [newHeader, ...newRows] = parseCsv(readFileSync(path.join(newDir, table.path), "utf8"));
-    if (oldHeader.join(",") !== newHeader.join(",")) return { previous, sameDesign: false, revisions: [] };
+    if (oldHeader.join(",") !== newHeader.join(",")) continue;
     const key = table.schema?.primaryKey ?? [];
     const keyAt = key.map((k) => newHeader.indexOf(k));
     const flagAt = newHeader.indexOf(table.disclosureControl?.flag.field ?? "flag");
@@ -81,6 +86,7 @@ export function compareWithPrevious(outDir: string, newDir: string): RevisionChe
     for (const row of newRows) {
       const old = oldByKey.get(keyAt.map((i) => row[i]).join("\u0000"));
       if (!old) continue;
+      shared++;
       const oldFlagged = old[flagAt] !== "";
       const newFlagged = row[flagAt] !== "";
       if (oldFlagged !== newFlagged) flagChanged++;
@@ -88,5 +94,5 @@ export function compareWithPrevious(outDir: string, newDir: string): RevisionChe
     }
     if (changed + flagChanged > 0) revisions.push({ dataset: table.path.replace(/\.csv$/, ""), changed, flagChanged });
   }
-  return { previous, sameDesign: true, revisions };
+  return { previous, sameDesign: shared > 0, revisions };
 }

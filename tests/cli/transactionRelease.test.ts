@@ -3,7 +3,8 @@
  * inside the Open Data release stage (Ctrl+C), after it (kill -9), and in the middle of its
  * commit, after the journal (kill -9): before the commit point the previous set stays current,
  * byte for byte; after it, the next start completes the publication and the new set is current
- * and consistent, the previous release still online beside it.
+ * and consistent. Published figures are final, so the run that revises them withdraws the previous
+ * release (`--withdraw-previous`): the completed commit takes it offline too.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -22,7 +23,7 @@ describe("a run is one transaction: killed in the release stage and in the commi
     const sandbox = s.sandbox();
     const outputs = path.join(sandbox, "outputs");
     const before = readJson(path.join(outputs, "opendata", "current.json"));
-    const killed = await runChild(sandbox, s.keyDir(), "run", s.inputB(), { at: `publish ${path.join(outputs, "warehouse")}`, signal: "SIGKILL" });
+    const killed = await runChild(sandbox, s.keyDir(), "revise", s.inputB(), { at: `publish ${path.join(outputs, "warehouse")}`, signal: "SIGKILL" });
     expect(killed.signal).toBe("SIGKILL");
     // Killed with the staging published and the rest not: the next start finishes it.
     const next = await runChild(sandbox, s.keyDir(), "recover", s.inputA());
@@ -32,8 +33,8 @@ describe("a run is one transaction: killed in the release stage and in the commi
     expectConsistent(sandbox, s.inputB());
     const after = readJson(path.join(outputs, "opendata", "current.json"));
     expect(after.version).not.toBe(before.version);
-    // The previous release stays online beside the new one.
-    expect(fs.existsSync(path.join(outputs, "opendata", before.path, "datapackage.json"))).toBe(true);
-    expect(fs.readdirSync(path.join(outputs, "opendata", "releases")).sort()).toEqual([before.version, after.version].sort());
+    // The previous release, withdrawn by the revising run, is offline once the commit is complete.
+    expect(fs.existsSync(path.join(outputs, "opendata", before.path))).toBe(false);
+    expect(fs.readdirSync(path.join(outputs, "opendata", "releases"))).toEqual([after.version]);
   }, 900_000);
 });
