@@ -65,6 +65,7 @@ const program = new Command()
           }
           results.push({ ...result, family });
           const perMib = result.seconds / charged;
+          console.log(`#${results.length} ${family.padEnd(11)} ${result.outcome.padEnd(11)} ${mib(result.bytes).padStart(6)} MiB ${result.seconds.toFixed(2).padStart(6)} s ${perMib.toFixed(2).padStart(6)} s/MiB`);
           const problems = [...result.problems];
           if (fuzz.unusable && result.outcome !== "input-error") problems.push("an unusable file was not refused");
           if (perMib > SECONDS_PER_MIB_BOUND) problems.push(`${result.seconds.toFixed(1)} s for ${mib(result.bytes)} MiB: ${perMib.toFixed(1)} s/MiB, beyond the bound of ${SECONDS_PER_MIB_BOUND}`);
