@@ -168,3 +168,45 @@ function firstInvalidLine(chunk: Buffer): number {
     start = i + 1;
   }
 }
+
+/** How a CSV file's records end: counts of CRLF and bare LF outside quoted fields, and the first line that breaks the file's first habit. */
+export interface LineEndings {
+  crlf: number;
+  lf: number;
+  /** The first line whose ending differs from the first line's (1-based), when the file mixes them. */
+  firstOther?: number;
+  firstEnding?: "CRLF" | "LF";
+}
+
+/**
+ * One streaming pass (gzip too) over the file's record ends: breaks inside quoted fields are
+ * values, not ends, and do not count. DuckDB's strict CSV reader cannot read a file whose records
+ * end now in CRLF, now in LF: this says which line switches, so the error can name it.
+ */
+export async function lineEndings(file: string, quote = '"'): Promise<LineEndings> {
+  const q = quote.charCodeAt(0);
+  const source = fs.createReadStream(file, { highWaterMark: 1 << 20 });
+  const stream = file.endsWith(".gz") ? source.pipe(zlib.createGunzip()) : source;
+  const out: LineEndings = { crlf: 0, lf: 0 };
+  let quoted = false;
+  let previous = -1;
+  let line = 1;
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    for (let i = 0; i < chunk.length; i++) {
+      const b = chunk[i];
+      if (b === q) quoted = !quoted;
+      else if (b === 0x0a) {
+        if (!quoted) {
+          const ending = previous === 0x0d ? "CRLF" : "LF";
+          if (ending === "CRLF") out.crlf++;
+          else out.lf++;
+          out.firstEnding ??= ending;
+          if (ending !== out.firstEnding && out.firstOther === undefined) out.firstOther = line;
+        }
+        line++;
+      }
+      previous = b;
+    }
+  }
+  return out;
+}

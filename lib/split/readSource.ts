@@ -1,7 +1,8 @@
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { DuckDBConnection } from "@duckdb/node-api";
 import { queryRows, sqlIdent, sqlString } from "../engine/native";
-import { InputError } from "../raw/inputCheck";
+import { InputError, lineEndings } from "../raw/inputCheck";
 import type { PhysicalFile } from "../raw/sourceFiles";
 
 /**
@@ -87,8 +88,11 @@ export async function numberCsvFile(conn: DuckDBConnection, index: number, file:
   const t = `file_${index}`;
   const key = (line: string) => `(${BigInt(index) << BigInt(FILE_SHIFT)}::bigint + ${line})`;
   await conn.run(`
+    -- In a CRLF file DuckDB's csv_line of a rejected record starts with the LF of the line
+    -- before (not for the first record): that LF is not the record's, and counted as one of its
+    -- newlines it would shift every later record's line by one.
     create table ${t}_csv_rejects as
-    select line as ordinal, any_value(csv_line order by byte_position) as csv_line,
+    select line as ordinal, any_value(case when starts_with(csv_line, chr(10)) then csv_line[2:] else csv_line end order by byte_position) as csv_line,
            any_value(error_type order by byte_position) as error_type,
            any_value(column_name order by byte_position) as column_name,
            any_value(error_message order by byte_position) as error_message
@@ -165,17 +169,35 @@ export function rawCopyOf(spill: string, index: number): string {
 }
 
 /** DuckDB's own errors, re-worded so they name the input and the fix. */
-export function translateEngineError(err: unknown, file: string): unknown {
+export async function translateEngineError(err: unknown, file: string): Promise<unknown> {
   if (err instanceof InputError) return err;
   const message = (err as Error)?.message ?? String(err);
-  if (/Invalid unicode|not utf-8/i.test(message)) {
+  // DuckDB appends "Possible fixes" that name every option (max_line_size among them): only the
+  // error itself says what went wrong.
+  const error = message.split("Possible fixes")[0];
+  const first = message.split("\n")[0];
+  if (/Invalid unicode|not utf-8/i.test(error)) {
     return new InputError(file, "is not valid UTF-8", "convert it with `iconv -f WINDOWS-1252 -t UTF-8`, or set format.encoding in the source profile");
   }
-  if (/gzip|decompress|zlib/i.test(message)) {
-    return new InputError(file, `the gzip archive is damaged (${message.split("\n")[0]})`, "copy the export again and check it with `gzip -t`");
+  if (/gzip|decompress|zlib/i.test(error)) {
+    return new InputError(file, `the gzip archive is damaged (${first})`, "copy the export again and check it with `gzip -t`");
   }
-  if (/maximum line size/i.test(message)) {
-    return new InputError(file, `a line is longer than the reader's limit (${message.split("\n")[0]})`, "check the file for an unclosed quote, or split the export");
+  if (/maximum line size/i.test(error)) {
+    return new InputError(file, `a line is longer than the reader's limit (${first})`, "check the file for an unclosed quote, or split the export");
+  }
+  // The strict CSV reader stops (it does not reject the record) when it cannot find one dialect
+  // for the file, above all when records end now in CRLF, now in LF.
+  if (/Error when sniffing file|state machine reached an invalid state/i.test(error) && fs.existsSync(file) && fs.statSync(file).isFile()) {
+    const endings = await lineEndings(file).catch(() => undefined);
+    if (endings?.firstOther !== undefined) {
+      return new InputError(
+        file,
+        `its records end in a mix of CRLF (Windows) and LF (Unix) line breaks (${endings.crlf} CRLF, ${endings.lf} LF; the first ${endings.firstEnding === "CRLF" ? "LF" : "CRLF"} ends this line)`,
+        "give every line the same ending, e.g. `sed -i 's/\\r$//' <file>` or `dos2unix <file>`, then run again",
+        endings.firstOther,
+      );
+    }
+    return new InputError(file, `the CSV reader cannot parse it (${first.replace(/\s+$/, "")})`, "check that it is the export in the documented layout (data/README.md): comma-separated, quoted fields closed, one header line");
   }
   return err;
 }

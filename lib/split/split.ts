@@ -138,7 +138,7 @@ export async function splitExport(opts: SplitOptions): Promise<SplitManifest> {
       fs.rmSync(spill, { recursive: true, force: true });
       return manifest;
     } catch (err) {
-      throw translateEngineError(err, current);
+      throw await translateEngineError(err, current);
     } finally {
       conn.closeSync();
       instance.closeSync();
