@@ -7,10 +7,13 @@
  *   npm run portal -- --serve               build, then serve on http://127.0.0.1:8000/ (Ctrl+C stops)
  *   npm run portal -- --release <dir> --out <dir>
  *   npm run portal -- --pii-scan            also scan the built site for the warehouse's personal values
+ *                                           (staging the export again, in a temporary directory, when npm start purged it)
  *
  * Registered in lib/cli/main.ts with `program.addCommand(portalCommand())`.
  */
 import { Command } from "commander";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { replaceDirAtomically } from "../io/atomicDir";
 import { projectRoot } from "../io/paths";
@@ -19,6 +22,9 @@ import { formatBytes } from "../portal/html";
 import { readWarehouseKnownValues, scanSite, siteVocabulary, warehouseSources } from "../portal/piiScan";
 import { currentReleaseDir, loadRelease, PortalReleaseError } from "../portal/release";
 import { serveSite } from "../portal/serve";
+import { defaultConfig, privacyDirOf } from "./config";
+import { STAGES } from "./pipeline";
+import { sourceForRerun } from "./source";
 
 interface PortalOptions {
   release?: string;
@@ -50,7 +56,7 @@ export function portalCommand(): Command {
     .option("--serve", "serve the site on localhost after building it (Ctrl+C stops)")
     .option("--port <n>", "port for --serve (default: $WORKBOOK_PORTAL_PORT, else 8000)", process.env.WORKBOOK_PORTAL_PORT || "8000")
     .option("--host <host>", "interface for --serve", "127.0.0.1")
-    .option("--pii-scan", "scan the built site for the warehouse's personal values (needs the warehouse and the unpurged staging)")
+    .option("--pii-scan", "scan the built site for the warehouse's personal values (needs the warehouse; the purged staging is rebuilt in a temporary directory)")
     .action(async (o: PortalOptions) => {
       try {
         await portal(o);
@@ -65,6 +71,34 @@ export function portalCommand(): Command {
 
 class PortalUsageError extends Error {}
 
+/**
+ * The warehouse's personal values, which the scan looks for. They are read from the cleansed
+ * staging; `npm start` purges it at its end (GDPR Art. 5(1)(e)), so when it is gone the export the
+ * warehouse was built from is staged again in a private temporary directory, read, and deleted.
+ */
+async function knownValuesForScan(root: string) {
+  const sources = warehouseSources(root);
+  if (sources.available) return readWarehouseKnownValues(sources.corePath, sources.cleanDir);
+  const live = defaultConfig({ log: () => {} });
+  const corePath = path.join(live.warehouseDir, "core.duckdb");
+  if (!existsSync(corePath)) throw new PortalUsageError(`--pii-scan: ${sources.reason}`);
+  const work = mkdtempSync(path.join(os.tmpdir(), "workbook-pii-scan-"));
+  try {
+    const cfg = {
+      ...defaultConfig({ ...sourceForRerun(live.warehouseDir, {}), log: () => {} }),
+      stagingDir: path.join(work, "staging"),
+      reportsDir: path.join(work, "reports"),
+      privacyDir: privacyDirOf(live),
+    };
+    console.log("pii scan: the staged personal values were purged; staging the warehouse's export again in a temporary directory");
+    await STAGES.split(cfg);
+    await STAGES.cleanse(cfg);
+    return await readWarehouseKnownValues(corePath, path.join(cfg.stagingDir, "clean"));
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
 async function portal(o: PortalOptions): Promise<void> {
   const root = projectRoot();
   const releaseDir = path.resolve(o.release ?? currentReleaseDir(path.join(root, "outputs", "opendata")));
@@ -73,10 +107,8 @@ async function portal(o: PortalOptions): Promise<void> {
   for (const line of describeSite({ ...summary, outDir })) console.log(line);
 
   if (o.piiScan) {
-    const sources = warehouseSources(root);
-    if (!sources.available) throw new PortalUsageError(`--pii-scan: ${sources.reason}`);
     const release = loadRelease(releaseDir);
-    const known = await readWarehouseKnownValues(sources.corePath, sources.cleanDir);
+    const known = await knownValuesForScan(root);
     const site = await scanSite(outDir, release, known, siteVocabulary(release, releaseDir));
     const hits = site.hits.map((h) => `${h.file}: ${h.kind} x${h.occurrences}`).join("; ");
     console.log(
