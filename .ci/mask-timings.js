@@ -5,7 +5,8 @@
  * to). What is a timing, and nothing else:
  * - in an HTML or Markdown table, the cells of a column whose header holds "(ms)", "speed-up"
  *   or "verdict" (the verdict is read off the same measurements);
- * - "built in <n> ms" (an index's build time);
+ * - "built in <n> ms" (an index's build time), "(<n> ms here)" (a sort's time), "<n> KiB of
+ *   storage" (the blocks DuckDB allocated for an index in this run);
  * - a chart (SVG) whose axis is "(ms)": its bars and ticks are the measurements.
  * Usage: node .ci/mask-timings.js < notebooks/05_optimization.ipynb
  */
@@ -46,7 +47,11 @@ function maskMarkdownTables(text) {
 }
 
 function maskText(text) {
-  return maskMarkdownTables(maskHtmlTables(text)).replace(/built in \d+(\.\d+)? ms/g, `built in ${MASK} ms`);
+  return maskMarkdownTables(maskHtmlTables(text))
+    .replace(/built in \d+(\.\d+)? ms/g, `built in ${MASK} ms`)
+    .replace(/\(\d+(\.\d+)? ms here\)/g, `(${MASK} ms here)`)
+    // An index's storage is what DuckDB allocated for it in this run (whole blocks, which vary).
+    .replace(/\d+ KiB of storage/g, `${MASK} KiB of storage`);
 }
 
 function joinLines(value) {
