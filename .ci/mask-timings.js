@@ -6,7 +6,8 @@
  * - in an HTML or Markdown table, the cells of a column whose header holds "(ms)", "speed-up"
  *   or "verdict" (the verdict is read off the same measurements);
  * - "built in <n> ms" (an index's build time), "(<n> ms here)" (a sort's time), "<n> KiB of
- *   storage" (the blocks DuckDB allocated for an index in this run);
+ *   storage" (the blocks DuckDB allocated for an index in this run), and how many optimisations
+ *   "pay off on this run" (read off the same timings as the verdicts);
  * - a chart (SVG) whose axis is "(ms)": its bars and ticks are the measurements.
  * Usage: node .ci/mask-timings.js < notebooks/05_optimization.ipynb
  */
@@ -51,7 +52,9 @@ function maskText(text) {
     .replace(/built in \d+(\.\d+)? ms/g, `built in ${MASK} ms`)
     .replace(/\(\d+(\.\d+)? ms here\)/g, `(${MASK} ms here)`)
     // An index's storage is what DuckDB allocated for it in this run (whole blocks, which vary).
-    .replace(/\d+ KiB of storage/g, `${MASK} KiB of storage`);
+    .replace(/\d+ KiB of storage/g, `${MASK} KiB of storage`)
+    // How many optimisations pay off on this run is read off the same timings as the verdicts.
+    .replace(/Verdict of the library: \*\*\d+ of (\d+)\*\* pay off on this run( \([^)]*\))?\./g, `Verdict of the library: **${MASK} of $1** pay off on this run.`);
 }
 
 function joinLines(value) {
