@@ -146,8 +146,8 @@ export async function auditPattern(model: ReleaseModel, status: readonly CellSta
       const hi = Float64Array.from(lp.knowledge, (k) => k.value);
       const exactLo = new Uint8Array(n);
       const exactHi = new Uint8Array(n);
-      const lowOk = (i: number) => shortfall(lp.knowledge[i], targets[i], lo[i], Infinity, lp.magnitude) === null;
-      const highOk = (i: number) => shortfall(lp.knowledge[i], targets[i], -Infinity, hi[i], lp.magnitude) === null;
+      const lowOk = (i: number) => shortfall(lp.knowledge[i], targets[i], lo[i], Infinity, lp.solutionError) === null;
+      const highOk = (i: number) => shortfall(lp.knowledge[i], targets[i], -Infinity, hi[i], lp.solutionError) === null;
       const harvest = (solution: Float64Array): void => {
         for (let i = 0; i < n; i++) {
           if (solution[i] < lo[i]) lo[i] = solution[i];
@@ -212,7 +212,7 @@ export async function auditPattern(model: ReleaseModel, status: readonly CellSta
       for (const i of cols) {
         const f = lp.figures[i];
         const cell = model.cells[f.cell];
-        const violated = shortfall(lp.knowledge[i], targets[i], lo[i], hi[i], lp.magnitude);
+        const violated = shortfall(lp.knowledge[i], targets[i], lo[i], hi[i], lp.solutionError);
         if (violated) exposedCells.add(f.cell);
         intervals.push({
           cell: f.cell,

@@ -76,11 +76,14 @@ export function protectionTarget(k: FigureKnowledge, protectionIntervalPercent: 
 }
 
 /**
- * The side(s) of a derived interval [L, U] that fall short of the target. `scale` is the
- * magnitude of the LP's numbers (its error grows with it).
+ * The side(s) of a derived interval [L, U] that fall short of the target. `solutionError`: how far
+ * the LP's solutions may stray from the true extremes in the figure's own units (`GroupLp.solutionError`).
+ * It is absolute, not relative to the group's largest number: a tolerance of 1e-7 of the largest
+ * a-priori bound (hundreds of millions at a million sale lines) hid every exposure narrower than
+ * about 60 units, and a one-customer cell derived exactly by a margin passed the audit.
  */
-export function shortfall(k: FigureKnowledge, target: ProtectionTarget, low: number, high: number, scale = 1): "lower" | "upper" | "both" | null {
-  const tolerance = 1e-7 * Math.max(scale, Math.abs(k.value), 1);
+export function shortfall(k: FigureKnowledge, target: ProtectionTarget, low: number, high: number, solutionError = 0): "lower" | "upper" | "both" | null {
+  const tolerance = Math.max(solutionError, 1e-7 * Math.max(Math.abs(k.value), 1));
   const lowShort = low > target.lowTarget + tolerance;
   const highShort = high < target.highTarget - tolerance;
   return lowShort && highShort ? "both" : lowShort ? "lower" : highShort ? "upper" : null;

@@ -117,6 +117,14 @@ export class GroupLp {
   readonly scaleExponent: number;
   /** Largest magnitude of the LP's numbers, unscaled: the error of its solutions grows with it. */
   readonly magnitude: number;
+  /**
+   * How far a solution may stray from the true optimum, in the figures' own units: HiGHS holds
+   * its (absolute, 1e-7) feasibility tolerance on the scaled problem, so the error in the
+   * original units is that tolerance times 2^scaleExponent; ten times it, for safety.
+   */
+  get solutionError(): number {
+    return 1e-6 * 2 ** this.scaleExponent;
+  }
   solves = 0;
   private readonly index = new Map<string, number>();
   private readonly model: ReturnType<Highs["createModel"]>;

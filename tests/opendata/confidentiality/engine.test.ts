@@ -35,6 +35,27 @@ describe("secondary suppression and the audit", () => {
     });
   }
 
+  it("a small cell derived exactly stays exposed beside figures of hundreds of millions (the solver's error is absolute, not relative to the largest number)", async () => {
+    // Category A (2 suppliers, 400) and the huge category E share one margin with a
+    // suppressed E: the group's a-priori bounds run to ~1e9. A tolerance of 1e-7 of that
+    // magnitude (about 100) once let "A = total - B - C - D - E" pass for A alone suppressed
+    // beside a suppressed E whose own margin pinned it (a million-row release failed the attacker).
+    const big = cubeTable("with_big", "business", [{ name: "category", codes: ["A", "B", "C", "D"] }, { name: "year", codes: ["y1", "y2"] }], ([c, y]) =>
+      c === "D" ? { value: y === "y1" ? 450_000_000 : 400_000_000, contributors: 40 } : c === "A" && y === "y1" ? { value: 60, contributors: 1 } : { value: 5_000, contributors: 9 },
+    );
+    const naive = await protectTable(big, { secondary: false });
+    const a = naive.audit.intervals.find((i) => i.key.includes("category=A") && i.key.includes("year=y1"))!;
+    expect([a.lower, a.upper]).toEqual([60, 60]);
+    expect(a.exposed).toBe(true);
+    expect(naive.audit.passed).toBe(false);
+    for (const method of ["optimal", "heuristic"] as const) {
+      const safe = await protectTable(big, { method });
+      expect(safe.audit.passed).toBe(true);
+      const protectedA = safe.audit.intervals.find((i) => i.key.includes("category=A") && i.key.includes("year=y1"))!;
+      expect(protectedA.upper - protectedA.lower).toBeGreaterThanOrEqual(12);
+    }
+  });
+
   it("protects a 3 x 3 table with margins by a rectangle of 4 interior cells", async () => {
     const grid = cubeTable("grid", "business", [{ name: "row", codes: ["r1", "r2", "r3"] }, { name: "col", codes: ["c1", "c2", "c3"] }], ([r, c]) => {
       const values: Record<string, number> = { r1c1: 120, r1c2: 90, r1c3: 300, r2c1: 80, r2c2: 60, r2c3: 250, r3c1: 200, r3c2: 150, r3c3: 400 };
