@@ -11,8 +11,9 @@
  * patterns stable across releases for the same reason).
  *
  * An operator who must revise (a wrong figure, a new design of the same tables) withdraws the
- * previous release: `revisions: "withdraw-previous"` publishes the new one and takes the previous
- * directory offline, and the release README says which version it replaces.
+ * previous release: `revisions: "withdraw-previous"` (`npm start -- --withdraw-previous`) publishes
+ * the new one and takes the previous directory offline; the run's log and summary name the
+ * version withdrawn.
  */
 import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
