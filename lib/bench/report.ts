@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { renderSvg, type TopLevelSpec } from "../charts/render";
 import { keyEnforcement } from "./keys";
 import { gib } from "./run";
-import type { BenchResults, BenchRun } from "./results";
+import type { BenchResults, BenchRun, CommandRun } from "./results";
 
 /**
  * The targets of issue 24, on the 2-core, 24 GiB machine: pipeline / floor at most 15 at 1 M rows
@@ -19,6 +19,9 @@ export const TARGETS = {
   peakRssBytes: 3 * 2 ** 30,
   generatorSeconds: 120,
   notebooksSeconds: 180,
+  /** The README's commands on the default data. */
+  startSeconds: 30,
+  testsSeconds: 240,
 };
 
 const CHART_DIR = "figures";
@@ -45,7 +48,7 @@ export async function writeBenchReport(reportsDir: string, results: BenchResults
     "`npm run bench -- --rows N` times the whole pipeline of `npm start` (split, cleanse, warehouse with its gates, marts, Open Data release with its audit, purge) on a generated export of N rows, " +
       "against a **floor**: native DuckDB reading the same file and writing its sale lines as Parquet with type casts only (`lib/bench/floor.sql`). " +
       "Each step runs in its own process; its peak resident memory is that process's `maxRSS` (Node heap and DuckDB's native memory together). " +
-      "`npm run bench -- notebooks` times the execution of every notebook on the default data (without writing them back). " +
+      "`npm run bench -- notebooks` times the execution of every notebook on the default data (without writing them back); `npm run bench -- defaults` times the README's two commands, `npm start` and `npm test`, as a user runs them. " +
       `Regenerate this page from the recorded runs without rerunning: \`npm run bench -- report\` (reads [\`${path.basename(resultsFile)}\`](${path.basename(resultsFile)})).`,
     "",
   );
@@ -79,7 +82,7 @@ export async function writeBenchReport(reportsDir: string, results: BenchResults
   lines.push(...keysSection(main, runs));
 
   lines.push("## Against the targets", "");
-  lines.push(...targetLines(main, runs), notebooksLine(results), "");
+  lines.push(...targetLines(main, runs), ...defaultsLines(results), notebooksLine(results), "");
 
   lines.push("## Time against N", "");
   lines.push(`![Seconds per stage against rows](${scaleChart})`, "");
@@ -153,6 +156,24 @@ function keysSection(main: BenchRun, runs: BenchRun[]): string[] {
 /** A step label as inline code (a table cell: pipes escaped). */
 function code(label: string): string {
   return `\`${label.replace(/`/g, "'").replace(/\|/g, "\\|")}\``;
+}
+
+/** The README's two commands on the default data (`npm run bench -- defaults`): npm start in 30 s, npm test in 4 minutes. */
+function defaultsLines(results: BenchResults): string[] {
+  const d = results.defaults ?? {};
+  const stamp = (r: CommandRun) => `commit \`${r.commit.slice(0, 12)}\`${r.dirty ? "+" : ""}, load average at start ${r.loadAverage}, ${r.startedAt}`;
+  const line = (what: string, limit: number, r: CommandRun | undefined, detail: (r: CommandRun) => string) =>
+    r === undefined
+      ? `- ${what}: not timed yet (\`npm run bench -- defaults\` times it).`
+      : r.exitCode !== 0
+        ? `- ${what} in under ${limit} s: **failed** (exit ${r.exitCode}) after ${r.seconds.toFixed(1)} s (${stamp(r)}).`
+        : `- ${what} in under ${limit} s: ${r.seconds.toFixed(1)} s, ${r.seconds <= limit ? "met" : `**missed** by ${(r.seconds - limit).toFixed(0)} s`}; ${detail(r)} (${stamp(r)}).`;
+  return [
+    line("`npm start` on the default data", TARGETS.startSeconds, d.start, (r) => (r.parts.length ? `its stages ${r.parts.map((p) => `${p.name} ${p.seconds.toFixed(1)} s`).join(", ")}` : "no stage summary")),
+    line("`npm test`", TARGETS.testsSeconds, d.tests, (r) =>
+      `${r.tests!.passed} tests passed, ${r.tests!.failed} failed, ${r.tests!.skipped} skipped in ${r.tests!.files} files; the longest files ${r.parts.slice(0, 5).map((p) => `${code(p.name)} ${p.seconds.toFixed(1)} s`).join(", ")}`,
+    ),
+  ];
 }
 
 /** The notebooks target: all of them on the default data in under 3 minutes. */

@@ -57,11 +57,32 @@ export interface NotebooksRun {
   notebooks: { notebook: string; seconds: number }[];
 }
 
+/**
+ * One timed run of a README command on the default data (`npm run bench -- defaults`): the
+ * command as a user types it, its wall time and exit status, and what it says of itself.
+ */
+export interface CommandRun {
+  command: string;
+  commit: string;
+  dirty: boolean;
+  machine: string;
+  loadAverage: number;
+  startedAt: string;
+  seconds: number;
+  exitCode: number;
+  /** `npm start`: seconds per stage, read from its summary. `npm test`: the test files that took longest. */
+  parts: { name: string; seconds: number }[];
+  /** `npm test`: tests passed, failed and skipped. */
+  tests?: { passed: number; failed: number; skipped: number; files: number };
+}
+
 export interface BenchResults {
   /** Latest run per size, keyed by row count. */
   runs: Record<string, BenchRun>;
   /** Latest timing of the notebooks, when measured. */
   notebooks?: NotebooksRun;
+  /** Latest timings of `npm start` and `npm test` on the default data, when measured. */
+  defaults?: { start?: CommandRun; tests?: CommandRun };
 }
 
 export function readResults(file: string): BenchResults {
@@ -71,7 +92,7 @@ export function readResults(file: string): BenchResults {
 
 export function writeResults(file: string, results: BenchResults): void {
   const sorted = Object.fromEntries(Object.entries(results.runs).sort(([a], [b]) => Number(a) - Number(b)));
-  fs.writeFileSync(file, JSON.stringify({ runs: sorted, ...(results.notebooks ? { notebooks: results.notebooks } : {}) }, null, 2) + "\n");
+  fs.writeFileSync(file, JSON.stringify({ runs: sorted, ...(results.notebooks ? { notebooks: results.notebooks } : {}), ...(results.defaults ? { defaults: results.defaults } : {}) }, null, 2) + "\n");
 }
 
 export function machineDescription(): string {
