@@ -19,7 +19,7 @@ import { isPrimary } from "./confidentiality/cells";
 import { primarySuppression } from "./confidentiality/primary";
 import { UnprotectableDesignError } from "./confidentiality/secondary";
 import { DesignGroup, DesignRung, OdDataset } from "./model/datasets";
-import { designRows, ExtractRow, extractRows, toTableInput } from "./model/extract";
+import { designRows, ExtractRow, extractionParams, extractRows, toTableInput } from "./model/extract";
 
 export interface RungMeasurement {
   group: string;
@@ -94,7 +94,9 @@ export async function chooseDesigns(
   const byName = new Map(datasets.map((d) => [d.dataset, d]));
   const cache = new Map<string, ExtractRow[]>();
   const extract = async (ds: OdDataset, rung: DesignRung): Promise<ExtractRow[]> => {
-    const key = `${ds.dataset}|${JSON.stringify(rung.params)}`;
+    // Keyed by what the query reads, not by the whole rung: a rung that changes only what a
+    // table does not depend on (the time grain, for the customers table) reuses its cells.
+    const key = `${ds.dataset}|${JSON.stringify(extractionParams(ds, rung.params))}`;
     let rows = cache.get(key);
     if (!rows) cache.set(key, (rows = await extractRows(conn, ds, rung.params, buckets)));
     return rows;

@@ -34,7 +34,7 @@ import { censusSources, regionPopulations, statedPopulation } from "./assessment
 import { assertReleasable, compareText, protectFromParts, protectRelease, ProtectionResult, TableInput, TableLoss } from "./confidentiality/index";
 import { chooseDesigns, DesignOutcome, RungMeasurement } from "./design";
 import { checkPackage, PackageProblem, validateProfile } from "./gates/packageChecks";
-import { publicVocabulary, readKnownValues, scanForKnownValues, scanInputFor, PiiScanResult, tokens } from "./gates/piiScan";
+import { loadKnownValues, publicVocabulary, scanKnownValuesIn, scanInputFor, PiiScanResult, tokens } from "./gates/piiScan";
 import { DesignParams, derivedOf, designDataset, labelColumnsOf, loadDatasets, loadDesigns, measuresOf, MODEL_DIR, OdDataset } from "./model/datasets";
 import { attachMarts, customerBuckets, ExtractRow, largeCountries, runReconcileQuery } from "./model/extract";
 import { geoName, originName } from "./model/hierarchies";
@@ -373,7 +373,7 @@ export async function releaseOpenData(opts: ReleaseOptions): Promise<ReleaseSumm
     // Assessment (needs core for the journalist population and the known identifiers).
     await attachCore(conn, opts.corePath, opts.keyStore);
     const risk = await customerRisk(conn, prepared, protection);
-    const known = await readKnownValues(conn, cleanDir);
+    const known = await loadKnownValues(conn, cleanDir);
     // Public vocabulary: area, country and zone names, the business labels of the tables, and the
     // words of the documentation the release generated (before any later change).
     const labels = prepared.flatMap((p, i) => protection.tables[i].cells.flatMap((c) => [...Object.values(c.dims), ...labelColumnsOf(p.ds).map((l) => labelOf(l.name, c.dims) ?? "")]));
@@ -382,9 +382,10 @@ export async function releaseOpenData(opts: ReleaseOptions): Promise<ReleaseSumm
     const addWords = (text: string) => tokens(text).forEach((t) => vocabulary.add(t));
     const stringColumns = new Set(prepared.flatMap((p) => p.ds.columns.filter((c) => c.type === "string").map((c) => c.name)));
     const tableAssessments = prepared.map((p, i) => assessTable(protection.model.tables[i], protection.tables[i].cells, p.ds.columns.map((c) => c.name)));
-    const provisionalPii = scanForKnownValues(
-      await Promise.all(files.flatMap((f) => [scanInputFor(conn, path.join(partial, f.csv), f.csv, stringColumns), scanInputFor(conn, path.join(partial, f.parquet), f.parquet)])),
+    const provisionalPii = await scanKnownValuesIn(
+      conn,
       known,
+      await Promise.all(files.flatMap((f) => [scanInputFor(conn, path.join(partial, f.csv), f.csv, stringColumns), scanInputFor(conn, path.join(partial, f.parquet), f.parquet)])),
       vocabulary,
     );
     const csvTexts = files.map((f) => readFileSync(path.join(partial, f.csv), "utf8"));
@@ -428,7 +429,7 @@ export async function releaseOpenData(opts: ReleaseOptions): Promise<ReleaseSumm
     const sourceTotals = existsSync(cleanManifest) ? ((JSON.parse(readFileSync(cleanManifest, "utf8")) as { sourceTotals?: SourceTotals }).sourceTotals ?? null) : null;
     gates.push(await reconcile(conn, partial, prepared, protection, sourceTotals));
     const inputs = await Promise.all(listFiles(partial).map((f) => scanInputFor(conn, path.join(partial, f), f, stringColumns)));
-    const pii = scanForKnownValues(inputs, known, vocabulary);
+    const pii = await scanKnownValuesIn(conn, known, inputs, vocabulary);
     gates.push({ gate: "pii_scan", passed: pii.passed, detail: pii.passed ? `${pii.filesScanned} files, ${pii.bytesScanned} bytes, no known value` : pii.hits.map((h) => `${h.file}: ${h.kind} x${h.occurrences}`).join("; ") });
 
     if (!gates.every((g) => g.passed)) {

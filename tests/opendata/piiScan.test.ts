@@ -154,3 +154,44 @@ describe("the matcher: one pass over the text, the same matches as the substring
 function people1MiB(...streets: string[]) {
   return streets.map((value) => ({ kind: "street", value }));
 }
+
+describe("the scan with the known values kept in the engine (the release's gate)", () => {
+  const values = [
+    ...known,
+    { kind: "email", value: "Jean.MARTIN@Example.org" },
+    { kind: "first_name", value: "Zoé" },
+    { kind: "street", value: "12 rue de l'Église" },
+    { kind: "customer_id", value: "17850" },
+    { kind: "phone", value: "+33684272466" },
+    { kind: "nickname", value: "Jo😀" },
+    { kind: "nickname", value: "😀😀" },
+    { kind: "nickname", value: "ab" },
+    { kind: "symbol", value: "-+-" },
+  ];
+  const texts = [
+    file("README.md", "Contact jean.martin@example.ORG or ZOÉ, 12 rue de l'Église; see Jo😀 and 😀😀, ab -+- x"),
+    { ...file("t.csv", "label,units\r\ncustomer 17850,3\r\nzoé,17850\r\n"), textCells: "label\u0001customer 17850\u0001zoé" },
+    file("clean.csv", "period,geo_name\r\n2024,Bretagne\r\n"),
+  ];
+
+  test("finds exactly what the scan of the whole list finds, and counts the whole list", async () => {
+    const { openNative } = await import("../../lib/engine/native");
+    const { knownValueTable, scanKnownValuesIn } = await import("../../lib/opendata/gates/piiScan");
+    const { instance, conn } = await openNative();
+    try {
+      const rows = values.map((v) => `(${[v.kind, v.value].map((x) => `'${x.replace(/'/g, "''")}'`).join(", ")})`).join(", ");
+      const table = await knownValueTable(conn, `select * from (values ${rows}) t(kind, value)`);
+      for (const inputs of [texts, texts.slice(1), texts.slice(2)]) {
+        // readKnownValues keeps the values of 3 characters or more (as JavaScript counts them)
+        const whole = scanForKnownValues(inputs, values.filter((v) => v.value.length >= 3), new Set(["Bretagne"]));
+        const engine = await scanKnownValuesIn(conn, table, inputs, new Set(["Bretagne"]));
+        expect(engine).toEqual(whole);
+      }
+      // the planted values are found (emails whatever their case), not a value of the vocabulary
+      expect((await scanKnownValuesIn(conn, table, texts)).hits.map((h) => `${h.file} ${h.kind}`)).toEqual(["README.md email", "README.md nickname", "README.md street", "README.md symbol", "t.csv customer_id"]);
+    } finally {
+      conn.closeSync();
+      instance.closeSync();
+    }
+  });
+});

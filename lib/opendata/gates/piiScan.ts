@@ -50,16 +50,106 @@ export interface PiiScanResult {
 export async function readKnownValues(conn: DuckDBConnection, cleanDir: string): Promise<KnownValue[]> {
   // The marts' list of known values, rendered the same way the marts scan renders it: every
   // placeholder names a cleansed file (customers, suppliers, products...) or a reference file.
+  const { personal, identifiers } = knownValuesSources(cleanDir);
+  const rows = await queryRows<KnownValue>(conn, `select kind, value from (${knownValuesQuery(personal, identifiers)}) order by kind, value`);
+  return rows.filter((r) => typeof r.value === "string" && r.value.length >= 3);
+}
+
+function knownValuesQuery(personal: string, identifiers: string): string {
+  return `select kind, value from (${personal}) union select kind, value from (${identifiers})`;
+}
+
+function knownValuesSources(cleanDir: string): { personal: string; identifiers: string } {
   const knownValuesSql = path.join(__dirname, "..", "..", "marts", "piiKnownValues.sql");
   const placeholders = [...readFileSync(knownValuesSql, "utf8").matchAll(/\{\{\s*(\w+)\s*\}\}/g)].map((m) => m[1]);
   const vars: Record<string, string> = {};
   for (const name of placeholders) {
     vars[name] = sqlString(name === "departements" || name === "regions" ? path.join(etalabDataDir(), `${name}.json`) : path.join(cleanDir, `${name}.parquet`));
   }
-  const personal = renderSql(knownValuesSql, vars);
-  const identifiers = renderSql(path.join(__dirname, "knownValues.sql"), { customers: sqlString(path.join(cleanDir, "customers.parquet")) });
-  const rows = await queryRows<KnownValue>(conn, `select kind, value from (${personal}) union select kind, value from (${identifiers}) order by kind, value`);
-  return rows.filter((r) => typeof r.value === "string" && r.value.length >= 3);
+  return { personal: renderSql(knownValuesSql, vars), identifiers: renderSql(path.join(__dirname, "knownValues.sql"), { customers: sqlString(path.join(cleanDir, "customers.parquet")) }) };
+}
+
+/**
+ * The known values kept in the engine (a temp table), for releases whose files are small beside
+ * the list (millions of pseudonyms at ten million sale lines, a few hundred kilobytes of files):
+ * reading every value into Node and building its automaton cost seconds per million values.
+ * `scanKnownValuesIn` hands the automaton only the values that can occur in the files scanned,
+ * so the scan costs the files' bytes plus one pass of the engine over the list.
+ */
+export interface KnownValueTable {
+  table: string;
+  /** Known values per kind (as scanForKnownValues counts them: every value of 3 characters or more). */
+  knownValues: Record<string, number>;
+}
+
+/** Word characters of the match rule (isWordByte: ASCII letters and digits, every non-ASCII character). */
+const SQL_WORD = "[0-9A-Za-z\\x{80}-\\x{10FFFF}]+";
+
+/** Loads the known values into `table` (core attached as `core`), with the longest word of each. */
+export async function loadKnownValues(conn: DuckDBConnection, cleanDir: string, table = "od_known_values"): Promise<KnownValueTable> {
+  const { personal, identifiers } = knownValuesSources(cleanDir);
+  return knownValueTable(conn, knownValuesQuery(personal, identifiers), table);
+}
+
+/** A KnownValueTable of the rows (kind, value) of `query`. */
+export async function knownValueTable(conn: DuckDBConnection, query: string, table = "od_known_values"): Promise<KnownValueTable> {
+  // A value's length as JavaScript counts it (UTF-16 code units: a character beyond U+FFFF counts
+  // two), so that the list is exactly readKnownValues' (values of 3 units or more).
+  await conn.run(
+    `create or replace temp table ${table} as
+     with v as (${query})
+     select kind, value, case when len(words) = 0 then '' else lower(list_reduce(words, (a, b) -> case when length(b) > length(a) then b else a end)) end as word
+     from (select kind, value, regexp_extract_all(value, '${SQL_WORD}') as words from v
+           where value is not null and length(value) + length(regexp_replace(value, '[^\\x{10000}-\\x{10FFFF}]', '', 'g')) >= 3)`,
+  );
+  const counts = await queryRows<{ kind: string; n: bigint | number }>(conn, `select kind, count(*) as n from ${table} group by kind order by kind`);
+  return { table, knownValues: Object.fromEntries(counts.map((c) => [c.kind, Number(c.n)])) };
+}
+
+/** The words of a byte string (latin1 view) as the matcher cuts them (isWordByte), as text. */
+function wordsOf(text: string, into: Set<string>): void {
+  let start = -1;
+  for (let i = 0; i <= text.length; i++) {
+    const c = i < text.length ? text.charCodeAt(i) : 0;
+    const word = i < text.length && ((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c >= 128);
+    if (word && start < 0) start = i;
+    else if (!word && start >= 0) {
+      into.add(text.slice(start, i));
+      start = -1;
+    }
+  }
+}
+
+/**
+ * scanForKnownValues over the values of a KnownValueTable that can occur in the inputs. A value
+ * matches only as whole units of the text (knownValueMatcher.ts), so each of its words is a whole
+ * word of the text (a word of an email, letters folded, of the folded text): a value whose longest
+ * word, lower-cased, is no lower-cased word of the inputs cannot match, and is left out. The
+ * result, counts of known values included, is the one the whole list would give.
+ */
+export async function scanKnownValuesIn(conn: DuckDBConnection, known: KnownValueTable, inputs: readonly ScanInput[], vocabulary: ReadonlySet<string> = new Set()): Promise<PiiScanResult> {
+  const latin1Words = new Set<string>();
+  for (const input of inputs) {
+    wordsOf(input.bytes.toString("latin1"), latin1Words);
+    if (input.decoded !== undefined) wordsOf(asBytes(input.decoded), latin1Words);
+    if (input.textCells !== undefined) wordsOf(asBytes(input.textCells), latin1Words);
+  }
+  const words = await conn.run(`create or replace temp table ${known.table}_words (word varchar)`).then(() => conn.createAppender(`${known.table}_words`, "main", "temp"));
+  for (const w of latin1Words) {
+    // Back to text: a run of bytes that is not UTF-8 (inside a compressed Parquet page) is no
+    // word of any value, which are all text.
+    const utf8 = Buffer.from(w, "latin1").toString("utf8");
+    if (Buffer.from(utf8, "utf8").toString("latin1") !== w) continue;
+    words.appendVarchar(utf8);
+    words.endRow();
+  }
+  words.closeSync();
+  const candidates = await queryRows<KnownValue>(
+    conn,
+    `select kind, value from ${known.table} where word is null or word = '' or word in (select lower(word) from ${known.table}_words) order by kind, value`,
+  );
+  const result = scanForKnownValues(inputs, candidates, vocabulary);
+  return { ...result, knownValues: { ...known.knownValues } };
 }
 
 const ASCII = /^[\x00-\x7f]*$/;

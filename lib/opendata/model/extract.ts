@@ -130,6 +130,17 @@ export async function largeCountries(conn: DuckDBConnection, minimum: string | u
 }
 
 /**
+ * The rung's parameters the dataset's SQL reads: two rungs that agree on them give the same cells
+ * (the customers table has no period, so every time grain of a ladder reads it once). A query
+ * that names {{large_countries}} reads `min_country_customers` through it.
+ */
+export function extractionParams(ds: OdDataset, params: DesignParams): DesignParams {
+  const names = new Set([...readFileSync(ds.sqlFile, "utf8").matchAll(/\{\{\s*(\w+)\s*\}\}/g)].map((m) => m[1]));
+  if (names.has("large_countries")) names.add("min_country_customers");
+  return Object.fromEntries(Object.entries(params).filter(([k]) => names.has(k))) as DesignParams;
+}
+
+/**
  * The dataset's cells at one rung of its design ladder: `params` fill the SQL's {{...}} (time
  * grain, geography level...); `buckets` from `customerBuckets` (1: the whole table at once).
  * Queries without {{customer_bucket}} run once.
