@@ -174,9 +174,15 @@ export async function decideEntity(conn: DuckDBConnection, policy: EntityPolicy,
       select * from ${e}_typed t
       where not exists (select 1 from ${e}_rejected r where r.record_key = t.record_key)
     ),
+    -- Only keys held by several rows are ranked: a hash aggregate finds them, and the window
+    -- sorts those rows alone, not every row of the entity (at 10 M order lines, a few thousand).
+    shared_keys as (
+      select ${key} from candidates group by ${key} having count(*) > 1
+    ),
     ranked as (
       select record_key, row_number() over w as rank_in_key, first_value(record_key) over w as kept_line
-      from candidates
+      from candidates c
+      where exists (select 1 from shared_keys k where ${policy.dedupeKey.map((k) => `k.${sqlIdent(k)} is not distinct from c.${sqlIdent(k)}`).join(" and ")})
       window w as (partition by ${key} order by ${policy.prefer ? policy.prefer + ", " : ""}record_key)
     ),
     duplicates as (select record_key, kept_line from ranked where rank_in_key > 1),
@@ -312,7 +318,12 @@ export async function measureQuality(
   const afterSql = columns.map(([column], i) => `count(${sqlIdent(column)})::bigint as present_${i}, count(distinct ${sqlIdent(column)})::bigint as distinct_${i}`);
   await conn.run(`create or replace temp table ${e}_kept_keys as select record_key from ${e}_typed t where ${keptCondition(e)}`);
   const keptOnly = `where record_key in (select record_key from ${e}_kept_keys)`;
-  const [all] = await queryRows<Record<string, number>>(conn, `select count(*)::bigint as rows, ${presentSql.join(", ")} from ${e}_staged`);
+  // Every staged row's distinct counts are the assessment's (buildValueMap counted them): not counted again.
+  const presentOnlySql = columns.map(([column, rule], i) => {
+    const raw = sqlIdent(rule.from ?? column);
+    return `count(*) filter (where ${raw} is not null and trim(${raw}) <> '')::bigint as present_${i}`;
+  });
+  const [all] = await queryRows<Record<string, number>>(conn, `select count(*)::bigint as rows, ${presentOnlySql.join(", ")} from ${e}_staged`);
   const [b] = await queryRows<Record<string, number>>(conn, `select count(*)::bigint as rows, ${presentSql.join(", ")} from ${e}_staged ${keptOnly}`);
   const [vAll] = await queryRows<Record<string, number>>(conn, `select ${invalidSql.join(", ")} from ${e}_events where kind = 'invalid'`);
   const [v] = await queryRows<Record<string, number>>(conn, `select ${invalidSql.join(", ")} from ${e}_events where kind = 'invalid' and record_key in (select record_key from ${e}_kept_keys)`);
