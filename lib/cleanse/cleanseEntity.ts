@@ -174,15 +174,9 @@ export async function decideEntity(conn: DuckDBConnection, policy: EntityPolicy,
       select * from ${e}_typed t
       where not exists (select 1 from ${e}_rejected r where r.record_key = t.record_key)
     ),
-    -- Only keys held by several rows are ranked: a hash aggregate finds them, and the window
-    -- sorts those rows alone, not every row of the entity (at 10 M order lines, a few thousand).
-    shared_keys as (
-      select ${key} from candidates group by ${key} having count(*) > 1
-    ),
     ranked as (
       select record_key, row_number() over w as rank_in_key, first_value(record_key) over w as kept_line
-      from candidates c
-      where exists (select 1 from shared_keys k where ${policy.dedupeKey.map((k) => `k.${sqlIdent(k)} is not distinct from c.${sqlIdent(k)}`).join(" and ")})
+      from candidates
       window w as (partition by ${key} order by ${policy.prefer ? policy.prefer + ", " : ""}record_key)
     ),
     duplicates as (select record_key, kept_line from ranked where rank_in_key > 1),
