@@ -312,7 +312,12 @@ export async function measureQuality(
   const afterSql = columns.map(([column], i) => `count(${sqlIdent(column)})::bigint as present_${i}, count(distinct ${sqlIdent(column)})::bigint as distinct_${i}`);
   await conn.run(`create or replace temp table ${e}_kept_keys as select record_key from ${e}_typed t where ${keptCondition(e)}`);
   const keptOnly = `where record_key in (select record_key from ${e}_kept_keys)`;
-  const [all] = await queryRows<Record<string, number>>(conn, `select count(*)::bigint as rows, ${presentSql.join(", ")} from ${e}_staged`);
+  // Every staged row's distinct counts are the assessment's (buildValueMap counted them): not counted again.
+  const presentOnlySql = columns.map(([column, rule], i) => {
+    const raw = sqlIdent(rule.from ?? column);
+    return `count(*) filter (where ${raw} is not null and trim(${raw}) <> '')::bigint as present_${i}`;
+  });
+  const [all] = await queryRows<Record<string, number>>(conn, `select count(*)::bigint as rows, ${presentOnlySql.join(", ")} from ${e}_staged`);
   const [b] = await queryRows<Record<string, number>>(conn, `select count(*)::bigint as rows, ${presentSql.join(", ")} from ${e}_staged ${keptOnly}`);
   const [vAll] = await queryRows<Record<string, number>>(conn, `select ${invalidSql.join(", ")} from ${e}_events where kind = 'invalid'`);
   const [v] = await queryRows<Record<string, number>>(conn, `select ${invalidSql.join(", ")} from ${e}_events where kind = 'invalid' and record_key in (select record_key from ${e}_kept_keys)`);
