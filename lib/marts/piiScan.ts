@@ -49,7 +49,8 @@ export async function scanForPii(connection: DuckDBConnection, cleanDir: string,
     departements: sqlString(path.join(etalabDataDir(), "departements.json")),
     regions: sqlString(path.join(etalabDataDir(), "regions.json")),
   });
-  await run(connection, `create or replace temp table pii_known_values as ${sql}`);
+  // is_email: emails are compared in lower case, every other kind exactly (piiScanTable.sql).
+  await run(connection, `create or replace temp table pii_known_values as select kind, value, kind like '%email' as is_email from (${sql})`);
   const known = await query<{ kind: string; n: number }>(connection, "select kind, cast(count(*) as integer) as n from pii_known_values group by kind order by kind");
   const [{ db }] = await query<{ db: string }>(connection, "select current_database() as db");
   const target = catalog ?? db;
@@ -61,23 +62,31 @@ export async function scanForPii(connection: DuckDBConnection, cleanDir: string,
   );
   const kinds = known.map((k) => k.kind);
   const hits: PiiHit[] = [];
-  const tables = new Set<string>();
+  // Per table, in the catalog's order: the searched columns (ordinal order) and the kinds each is searched for.
+  const tables = new Map<string, { schema: string; name: string; searched: { column: string; kinds: string[] }[] }>();
   let skipped = 0;
   for (const c of columns) {
     const table = `${c.table_schema}.${c.table_name}`;
-    tables.add(table);
+    if (!tables.has(table)) tables.set(table, { schema: c.table_schema, name: c.table_name, searched: [] });
     const role = roles.get(`${table}.${c.column_name}`) ?? "text";
     const searched = searchedKinds(role, kinds);
-    if (searched.length === 0) {
-      skipped++;
-      continue;
-    }
-    const source = `${sqlIdent(target)}.${sqlIdent(c.table_schema)}.${sqlIdent(c.table_name)}`;
-    const found = await query<{ kind: string; n: number }>(
+    if (searched.length === 0) skipped++;
+    else tables.get(table)!.searched.push({ column: c.column_name, kinds: searched });
+  }
+  for (const [table, t] of tables) {
+    if (t.searched.length === 0) continue;
+    const source = `${sqlIdent(target)}.${sqlIdent(t.schema)}.${sqlIdent(t.name)}`;
+    const found = await query<{ col: string; kind: string; n: number }>(
       connection,
-      renderSql(path.join(__dirname, "piiScanColumn.sql"), { source, column: sqlIdent(c.column_name), kinds: searched.map(sqlString).join(", ") }),
+      renderSql(path.join(__dirname, "piiScanTable.sql"), {
+        source,
+        cells: t.searched.map((s, i) => `cast(${sqlIdent(s.column)} as varchar) as c${i}`).join(", "),
+        allowed: t.searched.flatMap((s, i) => s.kinds.map((k) => `('c${i}', ${sqlString(k)})`)).join(", "),
+      }),
     );
-    for (const f of found) hits.push({ table, column: c.column_name, kind: f.kind, rows: f.n });
+    // Reported column by column (ordinal order), kinds in order, as a per-column scan would.
+    found.sort((a, b) => Number(a.col.slice(1)) - Number(b.col.slice(1)) || (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0));
+    for (const f of found) hits.push({ table, column: t.searched[Number(f.col.slice(1))].column, kind: f.kind, rows: f.n });
   }
   await run(connection, "drop table pii_known_values");
   return {

@@ -5,15 +5,18 @@
 -- Computed in two levels rather than with count(distinct): lines are summed per order first (an
 -- order's lines share its day, product, channel and profile only when grouped so), then orders are
 -- counted per row; customers come from a separate distinct pass. The profile is numbered once
--- (dense_rank over dim_customer) so the big aggregations group by integers, not by eight strings.
+-- (dense_rank over dim_customer) so the big aggregations group by integers, not by eight strings;
+-- so is the customer (customer_num, one number per pseudonym: a customer's versions share it), so
+-- that the distinct-customer pass holds integers, not 35-character pseudonyms.
 with profiles as (
   select customer_key, dense_rank() over (order by segment, customer_type, age_band, gender, departement_code, departement_name, region_code, region_name) as profile_id,
-    segment, customer_type, age_band, gender, departement_code, departement_name, region_code, region_name, customer_pseudonym
+    segment, customer_type, age_band, gender, departement_code, departement_name, region_code, region_name,
+    dense_rank() over (order by customer_pseudonym) as customer_num
   from core.dim_customer
 ),
 lines as (
   select f.order_date_key as date_key, f.product_key, f.channel_key, p.profile_id, f.order_id,
-    case when f.customer_key > 0 then p.customer_pseudonym end as known_customer,
+    case when f.customer_key > 0 then p.customer_num end as known_customer,
     f.quantity, f.is_return, f.gross_amount, f.discount_amount, f.net_amount, f.cost_amount, f.margin_amount, f.freight_allocated
   from core.fact_sales f join profiles p on p.customer_key = f.customer_key
 ),

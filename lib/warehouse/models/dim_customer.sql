@@ -76,17 +76,28 @@ inferred as (
   from customer_pseudonyms p
   where not exists (select 1 from customer_rows r where r.customer_id = p.customer_id)
 ),
-members as (
+members as not materialized (
   select * from protected
   union all
   select * from inferred
 ),
+member_keys as (
+  -- The surrogate keys are numbered over the two columns that order them, then joined back: a
+  -- window over the whole rows (nine ciphertexts each) sorted them all, and at 10 M sale lines
+  -- that sort spilled under the model's memory limit.
+  select
+    customer_pseudonym,
+    version_number,
+    cast(row_number() over (order by customer_pseudonym, version_number) as integer) as customer_key
+  from members
+),
 keyed as (
   select
-    cast(row_number() over (order by customer_pseudonym, version_number) as integer) as customer_key,
-    * exclude (version_number),
-    cast(version_number as integer) as version_number
-  from members
+    k.customer_key,
+    m.* exclude (version_number),
+    cast(m.version_number as integer) as version_number
+  from members m
+  join member_keys k on k.customer_pseudonym = m.customer_pseudonym and k.version_number = m.version_number
 ),
 unknown_member as (
   select
