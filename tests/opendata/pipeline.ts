@@ -1,4 +1,8 @@
-/** Builds a small warehouse and its marts from a raw export (generated, or a shared dataset), for the release tests. */
+/**
+ * Builds a small warehouse and its marts from a raw export (generated, or a shared dataset), for
+ * the release tests. The generated one and the Online Retail one are built once per run and
+ * copied to each test (tests/helpers/sharedFixture.ts): several files use the same.
+ */
 import * as path from "node:path";
 import { cleanseStaging } from "../../lib/cleanse/cleanse";
 import { buildMarts } from "../../lib/marts/build";
@@ -7,6 +11,7 @@ import { loadProfile } from "../../lib/raw/profile";
 import { splitExport } from "../../lib/split/split";
 import { buildWarehouse } from "../../lib/warehouse/build";
 import { fakeProtector, tempDir } from "../warehouse/fixtures";
+import { sharedFixture } from "../helpers/sharedFixture";
 
 export interface SmallWarehouse {
   dir: string;
@@ -24,9 +29,12 @@ export async function warehouseFrom(input: string, profileName: string, dir = te
   return { dir, cleanDir: path.join(dir, "clean"), corePath: built.corePath, martsPath: marts.martsPath };
 }
 
+/** A generated export (seed 7, one year) through split, cleanse, warehouse and marts; a copy of the run's shared one. */
 export async function generatedWarehouse(rows = 20000): Promise<SmallWarehouse> {
-  const dir = tempDir("od-gen-");
-  const input = path.join(dir, "export.csv");
-  await generateRawExport({ outPath: input, rows, seed: 7, years: 1, writeSummary: false });
-  return warehouseFrom(input, "default", dir);
+  const { value } = await sharedFixture(`generated-warehouse-${rows}`, async (dir) => {
+    const input = path.join(dir, "export.csv");
+    await generateRawExport({ outPath: input, rows, seed: 7, years: 1, writeSummary: false });
+    return warehouseFrom(input, "default", dir);
+  });
+  return value;
 }
