@@ -75,6 +75,7 @@ export function readmeCommands(markdown: string): ReadmeCommand[] {
 const ELSEWHERE: { match: RegExp; why: string; ranBy: RegExp }[] = [
   { match: /^npm ci$/, why: "reinstalls the node_modules this suite is running on", ranBy: /^step "npm ci" npm ci$/m },
   { match: /^npm test$/, why: "it is this suite", ranBy: /^step "npm test" npm test /m },
+  { match: /^npm run test:e2e$/, why: "it is this file again, with the commands that take minutes", ranBy: /^step "npm run test:e2e" npm run test:e2e /m },
   { match: /^bash \.ci\/run$/, why: "it is CI, which runs this suite", ranBy: /^set -euo pipefail$/m },
   { match: /^npx jest tests\/portal$/, why: "those tests are part of npm test", ranBy: /^step "npm test" npm test /m },
   { match: /^sudo apt-get install /, why: "it installs system packages (CI's first step installs them when missing)", ranBy: /apt-get install -y --no-install-recommends "\$\{missing\[@\]\}"/ },
