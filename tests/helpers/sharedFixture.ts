@@ -25,6 +25,23 @@ function fixturesRoot(): string {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Whether the process named in a lock still runs (a lock being created, without its pid yet, counts as alive). */
+function builderAlive(lock: string): boolean {
+  let pid: number;
+  try {
+    pid = Number(fs.readFileSync(path.join(lock, "pid"), "utf8"));
+  } catch {
+    return true;
+  }
+  if (!pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
 /** Builds the named fixture in `dir` once per run (its value must be JSON); returns where it is and the value. */
 async function built<T>(name: string, build: (dir: string) => Promise<T>): Promise<{ dir: string; value: T }> {
   if (!/^[\w.-]+$/.test(name)) throw new Error(`fixture name ${name}: letters, digits, '.', '_' and '-' only`);
@@ -36,8 +53,11 @@ async function built<T>(name: string, build: (dir: string) => Promise<T>): Promi
     if (fs.existsSync(done)) return { dir, value: JSON.parse(fs.readFileSync(done, "utf8")) as T };
     try {
       fs.mkdirSync(lock);
+      fs.writeFileSync(path.join(lock, "pid"), String(process.pid));
     } catch {
-      await sleep(250); // another worker is building it
+      // Another worker is building it; a worker that died while building left its lock behind.
+      if (!builderAlive(lock)) fs.rmSync(lock, { recursive: true, force: true });
+      else await sleep(250);
       continue;
     }
     try {
