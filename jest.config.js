@@ -7,6 +7,9 @@ module.exports = {
   transformIgnorePatterns: ["/node_modules/(?!(arquero|@uwdata/flechette)/)"],
   testTimeout: 120000,
   maxWorkers: 2,
+  // One directory per run for the fixtures several files share (tests/helpers/sharedFixture.ts).
+  globalSetup: "<rootDir>/tests/helpers/globalSetup.js",
+  globalTeardown: "<rootDir>/tests/helpers/globalTeardown.js",
   // Skipped suites say why, and how to run them, at the end of the run (tests/helpers/skip.ts).
   reporters: ["default", "<rootDir>/tests/helpers/skipReporter.js"],
 };

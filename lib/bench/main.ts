@@ -90,7 +90,7 @@ program
     const loadAverage = Math.round(os.loadavg()[0] * 100) / 100;
     const startedAt = new Date().toISOString();
     const started = process.hrtime.bigint();
-    const runs = runNotebooks([], { write: false });
+    const runs = await runNotebooks([], { write: false });
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     console.log(`${runs.length} notebooks  ${seconds.toFixed(1)} s`);
     const resultsFile = path.join(o.reportsDir, "benchmarks.json");

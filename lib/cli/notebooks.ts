@@ -18,8 +18,16 @@
  *   notebook, Ctrl+C), like the pipeline's own purge (GDPR Art. 5(1)(e)).
  * - The notebooks rewrite the project's outputs, so the runner holds the run lock of
  *   lib/cli/runPipeline.ts: `npm start` and the notebooks never write them at the same time.
+ * - Two notebooks run at a time, on the machine's two cores (about 40 % off the wall time): the
+ *   chain that writes and reads outputs/staging and outputs/warehouse (01 -> 05, their
+ *   solutions, 08's solutions) runs in order in one lane; the notebooks of SIDE_LANE, which read
+ *   only committed reports and the current release (which no notebook writes) or work in their
+ *   own temporary sandbox, run in order in the other. A notebook not listed there runs in the
+ *   ordered lane, so a new notebook is never run beside the chain by mistake. `--jobs 1` runs
+ *   everything in one lane. Each kernel is its own process and its outputs do not depend on
+ *   timing (measured timings are masked: .ci/masked.txt), so the executed files are the same.
  */
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { accessSync, constants, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { basename, delimiter, dirname, join, relative, resolve } from "node:path";
@@ -112,6 +120,29 @@ export function requireJupyter(): void {
 }
 
 export const SOLUTIONS_DIR = "solutions";
+
+/**
+ * Notebooks (paths under notebooks/) that neither write nor read outputs/staging or
+ * outputs/warehouse: they may run beside the ordered chain (tests/notebook/notebooks.test.ts
+ * checks their sources for the project's staging and warehouse paths).
+ */
+export const SIDE_LANE: readonly string[] = [
+  "00_regulatory_monitoring.ipynb", // policy, compliance matrix, committed reports
+  "06_open_data_model.ipynb", // the current release
+  "07_anonymisation_and_release.ipynb", // the current release and its committed reports
+  "08_gdpr_rights_and_security.ipynb", // its own sandbox under the system's temporary directory
+  `${SOLUTIONS_DIR}/00_regulatory_monitoring_solutions.ipynb`,
+  `${SOLUTIONS_DIR}/06_open_data_model_solutions.ipynb`,
+  `${SOLUTIONS_DIR}/07_anonymisation_and_release_solutions.ipynb`,
+];
+
+/** Notebooks (absolute paths, in run order) split into lanes, each keeping that order; one lane when `jobs` is 1. */
+export function notebookLanes(root: string, notebooks: string[], jobs = 2): string[][] {
+  if (jobs <= 1) return [notebooks];
+  const dir = join(resolve(root), "notebooks");
+  const side = (file: string) => SIDE_LANE.includes(relative(dir, file).split("\\").join("/"));
+  return [notebooks.filter((file) => !side(file)), notebooks.filter(side)].filter((lane) => lane.length > 0);
+}
 
 function notebooksIn(dir: string): string[] {
   return existsSync(dir)
@@ -349,6 +380,8 @@ export interface RunOptions {
   log?: (line: string) => void;
   /** false: execute only (the benchmark times them); notebooks/ is left as it is. Default true. */
   write?: boolean;
+  /** Notebooks run at a time (lanes, see notebookLanes): 2 by default, 1 for strictly one after another. */
+  jobs?: number;
 }
 
 /** The project's outputs as the notebooks use them (lib/cli/config.ts's defaults under `root`). */
@@ -363,10 +396,11 @@ function outputsOf(root: string, log: (line: string) => void) {
 }
 
 /**
- * Executes the notebooks (all of them in name order, or the named ones), one kernel each.
- * Throws NotebookExecutionError on the first failure; notebooks after it are not run.
+ * Executes the notebooks (all of them in name order, or the named ones), one kernel each, in two
+ * lanes (notebookLanes). Resolves to the runs in name order. Rejects with NotebookExecutionError
+ * on the first failure: no notebook starts after it (the other lane's running one finishes).
  */
-export function runNotebooks(names: string[] = [], opts: RunOptions = {}): NotebookRun[] {
+export async function runNotebooks(names: string[] = [], opts: RunOptions = {}): Promise<NotebookRun[]> {
   const root = resolve(opts.root ?? findProjectRoot());
   const log = opts.log ?? ((line: string) => console.log(line));
   const timeout = opts.cellTimeoutSeconds ?? DEFAULT_CELL_TIMEOUT_S;
@@ -387,7 +421,7 @@ export function runNotebooks(names: string[] = [], opts: RunOptions = {}): Noteb
   process.on("SIGINT", onInterrupt);
   try {
     recoverOutputs(outputs);
-    return executeNotebooks(root, notebooks, timeout, log, opts.write !== false);
+    return await executeNotebooks(root, notebooks, notebookLanes(root, notebooks, opts.jobs ?? 2), timeout, log, opts.write !== false);
   } finally {
     // Whatever happened: notebooks 01 and 02 staged raw personal data and none of them purges it.
     const purged = purgeStagingPersonalData(outputs.stagingDir);
@@ -397,7 +431,25 @@ export function runNotebooks(names: string[] = [], opts: RunOptions = {}): Noteb
   }
 }
 
-function executeNotebooks(root: string, notebooks: string[], timeout: number, log: (line: string) => void, writeBack: boolean): NotebookRun[] {
+interface Executed {
+  status: number | null;
+  signal: NodeJS.Signals | null;
+  stderr: string;
+  error?: Error;
+}
+
+/** One nbconvert process, its stderr kept (stdout is not used). */
+function execute(args: string[], root: string, env: NodeJS.ProcessEnv): Promise<Executed> {
+  return new Promise((done) => {
+    const child = spawn("jupyter", args, { cwd: root, env, stdio: ["ignore", "ignore", "pipe"] });
+    const chunks: Buffer[] = [];
+    child.stderr.on("data", (chunk: Buffer) => chunks.push(chunk));
+    child.on("error", (error) => done({ status: null, signal: null, stderr: "", error }));
+    child.on("close", (status, signal) => done({ status, signal, stderr: Buffer.concat(chunks).toString("utf8") }));
+  });
+}
+
+async function executeNotebooks(root: string, notebooks: string[], lanes: string[][], timeout: number, log: (line: string) => void, writeBack: boolean): Promise<NotebookRun[]> {
   writeKernelSpec(root);
   const jupyter = jupyterDir(root);
   const nbconvertConfig = join(jupyter, "nbconvert_config.py");
@@ -411,16 +463,17 @@ function executeNotebooks(root: string, notebooks: string[], timeout: number, lo
     TZ: "UTC",
   };
 
-  const runs: NotebookRun[] = [];
-  for (const file of notebooks) {
+  const runs = new Map<string, NotebookRun>();
+  let failure: Error | null = null;
+
+  async function runOne(file: string): Promise<void> {
     const name = relative(root, file);
     const started = process.hrtime.bigint();
     const original = readFileSync(file, "utf8");
     const workCopy = join(workDir, relative(join(root, "notebooks"), file));
     mkdirSync(dirname(workCopy), { recursive: true });
     writeFileSync(workCopy, serialiseNotebook(normaliseNotebook(readNotebook(file))));
-    const result = spawnSync(
-      "jupyter",
+    const result = await execute(
       [
         "nbconvert",
         "--to",
@@ -433,22 +486,38 @@ function executeNotebooks(root: string, notebooks: string[], timeout: number, lo
         `--ExecutePreprocessor.startup_timeout=${KERNEL_STARTUP_TIMEOUT_S}`,
         workCopy,
       ],
-      { cwd: root, env, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 256 * 1024 * 1024 },
+      root,
+      env,
     );
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     if (result.error) throw result.error;
     if (result.status !== 0) {
       const reason = result.signal ? `killed by ${result.signal}` : `exit ${result.status}`;
-      throw new NotebookExecutionError(name, seconds, `${errorExcerpt(result.stderr ?? "")}\n(jupyter nbconvert ${reason})`);
+      throw new NotebookExecutionError(name, seconds, `${errorExcerpt(result.stderr)}\n(jupyter nbconvert ${reason})`);
     }
     const executed = serialiseNotebook(normaliseNotebook(readNotebook(workCopy)));
     const changed = executed !== original;
     const write = changed && writeBack;
     if (write) writeFileSync(file, executed);
     log(`${name}  ${seconds.toFixed(1)} s${write ? "  (updated)" : changed ? "  (differs, not written)" : "  (unchanged)"}`);
-    runs.push({ notebook: name, seconds, changed });
+    runs.set(file, { notebook: name, seconds, changed });
   }
-  return runs;
+
+  // Each lane in order; the first failure anywhere stops every lane before its next notebook.
+  await Promise.all(
+    lanes.map(async (lane) => {
+      for (const file of lane) {
+        if (failure) return;
+        try {
+          await runOne(file);
+        } catch (error) {
+          failure ??= error as Error;
+        }
+      }
+    }),
+  );
+  if (failure) throw failure;
+  return notebooks.map((file) => runs.get(file)!);
 }
 
 function main(argv: string[]): void {
@@ -457,22 +526,23 @@ function main(argv: string[]): void {
     .description("Execute notebooks/*.ipynb with the tslab kernel and save them normalised.")
     .argument("[names...]", "notebooks to run (e.g. 02_cleanse); default: all, in name order")
     .option("--timeout <seconds>", "per-cell timeout", String(DEFAULT_CELL_TIMEOUT_S))
-    .action((names: string[], options: { timeout: string }) => {
+    .option("--jobs <n>", "notebooks run at a time: 2 (the ordered chain beside the independent ones) or 1", "2")
+    .action(async (names: string[], options: { timeout: string; jobs: string }) => {
       const cellTimeoutSeconds = Number(options.timeout);
       if (!Number.isFinite(cellTimeoutSeconds) || cellTimeoutSeconds <= 0) {
         throw new Error(`--timeout must be a positive number of seconds, got ${options.timeout}`);
       }
+      const jobs = Number(options.jobs);
+      if (jobs !== 1 && jobs !== 2) throw new Error(`--jobs must be 1 or 2, got ${options.jobs}`);
       const started = process.hrtime.bigint();
-      const runs = runNotebooks(names, { cellTimeoutSeconds });
+      const runs = await runNotebooks(names, { cellTimeoutSeconds, jobs });
       const total = Number(process.hrtime.bigint() - started) / 1e9;
       if (runs.length > 1) console.log(`${runs.length} notebooks  ${total.toFixed(1)} s`);
     });
-  try {
-    program.parse(argv);
-  } catch (error) {
+  program.parseAsync(argv).catch((error: unknown) => {
     console.error(error instanceof Error ? error.message : String(error));
     process.exitCode = 1;
-  }
+  });
 }
 
 if (require.main === module) main(process.argv);

@@ -1,24 +1,22 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { cleanseStaging } from "../../lib/cleanse/cleanse";
-import { loadProfile } from "../../lib/raw/profile";
-import { splitExport } from "../../lib/split/split";
-import { readParquet, sharedDataset, tempDir } from "../helpers/rawCsv";
+import type { cleanseStaging } from "../../lib/cleanse/cleanse";
+import type { splitExport } from "../../lib/split/split";
+import { readParquet } from "../helpers/rawCsv";
+import { december, onlineRetailClean } from "../helpers/onlineRetail";
 import { describeIf } from "../helpers/skip";
 
 // Needs the shared Online Retail dataset (../shared/datasets/online-retail/); skipped without it.
-const december = sharedDataset("online_retail_2010-12.csv");
 const describeWithOnlineRetail = describeIf(december, "../shared/datasets/online-retail/online_retail_2010-12.csv is absent", "put the shared datasets beside the project, in ../shared/datasets/online-retail/ (CI always has them)");
 
 describeWithOnlineRetail("the Online Retail source profile, end to end (December 2010)", () => {
-  const dir = tempDir();
-  const profile = loadProfile("online-retail");
+  let dir: string;
   let split: Awaited<ReturnType<typeof splitExport>>;
   let clean: Awaited<ReturnType<typeof cleanseStaging>>;
 
   beforeAll(async () => {
-    split = await splitExport({ input: december!, profile, outDir: path.join(dir, "split") });
-    clean = await cleanseStaging({ splitDir: path.join(dir, "split"), outDir: path.join(dir, "clean"), profile });
+    // split and cleansed once per run for the three Online Retail test files; this is a copy
+    ({ dir, split, clean } = await onlineRetailClean());
   });
 
   test("every record is accounted for: 42,481 read = sale lines + rejected", () => {

@@ -7,8 +7,9 @@
  */
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
-import { join } from "node:path";
-import { listNotebooks, normaliseNotebook, runNotebooks, serialiseNotebook, type Notebook } from "../../lib/cli/notebooks";
+import { join, relative } from "node:path";
+import { listNotebooks, normaliseNotebook, notebookLanes, runNotebooks, serialiseNotebook, SIDE_LANE, type Notebook } from "../../lib/cli/notebooks";
+import { projectRoot } from "../helpers/runScript";
 
 const FAKE_JUPYTER = `#!/usr/bin/env node
 const fs = require("fs");
@@ -22,6 +23,11 @@ for (const stage of ["split", "clean"]) {
   fs.mkdirSync(dir, { recursive: true });
   for (const f of ["customers.parquet", "order_lines.parquet", "rejects.csv", "manifest.json"]) fs.writeFileSync(path.join(dir, f), "staged");
 }
+const name = path.basename(path.dirname(file)) + "/" + path.basename(file);
+fs.appendFileSync(path.join(process.cwd(), "timeline.txt"), "start " + name + "\\n");
+const sleep = /sleep (\\d+)/.exec(source);
+if (sleep) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, Number(sleep[1]));
+fs.appendFileSync(path.join(process.cwd(), "timeline.txt"), "end " + name + "\\n");
 if (source.includes("fail")) { process.stderr.write("boom\\n"); process.exit(1); }
 nb.cells[0].outputs = [{ output_type: "stream", name: "stdout", text: ["ran\\n"] }];
 fs.writeFileSync(file, JSON.stringify(nb));
@@ -62,7 +68,7 @@ describe("the notebook runner", () => {
     process.env.PATH = path0;
   });
 
-  test("runs notebooks/*.ipynb in name order, then notebooks/solutions/*.ipynb, and writes each back in place", () => {
+  test("runs notebooks/*.ipynb in name order, then notebooks/solutions/*.ipynb, and writes each back in place", async () => {
     const root = project({ "02_b.ipynb": "2", "01_a.ipynb": "1", "solutions/02_b.ipynb": "2s", "solutions/01_a.ipynb": "1s" });
     expect(listNotebooks(root).map((f) => f.slice(root.length + 1))).toEqual([
       "notebooks/01_a.ipynb",
@@ -71,40 +77,91 @@ describe("the notebook runner", () => {
       "notebooks/solutions/02_b.ipynb",
     ]);
     expect(listNotebooks(root, ["solutions/02_b"])).toEqual([join(root, "notebooks", "solutions", "02_b.ipynb")]);
-    const runs = runNotebooks([], { root, log: () => {} });
+    const runs = await runNotebooks([], { root, log: () => {} });
     expect(runs.map((r) => r.notebook)).toEqual(["notebooks/01_a.ipynb", "notebooks/02_b.ipynb", "notebooks/solutions/01_a.ipynb", "notebooks/solutions/02_b.ipynb"]);
     expect(readFileSync(join(root, "executed.txt"), "utf8")).toBe("run/01_a.ipynb\nrun/02_b.ipynb\nsolutions/01_a.ipynb\nsolutions/02_b.ipynb\n");
     expect(readFileSync(join(root, "notebooks", "solutions", "01_a.ipynb"), "utf8")).toContain("ran");
     expect(readFileSync(join(root, "notebooks", "01_a.ipynb"), "utf8")).toContain("ran");
   });
 
-  test("without a solutions folder, only the notebooks run", () => {
+  test("without a solutions folder, only the notebooks run", async () => {
     const root = project({ "01_a.ipynb": "1" });
-    expect(runNotebooks([], { root, log: () => {} }).map((r) => r.notebook)).toEqual(["notebooks/01_a.ipynb"]);
+    expect((await runNotebooks([], { root, log: () => {} })).map((r) => r.notebook)).toEqual(["notebooks/01_a.ipynb"]);
   });
 
-  test("after the notebooks, no raw personal data is left in staging (the manifests stay)", () => {
+  test("after the notebooks, no raw personal data is left in staging (the manifests stay)", async () => {
     const root = project({ "01_a.ipynb": "1", "02_b.ipynb": "2" });
     const lines: string[] = [];
-    runNotebooks([], { root, log: (l) => lines.push(l) });
+    await runNotebooks([], { root, log: (l) => lines.push(l) });
     expect(staged(root)).toEqual(["split/manifest.json", "clean/manifest.json"]);
     expect(lines[lines.length - 1]).toMatch(/^purged 6 staged file\(s\) holding personal data that the notebooks staged: split\/customers\.parquet/);
   });
 
-  test("a failing notebook stops the run, and staging is purged all the same", () => {
+  test("a failing notebook stops the run, and staging is purged all the same", async () => {
     const root = project({ "01_a.ipynb": "1", "02_b.ipynb": "fail", "03_c.ipynb": "3" });
-    expect(() => runNotebooks([], { root, log: () => {} })).toThrow(/notebooks\/02_b\.ipynb failed after/);
+    await expect(runNotebooks([], { root, log: () => {} })).rejects.toThrow(/notebooks\/02_b\.ipynb failed after/);
     expect(readFileSync(join(root, "executed.txt"), "utf8")).toBe("run/01_a.ipynb\nrun/02_b.ipynb\n");
     expect(staged(root)).toEqual(["split/manifest.json", "clean/manifest.json"]);
     expect(existsSync(join(root, "outputs", ".run.lock"))).toBe(false);
   });
 
-  test("the notebooks do not run while a pipeline run holds the outputs", () => {
+  test("the notebooks do not run while a pipeline run holds the outputs", async () => {
     const root = project({ "01_a.ipynb": "1" });
     mkdirSync(join(root, "outputs"), { recursive: true });
     // This test's own process holds the lock: alive, so not stale.
     writeFileSync(join(root, "outputs", ".run.lock"), JSON.stringify({ pid: process.pid, startTime: null, host: hostname(), command: "npm start", since: "2025-01-01T00:00:00Z" }));
-    expect(() => runNotebooks([], { root, log: () => {} })).toThrow(`another run is in progress (process ${process.pid}, \`npm start\``);
+    await expect(runNotebooks([], { root, log: () => {} })).rejects.toThrow(`another run is in progress (process ${process.pid}, \`npm start\``);
     expect(existsSync(join(root, "executed.txt"))).toBe(false);
+  });
+
+  test("two at a time: the notebooks independent of staging and the warehouse run beside the ordered chain, results in name order", async () => {
+    const root = project({ "01_data_splitter.ipynb": "sleep 1500", "02_cleansing.ipynb": "2", "00_regulatory_monitoring.ipynb": "sleep 1500", "06_open_data_model.ipynb": "6" });
+    const runs = await runNotebooks([], { root, log: () => {} });
+    expect(runs.map((r) => r.notebook)).toEqual(["notebooks/00_regulatory_monitoring.ipynb", "notebooks/01_data_splitter.ipynb", "notebooks/02_cleansing.ipynb", "notebooks/06_open_data_model.ipynb"]);
+    const timeline = readFileSync(join(root, "timeline.txt"), "utf8").trim().split("\n");
+    // Both sleeping notebooks started before either ended; each lane kept its own order.
+    expect(timeline.slice(0, 2).sort()).toEqual(["start run/00_regulatory_monitoring.ipynb", "start run/01_data_splitter.ipynb"]);
+    expect(timeline.indexOf("start run/02_cleansing.ipynb")).toBeGreaterThan(timeline.indexOf("end run/01_data_splitter.ipynb"));
+    expect(timeline.indexOf("start run/06_open_data_model.ipynb")).toBeGreaterThan(timeline.indexOf("end run/00_regulatory_monitoring.ipynb"));
+  });
+
+  test("jobs: 1 runs every notebook one after another, in name order", async () => {
+    const root = project({ "01_data_splitter.ipynb": "1", "00_regulatory_monitoring.ipynb": "sleep 300" });
+    await runNotebooks([], { root, log: () => {}, jobs: 1 });
+    expect(readFileSync(join(root, "timeline.txt"), "utf8")).toBe("start run/00_regulatory_monitoring.ipynb\nend run/00_regulatory_monitoring.ipynb\nstart run/01_data_splitter.ipynb\nend run/01_data_splitter.ipynb\n");
+  });
+
+  test("a failure in one lane stops the other before its next notebook; staging is purged", async () => {
+    const root = project({ "01_data_splitter.ipynb": "fail", "00_regulatory_monitoring.ipynb": "sleep 4000", "06_open_data_model.ipynb": "6" });
+    await expect(runNotebooks([], { root, log: () => {} })).rejects.toThrow(/notebooks\/01_data_splitter\.ipynb failed after/);
+    expect(readFileSync(join(root, "executed.txt"), "utf8").trim().split("\n").sort()).toEqual(["run/00_regulatory_monitoring.ipynb", "run/01_data_splitter.ipynb"]);
+    expect(staged(root)).toEqual(["split/manifest.json", "clean/manifest.json"]);
+  });
+});
+
+describe("which notebooks may run beside the chain", () => {
+  const dir = join(projectRoot, "notebooks");
+  const all = listNotebooks(projectRoot);
+  /** Code that reads or writes the project's staging or warehouse (where notebooks 01-05 write). */
+  const CHAIN = /workbookPaths|defaultConfig|outputs\/(staging|warehouse)|"outputs",\s*"(staging|warehouse)"|lib\/notebook\/staging/;
+  const code = (file: string) =>
+    (JSON.parse(readFileSync(file, "utf8")) as Notebook).cells
+      .filter((c) => c.cell_type === "code")
+      .map((c) => [c.source].flat().join(""))
+      .join("\n");
+
+  test("the side lane holds exactly the notebooks whose code never touches outputs/staging or outputs/warehouse", () => {
+    const side = all.map((f) => relative(dir, f)).filter((f) => SIDE_LANE.includes(f));
+    expect(side).toEqual([...SIDE_LANE]); // every listed notebook exists
+    const touching = all.filter((f) => CHAIN.test(code(f))).map((f) => relative(dir, f));
+    expect(touching.length).toBeGreaterThan(5); // 01-05 and the solutions that read what they wrote
+    expect(all.map((f) => relative(dir, f)).filter((f) => !touching.includes(f))).toEqual([...SIDE_LANE]);
+  });
+
+  test("the lanes of the real notebooks: the chain in name order in one, the others in name order in the other", () => {
+    const [chain, side] = notebookLanes(projectRoot, all).map((lane) => lane.map((f) => relative(dir, f)));
+    expect(chain.slice(0, 5)).toEqual(["01_data_splitter.ipynb", "02_cleansing.ipynb", "03_warehouse.ipynb", "04_data_marts.ipynb", "05_optimization.ipynb"]);
+    expect(side).toEqual([...SIDE_LANE]);
+    expect(notebookLanes(projectRoot, all, 1)).toEqual([all]);
   });
 });

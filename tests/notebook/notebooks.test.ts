@@ -176,17 +176,17 @@ fs.writeFileSync(file, JSON.stringify(nb));
     process.env.PATH = env.PATH;
   });
 
-  test("write: false executes and times the notebooks but leaves notebooks/ as it is (the benchmark)", () => {
+  test("write: false executes and times the notebooks but leaves notebooks/ as it is (the benchmark)", async () => {
     const lines: string[] = [];
-    const runs = runNotebooks([], { root, write: false, log: (l) => lines.push(l) });
+    const runs = await runNotebooks([], { root, write: false, log: (l) => lines.push(l) });
     expect(runs).toEqual([{ notebook: join("notebooks", "01_a.ipynb"), seconds: expect.any(Number), changed: true }]);
     expect(lines[0]).toMatch(/^notebooks\/01_a\.ipynb {2}\d+\.\d s {2}\(differs, not written\)$/);
     expect(readFileSync(join(root, "notebooks", "01_a.ipynb"), "utf8")).toBe(original);
   });
 
-  test("by default the executed notebook replaces the committed one", () => {
+  test("by default the executed notebook replaces the committed one", async () => {
     const lines: string[] = [];
-    runNotebooks([], { root, log: (l) => lines.push(l) });
+    await runNotebooks([], { root, log: (l) => lines.push(l) });
     expect(lines[0]).toMatch(/\(updated\)$/);
     expect(readFileSync(join(root, "notebooks", "01_a.ipynb"), "utf8")).toContain("ran");
   });

@@ -3,22 +3,21 @@ import { readFileSync } from "node:fs";
 import { parseCsv } from "../../lib/opendata/publish/csv";
 import { releaseOpenData, type ReleaseSummary } from "../../lib/opendata/release";
 import { loadProfile } from "../../lib/raw/profile";
-import { sharedDataset } from "../helpers/rawCsv";
+import { december, onlineRetailWarehouse } from "../helpers/onlineRetail";
 import { describeIf } from "../helpers/skip";
 import { tempDir } from "../warehouse/fixtures";
-import { warehouseFrom } from "./pipeline";
 
 jest.setTimeout(900_000);
 
 // Needs the shared Online Retail dataset (../shared/datasets/online-retail/); skipped without it.
-const december = sharedDataset("online_retail_2010-12.csv");
 const describeWithOnlineRetail = describeIf(december, "../shared/datasets/online-retail/online_retail_2010-12.csv is absent", "put the shared datasets beside the project, in ../shared/datasets/online-retail/ (CI always has them)");
 
 describeWithOnlineRetail("the Online Retail data (December 2010) releases without exposure", () => {
   let release: ReleaseSummary;
 
   beforeAll(async () => {
-    const wh = await warehouseFrom(december!, "online-retail");
+    // the warehouse and marts the warehouse test checks, built once per run; this is a copy
+    const wh = await onlineRetailWarehouse();
     release = await releaseOpenData({
       martsPath: wh.martsPath,
       corePath: wh.corePath,

@@ -1,12 +1,18 @@
-/** Builds a small warehouse and its marts from a raw export (generated, or a shared dataset), for the release tests. */
+/**
+ * Builds a small warehouse and its marts from a raw export (generated, or a shared dataset), for
+ * the release tests. The generated one and the Online Retail one are built once per run and
+ * copied to each test (tests/helpers/sharedFixture.ts): several files use the same.
+ */
 import * as path from "node:path";
 import { cleanseStaging } from "../../lib/cleanse/cleanse";
 import { buildMarts } from "../../lib/marts/build";
+import { releaseOpenData, type ReleaseSummary } from "../../lib/opendata/release";
 import { generateRawExport } from "../../lib/raw/generator";
 import { loadProfile } from "../../lib/raw/profile";
 import { splitExport } from "../../lib/split/split";
 import { buildWarehouse } from "../../lib/warehouse/build";
 import { fakeProtector, tempDir } from "../warehouse/fixtures";
+import { sharedFixture } from "../helpers/sharedFixture";
 
 export interface SmallWarehouse {
   dir: string;
@@ -24,9 +30,33 @@ export async function warehouseFrom(input: string, profileName: string, dir = te
   return { dir, cleanDir: path.join(dir, "clean"), corePath: built.corePath, martsPath: marts.martsPath };
 }
 
+function buildGenerated(rows: number): (dir: string) => Promise<SmallWarehouse> {
+  return async (dir) => {
+    const input = path.join(dir, "export.csv");
+    await generateRawExport({ outPath: input, rows, seed: 7, years: 1, writeSummary: false });
+    return warehouseFrom(input, "default", dir);
+  };
+}
+
+/** A generated export (`<dir>/export.csv`, seed 7, one year) through split, cleanse, warehouse and marts; a copy of the run's shared one. */
 export async function generatedWarehouse(rows = 20000): Promise<SmallWarehouse> {
-  const dir = tempDir("od-gen-");
-  const input = path.join(dir, "export.csv");
-  await generateRawExport({ outPath: input, rows, seed: 7, years: 1, writeSummary: false });
-  return warehouseFrom(input, "default", dir);
+  return (await sharedFixture(`generated-warehouse-${rows}`, buildGenerated(rows))).value;
+}
+
+export interface GeneratedRelease {
+  wh: SmallWarehouse;
+  /** The Open Data directory the release is current in. */
+  outDir: string;
+  release: ReleaseSummary;
+}
+
+/** The Open Data release (no reports) of the generated warehouse, built once per run; a copy, warehouse included. */
+export async function generatedRelease(rows = 20000): Promise<GeneratedRelease> {
+  const { value } = await sharedFixture(`generated-release-${rows}`, async (dir) => {
+    const { value: wh } = await sharedFixture(`generated-warehouse-${rows}`, buildGenerated(rows), path.join(dir, "warehouse"));
+    const outDir = path.join(dir, "opendata");
+    const release = await releaseOpenData({ martsPath: wh.martsPath, corePath: wh.corePath, cleanDir: wh.cleanDir, outDir, reportsDir: null });
+    return { wh, outDir, release };
+  });
+  return value;
 }

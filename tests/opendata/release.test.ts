@@ -10,7 +10,7 @@ import { loadDatasets } from "../../lib/opendata/model/datasets";
 import { validateProfile } from "../../lib/opendata/gates/packageChecks";
 import { openNative, queryRows, sqlString } from "../../lib/engine/native";
 import { tempDir } from "../warehouse/fixtures";
-import { generatedWarehouse, type SmallWarehouse } from "./pipeline";
+import { generatedRelease, type SmallWarehouse } from "./pipeline";
 import { testIf } from "../helpers/skip";
 
 // An explicit skip, reported with its reason (tests/helpers/skip.ts), never an early return that counts as passed.
@@ -32,9 +32,9 @@ function readTable(file: string): Record<string, string>[] {
 }
 
 beforeAll(async () => {
-  wh = await generatedWarehouse();
-  outDir = tempDir("od-out-");
-  release = await releaseOpenData({ martsPath: wh.martsPath, corePath: wh.corePath, cleanDir: wh.cleanDir, outDir, reportsDir: null });
+  // The generated warehouse and its release, built once per run (the normalised-form test compares
+  // against the same release); this file gets its own copy of both.
+  ({ wh, outDir, release } = await generatedRelease());
 });
 
 describe("the Open Data release, end to end on a generated warehouse", () => {

@@ -7,10 +7,9 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { openNative, queryRows, sqlString } from "../../lib/engine/native";
-import { releaseOpenData } from "../../lib/opendata/release";
-import { generateRawExport } from "../../lib/raw/generator";
+import { releaseOpenData, type ReleaseSummary } from "../../lib/opendata/release";
 import { writeNormalisedExport } from "../../lib/raw/normalised";
-import { warehouseFrom, type SmallWarehouse } from "../opendata/pipeline";
+import { generatedRelease, warehouseFrom, type SmallWarehouse } from "../opendata/pipeline";
 import { tempDir } from "../helpers/rawCsv";
 
 jest.setTimeout(600_000);
@@ -20,14 +19,15 @@ let wide: SmallWarehouse;
 let normalised: SmallWarehouse;
 let normalisedDir: string;
 let files: Record<string, number>;
+let wideRelease: ReleaseSummary;
 
 beforeAll(async () => {
   const dir = tempDir("normalised-");
-  const input = path.join(dir, "export.csv.gz");
-  await generateRawExport({ outPath: input, rows: 20_000, seed: 11, years: 1, writeSummary: false, gzipLevel: 1 });
+  // The wide side: the generated 20,000-row export, its warehouse and its release, built once per
+  // run (the release tests use the same); a copy.
+  ({ wh: wide, release: wideRelease } = await generatedRelease(20_000));
   normalisedDir = path.join(dir, "normalised");
-  files = await writeNormalisedExport(input, normalisedDir);
-  wide = await warehouseFrom(input, "default", path.join(dir, "wide-run"));
+  files = await writeNormalisedExport(path.join(wide.dir, "export.csv"), normalisedDir);
   normalised = await warehouseFrom(normalisedDir, "normalised", path.join(dir, "normalised-run"));
 });
 
@@ -94,7 +94,7 @@ describe("the normalised multi-file export", () => {
 
   test("gives the same Open Data release, CSV for CSV, byte for byte", async () => {
     const dir = tempDir("normalised-od-");
-    const a = await releaseOpenData({ martsPath: wide.martsPath, corePath: wide.corePath, cleanDir: wide.cleanDir, outDir: path.join(dir, "wide"), reportsDir: null });
+    const a = wideRelease; // releaseOpenData on the wide warehouse, as below for the normalised one
     const b = await releaseOpenData({ martsPath: normalised.martsPath, corePath: normalised.corePath, cleanDir: normalised.cleanDir, outDir: path.join(dir, "normalised"), reportsDir: null });
     const csvs = a.files.filter((f) => f.endsWith(".csv")).sort();
     expect(csvs.length).toBeGreaterThan(3);

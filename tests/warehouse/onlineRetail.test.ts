@@ -1,31 +1,22 @@
-import * as path from "node:path";
-import { cleanseStaging } from "../../lib/cleanse/cleanse";
-import { buildMarts } from "../../lib/marts/build";
-import { loadProfile } from "../../lib/raw/profile";
-import { splitExport } from "../../lib/split/split";
-import { buildWarehouse } from "../../lib/warehouse/build";
-import { sharedDataset } from "../helpers/rawCsv";
+import type { buildMarts } from "../../lib/marts/build";
+import type { buildWarehouse } from "../../lib/warehouse/build";
+import { december, onlineRetailWarehouse } from "../helpers/onlineRetail";
 import { describeIf } from "../helpers/skip";
-import { fakeProtector, tempDir } from "./fixtures";
 import { withDb } from "./helpers";
 
 // Needs the shared Online Retail dataset (../shared/datasets/online-retail/); skipped without it.
-const december = sharedDataset("online_retail_2010-12.csv");
 const describeWithOnlineRetail = describeIf(december, "../shared/datasets/online-retail/online_retail_2010-12.csv is absent", "put the shared datasets beside the project, in ../shared/datasets/online-retail/ (CI always has them)");
 
 describeWithOnlineRetail("the Online Retail export loads end to end into the warehouse and the marts", () => {
-  const dir = tempDir("or-wh-");
   let built: Awaited<ReturnType<typeof buildWarehouse>>;
   let marts: Awaited<ReturnType<typeof buildMarts>>;
   let cleanLines = 0;
 
   beforeAll(async () => {
-    const profile = loadProfile("online-retail");
-    await splitExport({ input: december!, profile, outDir: path.join(dir, "split") });
-    const clean = await cleanseStaging({ splitDir: path.join(dir, "split"), outDir: path.join(dir, "clean"), profile });
-    cleanLines = clean.entities.order_lines.rowsKept;
-    built = await buildWarehouse({ cleanDir: path.join(dir, "clean"), outDir: path.join(dir, "warehouse"), protector: fakeProtector() });
-    marts = await buildMarts({ corePath: built.corePath, cleanDir: path.join(dir, "clean"), outDir: path.join(dir, "warehouse") });
+    // split, cleansed and built with the test protector once per run (the Open Data test uses it too); this is a copy
+    const wh = await onlineRetailWarehouse();
+    cleanLines = wh.clean.entities.order_lines.rowsKept;
+    ({ built, marts } = wh);
   });
 
   test("every gate passes, one fact row per kept line", () => {
