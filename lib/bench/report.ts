@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { renderSvg, type TopLevelSpec } from "../charts/render";
 import { keyEnforcement } from "./keys";
 import { gib } from "./run";
-import type { BenchResults, BenchRun, CommandRun } from "./results";
+import type { BenchResults, BenchRun, CommandRun, TimedRun } from "./results";
 
 /**
  * The targets of issue 24, on the 2-core, 24 GiB machine: pipeline / floor at most 15 at 1 M rows
@@ -158,10 +158,14 @@ function code(label: string): string {
   return `\`${label.replace(/`/g, "'").replace(/\|/g, "\\|")}\``;
 }
 
+/** When and on what code a run on the default data was timed. */
+function stamp(r: TimedRun): string {
+  return `commit \`${r.commit.slice(0, 12)}\`${r.dirty ? "+" : ""}, load average at start ${r.loadAverage}, ${r.startedAt}`;
+}
+
 /** The README's two commands on the default data (`npm run bench -- defaults`): npm start in 30 s, npm test in 4 minutes. */
 function defaultsLines(results: BenchResults): string[] {
   const d = results.defaults ?? {};
-  const stamp = (r: CommandRun) => `commit \`${r.commit.slice(0, 12)}\`${r.dirty ? "+" : ""}, load average at start ${r.loadAverage}, ${r.startedAt}`;
   const line = (what: string, limit: number, r: CommandRun | undefined, detail: (r: CommandRun) => string) =>
     r === undefined
       ? `- ${what}: not timed yet (\`npm run bench -- defaults\` times it).`
@@ -184,7 +188,7 @@ function notebooksLine(results: BenchResults): string {
   const ok = nb.seconds <= TARGETS.notebooksSeconds;
   return (
     `- all notebooks on the default data in under ${TARGETS.notebooksSeconds / 60} minutes together: ${nb.seconds.toFixed(1)} s for ${nb.notebooks.length} notebooks, ${ok ? "met" : `**missed** by ${(nb.seconds - TARGETS.notebooksSeconds).toFixed(0)} s`}` +
-    `; the longest is ${slowest ? `${path.basename(slowest.notebook, ".ipynb")} (${slowest.seconds.toFixed(1)} s)` : "none"} (commit \`${nb.commit.slice(0, 12)}\`${nb.dirty ? "+" : ""}, load average at start ${nb.loadAverage}, ${nb.startedAt}).`
+    `; the longest is ${slowest ? `${path.basename(slowest.notebook, ".ipynb")} (${slowest.seconds.toFixed(1)} s)` : "none"} (${stamp(nb)}).`
   );
 }
 

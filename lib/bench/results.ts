@@ -46,14 +46,18 @@ export interface BenchRun {
   peakRssBytes: number;
 }
 
-/** One timed execution of every notebook on the default data (`npm run bench -- notebooks`). */
-export interface NotebooksRun {
+/** A timed run on the default data: the code, the machine and its load, when, and how long. */
+export interface TimedRun {
   commit: string;
   dirty: boolean;
   machine: string;
   loadAverage: number;
   startedAt: string;
   seconds: number;
+}
+
+/** One timed execution of every notebook on the default data (`npm run bench -- notebooks`). */
+export interface NotebooksRun extends TimedRun {
   notebooks: { notebook: string; seconds: number }[];
 }
 
@@ -61,14 +65,8 @@ export interface NotebooksRun {
  * One timed run of a README command on the default data (`npm run bench -- defaults`): the
  * command as a user types it, its wall time and exit status, and what it says of itself.
  */
-export interface CommandRun {
+export interface CommandRun extends TimedRun {
   command: string;
-  commit: string;
-  dirty: boolean;
-  machine: string;
-  loadAverage: number;
-  startedAt: string;
-  seconds: number;
   exitCode: number;
   /** `npm start`: seconds per stage, read from its summary. `npm test`: the test files that took longest. */
   parts: { name: string; seconds: number }[];
