@@ -4,7 +4,7 @@
 with raw as (
     select * from read_csv({{input}},
         header = true, columns = {{{columns}}}, delim = ',', quote = '"', escape = '"',
-        strict_mode = false, ignore_errors = true, null_padding = true, max_line_size = 10000000)
+        strict_mode = false, ignore_errors = true, null_padding = false, max_line_size = 10000000)
 ),
 sale_lines as (
     select
