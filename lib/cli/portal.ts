@@ -19,7 +19,7 @@ import { replaceDirAtomically } from "../io/atomicDir";
 import { projectRoot } from "../io/paths";
 import { buildSite, type SiteSummary } from "../portal/build";
 import { formatBytes } from "../portal/html";
-import { readWarehouseKnownValues, scanSite, siteVocabulary, warehouseSources } from "../portal/piiScan";
+import { scanSite, siteVocabulary, warehouseSources, type KnownValueSource } from "../portal/piiScan";
 import { currentReleaseDir, loadRelease, PortalReleaseError } from "../portal/release";
 import { serveSite } from "../portal/serve";
 import { defaultConfig, privacyDirOf } from "./config";
@@ -72,13 +72,14 @@ export function portalCommand(): Command {
 class PortalUsageError extends Error {}
 
 /**
- * The warehouse's personal values, which the scan looks for. They are read from the cleansed
- * staging; `npm start` purges it at its end (GDPR Art. 5(1)(e)), so when it is gone the export the
- * warehouse was built from is staged again in a private temporary directory, read, and deleted.
+ * Runs `scan` against the warehouse's personal values. They are read from the cleansed staging;
+ * `npm start` purges it at its end (GDPR Art. 5(1)(e)), so when it is gone the export the
+ * warehouse was built from is staged again in a private temporary directory, scanned against,
+ * and deleted.
  */
-async function knownValuesForScan(root: string) {
+async function withKnownValueSource<T>(root: string, scan: (source: KnownValueSource) => Promise<T>): Promise<T> {
   const sources = warehouseSources(root);
-  if (sources.available) return readWarehouseKnownValues(sources.corePath, sources.cleanDir);
+  if (sources.available) return scan(sources);
   const live = defaultConfig({ log: () => {} });
   const corePath = path.join(live.warehouseDir, "core.duckdb");
   if (!existsSync(corePath)) throw new PortalUsageError(`--pii-scan: ${sources.reason}`);
@@ -93,7 +94,7 @@ async function knownValuesForScan(root: string) {
     console.log("pii scan: the staged personal values were purged; staging the warehouse's export again in a temporary directory");
     await STAGES.split(cfg);
     await STAGES.cleanse(cfg);
-    return await readWarehouseKnownValues(corePath, path.join(cfg.stagingDir, "clean"));
+    return await scan({ corePath, cleanDir: path.join(cfg.stagingDir, "clean") });
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
@@ -108,11 +109,11 @@ async function portal(o: PortalOptions): Promise<void> {
 
   if (o.piiScan) {
     const release = loadRelease(releaseDir);
-    const known = await knownValuesForScan(root);
-    const site = await scanSite(outDir, release, known, siteVocabulary(release, releaseDir));
+    const site = await withKnownValueSource(root, (source) => scanSite(outDir, release, source, siteVocabulary(release, releaseDir)));
+    const known = Object.values(site.knownValues).reduce((a, b) => a + b, 0);
     const hits = site.hits.map((h) => `${h.file}: ${h.kind} x${h.occurrences}`).join("; ");
     console.log(
-      `pii scan: ${site.filesScanned} files, ${site.bytesScanned} bytes, ${known.length} known values: ${site.passed ? "no personal value found" : `FOUND ${hits}`} ` +
+      `pii scan: ${site.filesScanned} files, ${site.bytesScanned} bytes, ${known} known values: ${site.passed ? "no personal value found" : `FOUND ${hits}`} ` +
         `(${site.verbatimCopies.length} vendor files not searched: byte-identical to node_modules)`,
     );
     if (!site.passed) process.exitCode = 1;

@@ -20,9 +20,8 @@
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import * as path from "node:path";
-import { openNative } from "../engine/native";
 import { projectRoot } from "../io/paths";
-import { publicVocabulary, readKnownValues, scanForKnownValues, scanInputFor, type KnownValue, type PiiScanResult, type ScanInput } from "../opendata/gates/piiScan";
+import { loadKnownValues, publicVocabulary, readKnownValues, scanInputFor, scanKnownValuesIn, type KnownValue, type PiiScanResult, type ScanInput } from "../opendata/gates/piiScan";
 import { openCoreForReading } from "../privacy/coreEncryption";
 import type { KeyStore } from "../privacy/keystore";
 import type { PortalRelease } from "./release";
@@ -48,7 +47,18 @@ export function warehouseSources(root: string = projectRoot()): WarehouseSources
   return { available: true, corePath, cleanDir };
 }
 
-/** The release gate's list of known values (marts list + core pseudonyms + customer ids). */
+/** Where the scan reads the known personal values: a warehouse's core and the cleansed staging it was built from. */
+export interface KnownValueSource {
+  corePath: string;
+  cleanDir: string;
+  keyStore?: KeyStore;
+}
+
+/**
+ * The release gate's list of known values (marts list + core pseudonyms + customer ids), in Node:
+ * for a test that plants one of them, and the benchmark of the automata. The scan itself
+ * (`scanSite`) keeps the list in the engine.
+ */
 export async function readWarehouseKnownValues(corePath: string, cleanDir: string, keyStore?: KeyStore): Promise<KnownValue[]> {
   const core = await openCoreForReading(corePath, { keyStore });
   try {
@@ -83,16 +93,23 @@ export interface SiteScanResult extends PiiScanResult {
 
 const sha256 = (file: string) => createHash("sha256").update(readFileSync(file)).digest("hex");
 
-export async function scanSite(siteDir: string, release: PortalRelease, known: readonly KnownValue[], vocabulary: ReadonlySet<string>): Promise<SiteScanResult> {
+/**
+ * The site searched for the warehouse's personal values, as the release gate searches the release
+ * (lib/opendata/gates/piiScan.ts `loadKnownValues` + `scanKnownValuesIn`): the list stays in the
+ * engine and only the values whose longest word occurs in the site reach the automaton, so the
+ * scan costs the site's bytes plus one pass over the list (millions of values at ten million sale
+ * lines), not the list read into Node. The counts of known values are the whole list's.
+ */
+export async function scanSite(siteDir: string, release: PortalRelease, source: KnownValueSource, vocabulary: ReadonlySet<string>): Promise<SiteScanResult> {
   const stringColumns = new Set(release.datasets.flatMap((d) => d.fields.filter((f) => f.type === "string").map((f) => f.name)));
   const verbatim = new Set(vendorFiles().filter((v) => existsSync(path.join(siteDir, v.site)) && sha256(path.join(siteDir, v.site)) === sha256(v.source)).map((v) => v.site));
-  const { instance, conn } = await openNative();
+  const core = await openCoreForReading(source.corePath, { keyStore: source.keyStore });
   try {
+    const known = await loadKnownValues(core.connection, source.cleanDir);
     const inputs: ScanInput[] = [];
-    for (const rel of walk(siteDir)) if (!verbatim.has(rel)) inputs.push(await scanInputFor(conn, path.join(siteDir, rel), rel, stringColumns));
-    return { ...scanForKnownValues(inputs, known, vocabulary), verbatimCopies: [...verbatim].sort() };
+    for (const rel of walk(siteDir)) if (!verbatim.has(rel)) inputs.push(await scanInputFor(core.connection, path.join(siteDir, rel), rel, stringColumns));
+    return { ...(await scanKnownValuesIn(core.connection, known, inputs, vocabulary)), verbatimCopies: [...verbatim].sort() };
   } finally {
-    conn.closeSync();
-    instance.closeSync();
+    core.close();
   }
 }
