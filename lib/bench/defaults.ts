@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { projectRoot } from "../io/paths";
-import { codeVersion, machineDescription, type CommandRun } from "./results";
+import { timedRun, type CommandRun, type TimedRun } from "./results";
 
 /**
  * The README's two commands timed as a user runs them, on the default data
@@ -43,33 +43,31 @@ export function testParts(report: JestJson, root: string, top = 8): Pick<Command
   };
 }
 
-function timed(command: string, args: string[], log: (m: string) => void): { seconds: number; exitCode: number; output: string; loadAverage: number; startedAt: string } {
-  const loadAverage = Math.round(os.loadavg()[0] * 100) / 100;
-  const startedAt = new Date().toISOString();
+async function timed(command: string, args: string[], log: (m: string) => void): Promise<{ run: TimedRun; exitCode: number; output: string }> {
   log(`$ ${[command, ...args].join(" ")}`);
-  const started = process.hrtime.bigint();
-  const r = spawnSync(command, args, { cwd: projectRoot(), encoding: "utf8", maxBuffer: 256 * 2 ** 20, env: { ...process.env, WORKBOOK_PROGRESS: "0" } });
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const { run, result: r } = await timedRun(() =>
+    spawnSync(command, args, { cwd: projectRoot(), encoding: "utf8", maxBuffer: 256 * 2 ** 20, env: { ...process.env, WORKBOOK_PROGRESS: "0" } }),
+  );
   if (r.error) throw new Error(`${command} ${args.join(" ")} did not start: ${r.error.message}`);
-  return { seconds, exitCode: r.status ?? 1, output: `${r.stdout ?? ""}${r.stderr ?? ""}`, loadAverage, startedAt };
+  return { run, exitCode: r.status ?? 1, output: `${r.stdout ?? ""}${r.stderr ?? ""}` };
 }
 
 /** `npm start` on the bundled default export, as the README shows it. */
-export function timeStart(log: (m: string) => void): CommandRun {
-  const t = timed("npm", ["start"], log);
+export async function timeStart(log: (m: string) => void): Promise<CommandRun> {
+  const t = await timed("npm", ["start"], log);
   if (t.exitCode !== 0) log(t.output.split("\n").slice(-15).join("\n"));
-  return { command: "npm start", ...codeVersion(), machine: machineDescription(), loadAverage: t.loadAverage, startedAt: t.startedAt, seconds: t.seconds, exitCode: t.exitCode, parts: startParts(t.output) };
+  return { command: "npm start", ...t.run, exitCode: t.exitCode, parts: startParts(t.output) };
 }
 
 /** `npm test`, as the README shows it, with jest's JSON report for the counts and the slowest files. */
-export function timeTests(log: (m: string) => void): CommandRun {
+export async function timeTests(log: (m: string) => void): Promise<CommandRun> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "workbook-bench-tests-"));
   const report = path.join(dir, "jest.json");
   try {
-    const t = timed("npm", ["test", "--", "--json", `--outputFile=${report}`], log);
+    const t = await timed("npm", ["test", "--", "--json", `--outputFile=${report}`], log);
     if (!fs.existsSync(report)) throw new Error(`npm test wrote no report (exit ${t.exitCode}):\n${t.output.split("\n").slice(-20).join("\n")}`);
     const parsed = testParts(JSON.parse(fs.readFileSync(report, "utf8")) as JestJson, projectRoot());
-    return { command: "npm test", ...codeVersion(), machine: machineDescription(), loadAverage: t.loadAverage, startedAt: t.startedAt, seconds: t.seconds, exitCode: t.exitCode, ...parsed };
+    return { command: "npm test", ...t.run, exitCode: t.exitCode, ...parsed };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

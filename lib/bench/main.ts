@@ -1,6 +1,5 @@
 import { Command } from "commander";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { projectRoot } from "../io/paths";
 import { DEFAULT_EXPORT } from "../raw/defaults";
@@ -8,7 +7,7 @@ import { benchConfig, benchRoot, cachedExport } from "./config";
 import { benchQueries } from "./queries";
 import { benchPipeline, gib } from "./run";
 import { writeBenchReport } from "./report";
-import { codeVersion, machineDescription, readResults, writeResults } from "./results";
+import { readResults, timedRun, writeResults } from "./results";
 import { benchPiiScan, currentRelease, scaledKnownValues } from "./piiScan";
 import { runNotebooks } from "../cli/notebooks";
 import { cappedRows } from "../cli/rowsCap";
@@ -87,15 +86,11 @@ program
   .action(async (o: { reportsDir: string }) => {
     const core = path.join(projectRoot(), "outputs", "warehouse", "core.duckdb");
     if (!fs.existsSync(core)) throw new Error(`${path.relative(process.cwd(), core)} not found: the notebooks read the default pipeline's outputs; run \`npm start\` first`);
-    const loadAverage = Math.round(os.loadavg()[0] * 100) / 100;
-    const startedAt = new Date().toISOString();
-    const started = process.hrtime.bigint();
-    const runs = await runNotebooks([], { write: false });
-    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    console.log(`${runs.length} notebooks  ${seconds.toFixed(1)} s`);
+    const { run, result: runs } = await timedRun(() => runNotebooks([], { write: false }));
+    console.log(`${runs.length} notebooks  ${run.seconds.toFixed(1)} s`);
     const resultsFile = path.join(o.reportsDir, "benchmarks.json");
     const results = readResults(resultsFile);
-    results.notebooks = { ...codeVersion(), machine: machineDescription(), loadAverage, startedAt, seconds, notebooks: runs.map((r) => ({ notebook: r.notebook, seconds: r.seconds })) };
+    results.notebooks = { ...run, notebooks: runs.map((r) => ({ notebook: r.notebook, seconds: r.seconds })) };
     writeResults(resultsFile, results);
     if (Object.keys(results.runs).length) console.log(`wrote ${path.relative(process.cwd(), await writeBenchReport(o.reportsDir, results, resultsFile))}`);
   });
@@ -111,12 +106,12 @@ program
     const resultsFile = path.join(o.reportsDir, "benchmarks.json");
     const measured = [];
     if (o.only !== "tests") {
-      const start = timeStart(log);
+      const start = await timeStart(log);
       console.log(`npm start  ${start.seconds.toFixed(1)} s, exit ${start.exitCode}${start.parts.length ? ` (${start.parts.map((p) => `${p.name} ${p.seconds.toFixed(1)}`).join(", ")})` : ""}`);
       measured.push(start);
     }
     if (o.only !== "start") {
-      const tests = timeTests(log);
+      const tests = await timeTests(log);
       console.log(`npm test   ${tests.seconds.toFixed(1)} s, exit ${tests.exitCode}: ${tests.tests!.passed} passed, ${tests.tests!.failed} failed, ${tests.tests!.skipped} skipped in ${tests.tests!.files} files`);
       measured.push(tests);
     }

@@ -93,6 +93,19 @@ export function writeResults(file: string, results: BenchResults): void {
   fs.writeFileSync(file, JSON.stringify({ runs: sorted, ...(results.notebooks ? { notebooks: results.notebooks } : {}), ...(results.defaults ? { defaults: results.defaults } : {}) }, null, 2) + "\n");
 }
 
+/**
+ * Times `work` as a TimedRun: the code and machine, the one-minute load average and the clock when
+ * it started (a busy machine makes slower numbers), and its wall seconds.
+ */
+export async function timedRun<T>(work: () => T | Promise<T>): Promise<{ run: TimedRun; result: T }> {
+  const loadAverage = Math.round(os.loadavg()[0] * 100) / 100;
+  const startedAt = new Date().toISOString();
+  const started = process.hrtime.bigint();
+  const result = await work();
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  return { run: { ...codeVersion(), machine: machineDescription(), loadAverage, startedAt, seconds }, result };
+}
+
 export function machineDescription(): string {
   return `${os.cpus().length} cores (${os.cpus()[0]?.model.trim() ?? "unknown CPU"}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
 }
