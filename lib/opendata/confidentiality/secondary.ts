@@ -33,8 +33,9 @@
 import type { Highs } from "highs";
 import { POLICY } from "../../policy";
 import { auditPattern, AuditReport, Cut } from "./audit";
-import { CellStatus, isPrimary } from "./cells";
-import { aPriori, protectionTarget } from "./knowledge";
+import { CellStatus, conceptOf, isPrimary } from "./cells";
+import { aPriori, FigureKnowledge, protectionTarget } from "./knowledge";
+import { boundScaleExponent } from "./lp";
 import type { ReleaseModel } from "./model";
 import type { CompanionRequirement, Pattern } from "./primary";
 import { loadSolver } from "./solver";
@@ -98,6 +99,8 @@ interface Row {
   lower: number;
   indices: number[];
   values: number[];
+  /** How far a safe pattern may fall short of `lower` (the audit's tolerance; lossLowerBounds only). */
+  slack?: number;
 }
 
 /**
@@ -110,7 +113,15 @@ interface Row {
  * coefficient_j = min(1, room_j / PL) (a valid strengthening for binary x). Secondary cells get
  * theirs from the audits, when a pattern leaves one exposed. Duplicates are dropped.
  */
-function relationCuts(model: ReleaseModel, pattern: Pattern, fixed: ReadonlySet<number>, col: ReadonlyMap<number, number>, protectionIntervalPercent?: number): Row[] {
+function relationCuts(
+  model: ReleaseModel,
+  pattern: Pattern,
+  fixed: ReadonlySet<number>,
+  col: ReadonlyMap<number, number>,
+  protectionIntervalPercent?: number,
+  /** The audit's tolerance on a figure (absolute): each row gets the slack it implies. */
+  toleranceOf?: (k: FigureKnowledge) => number,
+): Row[] {
   const p = protectionIntervalPercent ?? POLICY.statisticalConfidentiality.protectionIntervalPercent;
   const rows: Row[] = [];
   const seen = new Set<string>();
@@ -148,10 +159,11 @@ function relationCuts(model: ReleaseModel, pattern: Pattern, fixed: ReadonlySet<
           const values = indices.map((i) => terms.get(i)!);
           const lower = 1 - constant;
           if (indices.length === 0) continue;
-          const signature = `${lower}|${indices.join(",")}|${values.map((v) => v.toFixed(6)).join(",")}`;
+          const slack = toleranceOf ? toleranceOf(k) / level : undefined;
+          const signature = `${lower}|${indices.join(",")}|${values.map((v) => v.toFixed(6)).join(",")}${slack === undefined ? "" : `|${slack}`}`;
           if (seen.has(signature)) continue;
           seen.add(signature);
-          rows.push({ lower, indices, values });
+          rows.push(slack === undefined ? { lower, indices, values } : { lower, indices, values, slack });
         }
       }
     }
@@ -256,6 +268,123 @@ export async function optimalSuppression(
     objective: best.objective,
     startObjective: objectiveOf(start.status),
   };
+}
+
+/** A margin for HiGHS's own tolerances on a bound's rows (see lossLowerBounds): coefficients are at most 1, right-hand sides 1. */
+export const BOUND_ROW_SLACK = 1e-6;
+
+/** What every safe pattern must hide in one published table at least (see lossLowerBounds). */
+export interface LossBound {
+  table: string;
+  cells: number;
+  nonEmptyCells: number;
+  primaryCells: number;
+  /** Cells suppressed (primary, plus the fewest secondary cells any safe pattern needs), empty ones included as tableLoss counts them. */
+  suppressedCells: number;
+  /** Least share of the table's value (first measure, absolute) any safe pattern hides, in [0, 1]. */
+  valueShare: number;
+}
+
+/**
+ * Lower bounds of the loss of every safe pattern, table by table: the cells primary suppression
+ * hides, plus the least a mixed-integer model on the master's constraints can add (the companion
+ * rule and one cut per relation of each primary figure, valid for every safe pattern: see
+ * relationCuts). Two objectives per table, its number of suppressed cells and its share of value;
+ * HiGHS's dual bound is a lower bound even when the node limit stops the search. Each cut's
+ * right-hand side is lowered by the audit's tolerance over the protection level (plus
+ * BOUND_ROW_SLACK): the audit accepts a side that falls short of its target by that (absolute)
+ * tolerance, so a safe pattern may satisfy a cut only within it, and a bound must never exclude a
+ * pattern the audit accepts. The design ladder uses it to leave out a
+ * rung that no safe pattern can bring within the publication targets, before the costlier optimal
+ * method protects it. About a second for the largest rung at two million sale lines.
+ */
+export async function lossLowerBounds(model: ReleaseModel, pattern: Pattern, companions: readonly CompanionRequirement[], options: Pick<SecondaryOptions, "protectionIntervalPercent"> = {}): Promise<LossBound[]> {
+  const highs: Highs = await loadSolver();
+  const vars = candidates(model, pattern.status, companions);
+  const col = new Map(vars.map((c, i) => [c, i]));
+  const fixed = new Set(model.cells.filter((c) => c.hidden || isPrimary(pattern.status[c.id])).map((c) => c.id));
+  const rows: Row[] = [];
+  for (const req of companions) {
+    const indices = req.candidates.map((c) => col.get(c)).filter((i): i is number => i !== undefined);
+    if (indices.length > 0) rows.push({ lower: 1, indices, values: indices.map(() => 1) });
+  }
+  // The audit's tolerance on a figure: max(GroupLp.solutionError, 1e-7 |v|) (knowledge.ts
+  // `shortfall`), solutionError growing with the largest number of the group's LP. No group's LP
+  // holds a number larger than a concept's a-priori bound or a relation's sum of magnitudes.
+  let magnitude = 1;
+  for (const c of model.concepts) magnitude = Math.max(magnitude, c.bound);
+  for (const r of model.relations) {
+    for (const concept of r.concepts) {
+      let sum = 0;
+      for (const m of [r.parent, ...r.children]) sum += Math.abs(model.cells[m].values[concept] ?? 0);
+      magnitude = Math.max(magnitude, sum);
+    }
+  }
+  const solutionError = 1e-6 * 2 ** boundScaleExponent(magnitude);
+  rows.push(...relationCuts(model, pattern, fixed, col, options.protectionIntervalPercent, (k) => Math.max(solutionError, 1e-7 * Math.max(Math.abs(k.value), 1))));
+  const starts = [0];
+  const indices: number[] = [];
+  const values: number[] = [];
+  for (const row of rows) {
+    indices.push(...row.indices);
+    values.push(...row.values);
+    starts.push(indices.length);
+  }
+  const lp = highs.createModel({
+    numCols: vars.length,
+    numRows: rows.length,
+    colCost: new Float64Array(vars.length),
+    colLower: new Float64Array(vars.length),
+    colUpper: Float64Array.from(vars, () => 1),
+    rowLower: Float64Array.from(rows, (r) => r.lower - (r.slack ?? 0) - BOUND_ROW_SLACK),
+    rowUpper: Float64Array.from(rows, () => highs.infinity),
+    matrix: { format: "csr", numRows: rows.length, numCols: vars.length, starts: Int32Array.from(starts), indices: Int32Array.from(indices), values: Float64Array.from(values) },
+    integrality: Int32Array.from(vars, () => 1),
+  });
+  const out: LossBound[] = [];
+  try {
+    lp.options.set({ output_flag: false, mip_rel_gap: MIP_GAP, mip_max_nodes: MIP_MAX_NODES, random_seed: 0 });
+    // The least of sum(cost_j x_j) over every pattern the constraints allow (0 if HiGHS proves nothing).
+    const least = (cost: Float64Array): number => {
+      if (!cost.some((c) => c > 0)) return 0;
+      for (let i = 0; i < vars.length; i++) lp.changeColCost(i, cost[i]);
+      lp.clearSolver();
+      lp.run();
+      const bound = Number(lp.info.get("mip_dual_bound"));
+      return Number.isFinite(bound) ? Math.max(0, bound) : 0;
+    };
+    model.tables.forEach((table, t) => {
+      if (table.hidden) return;
+      const ids = model.tableCells[t];
+      const inTable = new Set(ids);
+      const concept = conceptOf(table.measures[0]);
+      let nonEmpty = 0;
+      let fixedCells = 0;
+      let primaryCells = 0;
+      let totalValue = 0;
+      let fixedValue = 0;
+      for (const id of ids) {
+        const cell = model.cells[id];
+        const v = Math.abs(cell.values[concept] ?? 0);
+        totalValue += v;
+        if (!cell.empty) nonEmpty++;
+        if (isPrimary(pattern.status[id])) primaryCells++;
+        if (pattern.status[id] !== "published") {
+          fixedCells++;
+          fixedValue += v;
+        }
+      }
+      const countCost = Float64Array.from(vars, (c) => (inTable.has(c) ? 1 : 0));
+      const valueCost = Float64Array.from(vars, (c) => (inTable.has(c) && totalValue > 0 ? Math.abs(model.cells[c].values[concept] ?? 0) / totalValue : 0));
+      // Whole cells: a bound of 57.9999999 still proves 58 (the margin covers HiGHS's tolerances).
+      const cellsBound = Math.ceil(least(countCost) - 1e-6);
+      const valueBound = Math.max(0, least(valueCost) - 1e-6);
+      out.push({ table: table.name, cells: ids.length, nonEmptyCells: nonEmpty, primaryCells, suppressedCells: fixedCells + Math.max(0, cellsBound), valueShare: (totalValue > 0 ? fixedValue / totalValue : 0) + valueBound });
+    });
+  } finally {
+    lp.dispose();
+  }
+  return out;
 }
 
 /** Secondary cells the pruning tries to publish again, heaviest first (see prune). */
