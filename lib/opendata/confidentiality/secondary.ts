@@ -23,7 +23,9 @@
  * with the heuristic ranked by information lost (the master knows only the cuts found so far),
  * keeps the best safe pattern, and feeds the repair's cuts back to the master. It stops when the
  * master's bound shows no pattern can lose less than the best safe one (within MIP_GAP), when the
- * master's own pattern is safe, or after MAX_MIP_ROUNDS rounds. Last, it tries to publish again
+ * master's own pattern is safe, or after MAX_MIP_ROUNDS rounds. A round whose master returns a
+ * pattern already repaired reuses that repair (the repair is deterministic), and only a repair
+ * kept as the best pattern is audited once more in full. Last, it tries to publish again
  * the heaviest secondary cells one at a time (prune), keeping each removal the audit passes. The
  * release reports both losses and the master's bound: how far from the optimum the pattern can
  * be. Deterministic: no time limit anywhere, only node and round limits.
@@ -221,6 +223,10 @@ export async function optimalSuppression(
       return row !== null;
     };
     for (const cut of start.cuts) addCut(cut);
+    // The repair is a deterministic function of the master's pattern, and a master given only
+    // cuts it already had often returns the same pattern: such a round reuses the repair it
+    // already made (the same pattern, audit and cuts) instead of auditing it all again.
+    const repairs = new Map<string, Awaited<ReturnType<typeof heuristicSuppression>>>();
     for (let round = 1; round <= MAX_MIP_ROUNDS; round++) {
       const mipStarted = performance.now();
       master.run();
@@ -242,11 +248,22 @@ export async function optimalSuppression(
       // The master's pattern satisfies every constraint known so far; the audit usually finds more.
       // Repair it with the heuristic, ranked by information lost, into a safe pattern; every cut the
       // repair's audits find goes back into the master.
-      const repaired = await heuristicSuppression(model, pattern, companions, { ...auditOptions(options), start: withSecondary(pattern.status, chosen), ranking: "loss", label: `optimal, repair of round ${round}` });
-      lpSolves += repaired.lpSolves;
+      const signature = chosen.join(",");
+      const known = repairs.get(signature);
+      const repaired = known ?? (await heuristicSuppression(model, pattern, companions, { ...auditOptions(options), start: withSecondary(pattern.status, chosen), ranking: "loss", label: `optimal, repair of round ${round}`, deferFullAudit: true }));
+      if (!known) {
+        repairs.set(signature, repaired);
+        lpSolves += repaired.lpSolves;
+      }
       const objective = objectiveOf(repaired.status);
       options.log?.(`secondary suppression (optimal): round ${round}: master ${chosen.length} secondary cells (${Math.round(mipMillis)} ms), repaired to ${repaired.status.filter((st) => st === "secondary").length}, loss ${objective.toFixed(4)} (best ${best.objective.toFixed(4)}, bound ${lowerBound.toFixed(4)})`);
-      if (objective < best.objective - 1e-12) best = { status: repaired.status, audit: repaired.audit, objective };
+      if (objective < best.objective - 1e-12) {
+        // Only a repair kept as the best pattern needs its full audit (the report and the proof).
+        const full = repaired.complete ? repaired.audit : await auditPattern(model, repaired.status, auditOptions(options));
+        if (!repaired.complete) lpSolves += full.solves;
+        if (!full.passed) throw new Error(`secondary suppression (optimal): the full audit contradicts the incremental one on ${full.exposed[0].key} (${full.exposed[0].concept})`);
+        best = { status: repaired.status, audit: full, objective };
+      }
       if (repaired.cuts === 0) break; // the master's own pattern was safe: optimal for the master
       let added = 0;
       for (const cut of repaired.cutsFound) if (addCut(cut)) added++;
@@ -491,8 +508,13 @@ export async function heuristicSuppression(
     /** `previous`: the previous releases' ranking; `loss`: least information lost first (the repair's). */
     ranking?: "previous" | "loss";
     label?: string;
+    /**
+     * Return the last incremental audit rather than audit the pattern once more in full
+     * (`complete` false): for the optimal method's repairs, most of which are not kept.
+     */
+    deferFullAudit?: boolean;
   } = {},
-): Promise<SecondaryResult & { cutsFound: Cut[] }> {
+): Promise<SecondaryResult & { cutsFound: Cut[]; complete: boolean }> {
   const started = performance.now();
   const p = options.protectionIntervalPercent ?? POLICY.statisticalConfidentiality.protectionIntervalPercent;
   const label = options.label ?? "heuristic";
@@ -561,11 +583,13 @@ export async function heuristicSuppression(
     for (const [cell, proof] of audit.proofs) proofs.set(cell, proof);
     options.log?.(`secondary suppression (${label}): round ${round}, ${status.filter((s) => s === "secondary").length} secondary cells, ${audit.exposed.length} figures exposed (${audit.solves} solves, ${audit.skipped} cells proven before)`);
     if (audit.passed) {
+      const done = { status, rounds: round, cuts: added - (options.start ? startAdded : 0), cutsFound };
+      if (options.deferFullAudit && audit.skipped > 0) return { ...done, audit, lpSolves, millis: performance.now() - started, complete: false };
       // The pattern that passes is audited once more in full: the report and the proof itself.
       const full = audit.skipped === 0 ? audit : await auditPattern(model, status, auditOptions(options));
       if (full !== audit) lpSolves += full.solves;
       if (!full.passed) throw new Error(`secondary suppression (heuristic): the full audit contradicts the incremental one on ${full.exposed[0].key} (${full.exposed[0].concept})`);
-      return { status, audit: full, rounds: round, cuts: added - (options.start ? startAdded : 0), lpSolves, millis: performance.now() - started, cutsFound };
+      return { ...done, audit: full, lpSolves, millis: performance.now() - started, complete: true };
     }
     if (round >= maxRounds) throw new UnprotectableDesignError(`secondary suppression (heuristic): the audit still fails after ${round} rounds; first exposed ${audit.exposed[0].key}`);
     // A figure that stays exposed, with the same interval, however many cells are added around it
