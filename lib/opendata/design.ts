@@ -5,8 +5,17 @@
  * keeps the finest rung where every table of the group stays within POLICY.publication: at most
  * 20 % of its non-empty cells and 5 % of its value suppressed. A rung whose primary suppressions
  * alone already exceed the cell share cannot meet it: it is recorded without the (costlier)
- * secondary suppression. If no rung meets the targets, the one that misses by the least is kept
- * and the README says by how much.
+ * secondary suppression. Nor is a rung that no safe pattern can bring within the targets: a lower
+ * bound of every safe pattern's loss (secondary.ts `lossLowerBounds`, from the constraints every
+ * safe pattern satisfies) already over the target decides the rung misses, so it is recorded with
+ * that bound and the ladder moves on; the optimal method's rounds (most of the stage's time when a
+ * large rung is protected and then not published) are spent only on rungs that may be published.
+ * The bound never changes which rung is published: a rung it leaves out would have missed the
+ * targets after protection too (the protected pattern is safe, so it loses at least the bound).
+ * Rungs of at most SMALL_RUNG_CELLS non-empty cells are protected in full all the same: it costs
+ * little and the README then gives their exact loss. If no rung meets the targets, the one that
+ * misses by the least is kept (the rungs left out by the bound are then protected after all, to
+ * compare them) and the README says by how much.
  *
  * Coarser rungs after the chosen one are not measured: they publish less by construction. Every
  * measured rung is reported (the release README, notebook 07), so a reader sees why no finer
@@ -16,8 +25,8 @@ import type { DuckDBConnection } from "@duckdb/node-api";
 import { POLICY } from "../policy";
 import { buildModel, protectRelease, ProtectionResult, TableInput, TableLoss } from "./confidentiality/index";
 import { isPrimary } from "./confidentiality/cells";
-import { primarySuppression } from "./confidentiality/primary";
-import { UnprotectableDesignError } from "./confidentiality/secondary";
+import { companionRequirements, primarySuppression } from "./confidentiality/primary";
+import { lossLowerBounds, UnprotectableDesignError } from "./confidentiality/secondary";
 import { DesignGroup, DesignRung, OdDataset } from "./model/datasets";
 import { designRows, ExtractRow, extractionParams, extractRows, toTableInput } from "./model/extract";
 
@@ -25,10 +34,12 @@ export interface RungMeasurement {
   group: string;
   rung: number;
   name: string;
-  /** Per table: the loss measured after protection, or after primary suppression only when skipped. */
+  /** Per table: the loss measured after protection, or when skipped after primary suppression only (or the bound: `basis`). */
   tables: TableLoss[];
   /** Why the rung was not protected in full (primary suppressions alone over the target). */
   skipped: string | null;
+  /** When skipped, `tables` hold primary suppression alone, or with `bound` the least loss of every safe pattern (design.ts header). */
+  basis?: "bound";
   meets: boolean;
   /** max over tables of max(cells % / target, value % / target): below 1 the rung meets the targets. */
   miss: number;
@@ -84,6 +95,26 @@ function primaryLoss(tables: readonly TableInput[]): TableLoss[] {
   });
 }
 
+/** Rungs with at most this many non-empty cells (all tables of the group) are protected in full even when the bound shows they miss. */
+export const SMALL_RUNG_CELLS = 1000;
+
+/** Per table, the least loss of every safe pattern (secondary.ts `lossLowerBounds`), rounded as tableLoss rounds. */
+async function boundLoss(tables: readonly TableInput[]): Promise<TableLoss[]> {
+  const model = buildModel(tables);
+  const pattern = primarySuppression(model);
+  const bounds = await lossLowerBounds(model, pattern, companionRequirements(model, pattern.status));
+  return bounds.map((b) => ({
+    table: b.table,
+    cells: b.cells,
+    nonEmptyCells: b.nonEmptyCells,
+    suppressedCells: b.suppressedCells,
+    primaryCells: b.primaryCells,
+    secondaryCells: b.suppressedCells - b.primaryCells,
+    suppressedPercent: b.nonEmptyCells === 0 ? 0 : Math.round((1000 * b.suppressedCells) / b.nonEmptyCells) / 10,
+    suppressedValuePercent: Math.round(1000 * b.valueShare) / 10,
+  }));
+}
+
 export async function chooseDesigns(
   conn: DuckDBConnection,
   datasets: readonly OdDataset[],
@@ -117,7 +148,32 @@ export async function chooseDesigns(
   const target = POLICY.publication.maxSuppressedCellsPercent;
   for (const g of [...groups].sort((a, b) => (a.group < b.group ? -1 : a.group > b.group ? 1 : 0))) {
     const measured: { index: number; tables: DesignedTable[]; miss: number; protection: ProtectionResult }[] = [];
+    // Rungs the bound left out: protected after all only if no rung meets the targets.
+    const bounded: { index: number; at: number }[] = [];
     let chosen: DesignChoice | null = null;
+    // Protects a rung in full and records it at `at` in the measurements (or at their end).
+    const protect = async (index: number, tables: DesignedTable[], at?: number): Promise<{ meets: boolean; result: ProtectionResult } | null> => {
+      const rung = g.rungs[index];
+      const record = (m: RungMeasurement) => (at === undefined ? measurements.push(m) : (measurements[at] = m));
+      let result: ProtectionResult;
+      try {
+        result = await protectRelease(tables.map((t) => t.input), { log: (m) => log(`opendata: design ${g.group} / ${rung.name}: ${m}`) });
+      } catch (err) {
+        // A design whose figures suppression cannot protect is measured as such; the ladder goes on.
+        if (!(err instanceof UnprotectableDesignError)) throw err;
+        const skipped = `suppression cannot protect it: ${err.message.replace(/^secondary suppression \(heuristic\): /, "")}`;
+        const loss = primaryLoss(tables.map((t) => t.input));
+        record({ group: g.group, rung: index, name: rung.name, tables: loss, skipped, meets: false, miss: missOf(loss.map((t) => ({ ...t, suppressedValuePercent: 0 }))) });
+        log(`opendata: design ${g.group} / ${rung.name}: skipped, ${skipped}`);
+        return null;
+      }
+      const miss = missOf(result.loss);
+      const meets = miss <= 1;
+      record({ group: g.group, rung: index, name: rung.name, tables: result.loss, skipped: null, meets, miss });
+      log(`opendata: design ${g.group} / ${rung.name}: ${result.loss.map((l) => `${l.table} ${l.suppressedPercent.toFixed(1)} % cells, ${l.suppressedValuePercent.toFixed(1)} % value`).join("; ")}${meets ? " (meets the targets)" : ""}`);
+      measured.push({ index, tables, miss, protection: result });
+      return { meets, result };
+    };
     for (let index = 0; index < g.rungs.length; index++) {
       const rung = g.rungs[index];
       const tables = await designed(g, rung);
@@ -130,29 +186,29 @@ export async function chooseDesigns(
         log(`opendata: design ${g.group} / ${rung.name}: skipped, ${skipped}`);
         continue;
       }
-      let result: ProtectionResult;
-      try {
-        result = await protectRelease(tables.map((t) => t.input), { log: (m) => log(`opendata: design ${g.group} / ${rung.name}: ${m}`) });
-      } catch (err) {
-        // A design whose figures suppression cannot protect is measured as such; the ladder goes on.
-        if (!(err instanceof UnprotectableDesignError)) throw err;
-        const skipped = `suppression cannot protect it: ${err.message.replace(/^secondary suppression \(heuristic\): /, "")}`;
-        const loss = primaryLoss(tables.map((t) => t.input));
-        measurements.push({ group: g.group, rung: index, name: rung.name, tables: loss, skipped, meets: false, miss: missOf(loss.map((t) => ({ ...t, suppressedValuePercent: 0 }))) });
-        log(`opendata: design ${g.group} / ${rung.name}: skipped, ${skipped}`);
-        continue;
+      if (!single && primary!.reduce((n, t) => n + t.nonEmptyCells, 0) > SMALL_RUNG_CELLS) {
+        const bound = await boundLoss(tables.map((t) => t.input));
+        const miss = missOf(bound);
+        if (miss > 1) {
+          const worst = bound.find((t) => missOf([t]) === miss)!;
+          const skipped = `${worst.table}: every safe pattern hides at least ${worst.suppressedPercent.toFixed(1)} % of its non-empty cells and ${worst.suppressedValuePercent.toFixed(1)} % of its value (targets ${target} % and ${POLICY.publication.maxSuppressedValuePercent} %)`;
+          bounded.push({ index, at: measurements.length });
+          measurements.push({ group: g.group, rung: index, name: rung.name, tables: bound, skipped, basis: "bound", meets: false, miss });
+          log(`opendata: design ${g.group} / ${rung.name}: skipped, ${skipped}`);
+          continue;
+        }
       }
-      const miss = missOf(result.loss);
-      const meets = miss <= 1;
-      measurements.push({ group: g.group, rung: index, name: rung.name, tables: result.loss, skipped: null, meets, miss });
-      log(`opendata: design ${g.group} / ${rung.name}: ${result.loss.map((l) => `${l.table} ${l.suppressedPercent.toFixed(1)} % cells, ${l.suppressedValuePercent.toFixed(1)} % value`).join("; ")}${meets ? " (meets the targets)" : ""}`);
-      measured.push({ index, tables, miss, protection: result });
-      if (meets || single) {
-        chosen = { group: g.group, rung: index, name: rung.name, meets, tables, protection: result };
+      const outcome = await protect(index, tables);
+      if (outcome && (outcome.meets || single)) {
+        chosen = { group: g.group, rung: index, name: rung.name, meets: outcome.meets, tables, protection: outcome.result };
         break;
       }
     }
     if (!chosen) {
+      // No rung meets the targets: the one that misses by the least is kept, among every rung
+      // that could be protected, so the rungs the bound left out are protected now.
+      for (const b of bounded) await protect(b.index, await designed(g, g.rungs[b.index]), b.at);
+      measured.sort((a, b) => a.index - b.index);
       const best = measured.length > 0 ? measured.reduce((a, b) => (b.miss < a.miss ? b : a)) : null;
       const index = best ? best.index : g.rungs.length - 1;
       chosen = { group: g.group, rung: index, name: g.rungs[index].name, meets: false, tables: best ? best.tables : await designed(g, g.rungs[index]), protection: best ? best.protection : null };

@@ -44,8 +44,10 @@ export function ladderTable(measurements: readonly RungMeasurement[]): string {
   for (const m of measurements) {
     for (const t of m.tables) {
       const value = Number.isNaN(t.suppressedValuePercent) ? "not measured" : `${fmt(t.suppressedValuePercent)} %`;
-      const outcome = m.skipped ? "primary alone over the target: not protected in full" : m.meets ? "meets the targets" : "misses the targets";
-      out.push(`| ${m.group} | ${m.rung + 1} | ${m.name} | ${t.table} | ${t.nonEmptyCells} | ${fmt(t.suppressedPercent)} %${m.skipped ? " (primary)" : ""} | ${value} | ${outcome} |`);
+      const bound = m.basis === "bound";
+      const outcome = !m.skipped ? (m.meets ? "meets the targets" : "misses the targets") : bound ? "every safe pattern over the target (lower bound): not protected in full" : "primary alone over the target: not protected in full";
+      // A share marked (primary) or (bound) is a least share: the design was not protected in full.
+      out.push(`| ${m.group} | ${m.rung + 1} | ${m.name} | ${t.table} | ${t.nonEmptyCells} | ${fmt(t.suppressedPercent)} %${m.skipped ? (bound ? " (bound)" : " (primary)") : ""} | ${bound ? `${fmt(t.suppressedValuePercent)} % (bound)` : value} | ${outcome} |`);
     }
   }
   return out.join("\n");

@@ -23,7 +23,9 @@
  * with the heuristic ranked by information lost (the master knows only the cuts found so far),
  * keeps the best safe pattern, and feeds the repair's cuts back to the master. It stops when the
  * master's bound shows no pattern can lose less than the best safe one (within MIP_GAP), when the
- * master's own pattern is safe, or after MAX_MIP_ROUNDS rounds. Last, it tries to publish again
+ * master's own pattern is safe, or after MAX_MIP_ROUNDS rounds. A round whose master returns a
+ * pattern already repaired reuses that repair (the repair is deterministic), and only a repair
+ * kept as the best pattern is audited once more in full. Last, it tries to publish again
  * the heaviest secondary cells one at a time (prune), keeping each removal the audit passes. The
  * release reports both losses and the master's bound: how far from the optimum the pattern can
  * be. Deterministic: no time limit anywhere, only node and round limits.
@@ -33,8 +35,9 @@
 import type { Highs } from "highs";
 import { POLICY } from "../../policy";
 import { auditPattern, AuditReport, Cut } from "./audit";
-import { CellStatus, isPrimary } from "./cells";
-import { aPriori, protectionTarget } from "./knowledge";
+import { CellStatus, conceptOf, isPrimary } from "./cells";
+import { aPriori, FigureKnowledge, protectionTarget } from "./knowledge";
+import { boundScaleExponent } from "./lp";
 import type { ReleaseModel } from "./model";
 import type { CompanionRequirement, Pattern } from "./primary";
 import { loadSolver } from "./solver";
@@ -98,6 +101,8 @@ interface Row {
   lower: number;
   indices: number[];
   values: number[];
+  /** How far a safe pattern may fall short of `lower` (the audit's tolerance; lossLowerBounds only). */
+  slack?: number;
 }
 
 /**
@@ -110,7 +115,15 @@ interface Row {
  * coefficient_j = min(1, room_j / PL) (a valid strengthening for binary x). Secondary cells get
  * theirs from the audits, when a pattern leaves one exposed. Duplicates are dropped.
  */
-function relationCuts(model: ReleaseModel, pattern: Pattern, fixed: ReadonlySet<number>, col: ReadonlyMap<number, number>, protectionIntervalPercent?: number): Row[] {
+function relationCuts(
+  model: ReleaseModel,
+  pattern: Pattern,
+  fixed: ReadonlySet<number>,
+  col: ReadonlyMap<number, number>,
+  protectionIntervalPercent?: number,
+  /** The audit's tolerance on a figure (absolute): each row gets the slack it implies. */
+  toleranceOf?: (k: FigureKnowledge) => number,
+): Row[] {
   const p = protectionIntervalPercent ?? POLICY.statisticalConfidentiality.protectionIntervalPercent;
   const rows: Row[] = [];
   const seen = new Set<string>();
@@ -148,10 +161,11 @@ function relationCuts(model: ReleaseModel, pattern: Pattern, fixed: ReadonlySet<
           const values = indices.map((i) => terms.get(i)!);
           const lower = 1 - constant;
           if (indices.length === 0) continue;
-          const signature = `${lower}|${indices.join(",")}|${values.map((v) => v.toFixed(6)).join(",")}`;
+          const slack = toleranceOf ? toleranceOf(k) / level : undefined;
+          const signature = `${lower}|${indices.join(",")}|${values.map((v) => v.toFixed(6)).join(",")}${slack === undefined ? "" : `|${slack}`}`;
           if (seen.has(signature)) continue;
           seen.add(signature);
-          rows.push({ lower, indices, values });
+          rows.push(slack === undefined ? { lower, indices, values } : { lower, indices, values, slack });
         }
       }
     }
@@ -209,6 +223,10 @@ export async function optimalSuppression(
       return row !== null;
     };
     for (const cut of start.cuts) addCut(cut);
+    // The repair is a deterministic function of the master's pattern, and a master given only
+    // cuts it already had often returns the same pattern: such a round reuses the repair it
+    // already made (the same pattern, audit and cuts) instead of auditing it all again.
+    const repairs = new Map<string, Awaited<ReturnType<typeof heuristicSuppression>>>();
     for (let round = 1; round <= MAX_MIP_ROUNDS; round++) {
       const mipStarted = performance.now();
       master.run();
@@ -230,11 +248,22 @@ export async function optimalSuppression(
       // The master's pattern satisfies every constraint known so far; the audit usually finds more.
       // Repair it with the heuristic, ranked by information lost, into a safe pattern; every cut the
       // repair's audits find goes back into the master.
-      const repaired = await heuristicSuppression(model, pattern, companions, { ...auditOptions(options), start: withSecondary(pattern.status, chosen), ranking: "loss", label: `optimal, repair of round ${round}` });
-      lpSolves += repaired.lpSolves;
+      const signature = chosen.join(",");
+      const known = repairs.get(signature);
+      const repaired = known ?? (await heuristicSuppression(model, pattern, companions, { ...auditOptions(options), start: withSecondary(pattern.status, chosen), ranking: "loss", label: `optimal, repair of round ${round}`, deferFullAudit: true }));
+      if (!known) {
+        repairs.set(signature, repaired);
+        lpSolves += repaired.lpSolves;
+      }
       const objective = objectiveOf(repaired.status);
       options.log?.(`secondary suppression (optimal): round ${round}: master ${chosen.length} secondary cells (${Math.round(mipMillis)} ms), repaired to ${repaired.status.filter((st) => st === "secondary").length}, loss ${objective.toFixed(4)} (best ${best.objective.toFixed(4)}, bound ${lowerBound.toFixed(4)})`);
-      if (objective < best.objective - 1e-12) best = { status: repaired.status, audit: repaired.audit, objective };
+      if (objective < best.objective - 1e-12) {
+        // Only a repair kept as the best pattern needs its full audit (the report and the proof).
+        const full = repaired.complete ? repaired.audit : await auditPattern(model, repaired.status, auditOptions(options));
+        if (!repaired.complete) lpSolves += full.solves;
+        if (!full.passed) throw new Error(`secondary suppression (optimal): the full audit contradicts the incremental one on ${full.exposed[0].key} (${full.exposed[0].concept})`);
+        best = { status: repaired.status, audit: full, objective };
+      }
       if (repaired.cuts === 0) break; // the master's own pattern was safe: optimal for the master
       let added = 0;
       for (const cut of repaired.cutsFound) if (addCut(cut)) added++;
@@ -256,6 +285,123 @@ export async function optimalSuppression(
     objective: best.objective,
     startObjective: objectiveOf(start.status),
   };
+}
+
+/** A margin for HiGHS's own tolerances on a bound's rows (see lossLowerBounds): coefficients are at most 1, right-hand sides 1. */
+export const BOUND_ROW_SLACK = 1e-6;
+
+/** What every safe pattern must hide in one published table at least (see lossLowerBounds). */
+export interface LossBound {
+  table: string;
+  cells: number;
+  nonEmptyCells: number;
+  primaryCells: number;
+  /** Cells suppressed (primary, plus the fewest secondary cells any safe pattern needs), empty ones included as tableLoss counts them. */
+  suppressedCells: number;
+  /** Least share of the table's value (first measure, absolute) any safe pattern hides, in [0, 1]. */
+  valueShare: number;
+}
+
+/**
+ * Lower bounds of the loss of every safe pattern, table by table: the cells primary suppression
+ * hides, plus the least a mixed-integer model on the master's constraints can add (the companion
+ * rule and one cut per relation of each primary figure, valid for every safe pattern: see
+ * relationCuts). Two objectives per table, its number of suppressed cells and its share of value;
+ * HiGHS's dual bound is a lower bound even when the node limit stops the search. Each cut's
+ * right-hand side is lowered by the audit's tolerance over the protection level (plus
+ * BOUND_ROW_SLACK): the audit accepts a side that falls short of its target by that (absolute)
+ * tolerance, so a safe pattern may satisfy a cut only within it, and a bound must never exclude a
+ * pattern the audit accepts. The design ladder uses it to leave out a
+ * rung that no safe pattern can bring within the publication targets, before the costlier optimal
+ * method protects it. About a second for the largest rung at two million sale lines.
+ */
+export async function lossLowerBounds(model: ReleaseModel, pattern: Pattern, companions: readonly CompanionRequirement[], options: Pick<SecondaryOptions, "protectionIntervalPercent"> = {}): Promise<LossBound[]> {
+  const highs: Highs = await loadSolver();
+  const vars = candidates(model, pattern.status, companions);
+  const col = new Map(vars.map((c, i) => [c, i]));
+  const fixed = new Set(model.cells.filter((c) => c.hidden || isPrimary(pattern.status[c.id])).map((c) => c.id));
+  const rows: Row[] = [];
+  for (const req of companions) {
+    const indices = req.candidates.map((c) => col.get(c)).filter((i): i is number => i !== undefined);
+    if (indices.length > 0) rows.push({ lower: 1, indices, values: indices.map(() => 1) });
+  }
+  // The audit's tolerance on a figure: max(GroupLp.solutionError, 1e-7 |v|) (knowledge.ts
+  // `shortfall`), solutionError growing with the largest number of the group's LP. No group's LP
+  // holds a number larger than a concept's a-priori bound or a relation's sum of magnitudes.
+  let magnitude = 1;
+  for (const c of model.concepts) magnitude = Math.max(magnitude, c.bound);
+  for (const r of model.relations) {
+    for (const concept of r.concepts) {
+      let sum = 0;
+      for (const m of [r.parent, ...r.children]) sum += Math.abs(model.cells[m].values[concept] ?? 0);
+      magnitude = Math.max(magnitude, sum);
+    }
+  }
+  const solutionError = 1e-6 * 2 ** boundScaleExponent(magnitude);
+  rows.push(...relationCuts(model, pattern, fixed, col, options.protectionIntervalPercent, (k) => Math.max(solutionError, 1e-7 * Math.max(Math.abs(k.value), 1))));
+  const starts = [0];
+  const indices: number[] = [];
+  const values: number[] = [];
+  for (const row of rows) {
+    indices.push(...row.indices);
+    values.push(...row.values);
+    starts.push(indices.length);
+  }
+  const lp = highs.createModel({
+    numCols: vars.length,
+    numRows: rows.length,
+    colCost: new Float64Array(vars.length),
+    colLower: new Float64Array(vars.length),
+    colUpper: Float64Array.from(vars, () => 1),
+    rowLower: Float64Array.from(rows, (r) => r.lower - (r.slack ?? 0) - BOUND_ROW_SLACK),
+    rowUpper: Float64Array.from(rows, () => highs.infinity),
+    matrix: { format: "csr", numRows: rows.length, numCols: vars.length, starts: Int32Array.from(starts), indices: Int32Array.from(indices), values: Float64Array.from(values) },
+    integrality: Int32Array.from(vars, () => 1),
+  });
+  const out: LossBound[] = [];
+  try {
+    lp.options.set({ output_flag: false, mip_rel_gap: MIP_GAP, mip_max_nodes: MIP_MAX_NODES, random_seed: 0 });
+    // The least of sum(cost_j x_j) over every pattern the constraints allow (0 if HiGHS proves nothing).
+    const least = (cost: Float64Array): number => {
+      if (!cost.some((c) => c > 0)) return 0;
+      for (let i = 0; i < vars.length; i++) lp.changeColCost(i, cost[i]);
+      lp.clearSolver();
+      lp.run();
+      const bound = Number(lp.info.get("mip_dual_bound"));
+      return Number.isFinite(bound) ? Math.max(0, bound) : 0;
+    };
+    model.tables.forEach((table, t) => {
+      if (table.hidden) return;
+      const ids = model.tableCells[t];
+      const inTable = new Set(ids);
+      const concept = conceptOf(table.measures[0]);
+      let nonEmpty = 0;
+      let fixedCells = 0;
+      let primaryCells = 0;
+      let totalValue = 0;
+      let fixedValue = 0;
+      for (const id of ids) {
+        const cell = model.cells[id];
+        const v = Math.abs(cell.values[concept] ?? 0);
+        totalValue += v;
+        if (!cell.empty) nonEmpty++;
+        if (isPrimary(pattern.status[id])) primaryCells++;
+        if (pattern.status[id] !== "published") {
+          fixedCells++;
+          fixedValue += v;
+        }
+      }
+      const countCost = Float64Array.from(vars, (c) => (inTable.has(c) ? 1 : 0));
+      const valueCost = Float64Array.from(vars, (c) => (inTable.has(c) && totalValue > 0 ? Math.abs(model.cells[c].values[concept] ?? 0) / totalValue : 0));
+      // Whole cells: a bound of 57.9999999 still proves 58 (the margin covers HiGHS's tolerances).
+      const cellsBound = Math.ceil(least(countCost) - 1e-6);
+      const valueBound = Math.max(0, least(valueCost) - 1e-6);
+      out.push({ table: table.name, cells: ids.length, nonEmptyCells: nonEmpty, primaryCells, suppressedCells: fixedCells + Math.max(0, cellsBound), valueShare: (totalValue > 0 ? fixedValue / totalValue : 0) + valueBound });
+    });
+  } finally {
+    lp.dispose();
+  }
+  return out;
 }
 
 /** Secondary cells the pruning tries to publish again, heaviest first (see prune). */
@@ -362,8 +508,13 @@ export async function heuristicSuppression(
     /** `previous`: the previous releases' ranking; `loss`: least information lost first (the repair's). */
     ranking?: "previous" | "loss";
     label?: string;
+    /**
+     * Return the last incremental audit rather than audit the pattern once more in full
+     * (`complete` false): for the optimal method's repairs, most of which are not kept.
+     */
+    deferFullAudit?: boolean;
   } = {},
-): Promise<SecondaryResult & { cutsFound: Cut[] }> {
+): Promise<SecondaryResult & { cutsFound: Cut[]; complete: boolean }> {
   const started = performance.now();
   const p = options.protectionIntervalPercent ?? POLICY.statisticalConfidentiality.protectionIntervalPercent;
   const label = options.label ?? "heuristic";
@@ -432,11 +583,13 @@ export async function heuristicSuppression(
     for (const [cell, proof] of audit.proofs) proofs.set(cell, proof);
     options.log?.(`secondary suppression (${label}): round ${round}, ${status.filter((s) => s === "secondary").length} secondary cells, ${audit.exposed.length} figures exposed (${audit.solves} solves, ${audit.skipped} cells proven before)`);
     if (audit.passed) {
+      const done = { status, rounds: round, cuts: added - (options.start ? startAdded : 0), cutsFound };
+      if (options.deferFullAudit && audit.skipped > 0) return { ...done, audit, lpSolves, millis: performance.now() - started, complete: false };
       // The pattern that passes is audited once more in full: the report and the proof itself.
       const full = audit.skipped === 0 ? audit : await auditPattern(model, status, auditOptions(options));
       if (full !== audit) lpSolves += full.solves;
       if (!full.passed) throw new Error(`secondary suppression (heuristic): the full audit contradicts the incremental one on ${full.exposed[0].key} (${full.exposed[0].concept})`);
-      return { status, audit: full, rounds: round, cuts: added - (options.start ? startAdded : 0), lpSolves, millis: performance.now() - started, cutsFound };
+      return { ...done, audit: full, lpSolves, millis: performance.now() - started, complete: true };
     }
     if (round >= maxRounds) throw new UnprotectableDesignError(`secondary suppression (heuristic): the audit still fails after ${round} rounds; first exposed ${audit.exposed[0].key}`);
     // A figure that stays exposed, with the same interval, however many cells are added around it

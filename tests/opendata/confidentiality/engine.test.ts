@@ -4,7 +4,8 @@
  */
 import { auditRelease, buildModel, protectRelease, protectTable, TableInput } from "../../../lib/opendata/confidentiality";
 import { GroupLp, unknownGroups } from "../../../lib/opendata/confidentiality/lp";
-import { primarySuppression } from "../../../lib/opendata/confidentiality/primary";
+import { companionRequirements, primarySuppression } from "../../../lib/opendata/confidentiality/primary";
+import { lossLowerBounds } from "../../../lib/opendata/confidentiality/secondary";
 import { ALL, cellOf, cubeTable, prng, randomGrid } from "./tables";
 
 const suppressed = (result: { cells: { dims: Record<string, string>; status: string }[] }) =>
@@ -81,6 +82,31 @@ describe("secondary suppression and the audit", () => {
     const heuristic = await protectRelease([table], { method: "heuristic" });
     expect(heuristic.audit.passed).toBe(true);
     expect(result.heuristic!.loss[0].suppressedCells).toBe(heuristic.loss[0].suppressedCells);
+  });
+
+  it("the design ladder's lower bound of the loss never exceeds what either method loses, so a rung it leaves out could not have met the targets", async () => {
+    // Three-dimensional tables (as the sales ladder's), with primary cells dense enough that
+    // secondary suppression adds many cells: the bound must be below every safe pattern's loss.
+    for (const seed of [1, 2, 3]) {
+      const rand = prng(seed);
+      const table = cubeTable(`cube_${seed}`, "business", [{ name: "a", codes: ["a1", "a2", "a3", "a4"] }, { name: "b", codes: ["b1", "b2", "b3"] }, { name: "c", codes: ["c1", "c2", "c3"] }], () => {
+        const small = rand() < 0.2;
+        const contributors = small ? 1 + Math.floor(rand() * 2) : 3 + Math.floor(rand() * 20);
+        const value = Math.round((50 + rand() * 5000) * 100) / 100;
+        return { value, contributors, top: value / contributors };
+      });
+      const model = buildModel([table]);
+      const pattern = primarySuppression(model);
+      const [bound] = await lossLowerBounds(model, pattern, companionRequirements(model, pattern.status));
+      const primary = model.tableCells[0].filter((id) => pattern.status[id] !== "published").length;
+      expect(bound.suppressedCells).toBeGreaterThan(primary);
+      for (const method of ["optimal", "heuristic"] as const) {
+        const result = await protectRelease([table], { method });
+        expect(result.audit.passed).toBe(true);
+        expect(bound.suppressedCells).toBeLessThanOrEqual(result.loss[0].suppressedCells);
+        expect(100 * bound.valueShare).toBeLessThanOrEqual(result.loss[0].suppressedValuePercent + 0.05);
+      }
+    }
   });
 
   it("gives the same pattern for the same input, whatever the row order", async () => {
