@@ -63,8 +63,11 @@ export async function protectCustomers(connection: DuckDBConnection, protector: 
   pseudonyms.closeSync();
 
   // The rows of dim_customer in clear, read by ranges of customers (customer_seq): each batch's
-  // distinct values are encrypted once, and the ciphertexts come back one row per row_id.
-  await run(connection, `create or replace temp table customer_rows as ${renderSql(path.join(STAGING_DIR, "customer_rows.sql"))}`);
+  // distinct values are encrypted once, and the ciphertexts come back one row per row_id. Stored
+  // in row_id order (customer_seq follows it), so that a batch's range reads its own row groups
+  // (zone maps) rather than scanning the whole table once per batch, a cost that grew as the
+  // square of the customers.
+  await run(connection, `create or replace temp table customer_rows as select * from (${renderSql(path.join(STAGING_DIR, "customer_rows.sql"))}) order by row_id`);
   await run(
     connection,
     `create or replace temp table customer_row_ciphertexts (row_id bigint primary key, ${ENCRYPTED_FIELDS.map((c) => `${c}_enc varchar`).join(", ")})`,
@@ -101,24 +104,38 @@ export async function protectCustomers(connection: DuckDBConnection, protector: 
       if (batch.currentRowCount === 0) continue;
       const [rowIds, customerIds, ...plaintexts] = batch.getColumnsJS() as [bigint[], string[], ...(string | null)[][]];
       // slots[row * columns + column]: the index of the value's ciphertext in the batch, -1 for null.
-      const slots = new Int32Array(rowIds.length * ENCRYPTED_FIELDS.length).fill(-1);
+      // A customer's rows are consecutive (row_id follows customer_id), and a value is shared only
+      // within a customer (the AAD names the customer): each value is compared with the few values
+      // its customer showed so far in that column, not looked up in a map of every value.
+      const columns = ENCRYPTED_FIELDS.length;
+      const slots = new Int32Array(rowIds.length * columns).fill(-1);
       const fields: FieldToProtect[] = [];
-      const slotOf = new Map<string, number>();
-      rowIds.forEach((_, r) => {
-        const customerId = customerIds[r];
-        ENCRYPTED_FIELDS.forEach((column, c) => {
+      let customerId: string | undefined;
+      let pseudonym = "";
+      let firstRow = 0;
+      for (let r = 0; r < rowIds.length; r++) {
+        if (customerIds[r] !== customerId) {
+          customerId = customerIds[r];
+          pseudonym = pseudonymOf.get(customerId)!;
+          firstRow = r;
+        }
+        for (let c = 0; c < columns; c++) {
           const plaintext = plaintexts[c][r];
-          if (plaintext === null) return;
-          const key = `${customerId}\u0000${column}\u0000${plaintext}`;
-          let slot = slotOf.get(key);
-          if (slot === undefined) {
-            slot = fields.length;
-            slotOf.set(key, slot);
-            fields.push({ customerPseudonym: pseudonymOf.get(customerId)!, column, plaintext });
+          if (plaintext === null) continue;
+          let slot = -1;
+          for (let earlier = firstRow; earlier < r; earlier++) {
+            if (plaintexts[c][earlier] === plaintext) {
+              slot = slots[earlier * columns + c];
+              break;
+            }
           }
-          slots[r * ENCRYPTED_FIELDS.length + c] = slot;
-        });
-      });
+          if (slot < 0) {
+            slot = fields.length;
+            fields.push({ customerPseudonym: pseudonym, column: ENCRYPTED_FIELDS[c], plaintext });
+          }
+          slots[r * columns + c] = slot;
+        }
+      }
       encrypted += fields.length;
       const ciphertexts = protector.encryptBatch
         ? protector.encryptBatch(fields)
