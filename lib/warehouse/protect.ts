@@ -78,7 +78,7 @@ export async function protectCustomers(connection: DuckDBConnection, protector: 
   await run(connection, `create or replace temp table customer_rows as select r.*, p.customer_pseudonym from (${renderSql(path.join(STAGING_DIR, "customer_rows.sql"))}) r join customer_pseudonyms p using (customer_id) order by r.row_id`);
   await run(
     connection,
-    `create or replace temp table customer_row_ciphertexts (row_id bigint primary key, ${ENCRYPTED_FIELDS.map((c) => `${c}_enc varchar`).join(", ")})`,
+    `create or replace temp table customer_row_ciphertexts (row_id bigint not null, ${ENCRYPTED_FIELDS.map((c) => `${c}_enc varchar`).join(", ")})`,
   );
   const [{ customers, rows }] = await query<{ customers: number; rows: number }>(
     connection,
@@ -157,5 +157,14 @@ export async function protectCustomers(connection: DuckDBConnection, protector: 
     await protector.close?.();
   }
   if (appended !== rows) throw new Error(`protect: ${appended} rows of ciphertexts for ${rows} customer rows`);
+  // dim_customer.sql reads the two tables side by side (POSITIONAL JOIN): the n-th ciphertext row
+  // must be the n-th customer row. Both are written in row_id order; checked here, in one stream,
+  // rather than trusted. A hash join on row_id instead held every ciphertext (about 1 GB at 5 M
+  // rows) in its table and spilled under dim_customer's memory limit.
+  const [{ misplaced }] = await query<{ misplaced: number }>(
+    connection,
+    "select cast(count(*) as integer) as misplaced from customer_rows r positional join customer_row_ciphertexts f where r.row_id is distinct from f.row_id",
+  );
+  if (misplaced !== 0) throw new Error(`protect: ${misplaced} rows of customer_row_ciphertexts are not beside their customer row (row_id order broken)`);
   return { customers: customerCount, encryptedFields: encrypted };
 }
