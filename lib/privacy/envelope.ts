@@ -231,16 +231,32 @@ export function encryptField(dataKey: Buffer, plaintext: string | null, aad: str
 export function encryptFieldDeterministic(dataKey: Buffer, plaintext: string | null, aad: string): string | null {
   checkDataKey(dataKey);
   if (plaintext === null || plaintext === undefined) return null;
-  const pt = Buffer.from(plaintext, "utf8");
-  const aadBytes = Buffer.from(aad, "utf8");
+  return encryptFieldBytesDeterministic(dataKey, Buffer.from(plaintext, "utf8"), Buffer.from(aad, "utf8"));
+}
+
+/**
+ * The MAC input of the field being encrypted, lengthPrefixed(aad, plaintext) written in place:
+ * one buffer for every field of a build (millions of them) rather than one each, and wiped
+ * after each use so that no plaintext lingers in it.
+ */
+let macScratch = Buffer.alloc(256);
+
+/**
+ * `encryptFieldDeterministic` on the UTF-8 bytes of the plaintext and the AAD, for callers that
+ * hold them as bytes already (the worker threads of fieldEncryptionPool.ts). Same bytes out.
+ */
+export function encryptFieldBytesDeterministic(dataKey: Buffer, pt: Uint8Array, aadBytes: Uint8Array): string {
+  checkDataKey(dataKey);
   const keys = fieldKeys(dataKey);
-  // lengthPrefixed(aad, pt) written into one buffer: the field path runs millions of times a build.
-  const macInput = Buffer.allocUnsafe(8 + aadBytes.length + pt.length);
+  const macLength = 8 + aadBytes.length + pt.length;
+  if (macScratch.length < macLength) macScratch = Buffer.alloc(Math.max(macLength, 2 * macScratch.length));
+  const macInput = macScratch.subarray(0, macLength);
   macInput.writeUInt32BE(aadBytes.length, 0);
-  aadBytes.copy(macInput, 4);
+  macInput.set(aadBytes, 4);
   macInput.writeUInt32BE(pt.length, 4 + aadBytes.length);
-  pt.copy(macInput, 8 + aadBytes.length);
+  macInput.set(pt, 8 + aadBytes.length);
   const iv = crypto.createHmac("sha256", keys.iv).update(macInput).digest().subarray(0, IV_BYTES);
+  macInput.fill(0);
   const cipher = crypto.createCipheriv("aes-256-gcm", keys.aes, iv, { authTagLength: TAG_BYTES });
   cipher.setAAD(aadBytes);
   // GCM is a stream mode: final() adds no bytes, update() returns the whole ciphertext.

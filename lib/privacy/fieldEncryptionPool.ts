@@ -48,22 +48,38 @@ export class FieldEncryptionPool {
     const keyIndex = new Int32Array(fields.length);
     const keys: Buffer[] = [];
     let last: Buffer | undefined;
+    // The AADs and plaintexts travel as the UTF-8 bytes the worker encrypts, in one transferred
+    // buffer (ends[2i]: end of field i's AAD, ends[2i + 1]: end of its plaintext): no string is
+    // cloned into the worker, and no buffer made there from each one.
+    const ends = new Int32Array(2 * fields.length);
+    let size = 0;
     fields.forEach((f, i) => {
       if (f.key !== last) {
         keys.push(f.key);
         last = f.key;
       }
       keyIndex[i] = keys.length - 1;
+      size += Buffer.byteLength(f.aad, "utf8");
+      ends[2 * i] = size;
+      size += Buffer.byteLength(f.plaintext, "utf8");
+      ends[2 * i + 1] = size;
     });
+    // Buffer.alloc, never a slice of Node's shared pool: the whole ArrayBuffer is transferred.
+    const text = Buffer.alloc(size);
+    fields.forEach((f, i) => {
+      text.write(f.aad, i === 0 ? 0 : ends[2 * i - 1], "utf8");
+      text.write(f.plaintext, ends[2 * i], "utf8");
+    });
+    const keyBytes = Buffer.alloc(32 * keys.length);
+    keys.forEach((k, i) => k.copy(keyBytes, 32 * i));
     const worker = await this.#acquire();
     const id = this.#nextId++;
-    const keyBytes = Buffer.concat(keys);
-    const message: FieldBatchMessage = { id, keys: keyBytes, keyIndex, aads: fields.map((f) => f.aad), plaintexts: fields.map((f) => f.plaintext) };
+    const message: FieldBatchMessage = { id, keys: keyBytes, keyIndex, text, ends };
     return new Promise<string[]>((resolve, reject) => {
       this.#pending.set(id, { resolve, reject });
-      // postMessage copies the message: the keys' copy on this side is wiped at once.
-      worker.postMessage(message);
-      keyBytes.fill(0);
+      // Transferred, not copied: once sent, the keys and plaintexts are no longer readable on this
+      // side (the worker wipes them after use).
+      worker.postMessage(message, [keyBytes.buffer, text.buffer, keyIndex.buffer, ends.buffer]);
     });
   }
 

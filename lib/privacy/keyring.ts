@@ -112,7 +112,6 @@ class FileCustomerKeyRing implements CustomerKeyRing {
   readonly path: string;
   #keyStore: KeyStore;
   #wrapped: Map<string, string>;
-  #plain = new Map<string, Buffer>();
 
   constructor(keyStore: KeyStore, file: string) {
     this.path = file;
@@ -131,13 +130,9 @@ class FileCustomerKeyRing implements CustomerKeyRing {
   get(pseudonym: string): Buffer | undefined {
     checkPseudonym(pseudonym);
     const wrapped = this.#wrapped.get(pseudonym);
-    if (wrapped === undefined) return undefined;
-    let key = this.#plain.get(pseudonym);
-    if (!key) {
-      key = unwrapDataKey(this.#keyStore, wrapped);
-      this.#plain.set(pseudonym, key);
-    }
-    return Buffer.from(key);
+    // Unwrapped on every call, never cached: a build asks once per customer, and a cache would
+    // hold every customer's key in clear for the whole build (at 5 M rows, some 1.2 million keys).
+    return wrapped === undefined ? undefined : unwrapDataKey(this.#keyStore, wrapped);
   }
 
   getOrCreate(pseudonym: string): Buffer {
@@ -145,8 +140,7 @@ class FileCustomerKeyRing implements CustomerKeyRing {
     if (existing) return existing;
     const key = newDataKey();
     this.#wrapped.set(pseudonym, wrapDataKeyDeterministic(this.#keyStore, key, pseudonym));
-    this.#plain.set(pseudonym, key);
-    return Buffer.from(key);
+    return key;
   }
 
   wrappedKey(pseudonym: string): string | undefined {
@@ -157,8 +151,6 @@ class FileCustomerKeyRing implements CustomerKeyRing {
     checkPseudonym(pseudonym);
     if (!this.#wrapped.has(pseudonym)) return false;
     this.#wrapped.delete(pseudonym);
-    this.#plain.get(pseudonym)?.fill(0);
-    this.#plain.delete(pseudonym);
     this.save();
     return true;
   }
@@ -205,7 +197,6 @@ class FileCustomerKeyRing implements CustomerKeyRing {
 
   renamePseudonyms(mapping: Map<string, string>): void {
     const next = new Map<string, string>();
-    const nextPlain = new Map<string, Buffer>();
     for (const p of this.pseudonyms()) {
       const renamed = mapping.get(p);
       if (renamed === undefined) throw new Error(`${this.path}: re-keying map has no new pseudonym for ${p}; refusing a partial re-keying`);
@@ -213,15 +204,13 @@ class FileCustomerKeyRing implements CustomerKeyRing {
       const key = unwrapDataKey(this.#keyStore, this.#wrapped.get(p)!);
       // Re-wrapped because the deterministic wrapping IV is derived from the pseudonym.
       next.set(renamed, wrapDataKeyDeterministic(this.#keyStore, key, renamed));
-      nextPlain.set(renamed, key);
+      key.fill(0);
     }
-    for (const k of this.#plain.values()) k.fill(0);
     this.#wrapped = next;
-    this.#plain = nextPlain;
     this.save();
   }
 
-  // The unwrapped cache must not leak through logs or notebook output.
+  // The key store and the wrapped keys must not leak through logs or notebook output.
   toString(): string {
     return `CustomerKeyRing(${this.path}; ${this.size} customers)`;
   }

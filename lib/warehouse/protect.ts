@@ -5,7 +5,7 @@
  * fact_sales.sql and gone when the connection closes (the build drops the two that hold
  * plaintexts or ciphertexts as soon as dim_customer is built):
  *   customer_pseudonyms(customer_id, customer_pseudonym)
- *   customer_rows(row_id, customer_seq, customer_id, version_number, ..., <column>_plain):
+ *   customer_rows(row_id, customer_seq, customer_id, version_number, ..., <column>_plain, customer_pseudonym):
  *     the rows of dim_customer in clear (staging/customer_rows.sql)
  *   customer_row_ciphertexts(row_id, <column>_enc for each personal column): the ciphertexts
  *     of the values each row shows, one row per row of customer_rows
@@ -39,35 +39,46 @@ export async function protectCustomers(connection: DuckDBConnection, protector: 
   const reader = await connection.runAndReadAll(renderSql(path.join(STAGING_DIR, "customer_ids.sql")));
   // No customer number left (a source without customers, or a retention run that erased them
   // all): no column comes back at all, and the warehouse has only its unknown and erased members.
-  const ids = (reader.getColumnsJS()[0] ?? []) as string[];
-  const pseudonymOf = new Map<string, string>();
-  const owner = new Map<string, string>();
+  let ids = (reader.getColumnsJS()[0] ?? []) as string[];
+  const customerCount = ids.length;
+  // The pseudonyms go straight into DuckDB: no map of every customer stays in the JavaScript heap
+  // (at 5 M rows, 1.2 million customers: hundreds of MiB, and garbage collections that scanned
+  // them again and again). The table's unique key catches a collision.
   const pseudonyms = await connection.createAppender("customer_pseudonyms", "main", "temp");
-  for (const customerId of ids) {
-    const pseudonym = protector.pseudonymise(customerId);
-    if (protector.isErased?.(pseudonym)) {
-      // GDPR Art. 17: the split stage must have replaced this customer by ERASED. Publishing a
-      // warehouse that holds them again would undo an erasure: stop instead.
-      throw new Error(
-        `an erased customer (${pseudonym}) reached the warehouse: the split stage did not apply the erasure ledger (outputs/privacy/erasure-ledger.jsonl); rerun from split with the ledger`,
-      );
+  try {
+    for (const customerId of ids) {
+      const pseudonym = protector.pseudonymise(customerId);
+      if (protector.isErased?.(pseudonym)) {
+        // GDPR Art. 17: the split stage must have replaced this customer by ERASED. Publishing a
+        // warehouse that holds them again would undo an erasure: stop instead.
+        throw new Error(
+          `an erased customer (${pseudonym}) reached the warehouse: the split stage did not apply the erasure ledger (outputs/privacy/erasure-ledger.jsonl); rerun from split with the ledger`,
+        );
+      }
+      pseudonyms.appendVarchar(customerId);
+      pseudonyms.appendVarchar(pseudonym);
+      pseudonyms.endRow();
     }
-    const previous = owner.get(pseudonym);
-    if (previous !== undefined) throw new Error(`pseudonym collision: two customer numbers map to one pseudonym (${pseudonym})`);
-    owner.set(pseudonym, customerId);
-    pseudonymOf.set(customerId, pseudonym);
-    pseudonyms.appendVarchar(customerId);
-    pseudonyms.appendVarchar(pseudonym);
-    pseudonyms.endRow();
+    pseudonyms.closeSync();
+  } catch (err) {
+    const message = String((err as Error).message ?? err);
+    // Customer numbers are distinct (customer_ids.sql): a duplicate key is a pseudonym's.
+    if (/duplicate key|unique constraint/i.test(message)) {
+      throw new Error(`pseudonym collision: two customer numbers map to one pseudonym (${/cp_[0-9a-f]+/.exec(message)?.[0] ?? "see the engine's message"})`);
+    }
+    throw err;
   }
-  pseudonyms.closeSync();
+  ids = [];
 
   // The rows of dim_customer in clear, read by ranges of customers (customer_seq): each batch's
-  // distinct values are encrypted once, and the ciphertexts come back one row per row_id.
-  await run(connection, `create or replace temp table customer_rows as ${renderSql(path.join(STAGING_DIR, "customer_rows.sql"))}`);
+  // distinct values are encrypted once, and the ciphertexts come back one row per row_id. Stored
+  // in row_id order (customer_seq follows it), so that a batch's range reads its own row groups
+  // (zone maps) rather than scanning the whole table once per batch, a cost that grew as the
+  // square of the customers.
+  await run(connection, `create or replace temp table customer_rows as select r.*, p.customer_pseudonym from (${renderSql(path.join(STAGING_DIR, "customer_rows.sql"))}) r join customer_pseudonyms p using (customer_id) order by r.row_id`);
   await run(
     connection,
-    `create or replace temp table customer_row_ciphertexts (row_id bigint primary key, ${ENCRYPTED_FIELDS.map((c) => `${c}_enc varchar`).join(", ")})`,
+    `create or replace temp table customer_row_ciphertexts (row_id bigint not null, ${ENCRYPTED_FIELDS.map((c) => `${c}_enc varchar`).join(", ")})`,
   );
   const [{ customers, rows }] = await query<{ customers: number; rows: number }>(
     connection,
@@ -95,30 +106,42 @@ export async function protectCustomers(connection: DuckDBConnection, protector: 
   try {
     for (let first = 1; first <= customers; first += CUSTOMERS_PER_BATCH) {
       const batch = await connection.runAndReadAll(
-        `select row_id, customer_id, ${ENCRYPTED_FIELDS.map((c) => `${c}_plain`).join(", ")} from customer_rows
+        `select row_id, customer_pseudonym, ${ENCRYPTED_FIELDS.map((c) => `${c}_plain`).join(", ")} from customer_rows
          where customer_seq >= ${first} and customer_seq < ${first + CUSTOMERS_PER_BATCH} order by row_id`,
       );
       if (batch.currentRowCount === 0) continue;
-      const [rowIds, customerIds, ...plaintexts] = batch.getColumnsJS() as [bigint[], string[], ...(string | null)[][]];
+      const [rowIds, customerPseudonyms, ...plaintexts] = batch.getColumnsJS() as [bigint[], string[], ...(string | null)[][]];
       // slots[row * columns + column]: the index of the value's ciphertext in the batch, -1 for null.
-      const slots = new Int32Array(rowIds.length * ENCRYPTED_FIELDS.length).fill(-1);
+      // A customer's rows are consecutive (row_id follows customer_id), and a value is shared only
+      // within a customer (the AAD names the customer): each value is compared with the few values
+      // its customer showed so far in that column, not looked up in a map of every value.
+      const columns = ENCRYPTED_FIELDS.length;
+      const slots = new Int32Array(rowIds.length * columns).fill(-1);
       const fields: FieldToProtect[] = [];
-      const slotOf = new Map<string, number>();
-      rowIds.forEach((_, r) => {
-        const customerId = customerIds[r];
-        ENCRYPTED_FIELDS.forEach((column, c) => {
+      let pseudonym: string | undefined;
+      let firstRow = 0;
+      for (let r = 0; r < rowIds.length; r++) {
+        if (customerPseudonyms[r] !== pseudonym) {
+          pseudonym = customerPseudonyms[r];
+          firstRow = r;
+        }
+        for (let c = 0; c < columns; c++) {
           const plaintext = plaintexts[c][r];
-          if (plaintext === null) return;
-          const key = `${customerId}\u0000${column}\u0000${plaintext}`;
-          let slot = slotOf.get(key);
-          if (slot === undefined) {
-            slot = fields.length;
-            slotOf.set(key, slot);
-            fields.push({ customerPseudonym: pseudonymOf.get(customerId)!, column, plaintext });
+          if (plaintext === null) continue;
+          let slot = -1;
+          for (let earlier = firstRow; earlier < r; earlier++) {
+            if (plaintexts[c][earlier] === plaintext) {
+              slot = slots[earlier * columns + c];
+              break;
+            }
           }
-          slots[r * ENCRYPTED_FIELDS.length + c] = slot;
-        });
-      });
+          if (slot < 0) {
+            slot = fields.length;
+            fields.push({ customerPseudonym: pseudonym, column: ENCRYPTED_FIELDS[c], plaintext });
+          }
+          slots[r * columns + c] = slot;
+        }
+      }
       encrypted += fields.length;
       const ciphertexts = protector.encryptBatch
         ? protector.encryptBatch(fields)
@@ -134,5 +157,14 @@ export async function protectCustomers(connection: DuckDBConnection, protector: 
     await protector.close?.();
   }
   if (appended !== rows) throw new Error(`protect: ${appended} rows of ciphertexts for ${rows} customer rows`);
-  return { customers: ids.length, encryptedFields: encrypted };
+  // dim_customer.sql reads the two tables side by side (POSITIONAL JOIN): the n-th ciphertext row
+  // must be the n-th customer row. Both are written in row_id order; checked here, in one stream,
+  // rather than trusted. A hash join on row_id instead held every ciphertext (about 1 GB at 5 M
+  // rows) in its table and spilled under dim_customer's memory limit.
+  const [{ misplaced }] = await query<{ misplaced: number }>(
+    connection,
+    "select cast(count(*) as integer) as misplaced from customer_rows r positional join customer_row_ciphertexts f where r.row_id is distinct from f.row_id",
+  );
+  if (misplaced !== 0) throw new Error(`protect: ${misplaced} rows of customer_row_ciphertexts are not beside their customer row (row_id order broken)`);
+  return { customers: customerCount, encryptedFields: encrypted };
 }

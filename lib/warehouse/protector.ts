@@ -103,17 +103,23 @@ export function createPrivacyProtector(opts: PrivacyProtectorOptions = {}): Prot
       const at: number[] = [];
       let pseudonym: string | undefined;
       let key = Buffer.alloc(0);
+      const keys: Buffer[] = [];
       items.forEach((item, i) => {
         if (item.plaintext === null || isErased(item.customerPseudonym)) return;
         if (item.customerPseudonym !== pseudonym) {
           pseudonym = item.customerPseudonym;
           key = ring.getOrCreate(pseudonym);
+          keys.push(key);
         }
         fields.push({ key, aad: fieldAad(pseudonym, item.column), plaintext: item.plaintext });
         at.push(i);
       });
       pool ??= new FieldEncryptionPool(engineSettings().threads);
-      const ciphertexts = await pool.encrypt(fields);
+      // The pool has taken its copy of the keys by the time encrypt() returns its promise: the
+      // ones in clear here are wiped at once rather than left to the garbage collector.
+      const pending = pool.encrypt(fields);
+      for (const k of keys) k.fill(0);
+      const ciphertexts = await pending;
       ciphertexts.forEach((c, j) => (out[at[j]] = c));
       return out;
     },

@@ -6,7 +6,7 @@ import { openKeyStore } from "../../lib/privacy/keystore";
 import { customerPseudonym } from "../../lib/privacy/pseudonym";
 import { buildWarehouse } from "../../lib/warehouse/build";
 import { createPrivacyProtector, fieldAad } from "../../lib/warehouse/protector";
-import { referenceFixture, tempDir, writeCleanFixture } from "./fixtures";
+import { fakeProtector, referenceFixture, tempDir, writeCleanFixture } from "./fixtures";
 import { assertEncryptedAtRest, coreKeyFor, openEncryptedDatabase } from "../../lib/privacy/coreEncryption";
 import { query } from "../../lib/warehouse/db";
 
@@ -55,5 +55,15 @@ describe("the real protector (lib/privacy)", () => {
     expect(protector.encrypt(erased, "email", "marie.d@example.fr")).toBeNull();
     protector.commit?.();
     expect(openCustomerKeyRing(keyStore, path.join(keyDir, "store", "ring.jsonl")).has(erased)).toBe(false);
+  });
+});
+
+describe("the protect step", () => {
+  test("two customer numbers with one pseudonym stop the build with a message naming the collision", async () => {
+    const clean = await writeCleanFixture(referenceFixture());
+    const protector = { ...fakeProtector(), pseudonymise: () => "cp_" + "0".repeat(32) };
+    await expect(buildWarehouse({ cleanDir: clean, outDir: tempDir("wh-collision-"), protector, lake: false })).rejects.toThrow(
+      `pseudonym collision: two customer numbers map to one pseudonym (cp_${"0".repeat(32)})`,
+    );
   });
 });

@@ -15,7 +15,7 @@
 -- département, région. The payment card number never reaches the warehouse.
 with protected as (
   select
-    p.customer_pseudonym,
+    r.customer_pseudonym,
     r.version_number,
     r.valid_from,
     r.valid_to,
@@ -40,9 +40,10 @@ with protected as (
     f.postal_code_enc,
     f.city_enc,
     r.source_line
+  -- Side by side, not joined on row_id: the protect step wrote both tables in row_id order and
+  -- checked that they line up, and a hash join would hold every ciphertext in memory.
   from customer_rows r
-  join customer_pseudonyms p on p.customer_id = r.customer_id
-  left join customer_row_ciphertexts f on f.row_id = r.row_id
+  positional join customer_row_ciphertexts f
 ),
 inferred as (
   -- A customer number that order lines carry but that has no attribute row: kept, pseudonymised,
