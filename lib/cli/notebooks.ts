@@ -319,6 +319,9 @@ export class NotebookExecutionError extends Error {
  * `evalue` in the reply, so nbconvert's own message would show no cause at all.
  */
 const CELL_ERROR_MARKER = "@@notebook-cell-error@@";
+/** jupyter_client's error when a message is signed with another kernel's key (see runOne). */
+const KERNEL_CONNECTION_RACE = /ValueError: Invalid Signature/;
+
 const NBCONVERT_CONFIG = `# Written by lib/cli/notebooks.ts at every run; do not edit.
 import json
 import sys
@@ -473,8 +476,7 @@ async function executeNotebooks(root: string, notebooks: string[], lanes: string
     const workCopy = join(workDir, relative(join(root, "notebooks"), file));
     mkdirSync(dirname(workCopy), { recursive: true });
     writeFileSync(workCopy, serialiseNotebook(normaliseNotebook(readNotebook(file))));
-    const result = await execute(
-      [
+    const args = [
         "nbconvert",
         "--to",
         "notebook",
@@ -485,10 +487,16 @@ async function executeNotebooks(root: string, notebooks: string[], lanes: string
         `--ExecutePreprocessor.timeout=${timeout}`,
         `--ExecutePreprocessor.startup_timeout=${KERNEL_STARTUP_TIMEOUT_S}`,
         workCopy,
-      ],
-      root,
-      env,
-    );
+      ];
+    let result = await execute(args, root, env);
+    if (result.status !== 0 && KERNEL_CONNECTION_RACE.test(result.stderr)) {
+      // Two lanes start kernels at once, and jupyter_client picks free ports by binding and
+      // releasing them: both kernels can get the same port, and a client then talks to the other
+      // lane's kernel (HMAC "Invalid Signature"). Not the notebook's fault: run it again, once.
+      log(`${name}: kernel connection race (${KERNEL_CONNECTION_RACE.source}); executing it again`);
+      writeFileSync(workCopy, serialiseNotebook(normaliseNotebook(readNotebook(file))));
+      result = await execute(args, root, env);
+    }
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     if (result.error) throw result.error;
     if (result.status !== 0) {
