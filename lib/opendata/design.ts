@@ -25,6 +25,7 @@ import type { DuckDBConnection } from "@duckdb/node-api";
 import { POLICY } from "../policy";
 import { buildModel, protectRelease, ProtectionResult, TableInput, TableLoss } from "./confidentiality/index";
 import { isPrimary } from "./confidentiality/cells";
+import { lossOf } from "./confidentiality/loss";
 import { companionRequirements, primarySuppression } from "./confidentiality/primary";
 import { lossLowerBounds, UnprotectableDesignError } from "./confidentiality/secondary";
 import { DesignGroup, DesignRung, OdDataset } from "./model/datasets";
@@ -98,21 +99,11 @@ function primaryLoss(tables: readonly TableInput[]): TableLoss[] {
 /** Rungs with at most this many non-empty cells (all tables of the group) are protected in full even when the bound shows they miss. */
 export const SMALL_RUNG_CELLS = 1000;
 
-/** Per table, the least loss of every safe pattern (secondary.ts `lossLowerBounds`), rounded as tableLoss rounds. */
+/** Per table, the least loss of every safe pattern (secondary.ts `lossLowerBounds`), rounded as every loss is. */
 async function boundLoss(tables: readonly TableInput[]): Promise<TableLoss[]> {
   const model = buildModel(tables);
   const pattern = primarySuppression(model);
-  const bounds = await lossLowerBounds(model, pattern, companionRequirements(model, pattern.status));
-  return bounds.map((b) => ({
-    table: b.table,
-    cells: b.cells,
-    nonEmptyCells: b.nonEmptyCells,
-    suppressedCells: b.suppressedCells,
-    primaryCells: b.primaryCells,
-    secondaryCells: b.suppressedCells - b.primaryCells,
-    suppressedPercent: b.nonEmptyCells === 0 ? 0 : Math.round((1000 * b.suppressedCells) / b.nonEmptyCells) / 10,
-    suppressedValuePercent: Math.round(1000 * b.valueShare) / 10,
-  }));
+  return (await lossLowerBounds(model, pattern, companionRequirements(model, pattern.status))).map(lossOf);
 }
 
 export async function chooseDesigns(

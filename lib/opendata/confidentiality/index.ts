@@ -12,10 +12,11 @@
  */
 import { POLICY, PopulationKind } from "../../policy";
 import { auditPattern, AuditReport } from "./audit";
-import { CellStatus, conceptOf, isPrimary, PublishedCell, ScopeSpec, TableInput } from "./cells";
+import { CellStatus, isPrimary, PublishedCell, ScopeSpec, TableInput } from "./cells";
 import { buildModel, ReleaseModel } from "./model";
 import { companionRequirements, Pattern, primarySuppression } from "./primary";
 import { heuristicSuppression, optimalSuppression, SecondaryResult } from "./secondary";
+import { tableLoss, TableLoss } from "./loss";
 
 export * from "./cells";
 export type { AuditReport, FigureInterval, Cut } from "./audit";
@@ -24,6 +25,8 @@ export type { ReleaseModel, ModelCell, Relation } from "./model";
 export { buildModel, completeGrid } from "./model";
 export { frequencyRule } from "./frequency";
 export { dominanceRule } from "./dominance";
+export type { TableLoss } from "./loss";
+export { tableLoss } from "./loss";
 
 export type SecondaryMethod = "optimal" | "heuristic";
 
@@ -55,20 +58,6 @@ export interface ProtectedTable {
 }
 
 /** What a table loses to confidentiality (the release's information-loss table). */
-export interface TableLoss {
-  table: string;
-  cells: number;
-  /** Cells with at least one contributor. */
-  nonEmptyCells: number;
-  suppressedCells: number;
-  primaryCells: number;
-  secondaryCells: number;
-  /** Suppressed cells among the non-empty ones, %. */
-  suppressedPercent: number;
-  /** Sum of |value| (first measure) of the suppressed cells over that of all cells, %. */
-  suppressedValuePercent: number;
-}
-
 export interface ProtectionResult {
   /** The published (non-hidden) tables, in input order. */
   tables: ProtectedTable[];
@@ -106,44 +95,6 @@ function publish(model: ReleaseModel, status: readonly CellStatus[]): ProtectedT
       cells,
       primaryCount: cells.filter((c) => isPrimary(c.status)).length,
       secondaryCount: cells.filter((c) => c.status === "secondary").length,
-    });
-  });
-  return out;
-}
-
-export function tableLoss(model: ReleaseModel, status: readonly CellStatus[]): TableLoss[] {
-  const out: TableLoss[] = [];
-  model.tables.forEach((table, t) => {
-    if (table.hidden) return;
-    const ids = model.tableCells[t];
-    const value = conceptOf(table.measures[0]);
-    let nonEmpty = 0;
-    let suppressed = 0;
-    let primary = 0;
-    let secondary = 0;
-    let totalValue = 0;
-    let hiddenValue = 0;
-    for (const id of ids) {
-      const cell = model.cells[id];
-      const v = Math.abs(cell.values[value] ?? 0);
-      totalValue += v;
-      if (!cell.empty) nonEmpty++;
-      if (status[id] === "published") continue;
-      suppressed++;
-      hiddenValue += v;
-      if (isPrimary(status[id])) primary++;
-      else secondary++;
-    }
-    const pct = (a: number, b: number) => (b === 0 ? 0 : Math.round((1000 * a) / b) / 10);
-    out.push({
-      table: table.name,
-      cells: ids.length,
-      nonEmptyCells: nonEmpty,
-      suppressedCells: suppressed,
-      primaryCells: primary,
-      secondaryCells: secondary,
-      suppressedPercent: pct(suppressed, nonEmpty),
-      suppressedValuePercent: pct(hiddenValue, totalValue),
     });
   });
   return out;

@@ -36,6 +36,7 @@ import type { Highs } from "highs";
 import { POLICY } from "../../policy";
 import { auditPattern, AuditReport, Cut } from "./audit";
 import { CellStatus, conceptOf, isPrimary } from "./cells";
+import { tableCounts, type TableCounts } from "./loss";
 import { aPriori, FigureKnowledge, protectionTarget } from "./knowledge";
 import { boundScaleExponent } from "./lp";
 import type { ReleaseModel } from "./model";
@@ -290,17 +291,12 @@ export async function optimalSuppression(
 /** A margin for HiGHS's own tolerances on a bound's rows (see lossLowerBounds): coefficients are at most 1, right-hand sides 1. */
 export const BOUND_ROW_SLACK = 1e-6;
 
-/** What every safe pattern must hide in one published table at least (see lossLowerBounds). */
-export interface LossBound {
-  table: string;
-  cells: number;
-  nonEmptyCells: number;
-  primaryCells: number;
-  /** Cells suppressed (primary, plus the fewest secondary cells any safe pattern needs), empty ones included as tableLoss counts them. */
-  suppressedCells: number;
-  /** Least share of the table's value (first measure, absolute) any safe pattern hides, in [0, 1]. */
-  valueShare: number;
-}
+/**
+ * What every safe pattern must hide in one published table at least (see lossLowerBounds): the
+ * table's counts under primary suppression, `suppressedCells` and `hiddenValue` raised by the
+ * fewest secondary cells, and the least value, any safe pattern adds.
+ */
+export type LossBound = TableCounts;
 
 /**
  * Lower bounds of the loss of every safe pattern, table by table: the cells primary suppression
@@ -372,31 +368,16 @@ export async function lossLowerBounds(model: ReleaseModel, pattern: Pattern, com
     };
     model.tables.forEach((table, t) => {
       if (table.hidden) return;
-      const ids = model.tableCells[t];
-      const inTable = new Set(ids);
+      const inTable = new Set(model.tableCells[t]);
       const concept = conceptOf(table.measures[0]);
-      let nonEmpty = 0;
-      let fixedCells = 0;
-      let primaryCells = 0;
-      let totalValue = 0;
-      let fixedValue = 0;
-      for (const id of ids) {
-        const cell = model.cells[id];
-        const v = Math.abs(cell.values[concept] ?? 0);
-        totalValue += v;
-        if (!cell.empty) nonEmpty++;
-        if (isPrimary(pattern.status[id])) primaryCells++;
-        if (pattern.status[id] !== "published") {
-          fixedCells++;
-          fixedValue += v;
-        }
-      }
+      const counts = tableCounts(model, t, pattern.status);
+      const totalValue = counts.totalValue;
       const countCost = Float64Array.from(vars, (c) => (inTable.has(c) ? 1 : 0));
       const valueCost = Float64Array.from(vars, (c) => (inTable.has(c) && totalValue > 0 ? Math.abs(model.cells[c].values[concept] ?? 0) / totalValue : 0));
       // Whole cells: a bound of 57.9999999 still proves 58 (the margin covers HiGHS's tolerances).
       const cellsBound = Math.ceil(least(countCost) - 1e-6);
       const valueBound = Math.max(0, least(valueCost) - 1e-6);
-      out.push({ table: table.name, cells: ids.length, nonEmptyCells: nonEmpty, primaryCells, suppressedCells: fixedCells + Math.max(0, cellsBound), valueShare: (totalValue > 0 ? fixedValue / totalValue : 0) + valueBound });
+      out.push({ ...counts, suppressedCells: counts.suppressedCells + Math.max(0, cellsBound), hiddenValue: counts.hiddenValue + valueBound * totalValue });
     });
   } finally {
     lp.dispose();
