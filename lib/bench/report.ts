@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { renderSvg, type TopLevelSpec } from "../charts/render";
 import { keyEnforcement } from "./keys";
+import { protectFigures, STAGE_LEVERS } from "./levers";
 import { gib } from "./run";
 import type { BenchResults, BenchRun, CommandRun, TimedRun } from "./results";
 
@@ -83,6 +84,7 @@ export async function writeBenchReport(reportsDir: string, results: BenchResults
 
   lines.push("## Against the targets", "");
   lines.push(...targetLines(main, runs), ...defaultsLines(results), notebooksLine(results), "");
+  lines.push(...leversSection(main, runs));
 
   lines.push("## Time against N", "");
   lines.push(`![Seconds per stage against rows](${scaleChart})`, "");
@@ -99,6 +101,41 @@ export async function writeBenchReport(reportsDir: string, results: BenchResults
   lines.push(`pipeline / floor: ${main.ratio.toFixed(2)}`, "");
   fs.writeFileSync(path.join(reportsDir, "benchmarks.md"), lines.join("\n"));
   return path.join(reportsDir, "benchmarks.md");
+}
+
+/**
+ * Per stage of the largest run, longest first: its share of the pipeline and of the floors, its
+ * growth over the sizes measured, what was tried on it (lib/bench/levers.ts, with commits) and
+ * what would cut it next; the protect step's time per encrypted field from this run's figures.
+ */
+function leversSection(main: BenchRun, runs: BenchRun[]): string[] {
+  const n = (x: number) => x.toLocaleString("en-US");
+  const out = ["## What was tried, and what would cut each stage next", ""];
+  out.push(
+    `Stages of the ${n(main.rows)}-row run, longest first. The attempts name their commits, whose messages record each one's measurement before and after; every figure here is this run's.`,
+    "",
+  );
+  const stages = [...main.stages].filter((s) => !s.failed).sort((a, b) => b.seconds - a.seconds);
+  for (const s of stages) {
+    const levers = STAGE_LEVERS.find((l) => l.stage === s.stage);
+    if (!levers) continue;
+    const k = growthExponent(runs, (r) => r.stages.find((x) => x.stage === s.stage)?.seconds);
+    out.push(
+      `### ${s.stage}: ${s.seconds.toFixed(1)} s, ${(s.seconds / main.floor.seconds).toFixed(1)} floors, ${Math.round((100 * s.seconds) / main.pipelineSeconds)} % of the pipeline${k === undefined ? "" : `; time ~ N^${k.toFixed(2)} over the sizes measured`}`,
+      "",
+    );
+    out.push(...levers.tried.map((t) => `- tried (\`${t.commit}\`): ${t.what}.`));
+    out.push(`- where the time is: ${levers.where}`, `- next: ${levers.next}`);
+    const p = s.stage === "warehouse" ? protectFigures(main) : undefined;
+    if (p && p.fields > 0 && p.customers > 0) {
+      out.push(
+        `- this run: the protect step took ${p.seconds.toFixed(1)} s (${Math.round((100 * p.seconds) / s.seconds)} % of the stage) for ${n(p.fields)} fields of ${n(p.customers)} customers, ${((1e6 * p.seconds) / p.fields).toFixed(1)} µs of wall time per field with every core at work; ` +
+          `one encryption per customer row would do about ${(p.fields / p.customers).toFixed(1)} times fewer operations.`,
+      );
+    }
+    out.push("");
+  }
+  return out;
 }
 
 /**

@@ -4,6 +4,10 @@ import * as path from "node:path";
 import { growthExponent, keysBound, nLogNExponent, writeBenchReport } from "../../lib/bench/report";
 import { measureKeysSafely } from "../../lib/bench/run";
 import type { BenchResults, BenchRun } from "../../lib/bench/results";
+import { STAGE_LEVERS } from "../../lib/bench/levers";
+import { spawnSync } from "node:child_process";
+import { projectRoot } from "../helpers/runScript";
+import { testIf } from "../helpers/skip";
 
 const SIZES = [1_000_000, 2_000_000, 5_000_000, 10_000_000];
 
@@ -132,6 +136,45 @@ describe("the benchmark report's targets (issue 24)", () => {
       expect(alone).not.toContain("long-run goal");
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("what was tried on each stage, longest first, with its commits, and the protect step's time per field from the run's own message", async () => {
+    const big = run(5_000_000, { split: 80, warehouse: 300, marts: 40 });
+    big.stages[1].steps = [{ label: "1000000 customers pseudonymised, 8000000 fields encrypted", seconds: 160 }, { label: "dim_customer 1100000 rows", seconds: 70 }];
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "workbook-bench-report-"));
+    try {
+      const report = fs.readFileSync(await writeBenchReport(dir, { runs: { "5000000": big } }, path.join(dir, "benchmarks.json")), "utf8");
+      const section = report.slice(report.indexOf("## What was tried"), report.indexOf("## Time against N"));
+      const headings = section.split("\n").filter((l) => l.startsWith("### "));
+      expect(headings).toEqual([
+        "### warehouse: 300.0 s, 24.0 floors, 71 % of the pipeline",
+        "### split: 80.0 s, 6.4 floors, 19 % of the pipeline",
+        "### marts: 40.0 s, 3.2 floors, 10 % of the pipeline",
+      ]);
+      // Every attempt the data names is printed with its commit, under its stage.
+      for (const levers of STAGE_LEVERS.filter((l) => ["warehouse", "split", "marts"].includes(l.stage))) {
+        const part = section.slice(section.indexOf(`### ${levers.stage}:`));
+        for (const t of levers.tried) expect(part).toContain(`- tried (\`${t.commit}\`): ${t.what}.`);
+        expect(part).toContain(`- next: ${levers.next}`);
+      }
+      expect(section).toContain("- this run: the protect step took 160.0 s (53 % of the stage) for 8,000,000 fields of 1,000,000 customers, 20.0 µs of wall time per field with every core at work; one encryption per customer row would do about 8.0 times fewer operations.");
+      // Without the protect step's message (an older run), no such line.
+      big.stages[1].steps = [];
+      const older = fs.readFileSync(await writeBenchReport(dir, { runs: { "5000000": big } }, path.join(dir, "benchmarks.json")), "utf8");
+      expect(older).not.toContain("- this run: the protect step");
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  const inGit = spawnSync("git", ["rev-parse", "--is-inside-work-tree"], { cwd: projectRoot, encoding: "utf8" }).stdout.trim() === "true";
+  testIf(inGit, "not a git checkout (the project was copied without its history)", "git clone the repository")("every commit the attempts name is a commit of this repository", () => {
+    for (const levers of STAGE_LEVERS) {
+      for (const t of levers.tried) {
+        const found = spawnSync("git", ["cat-file", "-e", `${t.commit}^{commit}`], { cwd: projectRoot });
+        expect({ stage: levers.stage, commit: t.commit, found: found.status === 0 }).toEqual({ stage: levers.stage, commit: t.commit, found: true });
+      }
     }
   });
 });

@@ -1,0 +1,93 @@
+/**
+ * What was tried on each stage's time (issue 24), and what a missed target would take next, as
+ * data the benchmark report renders beside the run's own figures (lib/bench/report.ts). Each
+ * attempt names its commit, where its before/after measurement is recorded; the report prints no
+ * other figure than the run's. Keep it in step with the code: an attempt later undone says so.
+ */
+import type { BenchRun } from "./results";
+
+export interface StageLevers {
+  stage: string;
+  /** What was changed for speed or memory, each with its commit. */
+  tried: { commit: string; what: string }[];
+  /** Where the remaining time is, from the profiles taken so far. */
+  where: string;
+  /** What would cut it next. */
+  next: string;
+}
+
+export const STAGE_LEVERS: readonly StageLevers[] = [
+  {
+    stage: "split",
+    tried: [
+      { commit: "f36cb7f", what: "the customers model groups on the 14 customer columns and computes the version id once per version, not once per sale line" },
+      { commit: "7f18067", what: "records numbered by a join on the few records holding newlines, not by a window over the whole scan (which ran it on one thread)" },
+    ],
+    where:
+      "the read is one DuckDB scan of the gzip file beside an input check in Node (checksum, gzip, UTF-8, physical lines) that decompresses the file a second time on the other core; then every entity is written sorted by record key.",
+    next:
+      "check the input inside the scan's own decompression (or only where DuckDB cannot), and write entities in scan order once DuckDB's order preservation through the views is proven byte for byte (dropping order_lines' sort alone changed the file's bytes).",
+  },
+  {
+    stage: "cleanse",
+    tried: [
+      { commit: "9587423", what: "rank only the rows whose dedupe key is shared (undone in 09e4ce8: it missed duplicates the full ranking finds)" },
+      { commit: "a9ecd8c", what: "the rejects' events materialised in narrow steps (at 10 M rows the one-query version ran out of memory on customers)" },
+    ],
+    where:
+      "order_lines holds most of the stage: a typed copy, one events pass per column, the duplicates ranking and the sorted writes of kept rows and rejects, each a scan of every sale line; " +
+      "the JavaScript rules (phones, e-mails) run on distinct values only.",
+    next: "fewer whole passes (events of several columns per scan), and the sorted rejects write limited to the rows that have events.",
+  },
+  {
+    stage: "warehouse",
+    tried: [
+      { commit: "7b56336", what: "fact tables' keys and relationships checked by the build's gates instead of enforced constraints (what the constraints would cost is measured on every run, above)" },
+      { commit: "caf5663", what: "field encryption: the IV sub-key kept as bytes, the MAC input written into one buffer" },
+      { commit: "45b685a", what: "protect step: each customer's values de-duplicated without a map, plaintexts sent to the worker threads as one transferred buffer" },
+      { commit: "889a573", what: "pseudonyms written straight into DuckDB (no map of every customer in the JavaScript heap)" },
+      { commit: "d990111", what: "dim_customer joins rows and ciphertexts by position (the hash join on row_id spilled under the memory limit)" },
+      { commit: "08ecc98", what: "dim_customer's surrogate keys numbered over (pseudonym, version) alone, not by a window over rows carrying nine ciphertexts" },
+    ],
+    where:
+      "the protect step is one HMAC (deterministic IV) and one AES-256-GCM operation per personal field, on every core (worker threads); Node's crypto costs a few microseconds per call whatever the field's length, so the time follows the number of fields.",
+    next:
+      "one authenticated encryption per customer row (its nine fields as one record, still under the customer's own data key) would do one operation where it now does one per field; it changes dim_customer's columns and the rights commands that decrypt a single field (access, rectification, re-keying).",
+  },
+  {
+    stage: "marts",
+    tried: [
+      { commit: "61fd81c", what: "personal-data scan: one pass per table (distinct cells unpivoted, one hash join against the known values)" },
+      { commit: "e5a3e2a", what: "sales_daily counts distinct customers on an integer per pseudonym instead of the 35-character pseudonym" },
+    ],
+    where: "sales_daily, customer_monthly and customer_sales each aggregate the fact table to their own grain; the personal-data scan reads every mart cell once.",
+    next: "nothing planned: the smallest stage but the purge; the stages above come first.",
+  },
+  {
+    stage: "opendata",
+    tried: [
+      { commit: "fe7709e", what: "the design ladder caches each extraction by the parameters its SQL reads, not per rung" },
+      { commit: "52058ae", what: "the release's personal-data gate keeps the known values in the engine and hands the automaton only those whose longest word occurs in the files" },
+      { commit: "9d0006c", what: "a rung no safe pattern can bring within the targets (a lower bound of every safe pattern's loss) is left out before it is protected" },
+      { commit: "6a535ac", what: "the optimal method reuses a repair when its master returns a pattern already repaired; only the kept repair is audited again in full" },
+    ],
+    where:
+      "the stage's cost follows the cells of the rungs it protects (heuristic rounds of LP solves, the optimal method's repairs and audits), plus the extraction of each rung from the marts.",
+    next:
+      "fewer LP solves on the largest rungs (one per exposed figure per heuristic round today). Rolling the coarser time grains up from the finest one would spare extractions of sums only: a distinct-customer count does not add up (a customer of two months is one customer of the year).",
+  },
+];
+
+/**
+ * The protect step's own figures, read from its progress message
+ * (`N customers pseudonymised, M fields encrypted`): the time per field and the number of
+ * operations one encryption per customer row would leave.
+ */
+export function protectFigures(run: BenchRun): { customers: number; fields: number; seconds: number } | undefined {
+  const warehouse = run.stages.find((s) => s.stage === "warehouse");
+  for (const step of warehouse?.steps ?? []) {
+    const m = /^(\d+) customers pseudonymised, (\d+) fields encrypted$/.exec(step.label);
+    if (m) return { customers: Number(m[1]), fields: Number(m[2]), seconds: step.seconds };
+  }
+  return undefined;
+}
