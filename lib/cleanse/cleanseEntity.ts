@@ -65,6 +65,8 @@ export interface Assessment {
   policy: EntityPolicy;
   /** Distinct non-null raw values per policy column (blank ones included), in policy order. */
   distinctRaw: number[];
+  /** Per policy column: every missing value raised a `missing` event (so present = rows - events). */
+  missingEvents: boolean[];
 }
 
 /** Where a row comes from: not part of its content (two copies of one record are exact duplicates). */
@@ -91,6 +93,7 @@ export async function assessEntity(conn: DuckDBConnection, opts: AssessOptions):
   const joins: string[] = [];
   const events: string[] = [];
   const distinctRaw: number[] = [];
+  const missingEvents: boolean[] = [];
   const columns = Object.entries(policy.columns);
 
   for (const [i, [column, rule]] of columns.entries()) {
@@ -118,7 +121,8 @@ export async function assessEntity(conn: DuckDBConnection, opts: AssessOptions):
 
     const missingAction = typeof rule.missing === "object" ? "impute" : rule.missing;
     // A missing optional value raises no event; a missing value never matches the value map.
-    if (rule.missing !== "allow" && !opts.absent?.has(fromName)) {
+    missingEvents.push(rule.missing !== "allow" && !opts.absent?.has(fromName));
+    if (missingEvents[i]) {
       events.push(`select record_key, ${i} as ord, 'missing' as kind, ${sqlString(column)} as "column", ${sqlString(`MISSING_${column.toUpperCase()}`)} as reason,
           ${sqlString(missingAction)} as action, ${from} as raw
         from ${staged} s where ${missing}`);
@@ -152,7 +156,7 @@ export async function assessEntity(conn: DuckDBConnection, opts: AssessOptions):
   await conn.run(`create or replace macro ${e}_raw_hash() as table
     select record_key, md5(concat_ws(chr(31), ${stagedColumns.filter((c) => !LINEAGE.includes(c)).map((c) => `coalesce(${sqlIdent(c)}::varchar, chr(0))`).join(", ")})) as raw_hash
     from ${staged}`);
-  return { policy, distinctRaw };
+  return { policy, distinctRaw, missingEvents };
 }
 
 /** The events of row rules, from one scan: the rows where each rule's predicate over the typed columns holds. */
@@ -314,25 +318,35 @@ export async function measureQuality(
   const { policy } = assessment;
   const e = policy.entity;
   const columns = Object.entries(policy.columns);
-  // One scan of each table for every column: same measures, a fraction of the scans.
-  const presentSql = columns.map(([column, rule], i) => {
+  // One scan of each table for every column: same measures, a fraction of the scans. A column
+  // whose missing values all raised an event counts its present values from the events (rows
+  // minus missing events) rather than by testing every staged value again.
+  const scanned = columns.map((_, i) => !assessment.missingEvents[i]);
+  const presentTest = (i: number) => {
+    const [column, rule] = columns[i];
     const raw = sqlIdent(rule.from ?? column);
-    return `count(*) filter (where ${raw} is not null and trim(${raw}) <> '')::bigint as present_${i}, count(distinct ${raw})::bigint as distinct_${i}`;
-  });
+    return `count(*) filter (where ${raw} is not null and trim(${raw}) <> '')::bigint as present_${i}`;
+  };
+  const presentSql = columns.flatMap(([column, rule], i) => [
+    ...(scanned[i] ? [presentTest(i)] : []),
+    `count(distinct ${sqlIdent(rule.from ?? column)})::bigint as distinct_${i}`,
+  ]);
   // An invalid value is a present value with an event on its column (missing events are on blanks).
-  const invalidSql = columns.map((_, i) => `count(*) filter (where ord = ${i})::bigint as invalid_${i}`);
+  const eventSql = columns.map((_, i) => `count(*) filter (where kind = 'invalid' and ord = ${i})::bigint as invalid_${i}, count(*) filter (where kind = 'missing' and ord = ${i})::bigint as missing_${i}`);
   const afterSql = columns.map(([column], i) => `count(${sqlIdent(column)})::bigint as present_${i}, count(distinct ${sqlIdent(column)})::bigint as distinct_${i}`);
   await conn.run(`create or replace temp table ${e}_kept_keys as select record_key from ${e}_typed t where ${keptCondition(e)}`);
   const keptOnly = `where record_key in (select record_key from ${e}_kept_keys)`;
   // Every staged row's distinct counts are the assessment's (buildValueMap counted them): not counted again.
-  const presentOnlySql = columns.map(([column, rule], i) => {
-    const raw = sqlIdent(rule.from ?? column);
-    return `count(*) filter (where ${raw} is not null and trim(${raw}) <> '')::bigint as present_${i}`;
-  });
-  const [all] = await queryRows<Record<string, number>>(conn, `select count(*)::bigint as rows, ${presentOnlySql.join(", ")} from ${e}_staged`);
+  const presentOnlySql = columns.flatMap((_, i) => (scanned[i] ? [presentTest(i)] : []));
+  const [all] = await queryRows<Record<string, number>>(conn, `select ${["count(*)::bigint as rows", ...presentOnlySql].join(", ")} from ${e}_staged`);
   const [b] = await queryRows<Record<string, number>>(conn, `select count(*)::bigint as rows, ${presentSql.join(", ")} from ${e}_staged ${keptOnly}`);
-  const [vAll] = await queryRows<Record<string, number>>(conn, `select ${invalidSql.join(", ")} from ${e}_events where kind = 'invalid'`);
-  const [v] = await queryRows<Record<string, number>>(conn, `select ${invalidSql.join(", ")} from ${e}_events where kind = 'invalid' and record_key in (select record_key from ${e}_kept_keys)`);
+  const [vAll] = await queryRows<Record<string, number>>(conn, `select ${eventSql.join(", ")} from ${e}_events where kind in ('invalid', 'missing')`);
+  const [v] = await queryRows<Record<string, number>>(conn, `select ${eventSql.join(", ")} from ${e}_events where kind in ('invalid', 'missing') and record_key in (select record_key from ${e}_kept_keys)`);
+  for (const [m, ev] of [[all, vAll], [b, v]]) {
+    columns.forEach((_, i) => {
+      if (!scanned[i]) m[`present_${i}`] = m.rows - ev[`missing_${i}`];
+    });
+  }
   const [a] = await queryRows<Record<string, number>>(conn, `select count(*)::bigint as rows, ${afterSql.join(", ")} from ${e}_kept`);
   await conn.run(`drop table ${e}_kept_keys`);
   const measure = (m: Record<string, number>, inv: Record<string, number>, distinct: (i: number) => number): ColumnQuality[] =>
