@@ -82,7 +82,7 @@ export async function cleanseStaging(opts: {
       const eventParts = new Map<EntityName, string>();
       const assessed = new Map<EntityName, Assessment>();
       const assess = async (e: EntityName, derived?: Record<string, string>) => {
-        assessed.set(e, await assessEntity(conn, { policy: entityPolicy(e), stagedFile: stagedFile(e), rules, derived, absent }));
+        assessed.set(e, await assessEntity(conn, { policy: entityPolicy(e), stagedFile: stagedFile(e), rules, derived, absent, typedFile: path.join(spill, `${e}.typed.parquet`) }));
       };
       const write = async (e: EntityName, lateRowRules: RowRule[] = [], extra?: { sql: string; using: string }) => {
         await decideEntity(conn, entityPolicy(e), lateRowRules);
