@@ -34,7 +34,10 @@ export interface ProtectionSummary {
 }
 
 export async function protectCustomers(connection: DuckDBConnection, protector: Protector): Promise<ProtectionSummary> {
-  await run(connection, "create or replace temp table customer_pseudonyms (customer_id varchar primary key, customer_pseudonym varchar not null unique)");
+  // No key constraints: their indexes must fit in memory, and beside the sorts below they ran the
+  // build out of memory at 10 M rows (3 million customers). Customer numbers are distinct
+  // (customer_ids.sql); a repeated pseudonym is looked for by a query once the table is filled.
+  await run(connection, "create or replace temp table customer_pseudonyms (customer_id varchar not null, customer_pseudonym varchar not null)");
 
   const reader = await connection.runAndReadAll(renderSql(path.join(STAGING_DIR, "customer_ids.sql")));
   // No customer number left (a source without customers, or a retention run that erased them
@@ -43,31 +46,28 @@ export async function protectCustomers(connection: DuckDBConnection, protector: 
   const customerCount = ids.length;
   // The pseudonyms go straight into DuckDB: no map of every customer stays in the JavaScript heap
   // (at 5 M rows, 1.2 million customers: hundreds of MiB, and garbage collections that scanned
-  // them again and again). The table's unique key catches a collision.
+  // them again and again).
   const pseudonyms = await connection.createAppender("customer_pseudonyms", "main", "temp");
-  try {
-    for (const customerId of ids) {
-      const pseudonym = protector.pseudonymise(customerId);
-      if (protector.isErased?.(pseudonym)) {
-        // GDPR Art. 17: the split stage must have replaced this customer by ERASED. Publishing a
-        // warehouse that holds them again would undo an erasure: stop instead.
-        throw new Error(
-          `an erased customer (${pseudonym}) reached the warehouse: the split stage did not apply the erasure ledger (outputs/privacy/erasure-ledger.jsonl); rerun from split with the ledger`,
-        );
-      }
-      pseudonyms.appendVarchar(customerId);
-      pseudonyms.appendVarchar(pseudonym);
-      pseudonyms.endRow();
+  for (const customerId of ids) {
+    const pseudonym = protector.pseudonymise(customerId);
+    if (protector.isErased?.(pseudonym)) {
+      // GDPR Art. 17: the split stage must have replaced this customer by ERASED. Publishing a
+      // warehouse that holds them again would undo an erasure: stop instead.
+      pseudonyms.closeSync();
+      throw new Error(
+        `an erased customer (${pseudonym}) reached the warehouse: the split stage did not apply the erasure ledger (outputs/privacy/erasure-ledger.jsonl); rerun from split with the ledger`,
+      );
     }
-    pseudonyms.closeSync();
-  } catch (err) {
-    const message = String((err as Error).message ?? err);
-    // Customer numbers are distinct (customer_ids.sql): a duplicate key is a pseudonym's.
-    if (/duplicate key|unique constraint/i.test(message)) {
-      throw new Error(`pseudonym collision: two customer numbers map to one pseudonym (${/cp_[0-9a-f]+/.exec(message)?.[0] ?? "see the engine's message"})`);
-    }
-    throw err;
+    pseudonyms.appendVarchar(customerId);
+    pseudonyms.appendVarchar(pseudonym);
+    pseudonyms.endRow();
   }
+  pseudonyms.closeSync();
+  const collisions = await query<{ customer_pseudonym: string }>(
+    connection,
+    "select customer_pseudonym from customer_pseudonyms group by customer_pseudonym having count(*) > 1 order by customer_pseudonym limit 1",
+  );
+  if (collisions.length > 0) throw new Error(`pseudonym collision: two customer numbers map to one pseudonym (${collisions[0].customer_pseudonym})`);
   ids = [];
 
   // The rows of dim_customer in clear, read by ranges of customers (customer_seq): each batch's
