@@ -34,6 +34,9 @@ import { masterVersionOf, newDataKey, unwrapDataKey, wrapDataKeyDeterministic } 
 
 export const CUSTOMER_KEY_RING_FILE = "customer-keys.jsonl";
 
+/** Lines of the key ring written at a time by `save` (a few MiB). */
+const SAVE_BLOCK_LINES = 20_000;
+
 export interface CustomerKeyRing {
   /** Absolute path of the key ring file. */
   readonly path: string;
@@ -162,15 +165,21 @@ class FileCustomerKeyRing implements CustomerKeyRing {
   save(): void {
     // Sorted, one customer per line, fixed key order: the same ring always has the same bytes,
     // and a diff of two key-ring versions shows exactly which customers were added or shredded.
-    const body = this.pseudonyms()
-      .map((p) => JSON.stringify({ customer_pseudonym: p, wrapped_key: this.#wrapped.get(p)! } satisfies RingLine) + "\n")
-      .join("");
+    // Written by blocks of lines: the whole file as one string (and its UTF-8 copy) would add
+    // hundreds of MiB to the build's peak memory at millions of customers.
     const dir = path.dirname(this.path);
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
     const tmp = `${this.path}.tmp-${process.pid}-${crypto.randomBytes(4).toString("hex")}`;
     const fd = fs.openSync(tmp, "wx", 0o600);
     try {
-      fs.writeSync(fd, body);
+      const pseudonyms = this.pseudonyms();
+      for (let start = 0; start < pseudonyms.length; start += SAVE_BLOCK_LINES) {
+        let block = "";
+        for (const p of pseudonyms.slice(start, start + SAVE_BLOCK_LINES)) {
+          block += JSON.stringify({ customer_pseudonym: p, wrapped_key: this.#wrapped.get(p)! } satisfies RingLine) + "\n";
+        }
+        fs.writeSync(fd, block);
+      }
       fs.fsyncSync(fd);
     } finally {
       fs.closeSync(fd);
