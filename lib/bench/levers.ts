@@ -33,11 +33,14 @@ export const STAGE_LEVERS: readonly StageLevers[] = [
     tried: [
       { commit: "9587423", what: "rank only the rows whose dedupe key is shared (undone in 09e4ce8: it missed duplicates the full ranking finds)" },
       { commit: "a9ecd8c", what: "the rejects' events materialised in narrow steps (at 10 M rows the one-query version ran out of memory on customers)" },
+      { commit: "e5f5d9f", what: "each entity's typed rows written once to Parquet in the stage's spill directory and read through a view, instead of an in-memory table that spilled and was read back from disk by every later pass" },
+      { commit: "a0b190e", what: "the quality profile counts present values from the missing-value events instead of testing every staged value again" },
+      { commit: "442953c", what: "the raw-row hash computed only for the rows of a duplicate pair; kept rows found by one anti-join" },
+      { commit: "d09f7cf", what: "the phone rule parses once the spellings of one number that differ only by separators" },
     ],
     where:
-      "order_lines holds most of the stage: a typed copy, one events pass per column, the duplicates ranking and the sorted writes of kept rows and rejects, each a scan of every sale line; " +
-      "the JavaScript rules (phones, e-mails) run on distinct values only.",
-    next: "fewer whole passes (events of several columns per scan), and the sorted rejects write limited to the rows that have events.",
+      "the step named after order_lines includes the customers' assessment that runs before it: the phone rule (libphonenumber, on each distinct phone and country), then the SQL passes of each entity (typed copy, events, duplicates, writes of kept rows and rejects).",
+    next: "a cheaper phone validation than one libphonenumber parse per distinct value (the largest single cost left in the stage), and fewer whole passes over the sale lines.",
   },
   {
     stage: "warehouse",
@@ -48,11 +51,12 @@ export const STAGE_LEVERS: readonly StageLevers[] = [
       { commit: "889a573", what: "pseudonyms written straight into DuckDB (no map of every customer in the JavaScript heap)" },
       { commit: "d990111", what: "dim_customer joins rows and ciphertexts by position (the hash join on row_id spilled under the memory limit)" },
       { commit: "08ecc98", what: "dim_customer's surrogate keys numbered over (pseudonym, version) alone, not by a window over rows carrying nine ciphertexts" },
+      { commit: "9f6b61d", what: "the pseudonyms' temporary table without key constraints (their in-memory indexes ran the 10 M build out of memory beside the sort of the customer rows); a repeated pseudonym is found by a query" },
     ],
     where:
       "the protect step is one HMAC (deterministic IV) and one AES-256-GCM operation per personal field, on every core (worker threads); Node's crypto costs a few microseconds per call whatever the field's length, so the time follows the number of fields.",
     next:
-      "one authenticated encryption per customer row (its nine fields as one record, still under the customer's own data key) would do one operation where it now does one per field; it changes dim_customer's columns and the rights commands that decrypt a single field (access, rectification, re-keying).",
+      "one authenticated encryption per customer row (its nine fields as one record, still under the customer's own data key) would do one operation where it now does one per field; it changes dim_customer's columns and the rights commands that decrypt a single field (access, rectification, re-keying). Then dim_customer, built under its own memory limit, whose join of rows and ciphertexts spills as the customers grow.",
   },
   {
     stage: "marts",
