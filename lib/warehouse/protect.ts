@@ -35,7 +35,7 @@ export interface ProtectionSummary {
 
 export async function protectCustomers(connection: DuckDBConnection, protector: Protector): Promise<ProtectionSummary> {
   // No key constraints: their indexes must fit in memory, and beside the sorts below they ran the
-  // build out of memory at 10 M rows (3 million customers). Customer numbers are distinct
+  // build out of memory at 10 M rows (2.5 million customers). Customer numbers are distinct
   // (customer_ids.sql); a repeated pseudonym is looked for by a query once the table is filled.
   await run(connection, "create or replace temp table customer_pseudonyms (customer_id varchar not null, customer_pseudonym varchar not null)");
 
