@@ -192,8 +192,8 @@ export async function decideEntity(conn: DuckDBConnection, policy: EntityPolicy,
       window w as (partition by ${key} order by ${policy.prefer ? policy.prefer + ", " : ""}record_key)
     )
     select record_key, kept_line from ranked where rank_in_key > 1`);
-  // Only the rows of a duplicate pair are hashed (the hash reads every staged column): at 1 M
-  // rows, 12,000 order lines of 885,000.
+  // Only the rows of a duplicate pair are hashed (the hash reads every staged column), a small
+  // share of an entity's rows.
   await conn.run(`insert into ${e}_hash_keys
     select record_key from ${e}_ranked_duplicates union select kept_line from ${e}_ranked_duplicates`);
   await conn.run(`create or replace table ${e}_duplicates as
