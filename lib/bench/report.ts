@@ -27,6 +27,9 @@ export const TARGETS = {
 
 const CHART_DIR = "figures";
 
+/** A count as the report prints it: 1,000,000. */
+const n = (x: number) => x.toLocaleString("en-US");
+
 /**
  * Writes `<reportsDir>/benchmarks.md` and its charts (`figures/benchmarks-*.svg`) from every run
  * recorded in the results file: the largest run in detail, time against N for all of them.
@@ -41,7 +44,6 @@ export async function writeBenchReport(reportsDir: string, results: BenchResults
   fs.writeFileSync(path.join(reportsDir, stageChart), await renderSvg(stageSpec(main)));
   fs.writeFileSync(path.join(reportsDir, scaleChart), await renderSvg(scaleSpec(runs)));
 
-  const n = (x: number) => x.toLocaleString("en-US");
   const rate = (rows: number, s: number) => n(Math.round(rows / s));
   const lines: string[] = [];
   lines.push("# Benchmarks", "");
@@ -109,7 +111,6 @@ export async function writeBenchReport(reportsDir: string, results: BenchResults
  * what would cut it next; the protect step's time per encrypted field from this run's figures.
  */
 function leversSection(main: BenchRun, runs: BenchRun[]): string[] {
-  const n = (x: number) => x.toLocaleString("en-US");
   const out = ["## What was tried, and what would cut each stage next", ""];
   out.push(
     `Stages of the ${n(main.rows)}-row run, longest first. The attempts name their commits, whose messages record each one's measurement before and after; every figure here is this run's.`,
@@ -147,7 +148,6 @@ function keysSection(main: BenchRun, runs: BenchRun[]): string[] {
   const measured = runs.filter((r) => r.keys);
   const failed = runs.filter((r) => r.keysFailure);
   if (!measured.length && !failed.length) return [];
-  const n = (x: number) => x.toLocaleString("en-US");
   const out = ["## What enforced keys would cost", ""];
   out.push(
     "The build checks fact_sales' and fact_inventory's primary keys and relationships with its gates (a duplicate-key query per primary key, an anti-join per relationship, which stop the build before it replaces the live warehouse), not with DuckDB constraints; each dimension keeps its enforced primary key (`lib/warehouse/keys.ts`, issue 24). " +
@@ -266,7 +266,6 @@ function targetLines(main: BenchRun, runs: BenchRun[]): string[] {
   const biggest = [...main.stages].sort((a, b) => b.peakRssBytes - a.peakRssBytes)[0];
   const atTarget = main.rows === TARGETS.rows ? "" : ` (measured at ${main.rows.toLocaleString("en-US")} rows, not the target's ${TARGETS.rows.toLocaleString("en-US")})`;
   const verdict = (ok: boolean) => (ok ? "met" : "**missed**");
-  const n = (x: number) => x.toLocaleString("en-US");
   const holders = (r: BenchRun) =>
     [...r.stages]
       .sort((a, b) => b.seconds - a.seconds)

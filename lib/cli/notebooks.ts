@@ -475,7 +475,9 @@ async function executeNotebooks(root: string, notebooks: string[], lanes: string
     const original = readFileSync(file, "utf8");
     const workCopy = join(workDir, relative(join(root, "notebooks"), file));
     mkdirSync(dirname(workCopy), { recursive: true });
-    writeFileSync(workCopy, serialiseNotebook(normaliseNotebook(readNotebook(file))));
+    // The work copy nbconvert executes in place: written afresh before each execution.
+    const freshWorkCopy = () => writeFileSync(workCopy, serialiseNotebook(normaliseNotebook(readNotebook(file))));
+    freshWorkCopy();
     const args = [
         "nbconvert",
         "--to",
@@ -494,7 +496,7 @@ async function executeNotebooks(root: string, notebooks: string[], lanes: string
       // releasing them: both kernels can get the same port, and a client then talks to the other
       // lane's kernel (HMAC "Invalid Signature"). Not the notebook's fault: run it again, once.
       log(`${name}: kernel connection race (${KERNEL_CONNECTION_RACE.source}); executing it again`);
-      writeFileSync(workCopy, serialiseNotebook(normaliseNotebook(readNotebook(file))));
+      freshWorkCopy();
       result = await execute(args, root, env);
     }
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;

@@ -30,8 +30,8 @@ export function makePhoneCleaner(defaultCountry: CountryCode = "FR"): (raw: stri
     }
     return code;
   };
-  const parse = (text: string, defaultCountry: CountryCode): Cleaned => {
-    const phone = parsePhoneNumberFromString(text, defaultCountry);
+  const parse = (text: string, country: CountryCode): Cleaned => {
+    const phone = parsePhoneNumberFromString(text, country);
     if (!phone || !phone.isValid()) return invalid("INVALID_PHONE");
     return ok(phone.number);
   };
@@ -45,7 +45,7 @@ export function makePhoneCleaner(defaultCountry: CountryCode = "FR"): (raw: stri
     if (/[a-z]/i.test(text.replace(/ext\.?|x/gi, ""))) return invalid("INVALID_PHONE");
     if (!PLAIN_NUMBER.test(text)) return parse(text, defaultCountry);
     const digits = text.replace(SEPARATORS, "");
-    // Fewer than three digits is not a viable number with separators but may be without them.
+    // Fewer than four digits is not a viable number with separators but may be without them.
     if (digits.length < 4) return parse(text, defaultCountry);
     const key = `${defaultCountry}|${digits}`;
     let cleaned = memo.get(key);
