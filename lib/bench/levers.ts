@@ -54,9 +54,9 @@ export const STAGE_LEVERS: readonly StageLevers[] = [
       { commit: "9f6b61d", what: "the pseudonyms' temporary table without key constraints (their in-memory indexes ran the 10 M build out of memory beside the sort of the customer rows); a repeated pseudonym is found by a query" },
     ],
     where:
-      "the protect step is one HMAC (deterministic IV) and one AES-256-GCM operation per personal field, on every core (worker threads); Node's crypto costs a few microseconds per call whatever the field's length, so the time follows the number of fields.",
+      "the protect step is, per customer, a pseudonym (HMAC), a new data key wrapped under the master key (HMAC and AES-GCM, on the main thread) and the key's IV sub-key (two HMACs, in a worker), then per customer row one HMAC and one AES-256-GCM operation on its personal record (worker threads, one per core); before them, the SQL that lays out the customer rows in clear with their record (a third of the step at 1 M rows). After it, dim_customer under its own memory limit, fact_sales, the indexes, the lake and the commit.",
     next:
-      "one authenticated encryption per customer row (its nine fields as one record, still under the customer's own data key) would do one operation where it now does one per field; it changes dim_customer's columns and the rights commands that decrypt a single field (access, rectification, re-keying). Then dim_customer, built under its own memory limit, whose join of rows and ciphertexts spills as the customers grow.",
+      "mint and wrap the data keys in the worker threads beside the encryption rather than on the main thread, and derive the IV sub-key with one HMAC (HKDF-Expand alone: the data key is already uniformly random) instead of two; then dim_customer, whose join of rows and ciphertexts spills under its limit as the customers grow.",
   },
   {
     stage: "marts",
@@ -83,15 +83,15 @@ export const STAGE_LEVERS: readonly StageLevers[] = [
 ];
 
 /**
- * The protect step's own figures, read from its progress message
- * (`N customers pseudonymised, M fields encrypted`): the time per field and the number of
- * operations one encryption per customer row would leave.
+ * The protect step's own figures, read from its progress message: `N customers pseudonymised,
+ * M personal records encrypted` (one encryption per customer row), or in runs of the code before
+ * that, `N customers pseudonymised, M fields encrypted` (one per personal field).
  */
-export function protectFigures(run: BenchRun): { customers: number; fields: number; seconds: number } | undefined {
+export function protectFigures(run: BenchRun): { customers: number; encryptions: number; unit: "record" | "field"; seconds: number } | undefined {
   const warehouse = run.stages.find((s) => s.stage === "warehouse");
   for (const step of warehouse?.steps ?? []) {
-    const m = /^(\d+) customers pseudonymised, (\d+) fields encrypted$/.exec(step.label);
-    if (m) return { customers: Number(m[1]), fields: Number(m[2]), seconds: step.seconds };
+    const m = /^(\d+) customers pseudonymised, (\d+) (personal records|fields) encrypted$/.exec(step.label);
+    if (m) return { customers: Number(m[1]), encryptions: Number(m[2]), unit: m[3] === "fields" ? "field" : "record", seconds: step.seconds };
   }
   return undefined;
 }

@@ -128,10 +128,12 @@ function leversSection(main: BenchRun, runs: BenchRun[]): string[] {
     out.push(...levers.tried.map((t) => `- tried (\`${t.commit}\`): ${t.what}.`));
     out.push(`- where the time is: ${levers.where}`, `- next: ${levers.next}`);
     const p = s.stage === "warehouse" ? protectFigures(main) : undefined;
-    if (p && p.fields > 0 && p.customers > 0) {
+    if (p && p.encryptions > 0 && p.customers > 0) {
+      const what = p.unit === "field" ? "fields" : "personal records";
       out.push(
-        `- this run: the protect step took ${p.seconds.toFixed(1)} s (${Math.round((100 * p.seconds) / s.seconds)} % of the stage) for ${n(p.fields)} fields of ${n(p.customers)} customers, ${((1e6 * p.seconds) / p.fields).toFixed(1)} µs of wall time per field with every core at work; ` +
-          `one encryption per customer row would do about ${(p.fields / p.customers).toFixed(1)} times fewer operations.`,
+        `- this run: the protect step took ${p.seconds.toFixed(1)} s (${Math.round((100 * p.seconds) / s.seconds)} % of the stage) for ${n(p.encryptions)} ${what} of ${n(p.customers)} customers, ` +
+          `${((1e6 * p.seconds) / p.encryptions).toFixed(1)} µs of wall time per ${p.unit} with every core at work` +
+          (p.unit === "field" ? `; one encryption per customer row would do about ${(p.encryptions / p.customers).toFixed(1)} times fewer operations.` : "."),
       );
     }
     out.push("");

@@ -22,9 +22,10 @@ import * as os from "node:os";
  *   step, rising with the customers encrypted (2.0 to 4.65 GiB) and back to 2.3-2.6 GiB after it:
  *   the temporary tables of plaintexts and ciphertexts in the engine and the key ring's wrapped
  *   keys in Node's heap grow together there; their shares are not measured apart yet.
- * - dim_customer: joins its 870,000 rows to their ciphertexts (nine per row at most) at 10 M rows.
- *   Under 1 GB it spills: 81 s, the warehouse peaking at 2.7 GiB (fact_sales); under 2 GB, 22 s
- *   but 3.5 GiB (measured on a machine where the floor took 40 s).
+ * - dim_customer: joins its rows to their ciphertexts (one per row since personal_enc; the figures
+ *   here were measured with nine per row, 870,000 rows at 10 M sale lines). Under 1 GB it spills:
+ *   81 s, the warehouse peaking at 2.7 GiB (fact_sales); under 2 GB, 22 s but 3.5 GiB (measured on
+ *   a machine where the floor took 40 s).
  * - default (marts, Open Data release, floor): 2.25 and 2.74 GiB under 2 GB.
  */
 export const MEMORY_LIMITS = {

@@ -7,10 +7,9 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { stringify } from "csv-stringify/sync";
 import { neutraliseFormula } from "../opendata/publish/csv";
-import { decryptField } from "../privacy/envelope";
 import { readRectifications } from "../privacy/ledgers";
 import { processingSummary } from "../privacy/processing";
-import { ENCRYPTED_FIELDS, fieldAad } from "../warehouse/protector";
+import { decryptPersonalRecord, ENCRYPTED_FIELDS, PERSONAL_COLUMN } from "../warehouse/protector";
 import { requestReceipt } from "./deadlines";
 import { audit, identifierPseudonym, keyRing, sqlString, withCore, type RightsContext } from "./context";
 import { resolveSubject, type IdentifierKind } from "./resolve";
@@ -81,11 +80,10 @@ export async function accessRequest(ctx: RightsContext, identifier: string): Pro
       orders: await q<OrderLine>("subject_orders.sql", { pseudonym: sqlString(pseudonym) }),
     }));
     const versions = rows.map((row) => {
-      const personalData: Record<string, string | null> = {};
-      for (const f of ENCRYPTED_FIELDS) {
-        const ct = row[`${f}_enc`] as string | null;
-        personalData[f] = key ? decryptField(key, ct, fieldAad(pseudonym, f)) : null;
-      }
+      // A shredded key (no key): every field null, as for a row that holds none.
+      const personalData: Record<string, string | null> = key
+        ? decryptPersonalRecord(key, pseudonym, row[PERSONAL_COLUMN] as string | null)
+        : Object.fromEntries(ENCRYPTED_FIELDS.map((f) => [f, null]));
       const derivedAttributes: Record<string, string> = {};
       for (const a of ["customer_type", "segment", "gender", "age_band", "country", "departement_code", "departement_name", "region_code", "region_name"]) {
         derivedAttributes[a] = String(row[a]);

@@ -4,10 +4,9 @@
  * decrypting each customer's current email with their own data key (Art. 12(6): the controller
  * must be able to identify the requester; Art. 11: no extra data is kept only to do so).
  */
-import { decryptField } from "../privacy/envelope";
 import { customerPseudonym } from "../privacy/pseudonym";
 import { ERASED_CUSTOMER_ID, normaliseCustomerId, readErasures, type ErasureEntry } from "../privacy/ledgers";
-import { fieldAad } from "../warehouse/protector";
+import { decryptPersonalRecord } from "../warehouse/protector";
 import { keyRing, sqlString, withCore, type RightsContext } from "./context";
 
 export type IdentifierKind = "email" | "customer_id";
@@ -36,12 +35,12 @@ export async function resolveSubject(ctx: RightsContext, identifier: string): Pr
   }
   const wanted = identifier.trim().toLowerCase();
   const ring = keyRing(ctx);
-  const candidates = await withCore(ctx, (q) => q<{ customer_pseudonym: string; email_enc: string }>("current_emails.sql"));
+  const candidates = await withCore(ctx, (q) => q<{ customer_pseudonym: string; personal_enc: string }>("current_emails.sql"));
   const matches: string[] = [];
   for (const c of candidates) {
     const key = ring.get(c.customer_pseudonym);
     if (!key) continue; // shredded: unreadable by design
-    const email = decryptField(key, c.email_enc, fieldAad(c.customer_pseudonym, "email"));
+    const { email } = decryptPersonalRecord(key, c.customer_pseudonym, c.personal_enc);
     key.fill(0);
     if (email !== null && email.trim().toLowerCase() === wanted) matches.push(c.customer_pseudonym);
   }

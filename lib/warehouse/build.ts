@@ -214,7 +214,7 @@ export async function buildWarehouse(opts: BuildOptions): Promise<BuildSummary> 
       await createHolidays(c, (manifest as { source?: { country?: string } }).source?.country ?? "FR");
       step("reference");
       const protection = await protectCustomers(c, opts.protector);
-      log(`warehouse: ${protection.customers} customers pseudonymised, ${protection.encryptedFields} fields encrypted`);
+      log(`warehouse: ${protection.customers} customers pseudonymised, ${protection.encryptedRecords} personal records encrypted`);
       // What the encryptions left in the JavaScript heap goes now, not after the models (heap.ts).
       collectGarbage();
       step("protect");

@@ -1,6 +1,7 @@
 /**
  * What the warehouse build needs from the privacy layer, and nothing more: a keyed pseudonym for
- * a customer number and an encryption of one personal field under that customer's data key.
+ * a customer number and an encryption of one personal value (a customer row's record of personal
+ * fields, see PERSONAL_RECORD) under that customer's data key.
  * DuckDB has no hmac and no AES, so both are computed in Node (lib/privacy) and handed to the
  * SQL models as TEMP tables (see lib/warehouse/protect.ts).
  *
@@ -10,7 +11,7 @@
 import { openKeyStore, type KeyStore } from "../privacy/keystore";
 import { customerPseudonym } from "../privacy/pseudonym";
 import { openCustomerKeyRing } from "../privacy/keyring";
-import { encryptFieldDeterministic } from "../privacy/envelope";
+import { decryptField, encryptFieldDeterministic, EnvelopeError } from "../privacy/envelope";
 import { erasedPseudonyms } from "../privacy/ledgers";
 import { newCoreKey, type CoreKey } from "../privacy/coreEncryption";
 import { FieldEncryptionPool, type FieldToEncrypt } from "../privacy/fieldEncryptionPool";
@@ -20,14 +21,14 @@ export interface Protector {
   /** Keyed pseudonym of a customer number ("cp_" + 32 hex). Same key, same pseudonym. */
   pseudonymise(customerId: string): string;
   /**
-   * Ciphertext of one personal field of one customer, bound to (customer, column) by the AAD;
+   * Ciphertext of one personal value of one customer, bound to (customer, column) by the AAD;
    * null stays null. Deterministic: same key and value give the same ciphertext, so a rebuild
    * is reproducible.
    */
   encrypt(customerPseudonym: string, column: string, plaintext: string | null): string | null;
   /**
-   * The same for many fields at once, in order (the real protector spreads them over every core);
-   * absent, the build calls `encrypt` field by field.
+   * The same for many values at once, in order (the real protector spreads them over every core);
+   * absent, the build calls `encrypt` value by value.
    */
   encryptBatch?(fields: readonly FieldToProtect[]): Promise<(string | null)[]>;
   /** Releases what the encryptions used (worker threads); called once the build is over. */
@@ -57,14 +58,54 @@ export interface FieldToProtect {
 }
 
 /**
- * The personal columns of dim_customer, stored only as ciphertexts (`<field>_enc`), and the field
- * names a person reads in an access request (lib/rights/access.ts).
+ * The personal fields of a customer row, in the order of its record (staging/customer_rows.sql
+ * builds it), and the field names a person reads in an access request (lib/rights/access.ts).
  */
 export const ENCRYPTED_FIELDS = ["company_name", "first_name", "last_name", "email", "phone", "birth_date", "street", "postal_code", "city"] as const;
 
-/** Where a field's ciphertext belongs: a copy moved to another customer or column fails to decrypt. */
+export type PersonalField = (typeof ENCRYPTED_FIELDS)[number];
+export type PersonalRecord = Record<PersonalField, string | null>;
+
+/**
+ * What the AAD calls a row's record: dim_customer stores every personal field of a row as one
+ * ciphertext, `personal_enc`, of the record's JSON text (one HMAC and one AES-GCM operation per
+ * row rather than per field: Node's crypto costs a few microseconds a call whatever the length).
+ */
+export const PERSONAL_RECORD = "personal";
+
+/** dim_customer's one encrypted column. */
+export const PERSONAL_COLUMN = `${PERSONAL_RECORD}_enc`;
+
+/** Where a ciphertext belongs: a copy moved to another customer or column fails to decrypt. */
 export function fieldAad(customerPseudonym: string, column: string): string {
   return `customer:${customerPseudonym}:${column}`;
+}
+
+/**
+ * The fields of a row's `personal_enc`, decrypted with the customer's data key; every field null
+ * when the row holds none (a null ciphertext). Throws EnvelopeError on a wrong key, a ciphertext
+ * of another customer, tampered bytes, or a record that is not the nine fields (never showing it).
+ */
+export function decryptPersonalRecord(dataKey: Buffer, customerPseudonym: string, ciphertext: string | null): PersonalRecord {
+  const text = decryptField(dataKey, ciphertext, fieldAad(customerPseudonym, PERSONAL_RECORD));
+  const record = Object.fromEntries(ENCRYPTED_FIELDS.map((f) => [f, null])) as PersonalRecord;
+  if (text === null) return record;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new EnvelopeError(`customer ${customerPseudonym}: the decrypted personal record is not JSON`);
+  }
+  const keys = parsed !== null && typeof parsed === "object" && !Array.isArray(parsed) ? Object.keys(parsed) : [];
+  if (keys.join(",") !== ENCRYPTED_FIELDS.join(",")) {
+    throw new EnvelopeError(`customer ${customerPseudonym}: the decrypted personal record has fields [${keys.join(", ")}], expected [${ENCRYPTED_FIELDS.join(", ")}]`);
+  }
+  for (const f of ENCRYPTED_FIELDS) {
+    const value = (parsed as Record<string, unknown>)[f];
+    if (value !== null && typeof value !== "string") throw new EnvelopeError(`customer ${customerPseudonym}: field ${f} of the personal record is not text`);
+    record[f] = value;
+  }
+  return record;
 }
 
 export interface PrivacyProtectorOptions {

@@ -139,7 +139,7 @@ describe("the benchmark report's targets (issue 24)", () => {
     }
   });
 
-  test("what was tried on each stage, longest first, with its commits, and the protect step's time per field from the run's own message", async () => {
+  test("what was tried on each stage, longest first, with its commits, and the protect step's time per encryption from the run's own message", async () => {
     const big = run(5_000_000, { split: 80, warehouse: 300, marts: 40 });
     big.stages[1].steps = [{ label: "1000000 customers pseudonymised, 8000000 fields encrypted", seconds: 160 }, { label: "dim_customer 1100000 rows", seconds: 70 }];
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "workbook-bench-report-"));
@@ -159,7 +159,11 @@ describe("the benchmark report's targets (issue 24)", () => {
         expect(part).toContain(`- next: ${levers.next}`);
       }
       expect(section).toContain("- this run: the protect step took 160.0 s (53 % of the stage) for 8,000,000 fields of 1,000,000 customers, 20.0 µs of wall time per field with every core at work; one encryption per customer row would do about 8.0 times fewer operations.");
-      // Without the protect step's message (an older run), no such line.
+      // A run of the code that encrypts one record per customer row says so, per record.
+      big.stages[1].steps = [{ label: "1000000 customers pseudonymised, 1100000 personal records encrypted", seconds: 55 }];
+      const records = fs.readFileSync(await writeBenchReport(dir, { runs: { "5000000": big } }, path.join(dir, "benchmarks.json")), "utf8");
+      expect(records).toContain("- this run: the protect step took 55.0 s (18 % of the stage) for 1,100,000 personal records of 1,000,000 customers, 50.0 µs of wall time per record with every core at work.\n");
+      // Without the protect step's message, no such line.
       big.stages[1].steps = [];
       const older = fs.readFileSync(await writeBenchReport(dir, { runs: { "5000000": big } }, path.join(dir, "benchmarks.json")), "utf8");
       expect(older).not.toContain("- this run: the protect step");

@@ -42,7 +42,7 @@ describe("marts build", () => {
     expect(rows).toContainEqual({ customer_pseudonym: testPseudonym("C001"), age_band: "35-44", gender: "F", departement_code: "69" });
     const columns = await withDb(marts.martsPath, (q) => q<{ column_name: string }>("select distinct column_name from information_schema.columns"));
     const names = columns.map((c) => c.column_name);
-    for (const forbidden of ["customer_id", "first_name", "last_name", "email", "phone", "street", "birth_date", "card_number", "postal_code", "city", "email_enc", "street_enc", "contact_name", "contact_email"]) {
+    for (const forbidden of ["customer_id", "first_name", "last_name", "email", "phone", "street", "birth_date", "card_number", "postal_code", "city", "personal_enc", "email_enc", "street_enc", "contact_name", "contact_email"]) {
       expect(names).not.toContain(forbidden);
     }
   });

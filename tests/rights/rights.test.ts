@@ -10,7 +10,7 @@ import { cleanseStaging } from "../../lib/cleanse/cleanse";
 import { eraseAndVerify, PERSONAL_DATA_STAGES, runPipelineWithPrivacy } from "../../lib/cli/rights";
 import { verifyAuditLog } from "../../lib/privacy/auditLog";
 import { assertEncryptedAtRest, coreKeyFor, kdfPathFor, openEncryptedDatabase } from "../../lib/privacy/coreEncryption";
-import { decryptField, unwrapDataKey } from "../../lib/privacy/envelope";
+import { unwrapDataKey } from "../../lib/privacy/envelope";
 import { openCustomerKeyRing } from "../../lib/privacy/keyring";
 import { openKeyStore } from "../../lib/privacy/keystore";
 import { customerPseudonym } from "../../lib/privacy/pseudonym";
@@ -22,7 +22,7 @@ import { accessRequest, auditLogPath, eraseRequest, rectifyRequest, verifyErasur
 import { splitExport } from "../../lib/split/split";
 import { buildWarehouse } from "../../lib/warehouse/build";
 import { openDatabase, query } from "../../lib/warehouse/db";
-import { createPrivacyProtector, fieldAad } from "../../lib/warehouse/protector";
+import { createPrivacyProtector, decryptPersonalRecord } from "../../lib/warehouse/protector";
 import { sandbox, type Sandbox } from "./harness";
 
 jest.setTimeout(600_000);
@@ -217,16 +217,16 @@ describe("erasure (Art. 17): crypto-shredding, no resurrection, verification", (
     expect(readErasures(s.ctx.privacyDir).map((e) => e.customer_pseudonym)).toContain(pseudonym);
 
     const db = await openEncryptedDatabase(oldCore, coreKeyFor(oldCore, s.keyStore)!, { readOnly: true });
-    const [row] = await query<{ email_enc: string }>(db.connection, `select email_enc from dim_customer where customer_pseudonym = '${pseudonym}' and is_current`).finally(() => db.close());
-    expect(row.email_enc).toMatch(/^v1:/); // the backup still holds the ciphertext...
+    const [row] = await query<{ personal_enc: string }>(db.connection, `select personal_enc from dim_customer where customer_pseudonym = '${pseudonym}' and is_current`).finally(() => db.close());
+    expect(row.personal_enc).toMatch(/^v1:/); // the backup still holds the ciphertext...
     const ring = openCustomerKeyRing(s.keyStore);
     expect(ring.get(pseudonym)).toBeUndefined(); // ...but its key is gone,
     for (const other of ring.pseudonyms().slice(0, 20)) {
       // and no remaining key opens it.
-      expect(() => decryptField(ring.get(other)!, row.email_enc, fieldAad(pseudonym, "email"))).toThrow();
+      expect(() => decryptPersonalRecord(ring.get(other)!, pseudonym, row.personal_enc)).toThrow();
     }
     // Only an old copy of the key ring still opens it: closed by the master rotation procedure (below).
-    expect(decryptField(unwrapDataKey(s.keyStore, wrapped), row.email_enc, fieldAad(pseudonym, "email"))).toBe(victim.email!.toLowerCase());
+    expect(decryptPersonalRecord(unwrapDataKey(s.keyStore, wrapped), pseudonym, row.personal_enc).email).toBe(victim.email!.toLowerCase());
   });
 
   test("before the rerun the verification finds the leftovers (the scan can fail)", async () => {

@@ -4,7 +4,8 @@ import { buildWarehouse, loadWarehouseModels, type BuildSummary } from "../../li
 import { planModelGates, runPlannedGates, type GatesReport } from "../../lib/warehouse/gates";
 import { scanForPii } from "../../lib/marts/piiScan";
 import { openDatabase, query } from "../../lib/warehouse/db";
-import { decryptTestField, fakeProtector, referenceFixture, tempDir, testPseudonym, writeCleanFixture } from "./fixtures";
+import { decryptTestRecord, fakeProtector, referenceFixture, tempDir, testDataKey, testPseudonym, writeCleanFixture } from "./fixtures";
+import { decryptPersonalRecord, ENCRYPTED_FIELDS } from "../../lib/warehouse/protector";
 import { scratchCopy, withDb } from "./helpers";
 
 let clean: string;
@@ -99,38 +100,42 @@ describe("dim_customer: SCD2 and protection", () => {
     ]);
   });
 
-  test("personal fields are ciphertexts that decrypt with the customer's key; type 1 fields show the latest value", async () => {
+  test("personal fields are one ciphertext per row that decrypts with the customer's key; type 1 fields show the latest value", async () => {
     const rows = await withDb(core(), (q) =>
-      q<{ version_number: number; email_enc: string; street_enc: string; birth_date_enc: string }>(
-        `select version_number, email_enc, street_enc, birth_date_enc from dim_customer where customer_pseudonym = '${marie}' order by version_number`,
-      ),
+      q<{ version_number: number; personal_enc: string }>(`select version_number, personal_enc from dim_customer where customer_pseudonym = '${marie}' order by version_number`),
     );
-    expect(rows[0].email_enc).not.toContain("@");
-    expect(decryptTestField(marie, "email", rows[0].email_enc)).toBe("marie.d@example.fr");
-    expect(decryptTestField(marie, "street", rows[0].street_enc)).toBe("12 rue de la Paix");
-    expect(decryptTestField(marie, "street", rows[1].street_enc)).toBe("5 avenue Foch");
-    expect(decryptTestField(marie, "birth_date", rows[1].birth_date_enc)).toBe("1985-06-15");
-    // bound to its column: the same ciphertext does not decrypt as another field
-    expect(() => decryptTestField(marie, "city", rows[0].street_enc)).toThrow();
+    expect(rows[0].personal_enc).toMatch(/^v1:/);
+    expect(rows[0].personal_enc).not.toContain("@");
+    const [first, second] = rows.map((r) => decryptTestRecord(marie, r.personal_enc));
+    expect(first).toMatchObject({ email: "marie.d@example.fr", street: "12 rue de la Paix", birth_date: "1985-06-15" });
+    expect(second).toMatchObject({ email: "marie.d@example.fr", street: "5 avenue Foch", birth_date: "1985-06-15" });
+    expect(Object.keys(first)).toEqual([...ENCRYPTED_FIELDS]);
+    // bound to its customer: the same ciphertext does not decrypt as another customer's
+    const other = testPseudonym("C002");
+    expect(() => decryptPersonalRecord(testDataKey(marie), other, rows[0].personal_enc)).toThrow(/authentication failed/);
+    // and a row without any personal value holds no ciphertext at all (the unknown and erased members)
+    const members = await withDb(core(), (q) => q<{ personal_enc: string | null }>("select personal_enc from dim_customer where customer_key < 0"));
+    expect(members).toEqual([{ personal_enc: null }, { personal_enc: null }]);
   });
 
-  test("only the values the dimension shows are encrypted, each (customer, column, value) once", async () => {
+  test("only the values the dimension shows are encrypted, one record per distinct row of a customer", async () => {
     const protector = fakeProtector();
-    const calls: string[] = [];
+    const calls: { pseudonym: string; column: string; plaintext: string | null }[] = [];
     const encrypt = protector.encrypt;
     protector.encrypt = (pseudonym, column, plaintext) => {
-      calls.push(`${pseudonym} ${column} ${plaintext}`);
+      calls.push({ pseudonym, column, plaintext });
       return encrypt(pseudonym, column, plaintext);
     };
     const other = await buildWarehouse({ cleanDir: clean, outDir: tempDir("wh-calls-"), protector });
-    const marieCalls = calls.filter((c) => c.startsWith(`${marie} `)).map((c) => c.slice(marie.length + 1));
-    // Marie's two rows share their type 1 values (first name, email, ...): one encryption each;
-    // her superseded email (version v1 and v2, replaced by v3's) appears on no row: never encrypted.
-    expect(new Set(calls).size).toBe(calls.length);
-    expect(marieCalls).toContain("email marie.d@example.fr");
-    expect(marieCalls).not.toContain("email marie.dupont@example.fr");
-    expect(marieCalls.filter((c) => c.startsWith("first_name "))).toEqual(["first_name Marie"]);
-    expect(marieCalls.filter((c) => c.startsWith("street ")).sort()).toEqual(["street 12 rue de la Paix", "street 5 avenue Foch"]);
+    expect(new Set(calls.map((c) => `${c.pseudonym} ${c.plaintext}`)).size).toBe(calls.length);
+    expect(new Set(calls.map((c) => c.column))).toEqual(new Set(["personal"]));
+    // Marie's two rows (two addresses) are two records that share their type 1 values; her
+    // superseded email (version v1 and v2, replaced by v3's) appears in no record: never encrypted.
+    const marieRecords = calls.filter((c) => c.pseudonym === marie).map((c) => JSON.parse(c.plaintext!) as Record<string, string | null>);
+    expect(marieRecords.map((r) => r.street).sort()).toEqual(["12 rue de la Paix", "5 avenue Foch"]);
+    expect(marieRecords.map((r) => r.email)).toEqual(["marie.d@example.fr", "marie.d@example.fr"]);
+    expect(marieRecords.map((r) => r.first_name)).toEqual(["Marie", "Marie"]);
+    expect(calls.some((c) => c.plaintext!.includes("marie.dupont@example.fr"))).toBe(false);
     // and the dimension is the same as the main build's
     const dim = (file: string) => withDb(file, (q) => q("select * from dim_customer order by customer_key"));
     expect(await dim(other.corePath)).toEqual(await dim(core()));

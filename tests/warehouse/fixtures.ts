@@ -8,9 +8,9 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { CLEAN_ENTITIES, type EntityName } from "../../lib/cleanse/schema";
-import { decryptField, encryptFieldDeterministic } from "../../lib/privacy/envelope";
+import { encryptFieldDeterministic } from "../../lib/privacy/envelope";
 import { openDatabase, run, sqlString } from "../../lib/warehouse/db";
-import { fieldAad, type Protector } from "../../lib/warehouse/protector";
+import { decryptPersonalRecord, fieldAad, type PersonalRecord, type Protector } from "../../lib/warehouse/protector";
 
 type Value = string | number | null;
 export type FixtureRow = Record<string, Value>;
@@ -40,8 +40,9 @@ export function fakeProtector(): Protector & { commits: number } {
   return p;
 }
 
-export function decryptTestField(pseudonym: string, column: string, ciphertext: string | null): string | null {
-  return decryptField(testDataKey(pseudonym), ciphertext, fieldAad(pseudonym, column));
+/** A row's personal record (dim_customer.personal_enc), decrypted as `pseudonym`'s with the test key. */
+export function decryptTestRecord(pseudonym: string, ciphertext: string | null): PersonalRecord {
+  return decryptPersonalRecord(testDataKey(pseudonym), pseudonym, ciphertext);
 }
 
 function literal(v: Value): string {

@@ -5,7 +5,7 @@ import { openCustomerKeyRing } from "../../lib/privacy/keyring";
 import { openKeyStore } from "../../lib/privacy/keystore";
 import { customerPseudonym } from "../../lib/privacy/pseudonym";
 import { buildWarehouse } from "../../lib/warehouse/build";
-import { createPrivacyProtector, fieldAad } from "../../lib/warehouse/protector";
+import { createPrivacyProtector, decryptPersonalRecord, fieldAad } from "../../lib/warehouse/protector";
 import { fakeProtector, referenceFixture, tempDir, writeCleanFixture } from "./fixtures";
 import { assertEncryptedAtRest, coreKeyFor, openEncryptedDatabase } from "../../lib/privacy/coreEncryption";
 import { query } from "../../lib/warehouse/db";
@@ -25,9 +25,11 @@ describe("the real protector (lib/privacy)", () => {
     // The real protector also encrypts core.duckdb as a file (GDPR Art. 32): it opens only with the derived key.
     await expect(assertEncryptedAtRest(summary.corePath)).resolves.toBeUndefined();
     const db = await openEncryptedDatabase(summary.corePath, coreKeyFor(summary.corePath, keyStore)!, { readOnly: true });
-    const [row] = await query<{ email_enc: string }>(db.connection, `select email_enc from dim_customer where customer_pseudonym = '${pseudonym}' and is_current`).finally(() => db.close());
+    const [row] = await query<{ personal_enc: string }>(db.connection, `select personal_enc from dim_customer where customer_pseudonym = '${pseudonym}' and is_current`).finally(() => db.close());
     const dataKey = openCustomerKeyRing(keyStore, ringPath).get(pseudonym)!;
-    expect(decryptField(dataKey, row.email_enc, fieldAad(pseudonym, "email"))).toBe("marie.d@example.fr");
+    expect(decryptPersonalRecord(dataKey, pseudonym, row.personal_enc).email).toBe("marie.d@example.fr");
+    // the record is the ciphertext of its JSON text under the customer's AAD
+    expect(JSON.parse(decryptField(dataKey, row.personal_enc, fieldAad(pseudonym, "personal"))!)).toMatchObject({ email: "marie.d@example.fr" });
   });
 
   test("encrypting a batch on the worker threads gives, field by field, the bytes of encrypting one at a time", async () => {

@@ -3,8 +3,6 @@
 select
   (select case when count(*) = 1 then 0 else 1 end from dim_customer where customer_key = -2)
   + (select count(*) from dim_customer
-     where customer_key = -2
-       and coalesce(company_name_enc, first_name_enc, last_name_enc, email_enc, phone_enc, birth_date_enc,
-                    street_enc, postal_code_enc, city_enc) is not null)
+     where customer_key = -2 and personal_enc is not null)
   + (select count(*) from dim_customer where customer_pseudonym = 'erased' and customer_key <> -2)
   as failures

@@ -4,13 +4,13 @@
 -- first order date, "gaps and islands" on street, postal code, city, country and segment, type 1
 -- for the other attributes, half-open validity [valid_from, valid_to)); the protect step
 -- (lib/warehouse/protect.ts) loads them into the TEMP table customer_rows and encrypts the
--- personal values each row shows into customer_row_ciphertexts, one row per row_id. A fact
--- joins the row whose interval holds its order date.
+-- record of personal values each row shows into customer_row_ciphertexts, one row per row_id.
+-- A fact joins the row whose interval holds its order date.
 --
 -- Privacy: no direct identifier is stored in clear. The customer number is replaced by its
--- keyed pseudonym (customer_pseudonyms, computed in Node: HMAC-SHA-256); personal fields are
--- stored only as AES-GCM ciphertexts under the customer's own data key
--- (customer_row_ciphertexts), so that shredding the key erases them. In clear remain only the
+-- keyed pseudonym (customer_pseudonyms, computed in Node: HMAC-SHA-256); a row's personal fields
+-- are stored only as one AES-GCM ciphertext of their record, personal_enc, under the customer's
+-- own data key (customer_row_ciphertexts), so that shredding the key erases them. In clear remain only the
 -- generalised attributes the marts publish: age band, gender, segment, type, country,
 -- département, région. The payment card number never reaches the warehouse.
 with protected as (
@@ -30,15 +30,7 @@ with protected as (
     coalesce(r.departement_name, 'unknown') as departement_name,
     coalesce(r.region_code, 'unknown') as region_code,
     coalesce(r.region_name, 'unknown') as region_name,
-    f.company_name_enc,
-    f.first_name_enc,
-    f.last_name_enc,
-    f.email_enc,
-    f.phone_enc,
-    f.birth_date_enc,
-    f.street_enc,
-    f.postal_code_enc,
-    f.city_enc,
+    f.personal_enc,
     r.source_line
   -- Side by side, not joined on row_id: the protect step wrote both tables in row_id order and
   -- checked that they line up, and a hash join would hold every ciphertext in memory.
@@ -64,15 +56,7 @@ inferred as (
     'unknown' as departement_name,
     'unknown' as region_code,
     'unknown' as region_name,
-    cast(null as varchar) as company_name_enc,
-    cast(null as varchar) as first_name_enc,
-    cast(null as varchar) as last_name_enc,
-    cast(null as varchar) as email_enc,
-    cast(null as varchar) as phone_enc,
-    cast(null as varchar) as birth_date_enc,
-    cast(null as varchar) as street_enc,
-    cast(null as varchar) as postal_code_enc,
-    cast(null as varchar) as city_enc,
+    cast(null as varchar) as personal_enc,
     cast(null as bigint) as source_line
   from customer_pseudonyms p
   where not exists (select 1 from customer_rows r where r.customer_id = p.customer_id)
@@ -84,8 +68,8 @@ members as not materialized (
 ),
 member_keys as (
   -- The surrogate keys are numbered over the two columns that order them, then joined back: a
-  -- window over the whole rows (nine ciphertexts each) sorted them all, and at 10 M sale lines
-  -- that sort spilled under the model's memory limit.
+  -- window over the whole rows (nine ciphertexts each, before personal_enc) sorted them all, and
+  -- at 10 M sale lines that sort spilled under the model's memory limit.
   select
     customer_pseudonym,
     version_number,
@@ -117,15 +101,7 @@ unknown_member as (
     'unknown' as departement_name,
     'unknown' as region_code,
     'unknown' as region_name,
-    cast(null as varchar) as company_name_enc,
-    cast(null as varchar) as first_name_enc,
-    cast(null as varchar) as last_name_enc,
-    cast(null as varchar) as email_enc,
-    cast(null as varchar) as phone_enc,
-    cast(null as varchar) as birth_date_enc,
-    cast(null as varchar) as street_enc,
-    cast(null as varchar) as postal_code_enc,
-    cast(null as varchar) as city_enc,
+    cast(null as varchar) as personal_enc,
     cast(null as bigint) as source_line,
     0 as version_number
 ),

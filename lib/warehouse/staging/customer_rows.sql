@@ -110,16 +110,23 @@ select
   l.region_code,
   l.region_name,
   l.source_line,
-  -- The personal values the row shows, as text (the ciphertext is of the text): the row's own
-  -- address, the latest version's other fields (type 1).
-  v.company_name as company_name_plain,
-  v.first_name as first_name_plain,
-  v.last_name as last_name_plain,
-  v.email as email_plain,
-  v.phone as phone_plain,
-  cast(v.birth_date as varchar) as birth_date_plain,
-  l.street as street_plain,
-  l.postal_code as postal_code_plain,
-  l.city as city_plain
+  -- The personal values the row shows, as one JSON record whose text is encrypted as a whole (one
+  -- AES-GCM operation per row, lib/warehouse/protect.ts): the row's own address, the latest
+  -- version's other fields (type 1). Fields in the order of ENCRYPTED_FIELDS
+  -- (lib/warehouse/protector.ts, which reads the record back); null when the row shows none.
+  case
+    when coalesce(v.company_name, v.first_name, v.last_name, v.email, v.phone, cast(v.birth_date as varchar), l.street, l.postal_code, l.city) is null then null
+    else cast(json_object(
+      'company_name', v.company_name,
+      'first_name', v.first_name,
+      'last_name', v.last_name,
+      'email', v.email,
+      'phone', v.phone,
+      'birth_date', cast(v.birth_date as varchar),
+      'street', l.street,
+      'postal_code', l.postal_code,
+      'city', l.city
+    ) as varchar)
+  end as personal_plain
 from located l
 join latest_version v on v.customer_id = l.customer_id
