@@ -52,6 +52,7 @@ export const STAGE_LEVERS: readonly StageLevers[] = [
       { commit: "d990111", what: "dim_customer joins rows and ciphertexts by position (the hash join on row_id spilled under the memory limit)" },
       { commit: "08ecc98", what: "dim_customer's surrogate keys numbered over (pseudonym, version) alone, not by a window over rows carrying nine ciphertexts" },
       { commit: "9f6b61d", what: "the pseudonyms' temporary table without key constraints (their in-memory indexes ran the 10 M build out of memory beside the sort of the customer rows); a repeated pseudonym is found by a query" },
+      { commit: "446c264", what: "one encryption per customer row: its personal fields as one JSON record, dim_customer.personal_enc, where each field had its own ciphertext (one HMAC and one AES-GCM per row instead of per field)" },
     ],
     where:
       "the protect step is, per customer, a pseudonym (HMAC), a new data key wrapped under the master key (HMAC and AES-GCM, on the main thread) and the key's IV sub-key (two HMACs, in a worker), then per customer row one HMAC and one AES-256-GCM operation on its personal record (worker threads, one per core); before them, the SQL that lays out the customer rows in clear with their record (a third of the step at 1 M rows). After it, dim_customer under its own memory limit, fact_sales, the indexes, the lake and the commit.",
