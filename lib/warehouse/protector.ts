@@ -102,8 +102,8 @@ export function decryptPersonalRecord(dataKey: Buffer, customerPseudonym: string
   }
   for (const f of ENCRYPTED_FIELDS) {
     const value = (parsed as Record<string, unknown>)[f];
-    if (value !== null && typeof value !== "string") throw new EnvelopeError(`customer ${customerPseudonym}: field ${f} of the personal record is not text`);
-    record[f] = value;
+    if (typeof value === "string") record[f] = value;
+    else if (value !== null) throw new EnvelopeError(`customer ${customerPseudonym}: field ${f} of the personal record is not text`);
   }
   return record;
 }
