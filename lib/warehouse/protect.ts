@@ -42,10 +42,10 @@ export async function protectCustomers(connection: DuckDBConnection, protector: 
   // (customer_ids.sql); a repeated pseudonym is looked for by a query once the table is filled.
   await run(connection, "create or replace temp table customer_pseudonyms (customer_id varchar not null, customer_pseudonym varchar not null)");
 
-  const reader = await connection.runAndReadAll(renderSql(path.join(STAGING_DIR, "customer_ids.sql")));
   // No customer number left (a source without customers, or a retention run that erased them
   // all): no column comes back at all, and the warehouse has only its unknown and erased members.
-  let ids = (reader.getColumnsJS()[0] ?? []) as string[];
+  // The result itself is not kept: its chunks would stay in memory for the whole step.
+  let ids = ((await connection.runAndReadAll(renderSql(path.join(STAGING_DIR, "customer_ids.sql")))).getColumnsJS()[0] ?? []) as string[];
   const customerCount = ids.length;
   // The pseudonyms go straight into DuckDB: no map of every customer stays in the JavaScript heap
   // (at 5 M rows, 1.2 million customers: hundreds of MiB, and garbage collections that scanned
