@@ -1,7 +1,7 @@
 /**
  * The customer key ring: one random data key per customer pseudonym, stored only wrapped under
- * the master key, in `<key directory>/customer-keys.jsonl` (never under outputs/, never in git).
- * The warehouse copies the same pairs into `customer_keys(customer_pseudonym, wrapped_key)`.
+ * the master key, in `<key directory>/customer-keys.jsonl` (never under outputs/, never in git,
+ * and not in the warehouse either: a copy there would survive the shredding of this one).
  *
  * Why this gives crypto-shredding (erasure under GDPR Art. 17 for data that cannot be rewritten:
  * old Parquet partitions, backups, copies already exported):
@@ -47,7 +47,7 @@ export interface CustomerKeyRing {
   getOrCreate(pseudonym: string): Buffer;
   /** The customer's data key, or undefined if none (never shredded customers return undefined too, so readers cannot mint keys). */
   get(pseudonym: string): Buffer | undefined;
-  /** The wrapped form, for the warehouse's `customer_keys` table. */
+  /** The wrapped form of the customer's key, as the file stores it. */
   wrappedKey(pseudonym: string): string | undefined;
   /** Destroys the customer's data key and persists at once; true if there was one. */
   shred(pseudonym: string): boolean;
