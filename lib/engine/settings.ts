@@ -19,9 +19,13 @@ import * as os from "node:os";
  *   keys (lib/warehouse/keys.ts). Measured again at 10 M rows (code of 9f6b61d,
  *   reports/benchmarks.md): the stage peaked at 4.73 GiB under 2 GB, over the 3 GiB target. A
  *   trace of its resident memory (once a second, code of b4219e7) puts the peak inside the protect
- *   step, rising with the customers encrypted (2.0 to 4.65 GiB) and back to 2.3-2.6 GiB after it:
- *   the temporary tables of plaintexts and ciphertexts in the engine and the key ring's wrapped
- *   keys in Node's heap grow together there; their shares are not measured apart yet.
+ *   step, rising with the customers encrypted (2.0 to 4.65 GiB) and back to 2.3-2.6 GiB after it.
+ *   Measured apart (10 M rows, code of cefe352, memoryUsage and duckdb_memory() at the end of the
+ *   encryption): DuckDB's buffers 1,907 MiB (the temporary tables of customer rows in clear and of
+ *   their ciphertexts, under this 2 GB limit), Node's heap 1,053 MiB used (the key ring's 2.46 M
+ *   wrapped keys, about 200 bytes each since they are flat strings, and garbage not yet
+ *   collected), resident 3.8 GiB; the stage's peak 4.30 GiB (4.78 in the benchmark of a807df1,
+ *   before the wrapped keys were flat strings).
  * - dim_customer: joins its rows to their ciphertexts (one per row since personal_enc; the figures
  *   here were measured with nine per row, 870,000 rows at 10 M sale lines). Under 1 GB it spills:
  *   81 s, the warehouse peaking at 2.7 GiB (fact_sales); under 2 GB, 22 s but 3.5 GiB (measured on
