@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import * as path from "node:path";
-import { decryptField } from "../../lib/privacy/envelope";
+import { decryptField, encryptFieldDeterministic, EnvelopeError } from "../../lib/privacy/envelope";
 import { openCustomerKeyRing } from "../../lib/privacy/keyring";
 import { openKeyStore } from "../../lib/privacy/keystore";
 import { customerPseudonym } from "../../lib/privacy/pseudonym";
@@ -67,5 +67,33 @@ describe("the protect step", () => {
     await expect(buildWarehouse({ cleanDir: clean, outDir: tempDir("wh-collision-"), protector, lake: false })).rejects.toThrow(
       `pseudonym collision: two customer numbers map to one pseudonym (cp_${"0".repeat(32)})`,
     );
+  });
+});
+
+describe("a row's personal record (dim_customer.personal_enc)", () => {
+  const pseudonym = "cp_0123456789abcdef0123456789abcdef";
+  const key = Buffer.alloc(32, 5);
+  const sealed = (text: string) => encryptFieldDeterministic(key, text, fieldAad(pseudonym, "personal"));
+  const full = { company_name: null, first_name: "Ana", last_name: "Martin", email: "ana@example.org", phone: null, birth_date: "1990-01-02", street: "1 rue Haute", postal_code: "69001", city: "Lyon" };
+
+  test("decrypts to the nine fields, every one null for a row without personal values", () => {
+    expect(decryptPersonalRecord(key, pseudonym, sealed(JSON.stringify(full)))).toEqual(full);
+    expect(Object.values(decryptPersonalRecord(key, pseudonym, null))).toEqual(new Array(9).fill(null));
+  });
+
+  test("refuses a record that is not the nine fields in their order, without showing what it holds", () => {
+    const { city, ...eight } = full;
+    const bad = [JSON.stringify(eight), JSON.stringify({ city, ...eight }), JSON.stringify({ ...full, email: 42 }), "ana@example.org", JSON.stringify(Object.values(full))];
+    for (const text of bad) {
+      let message = "";
+      try {
+        decryptPersonalRecord(key, pseudonym, sealed(text));
+      } catch (err) {
+        expect(err).toBeInstanceOf(EnvelopeError);
+        message = (err as Error).message;
+      }
+      expect(message).toMatch(/personal record/);
+      expect(message).not.toMatch(/ana@example|Martin|Lyon/);
+    }
   });
 });
