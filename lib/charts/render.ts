@@ -53,10 +53,24 @@ export async function renderSvg(spec: TopLevelSpec): Promise<string> {
     // Clip-path and gradient ids come from module-level counters: without a reset, the second
     // identical chart in a process would get different ids, hence different bytes.
     vega.resetSVGDefIds();
-    return scopeSvgIds(await view.toSVG());
+    return scopeSvgIds(roundCoordinates(await view.toSVG()));
   } finally {
     view.finalize();
   }
+}
+
+/**
+ * Coordinates to a hundredth of a pixel. vega writes positions computed from the data at full
+ * double precision (`translate(186.66666666666666,252.0776263508)`): digits no reader can see,
+ * and long enough to spell by chance a phone number of the export (a scan of the committed files
+ * for the export's personal values found one in a benchmark chart). Only geometry is rounded:
+ * text, titles and accessible descriptions keep the values as formatted.
+ */
+export function roundCoordinates(svg: string): string {
+  return svg.replace(/ (d|transform|x|y|x1|x2|y1|y2|width|height)="([^"]*)"/g, (_match, name: string, value: string) => {
+    const rounded = value.replace(/-?\d+\.\d{3,}/g, (n) => String(Math.round(Number(n) * 100) / 100));
+    return ` ${name}="${rounded}"`;
+  });
 }
 
 /**

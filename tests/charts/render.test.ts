@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { renderPng, renderSvg, writeSvg, type TopLevelSpec } from "../../lib/charts/render";
+import { renderPng, renderSvg, roundCoordinates, writeSvg, type TopLevelSpec } from "../../lib/charts/render";
 
 const salesByRegion: TopLevelSpec = {
   title: "Revenue by region",
@@ -75,4 +75,21 @@ test("renderPng writes the same PNG bytes twice", async () => {
   // 2x zoom by default: the PNG is twice the SVG's width (IHDR width at bytes 16..19).
   const svgWidth = Number(/width="(\d+)"/.exec(await renderSvg(salesByRegion))![1]);
   expect(first.readUInt32BE(16)).toBe(svgWidth * 2);
+});
+
+test("geometry is written to a hundredth of a pixel; text keeps its values", async () => {
+  const points: TopLevelSpec = {
+    title: "Seconds against rows",
+    data: { values: [1, 2, 5, 10].map((m) => ({ rows: m * 1_000_000, seconds: 94.2 * m ** 1.1234567 })) },
+    mark: { type: "point" },
+    encoding: { x: { field: "rows", type: "quantitative", scale: { type: "log" } }, y: { field: "seconds", type: "quantitative", scale: { type: "log" } } },
+  } as TopLevelSpec;
+  const svg = await renderSvg(points);
+  const geometry = [...svg.matchAll(/ (?:d|transform|x|y|x1|x2|y1|y2|width|height)="([^"]*)"/g)].map((m) => m[1]);
+  expect(geometry.length).toBeGreaterThan(10);
+  for (const value of geometry) expect(value).not.toMatch(/\d\.\d{3}/);
+  expect(svg.match(/aria-roledescription="point"/g)).toHaveLength(4);
+  expect(roundCoordinates('<path transform="translate(186.66666666666666,252.0776263508)" d="M-2.739,0A2.7391,2.7391,0,1,1,-2.735,0" aria-label="seconds: 252.0776263508"/>')).toBe(
+    '<path transform="translate(186.67,252.08)" d="M-2.74,0A2.74,2.74,0,1,1,-2.73,0" aria-label="seconds: 252.0776263508"/>',
+  );
 });
