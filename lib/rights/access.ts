@@ -9,7 +9,7 @@ import { stringify } from "csv-stringify/sync";
 import { neutraliseFormula } from "../opendata/publish/csv";
 import { readRectifications } from "../privacy/ledgers";
 import { processingSummary } from "../privacy/processing";
-import { decryptPersonalRecord, ENCRYPTED_FIELDS, PERSONAL_COLUMN } from "../warehouse/protector";
+import { decryptPersonalRecord, emptyPersonalRecord, PERSONAL_COLUMN } from "../warehouse/protector";
 import { requestReceipt } from "./deadlines";
 import { audit, identifierPseudonym, keyRing, sqlString, withCore, type RightsContext } from "./context";
 import { resolveSubject, type IdentifierKind } from "./resolve";
@@ -81,9 +81,7 @@ export async function accessRequest(ctx: RightsContext, identifier: string): Pro
     }));
     const versions = rows.map((row) => {
       // A shredded key (no key): every field null, as for a row that holds none.
-      const personalData: Record<string, string | null> = key
-        ? decryptPersonalRecord(key, pseudonym, row[PERSONAL_COLUMN] as string | null)
-        : Object.fromEntries(ENCRYPTED_FIELDS.map((f) => [f, null]));
+      const personalData: Record<string, string | null> = key ? decryptPersonalRecord(key, pseudonym, row[PERSONAL_COLUMN] as string | null) : emptyPersonalRecord();
       const derivedAttributes: Record<string, string> = {};
       for (const a of ["customer_type", "segment", "gender", "age_band", "country", "departement_code", "departement_name", "region_code", "region_name"]) {
         derivedAttributes[a] = String(row[a]);

@@ -81,6 +81,11 @@ export function fieldAad(customerPseudonym: string, column: string): string {
   return `customer:${customerPseudonym}:${column}`;
 }
 
+/** A record with every field null: a row that shows no personal value, or a customer whose key was shredded. */
+export function emptyPersonalRecord(): PersonalRecord {
+  return Object.fromEntries(ENCRYPTED_FIELDS.map((f) => [f, null])) as PersonalRecord;
+}
+
 /**
  * The fields of a row's `personal_enc`, decrypted with the customer's data key; every field null
  * when the row holds none (a null ciphertext). Throws EnvelopeError on a wrong key, a ciphertext
@@ -88,7 +93,7 @@ export function fieldAad(customerPseudonym: string, column: string): string {
  */
 export function decryptPersonalRecord(dataKey: Buffer, customerPseudonym: string, ciphertext: string | null): PersonalRecord {
   const text = decryptField(dataKey, ciphertext, fieldAad(customerPseudonym, PERSONAL_RECORD));
-  const record = Object.fromEntries(ENCRYPTED_FIELDS.map((f) => [f, null])) as PersonalRecord;
+  const record = emptyPersonalRecord();
   if (text === null) return record;
   let parsed: unknown;
   try {
