@@ -67,7 +67,7 @@ export async function renderSvg(spec: TopLevelSpec): Promise<string> {
  * text, titles and accessible descriptions keep the values as formatted.
  */
 export function roundCoordinates(svg: string): string {
-  return svg.replace(/ (d|transform|x|y|x1|x2|y1|y2|width|height)="([^"]*)"/g, (_match, name: string, value: string) => {
+  return svg.replace(/ (d|transform|x|y|x1|x2|y1|y2|width|height|viewBox)="([^"]*)"/g, (_match, name: string, value: string) => {
     const rounded = value.replace(/-?\d+\.\d{3,}/g, (n) => String(Math.round(Number(n) * 100) / 100));
     return ` ${name}="${rounded}"`;
   });

@@ -85,10 +85,11 @@ test("geometry is written to a hundredth of a pixel; text keeps its values", asy
     encoding: { x: { field: "rows", type: "quantitative", scale: { type: "log" } }, y: { field: "seconds", type: "quantitative", scale: { type: "log" } } },
   } as TopLevelSpec;
   const svg = await renderSvg(points);
-  const geometry = [...svg.matchAll(/ (?:d|transform|x|y|x1|x2|y1|y2|width|height)="([^"]*)"/g)].map((m) => m[1]);
+  const geometry = [...svg.matchAll(/ (?:d|transform|x|y|x1|x2|y1|y2|width|height|viewBox)="([^"]*)"/g)].map((m) => m[1]);
   expect(geometry.length).toBeGreaterThan(10);
   for (const value of geometry) expect(value).not.toMatch(/\d\.\d{3}/);
   expect(svg.match(/aria-roledescription="point"/g)).toHaveLength(4);
+  expect(roundCoordinates('<svg width="835" height="749.0000000000001" viewBox="0 0 835 749.0000000000001">')).toBe('<svg width="835" height="749" viewBox="0 0 835 749">');
   expect(roundCoordinates('<path transform="translate(186.66666666666666,252.0776263508)" d="M-2.739,0A2.7391,2.7391,0,1,1,-2.735,0" aria-label="seconds: 252.0776263508"/>')).toBe(
     '<path transform="translate(186.67,252.08)" d="M-2.74,0A2.74,2.74,0,1,1,-2.73,0" aria-label="seconds: 252.0776263508"/>',
   );
