@@ -62,6 +62,8 @@ export interface AuditReport {
   proofs: ReadonlyMap<number, readonly number[]>;
   /** Cells skipped thanks to an earlier proof. */
   skipped: number;
+  /** The audit stopped at its first exposed figure (AuditOptions.stopAtFirstExposure): `intervals` holds only that one. */
+  stoppedEarly?: boolean;
   groups: number;
   solves: number;
   exactFigures: number;
@@ -82,6 +84,20 @@ export interface AuditOptions {
    * release's own audit is always complete.
    */
   proofs?: ReadonlyMap<number, readonly number[]>;
+  /**
+   * Stop at the first side found exposed: the report says only that the pattern fails (`passed`
+   * false, that one figure in `exposed`, `stoppedEarly` true), for a caller that needs no more
+   * (the optimal method's pruning, which keeps a removal only when the audit passes). A side is
+   * found exposed only once its exact extreme is known, so the answer is the full audit's.
+   */
+  stopAtFirstExposure?: boolean;
+  /**
+   * Cells whose figures are solved exactly before any other (those a change of pattern touched):
+   * with stopAtFirstExposure, a pattern that exposes one of them fails after a few warm solves
+   * instead of the group's batch proofs. The decisions are the same (every side is still decided
+   * on its exact extreme); only which intervals are inner bounds differs.
+   */
+  probeFirst?: readonly number[];
 }
 
 export const EXACT_INTERVALS_MAX_FIGURES = 60;
@@ -154,7 +170,8 @@ export async function auditPattern(model: ReleaseModel, status: readonly CellSta
           if (solution[i] > hi[i]) hi[i] = solution[i];
         }
       };
-      const exposeSide = (i: number, sense: 1 | -1): void => {
+      /** Solves one side exactly; false when it is exposed. */
+      const exposeSide = (i: number, sense: 1 | -1): boolean => {
         const result = lp.extreme(i, sense);
         if (result) {
           if (sense === 1) {
@@ -166,7 +183,7 @@ export async function auditPattern(model: ReleaseModel, status: readonly CellSta
           }
         }
         const ok = sense === 1 ? lowOk(i) : highOk(i);
-        if (ok || !result || !result.duals) return;
+        if (ok || !result || !result.duals) return ok;
         const figure = lp.figures[i];
         const { coefficients, slack } = lp.cut(i, sense, result.duals);
         const target = targets[i];
@@ -178,12 +195,26 @@ export async function auditPattern(model: ReleaseModel, status: readonly CellSta
         });
         const relations = relationsOfRows(model, lp, rows);
         binding.set(figureKey(figure.cell, figure.concept), [...new Set([...(binding.get(figureKey(figure.cell, figure.concept)) ?? []), ...relations])].sort((a, b) => a - b));
+        return false;
+      };
+      // The figure found exposed first, when the caller asked to stop there.
+      let first: number | null = null;
+      const stopAt = (i: number, ok: boolean): boolean => {
+        if (ok || !options.stopAtFirstExposure) return false;
+        first = i;
+        return true;
       };
 
-      if (n <= exactLimit) {
+      const probes = new Set(options.probeFirst ?? []);
+      for (const i of cols) {
+        if (!probes.has(lp.figures[i].cell)) continue;
+        if (stopAt(i, exposeSide(i, 1)) || stopAt(i, exposeSide(i, -1))) break;
+      }
+      if (first !== null) {
+        // found by a probe: nothing else to solve
+      } else if (n <= exactLimit) {
         for (const i of cols) {
-          exposeSide(i, 1);
-          exposeSide(i, -1);
+          if ((!exactLo[i] && stopAt(i, exposeSide(i, 1))) || (!exactHi[i] && stopAt(i, exposeSide(i, -1)))) break;
         }
         exactFigures += cols.length;
       } else {
@@ -203,10 +234,44 @@ export async function auditPattern(model: ReleaseModel, status: readonly CellSta
           if (left.low.length + left.high.length > 0.8 * before) break;
         }
         for (const i of cols) {
-          if (!lowOk(i)) exposeSide(i, 1);
-          if (!highOk(i)) exposeSide(i, -1);
+          if (!lowOk(i) && !exactLo[i] && stopAt(i, exposeSide(i, 1))) break;
+          if (!highOk(i) && !exactHi[i] && stopAt(i, exposeSide(i, -1))) break;
         }
         provenFigures += cols.length;
+      }
+      if (first !== null) {
+        const i: number = first;
+        const f = lp.figures[i];
+        const violated = shortfall(lp.knowledge[i], targets[i], lo[i], hi[i], lp.solutionError);
+        const interval: FigureInterval = {
+          cell: f.cell,
+          key: model.cells[f.cell].key,
+          concept: f.concept,
+          status: model.cells[f.cell].hidden ? "hidden" : status[f.cell],
+          value: lp.knowledge[i].value,
+          lower: lo[i],
+          upper: hi[i],
+          target: targets[i],
+          exposed: true,
+          violated,
+          exact: exactLo[i] === 1 && exactHi[i] === 1,
+        };
+        return {
+          passed: false,
+          protectionIntervalPercent: p,
+          intervals: [interval],
+          exposed: [interval],
+          cuts,
+          binding,
+          proofs: new Map(),
+          skipped,
+          stoppedEarly: true,
+          groups: groups.length,
+          solves: solves + lp.solves,
+          exactFigures,
+          provenFigures,
+          millis: performance.now() - started,
+        };
       }
       const exposedCells = new Set<number>();
       for (const i of cols) {

@@ -417,7 +417,9 @@ async function prune(
   for (const cell of order) {
     const trial = [...status];
     trial[cell] = "published";
-    const audit = await auditPattern(model, trial, { ...auditOptions(options), proofs });
+    // Only whether it passes matters here: a failing trial stops at its first exposed figure.
+    const neighbours = [...new Set(model.relationsOf[cell].flatMap((r) => [model.relations[r].parent, ...model.relations[r].children]))];
+    const audit = await auditPattern(model, trial, { ...auditOptions(options), proofs, stopAtFirstExposure: true, probeFirst: neighbours });
     if (!audit.passed) continue;
     status = trial;
     for (const [c, proof] of audit.proofs) proofs.set(c, proof);

@@ -5,7 +5,8 @@
 import { auditRelease, buildModel, protectRelease, protectTable, TableInput } from "../../../lib/opendata/confidentiality";
 import { GroupLp, unknownGroups } from "../../../lib/opendata/confidentiality/lp";
 import { companionRequirements, primarySuppression } from "../../../lib/opendata/confidentiality/primary";
-import { lossLowerBounds } from "../../../lib/opendata/confidentiality/secondary";
+import { heuristicSuppression, lossLowerBounds } from "../../../lib/opendata/confidentiality/secondary";
+import { auditPattern } from "../../../lib/opendata/confidentiality/audit";
 import { ALL, cellOf, cubeTable, prng, randomGrid } from "./tables";
 
 const suppressed = (result: { cells: { dims: Record<string, string>; status: string }[] }) =>
@@ -288,5 +289,41 @@ describe("grid tables", () => {
     const added = result.cells.slice(7).map((c) => `${c.dims.a}/${c.dims.b}:${c.measures.units}`);
     expect(added).toEqual(["x/q:0", "y/p:0"]);
     expect(cellOf(table, { a: "x", b: "p" })).toBe(0);
+  });
+});
+
+describe("the pruning's short audit (stopAtFirstExposure with probes) decides as the full audit does", () => {
+  it("publishing back each secondary cell of a safe pattern: same pass or fail; a stop names a figure the full audit finds exposed", async () => {
+    // Two grids: one small enough for exact intervals (<= 60 figures a group), one whose groups are
+    // proven by batch solves.
+    for (const [table, exactLimit] of [[randomGrid(6, 7, 5, 0.15), undefined], [randomGrid(8, 9, 3, 0.12), 10]] as const) {
+      const model = buildModel([table]);
+      const pattern = primarySuppression(model);
+      const companions = companionRequirements(model, pattern.status);
+      const safe = await heuristicSuppression(model, pattern, companions, { exactIntervalsMaxFigures: exactLimit });
+      expect(safe.audit.passed).toBe(true);
+      const secondary = model.cells.filter((c) => safe.status[c.id] === "secondary").map((c) => c.id);
+      expect(secondary.length).toBeGreaterThan(2);
+      let failures = 0;
+      for (const cell of secondary) {
+        const trial = [...safe.status];
+        trial[cell] = "published";
+        const neighbours = model.relationsOf[cell].flatMap((r) => [model.relations[r].parent, ...model.relations[r].children]);
+        const full = await auditPattern(model, trial, { exactIntervalsMaxFigures: exactLimit });
+        const short = await auditPattern(model, trial, { exactIntervalsMaxFigures: exactLimit, proofs: safe.audit.proofs, stopAtFirstExposure: true, probeFirst: neighbours });
+        expect({ cell, passed: short.passed }).toEqual({ cell, passed: full.passed });
+        if (full.passed) {
+          expect(short.stoppedEarly).toBeUndefined();
+          continue;
+        }
+        failures++;
+        expect(short.stoppedEarly).toBe(true);
+        expect(short.exposed).toHaveLength(1);
+        const [found] = short.exposed;
+        expect(full.exposed.some((e) => e.cell === found.cell && e.concept === found.concept)).toBe(true);
+      }
+      // The check means something only if some trials fail (a secondary cell is usually needed).
+      expect(failures).toBeGreaterThan(0);
+    }
   });
 });
