@@ -4,9 +4,10 @@
  * `sudo ...` spans of its prose; `a && b` is two commands), and runs each, in README order, in a
  * copy of the project (tests/helpers/sandboxProject.ts), failing on a non-zero exit.
  *
- * Small inputs, without editing the README's text: the copy's bundled export has 2,000 rows,
- * `other.csv.gz` is a 2,000-row export of the same layout, ../shared/.../online_retail.csv.gz is
- * the first rows of the real one (when ../shared is there), and WORKBOOK_MAX_ROWS=2000 caps the
+ * Small inputs, without editing the README's text: the copy's bundled export has 10,000 rows
+ * (SMALL_EXPORT_ROWS, tests/helpers/smallExport.ts, says why not fewer), `other.csv.gz` is an
+ * export of the same size and layout, ../shared/.../online_retail.csv.gz is the first rows of the
+ * real one (when ../shared is there), and WORKBOOK_MAX_ROWS=10000 caps the
  * rows that `generate` and the benchmark produce (lib/cli/rowsCap.ts). The portal is served on a
  * free port through WORKBOOK_PORTAL_PORT and stopped with Ctrl+C (SIGINT), as a user stops it.
  *
@@ -26,6 +27,7 @@ import { createSandboxProject, type SandboxProject } from "../helpers/sandboxPro
 import { projectRoot } from "../helpers/runScript";
 import { sharedDataset } from "../helpers/rawCsv";
 import { recordSkip } from "../helpers/skip";
+import { SMALL_EXPORT_ROWS } from "../helpers/smallExport";
 
 export interface ReadmeCommand {
   line: string;
@@ -135,14 +137,14 @@ async function runServer(sb: SandboxProject, line: string, env: NodeJS.ProcessEn
 describe("every command README.md shows works as written", () => {
   let sb: SandboxProject;
   let port: number;
-  const env: NodeJS.ProcessEnv = { WORKBOOK_MAX_ROWS: "2000" };
+  const env: NodeJS.ProcessEnv = { WORKBOOK_MAX_ROWS: String(SMALL_EXPORT_ROWS) };
   const bigOut = "/tmp/big.csv.gz";
   const bigExisted = fs.existsSync(bigOut);
 
   beforeAll(async () => {
-    sb = createSandboxProject({ rows: 2000 });
+    sb = createSandboxProject({ rows: SMALL_EXPORT_ROWS });
     // `npm start -- --input other.csv.gz`: another file with the same layout.
-    const other = sb.cli("generate", "--rows", "2000", "--seed", "7", "--out", "other.csv.gz");
+    const other = sb.cli("generate", "--rows", String(SMALL_EXPORT_ROWS), "--seed", "7", "--out", "other.csv.gz");
     expect(other.status).toBe(0);
     // `--input ../shared/datasets/online-retail/online_retail.csv.gz`: its first rows, when ../shared is here.
     const december = sharedDataset("online_retail_2010-12.csv");

@@ -10,6 +10,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { projectRoot } from "./runScript";
+import { SMALL_EXPORT_ROWS } from "./smallExport";
 
 export interface SandboxProject {
   root: string;
@@ -32,7 +33,7 @@ const SKIPPED =
 export const TSX_CLI = path.join(projectRoot, "node_modules", "tsx", "dist", "cli.mjs");
 
 export interface SandboxOptions {
-  /** Rows of the sandbox's bundled export (data/raw/export.csv.gz); default 2,000. */
+  /** Rows of the sandbox's bundled export (data/raw/export.csv.gz); default SMALL_EXPORT_ROWS (10,000). */
   rows?: number;
   seed?: number;
   /** Put the sandbox in this directory instead of a new temporary one. */
@@ -56,7 +57,7 @@ export function createSandboxProject(opts: SandboxOptions = {}): SandboxProject 
   const env: NodeJS.ProcessEnv = { ...process.env, WORKBOOK_KEY_DIR: keyDir, WORKBOOK_PROGRESS: "0", FORCE_COLOR: "0", NO_COLOR: "1" };
   delete env.WORKBOOK_TEST_PAUSE_AT;
   // The bundled export, small: the project's own generator through its own command.
-  const generated = spawnSync(process.execPath, [TSX_CLI, "lib/cli/main.ts", "generate", "--rows", String(opts.rows ?? 2000), "--seed", String(opts.seed ?? 20240601)], {
+  const generated = spawnSync(process.execPath, [TSX_CLI, "lib/cli/main.ts", "generate", "--rows", String(opts.rows ?? SMALL_EXPORT_ROWS), "--seed", String(opts.seed ?? 20240601)], {
     cwd: root,
     env,
     encoding: "utf8",
