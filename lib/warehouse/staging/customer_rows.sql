@@ -19,31 +19,34 @@
 --
 -- row_id numbers the rows in (customer, version) order and customer_seq the customers, so that
 -- the protect step reads whole customers by ranges and joins the ciphertexts back on row_id.
+--
+-- Narrow first, wide once: the window passes (ordering the versions, finding where the tracked
+-- attributes change, numbering the rows and the customers) run on the columns they need, the
+-- keys, dates and tracked attributes; the type 1 personal values join once, at the end, from the
+-- customer's latest version (customer_version is unique: it is the cleansed dedupe key). At 10 M
+-- rows the windows over whole versions, personal columns included, spilled under the stage's
+-- memory limit (issue 24).
 with versions as (
   select
-    customer_id, customer_version, customer_type, company_name, first_name, last_name, email,
-    phone, birth_date, gender, street, postal_code, city, country, segment,
+    customer_id, customer_version, street, postal_code, city, country, segment,
     first_order_date, last_order_date, source_line
   from stg_customers
   where customer_id is not null
     and customer_id <> 'ERASED' -- GDPR Art. 17: erased customers are the erased member (-2) of dim_customer
 ),
+-- One sort per customer: each version's rank, whether it opens a row (its tracked attributes differ
+-- from the previous version's), and how many versions the customer has.
 sequenced as (
   select
     *,
-    row_number() over (
-      partition by customer_id
-      order by first_order_date nulls last, last_order_date nulls last, customer_version
-    ) as version_seq
+    row_number() over w as version_seq,
+    row(street, postal_code, city, country, segment) is distinct from lag(row(street, postal_code, city, country, segment)) over w as opens_row,
+    count(*) over (partition by customer_id) as versions_of_customer
   from versions
-),
-changes as (
-  select
-    *,
-    row(street, postal_code, city, country, segment) is distinct from lag(row(street, postal_code, city, country, segment)) over (
-      partition by customer_id order by version_seq
-    ) as opens_row
-  from sequenced
+  window w as (
+    partition by customer_id
+    order by first_order_date nulls last, last_order_date nulls last, customer_version
+  )
 ),
 islands as (
   select
@@ -51,7 +54,7 @@ islands as (
     sum(case when opens_row then 1 else 0 end) over (
       partition by customer_id order by version_seq rows between unbounded preceding and current row
     ) as version_number
-  from changes
+  from sequenced
 ),
 tracked_rows as (
   select
@@ -68,15 +71,18 @@ tracked_rows as (
   group by customer_id, version_number
 ),
 latest_version as (
-  select customer_id, customer_type, company_name, first_name, last_name, email, phone, birth_date, gender
-  from sequenced
-  qualify version_seq = max(version_seq) over (partition by customer_id)
+  select v.customer_id, v.customer_type, v.company_name, v.first_name, v.last_name, v.email, v.phone, v.birth_date, v.gender
+  from sequenced s
+  join stg_customers v on v.customer_version = s.customer_version and v.customer_id = s.customer_id
+  where s.version_seq = s.versions_of_customer
 ),
 timeline as (
   select
     *,
     coalesce(lead(valid_from) over w, date '9999-12-31') as valid_to,
-    lead(valid_from) over w is null as is_current
+    lead(valid_from) over w is null as is_current,
+    cast(row_number() over (order by customer_id, version_number) as bigint) as row_id,
+    cast(dense_rank() over (order by customer_id) as bigint) as customer_seq
   from tracked_rows
   window w as (partition by customer_id order by version_number)
 ),
@@ -93,8 +99,8 @@ located as (
    and coalesce(t.country, 'FR') = 'FR'
 )
 select
-  cast(row_number() over (order by l.customer_id, l.version_number) as bigint) as row_id,
-  cast(dense_rank() over (order by l.customer_id) as bigint) as customer_seq,
+  l.row_id,
+  l.customer_seq,
   l.customer_id,
   l.version_number,
   l.valid_from,
