@@ -20,7 +20,7 @@ import { projectRoot } from "../helpers/runScript";
 import { CHILD, expectClean, killScenario, runChild, snapshot, type Kill } from "./fixtures/transactionHarness";
 
 describe("a run is one transaction: killed in split, cleanse, warehouse, marts, after the purge", () => {
-  const s = killScenario();
+  const s = killScenario("before-release");
 
   const stages: [string, Kill[]][] = [
     ["split", [{ at: "split: read", signal: "SIGKILL" }, { at: "split: read", signal: "SIGINT" }, { at: "✔ split", signal: "SIGKILL" }]],

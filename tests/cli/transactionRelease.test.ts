@@ -11,7 +11,7 @@ import * as path from "node:path";
 import { expectClean, expectConsistent, killScenario, readJson, runChild } from "./fixtures/transactionHarness";
 
 describe("a run is one transaction: killed in the release stage and in the commit", () => {
-  const s = killScenario();
+  const s = killScenario("release");
 
   test('killed inside opendata and after it (SIGINT at "opendata: whole release protected"; SIGKILL at "✔ opendata"): the previous set stays current and consistent', async () => {
     await s.expectPreviousSetAfter({ at: "opendata: whole release protected", signal: "SIGINT" });
