@@ -10,6 +10,7 @@ import { parse } from "csv-parse/sync";
 import { loadProfile } from "../../lib/raw/profile";
 import { splitExport } from "../../lib/split/split";
 import { readParquet, sharedDataset, tempDir } from "../helpers/rawCsv";
+import { recordSkip } from "../helpers/skip";
 
 /** Every record of a CSV file by the physical line where it starts (header = 1). */
 function recordsByLine(file: string): Map<number, Record<string, string>> {
@@ -79,7 +80,7 @@ describe("source_line under any profile SQL", () => {
 
   const onlineRetail = (file: string) => {
     const input = sharedDataset(file);
-    if (!input) console.warn(`skipping the Online Retail source_line test on ${file}: ../shared/datasets/online-retail/${file} is absent`);
+    if (!input) recordSkip(`../shared/datasets/online-retail/${file} is absent`, "put the shared datasets beside the project, in ../shared/datasets/online-retail/ (CI always has them)");
     return input;
   };
   const sameLine = (raw: Record<string, string>, staged: Record<string, unknown>) =>
