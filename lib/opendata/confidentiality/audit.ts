@@ -62,7 +62,7 @@ export interface AuditReport {
   proofs: ReadonlyMap<number, readonly number[]>;
   /** Cells skipped thanks to an earlier proof. */
   skipped: number;
-  /** The audit stopped at its first exposed figure (AuditOptions.stopAtFirstExposure): `intervals` holds only that one. */
+  /** The audit stopped at its first exposed figure (AuditOptions.stopAtFirstExposure): the only one in `exposed`. */
   stoppedEarly?: boolean;
   groups: number;
   solves: number;
@@ -86,7 +86,8 @@ export interface AuditOptions {
   proofs?: ReadonlyMap<number, readonly number[]>;
   /**
    * Stop at the first side found exposed: the report says only that the pattern fails (`passed`
-   * false, that one figure in `exposed`, `stoppedEarly` true), for a caller that needs no more
+   * false, that one figure in `exposed`, `stoppedEarly` true; `intervals` and `proofs` hold only
+   * the groups solved before it), for a caller that needs no more
    * (the optimal method's pruning, which keeps a removal only when the audit passes). A side is
    * found exposed only once its exact extreme is known, so the answer is the full audit's.
    */
@@ -136,6 +137,7 @@ export async function auditPattern(model: ReleaseModel, status: readonly CellSta
   let solves = 0;
   let exactFigures = 0;
   let provenFigures = 0;
+  let stoppedEarly = false;
 
   for (const group of groups) {
     const stillProven = (c: number): boolean => {
@@ -211,7 +213,7 @@ export async function auditPattern(model: ReleaseModel, status: readonly CellSta
         if (stopAt(i, exposeSide(i, 1)) || stopAt(i, exposeSide(i, -1))) break;
       }
       if (first !== null) {
-        // found by a probe: nothing else to solve
+        // a probe found it: nothing else to solve
       } else if (n <= exactLimit) {
         for (const i of cols) {
           if ((!exactLo[i] && stopAt(i, exposeSide(i, 1))) || (!exactHi[i] && stopAt(i, exposeSide(i, -1)))) break;
@@ -239,47 +241,11 @@ export async function auditPattern(model: ReleaseModel, status: readonly CellSta
         }
         provenFigures += cols.length;
       }
-      if (first !== null) {
-        const i: number = first;
-        const f = lp.figures[i];
-        const violated = shortfall(lp.knowledge[i], targets[i], lo[i], hi[i], lp.solutionError);
-        const interval: FigureInterval = {
-          cell: f.cell,
-          key: model.cells[f.cell].key,
-          concept: f.concept,
-          status: model.cells[f.cell].hidden ? "hidden" : status[f.cell],
-          value: lp.knowledge[i].value,
-          lower: lo[i],
-          upper: hi[i],
-          target: targets[i],
-          exposed: true,
-          violated,
-          exact: exactLo[i] === 1 && exactHi[i] === 1,
-        };
-        return {
-          passed: false,
-          protectionIntervalPercent: p,
-          intervals: [interval],
-          exposed: [interval],
-          cuts,
-          binding,
-          proofs: new Map(),
-          skipped,
-          stoppedEarly: true,
-          groups: groups.length,
-          solves: solves + lp.solves,
-          exactFigures,
-          provenFigures,
-          millis: performance.now() - started,
-        };
-      }
-      const exposedCells = new Set<number>();
-      for (const i of cols) {
+      const intervalOf = (i: number): FigureInterval => {
         const f = lp.figures[i];
         const cell = model.cells[f.cell];
         const violated = shortfall(lp.knowledge[i], targets[i], lo[i], hi[i], lp.solutionError);
-        if (violated) exposedCells.add(f.cell);
-        intervals.push({
+        return {
           cell: f.cell,
           key: cell.key,
           concept: f.concept,
@@ -291,10 +257,21 @@ export async function auditPattern(model: ReleaseModel, status: readonly CellSta
           exposed: violated !== null,
           violated,
           exact: exactLo[i] === 1 && exactHi[i] === 1,
-        });
+        };
+      };
+      solves += lp.solves;
+      if (first !== null) {
+        intervals.push(intervalOf(first));
+        stoppedEarly = true;
+        break;
+      }
+      const exposedCells = new Set<number>();
+      for (const i of cols) {
+        const interval = intervalOf(i);
+        if (interval.exposed) exposedCells.add(interval.cell);
+        intervals.push(interval);
       }
       for (const c of wanted) if (!exposedCells.has(c)) proofs.set(c, group.cells);
-      solves += lp.solves;
     } finally {
       lp.dispose();
     }
@@ -310,6 +287,7 @@ export async function auditPattern(model: ReleaseModel, status: readonly CellSta
     binding,
     proofs,
     skipped,
+    ...(stoppedEarly ? { stoppedEarly } : {}),
     groups: groups.length,
     solves,
     exactFigures,

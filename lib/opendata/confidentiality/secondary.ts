@@ -418,7 +418,7 @@ async function prune(
     const trial = [...status];
     trial[cell] = "published";
     // Only whether it passes matters here: a failing trial stops at its first exposed figure.
-    const neighbours = [...new Set(model.relationsOf[cell].flatMap((r) => [model.relations[r].parent, ...model.relations[r].children]))];
+    const neighbours = model.relationsOf[cell].flatMap((r) => [model.relations[r].parent, ...model.relations[r].children]);
     const audit = await auditPattern(model, trial, { ...auditOptions(options), proofs, stopAtFirstExposure: true, probeFirst: neighbours });
     if (!audit.passed) continue;
     status = trial;
