@@ -33,19 +33,18 @@ export async function buildValueMap(
 ): Promise<{ distinctRaw: number; mapped: number }> {
   const col = sqlIdent(opts.column);
   const ctx = opts.context ? sqlIdent(opts.context) : "null::varchar";
-  await conn.run(`create or replace table ${opts.mapTable} (raw varchar, ctx varchar, value varchar, issue varchar)`);
-  await conn.run(`create or replace temp table distinct_values as select distinct ${col} as raw, ${ctx} as ctx from ${opts.staged} where ${col} is not null`);
-  const [{ n }] = await queryRows<{ n: number }>(conn, "select count(distinct raw)::bigint as n from distinct_values");
-  // Numbered in order, so that each batch is a range scan (a streaming result cannot stay open
-  // while the appender writes on the same connection).
-  await conn.run(`create or replace temp table values_to_map as
-    select raw, ctx, row_number() over (order by raw, ctx) as i from distinct_values
-    where trim(raw) <> ''${opts.canonical ? ` and not ${opts.canonical}` : ""}${opts.maxLength ? ` and length(raw) <= ${opts.maxLength}` : ""}`);
-  const [{ m }] = await queryRows<{ m: number }>(conn, "select count(*)::bigint as m from values_to_map");
+  // Each statement costs a round trip of a millisecond or two whatever the data (a tiny export
+  // runs some fifty maps): the map's table and the distinct values are created in one call, both
+  // counts read in one query, and the values read at once when they fit in one batch.
+  await conn.run(`create or replace table ${opts.mapTable} (raw varchar, ctx varchar, value varchar, issue varchar);
+    create or replace temp table distinct_values as select distinct ${col} as raw, ${ctx} as ctx from ${opts.staged} where ${col} is not null`);
+  const toMap = `trim(raw) <> ''${opts.canonical ? ` and not ${opts.canonical}` : ""}${opts.maxLength ? ` and length(raw) <= ${opts.maxLength}` : ""}`;
+  const [{ n, m }] = await queryRows<{ n: number; m: number }>(
+    conn,
+    `select ${opts.context ? "count(distinct raw)" : "count(*)"}::bigint as n, count(*) filter (where ${toMap})::bigint as m from distinct_values`,
+  );
   const appender = await conn.createAppender(opts.mapTable);
-  for (let offset = 0; offset < m; offset += BATCH) {
-    const reader = await conn.runAndReadAll(`select raw, ctx from values_to_map where i > ${offset} and i <= ${offset + BATCH} order by i`);
-    const [raws, contexts] = reader.getColumnsJS() as [string[], (string | null)[]];
+  const append = (raws: string[], contexts: (string | null)[]): void => {
     const batch = aq
       .table({ raw: raws, ctx: contexts })
       .derive({ cleaned: aq.escape((d: { raw: string; ctx: string | null }) => opts.rule(d.raw, d.ctx)) })
@@ -65,9 +64,25 @@ export async function buildValueMap(
       else appender.appendVarchar(issues[i] as string);
       appender.endRow();
     }
+  };
+  if (m > 0 && m <= BATCH) {
+    const reader = await conn.runAndReadAll(`select raw, ctx from distinct_values where ${toMap} order by raw, ctx`);
+    const [raws, contexts] = reader.getColumnsJS() as [string[], (string | null)[]];
+    append(raws, contexts);
+  } else if (m > BATCH) {
+    // Numbered in order, so that each batch is a range scan (a streaming result cannot stay open
+    // while the appender writes on the same connection).
+    await conn.run(`create or replace temp table values_to_map as
+      select raw, ctx, row_number() over (order by raw, ctx) as i from distinct_values where ${toMap}`);
+    for (let offset = 0; offset < m; offset += BATCH) {
+      const reader = await conn.runAndReadAll(`select raw, ctx from values_to_map where i > ${offset} and i <= ${offset + BATCH} order by i`);
+      const [raws, contexts] = reader.getColumnsJS() as [string[], (string | null)[]];
+      append(raws, contexts);
+    }
+    await conn.run("drop table values_to_map");
   }
   appender.flushSync();
   appender.closeSync();
-  await conn.run("drop table distinct_values; drop table values_to_map");
+  await conn.run("drop table distinct_values");
   return { distinctRaw: n, mapped: m };
 }
