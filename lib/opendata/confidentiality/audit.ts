@@ -20,8 +20,8 @@
  */
 import { POLICY } from "../../policy";
 import { CellStatus, isPrimary, isSuppressed } from "./cells";
-import { protectionTarget, ProtectionTarget, shortfall } from "./knowledge";
-import { GroupLp, unknownGroups } from "./lp";
+import { aPriori, protectionTarget, ProtectionTarget, shortfall } from "./knowledge";
+import { GroupLp, groupSolutionError, unknownGroups, type Group } from "./lp";
 import type { ReleaseModel } from "./model";
 
 export interface FigureInterval {
@@ -89,7 +89,8 @@ export interface AuditOptions {
    * false, that one figure in `exposed`, `stoppedEarly` true; `intervals` and `proofs` hold only
    * the groups solved before it), for a caller that needs no more
    * (the optimal method's pruning, which keeps a removal only when the audit passes). A side is
-   * found exposed only once its exact extreme is known, so the answer is the full audit's.
+   * found exposed only once its exact extreme is known (or, for a figure a relation pins, its exact
+   * value: pinnedExposure, before any LP is built), so the answer is the full audit's.
    */
   stopAtFirstExposure?: boolean;
   /**
@@ -139,11 +140,17 @@ export async function auditPattern(model: ReleaseModel, status: readonly CellSta
   let provenFigures = 0;
   let stoppedEarly = false;
 
-  for (const group of groups) {
-    const stillProven = (c: number): boolean => {
-      const proof = options.proofs?.get(c);
-      return proof !== undefined && proof.every((u) => unknown[u]);
-    };
+  const stillProven = (c: number): boolean => {
+    const proof = options.proofs?.get(c);
+    return proof !== undefined && proof.every((u) => unknown[u]);
+  };
+  const pinned = options.stopAtFirstExposure ? pinnedExposure(model, status, unknown, (c) => required[c] && !stillProven(c), p, groups) : null;
+  if (pinned) {
+    intervals.push(pinned);
+    stoppedEarly = true;
+  }
+
+  for (const group of pinned ? [] : groups) {
     const wanted = group.cells.filter((c) => required[c] && !stillProven(c));
     skipped += group.cells.filter((c) => required[c]).length - wanted.length;
     if (wanted.length === 0) continue;
@@ -294,6 +301,40 @@ export async function auditPattern(model: ReleaseModel, status: readonly CellSta
     provenFigures,
     millis: performance.now() - started,
   };
+}
+
+/**
+ * For a caller that stops at the first exposure: a figure that a relation pins (its cell the
+ * relation's only unknown member, every other member published) is known exactly. If its cell is
+ * one the audit would solve (`wanted`) and the figure needs protection, the pattern fails: the
+ * LP's extreme of that figure is its true value, and the side is judged as the audit judges it
+ * (`shortfall`, with the solution error of the group's LP). Found without building any LP: most
+ * of the pruning's trials publish back a complement a primary cell needs, and end here.
+ */
+function pinnedExposure(model: ReleaseModel, status: readonly CellStatus[], unknown: readonly boolean[], wanted: (c: number) => boolean, p: number, groups: readonly Group[]): FigureInterval | null {
+  let groupOf: Map<number, Group> | undefined;
+  for (const r of model.relations) {
+    let only = unknown[r.parent] ? r.parent : -1;
+    let count = only === -1 ? 0 : 1;
+    for (const c of r.children) {
+      if (!unknown[c]) continue;
+      only = c;
+      if (++count > 1) break;
+    }
+    if (count !== 1 || !wanted(only)) continue;
+    const cell = model.cells[only];
+    for (const concept of r.concepts) {
+      const k = aPriori(model, cell, concept);
+      // A secondary cell's zero is no one's secret (as in the audit's needsProtection).
+      if (status[only] === "secondary" && !cell.empty && k.value === 0) continue;
+      groupOf ??= new Map(groups.flatMap((g) => g.cells.map((c) => [c, g] as const)));
+      const target = protectionTarget(k, p);
+      const violated = shortfall(k, target, k.value, k.value, groupSolutionError(model, groupOf.get(only)!));
+      if (violated === null) continue;
+      return { cell: only, key: cell.key, concept, status: cell.hidden ? "hidden" : status[only], value: k.value, lower: k.value, upper: k.value, target, exposed: true, violated, exact: true };
+    }
+  }
+  return null;
 }
 
 /** The relations behind the rows of an LP (rows are built relation by relation, concept by concept). */

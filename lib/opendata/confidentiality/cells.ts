@@ -167,15 +167,24 @@ export function scopeOf(t: TableInput): string {
  * table and "2024 x région 84, all channels" in a period x channel x région table are the same
  * number if both cover the same scope.
  */
-export function cellKey(scope: string, dims: DimensionValues, dimensions: readonly DimensionSpec[]): string {
+export function cellKey(scope: string, dims: DimensionValues, dimensions: readonly DimensionSpec[], replaced?: string, code?: string): string {
   const parts: string[] = [];
-  for (const d of [...dimensions].sort((a, b) => compareText(a.name, b.name))) {
-    const v = dims[d.name];
+  for (const d of byName(dimensions)) {
+    // `replaced`/`code`: the key of the cell that differs from `dims` on that one dimension (a child of a margin).
+    const v = d.name === replaced ? code : dims[d.name];
     if (v === undefined) continue;
     if (d.total !== undefined && v === d.total) continue;
     parts.push(`${d.name}=${v}`);
   }
   return `${scope}:${parts.length === 0 ? "(total)" : parts.join("|")}`;
+}
+
+/** A table's dimensions in name order, sorted once per table rather than once per key (cellKey runs for every cell and child). */
+const sortedDimensions = new WeakMap<readonly DimensionSpec[], readonly DimensionSpec[]>();
+function byName(dimensions: readonly DimensionSpec[]): readonly DimensionSpec[] {
+  let sorted = sortedDimensions.get(dimensions);
+  if (!sorted) sortedDimensions.set(dimensions, (sorted = [...dimensions].sort((a, b) => compareText(a.name, b.name))));
+  return sorted;
 }
 
 /** Code-point order, independent of the machine's locale, so patterns are reproducible. */

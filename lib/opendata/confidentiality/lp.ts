@@ -100,6 +100,65 @@ export function boundScaleExponent(magnitude: number): number {
   return magnitude > 2 ** 20 ? Math.ceil(Math.log2(magnitude / 2 ** 20)) : 0;
 }
 
+/** How far an LP's solutions may stray from the true extremes, in the figures' units, once scaled by 2^-scaleExponent (GroupLp.solutionError). */
+function solutionErrorAt(scaleExponent: number): number {
+  return 1e-6 * 2 ** scaleExponent;
+}
+
+/** The solution error of a group's LP (GroupLp.solutionError) without building it. */
+export function groupSolutionError(release: ReleaseModel, group: Group): number {
+  return solutionErrorAt(boundScaleExponent(groupLayout(release, group).magnitude));
+}
+
+/**
+ * A group's LP as numbers, before any solver sees it: its figures (every concept of every unknown
+ * cell) with their a-priori knowledge, its rows (relations, then orderings), the published
+ * constants of each row, and the largest magnitude among bounds and constants.
+ */
+function groupLayout(release: ReleaseModel, group: Group): { figures: Figure[]; knowledge: FigureKnowledge[]; index: Map<string, number>; rows: LpRow[]; rhs: number[]; magnitude: number } {
+  const figures: Figure[] = [];
+  const knowledge: FigureKnowledge[] = [];
+  const index = new Map<string, number>();
+  const rows: LpRow[] = [];
+  for (const cell of group.cells) {
+    for (const concept of Object.keys(release.cells[cell].values).sort()) {
+      index.set(`${cell}:${concept}`, figures.length);
+      figures.push({ cell, concept });
+      knowledge.push(aPriori(release, release.cells[cell], concept));
+    }
+  }
+  for (const rid of group.relations) {
+    const r = release.relations[rid];
+    for (const concept of r.concepts) {
+      const entries: RowEntry[] = [{ cell: r.parent, concept, coef: 1 }, ...r.children.map((c) => ({ cell: c, concept, coef: -1 }))];
+      rows.push({ entries, sense: "eq" });
+    }
+  }
+  for (const oi of group.orderings) {
+    const o = release.orderings[oi];
+    rows.push({ entries: [{ cell: o.cell, concept: o.larger, coef: 1 }, { cell: o.cell, concept: o.smaller, coef: -1 }], sense: "ge" });
+  }
+  // Right-hand sides: the published constants of each row, summed exactly in the measure's
+  // smallest unit (millionths for amounts, which the marts keep exact as DECIMAL(18,6); units
+  // for counts): a sum of cents in binary floating point (-31716.80999999997) left HiGHS with
+  // status "unknown" at a million rows, and rounding sub-cent amounts to cents made the true
+  // figures themselves infeasible (every side "exposed").
+  const rhs = rows.map((row) => {
+    let cents = 0;
+    let unit = 1;
+    for (const e of row.entries) {
+      if (index.has(`${e.cell}:${e.concept}`)) continue;
+      unit = release.concepts.find((c) => c.concept === e.concept)!.kind === "amount" ? AMOUNT_UNITS : 1;
+      cents -= e.coef * Math.round(release.cells[e.cell].values[e.concept] * unit);
+    }
+    return cents / unit;
+  });
+  let magnitude = 1;
+  for (const k of knowledge) magnitude = Math.max(magnitude, Math.abs(k.lower), Math.abs(k.upper));
+  for (const b of rhs) magnitude = Math.max(magnitude, Math.abs(b));
+  return { figures, knowledge, index, rows, rhs, magnitude };
+}
+
 export interface Extreme {
   /** The optimum of the figure (unscaled); ±Infinity when unbounded. */
   value: number;
@@ -111,9 +170,9 @@ export interface Extreme {
  * One group's LP, built once and re-solved with different objectives. Call `dispose()`.
  */
 export class GroupLp {
-  readonly figures: Figure[] = [];
-  readonly knowledge: FigureKnowledge[] = [];
-  readonly rows: LpRow[] = [];
+  readonly figures: Figure[];
+  readonly knowledge: FigureKnowledge[];
+  readonly rows: LpRow[];
   readonly scaleExponent: number;
   /** Largest magnitude of the LP's numbers, unscaled: the error of its solutions grows with it. */
   readonly magnitude: number;
@@ -123,10 +182,10 @@ export class GroupLp {
    * original units is that tolerance times 2^scaleExponent; ten times it, for safety.
    */
   get solutionError(): number {
-    return 1e-6 * 2 ** this.scaleExponent;
+    return solutionErrorAt(this.scaleExponent);
   }
   solves = 0;
-  private readonly index = new Map<string, number>();
+  private readonly index: Map<string, number>;
   private readonly model: ReturnType<Highs["createModel"]>;
   private readonly scale: number;
   private readonly warmStart: Record<string, string | number | boolean>;
@@ -140,42 +199,12 @@ export class GroupLp {
     private readonly release: ReleaseModel,
     readonly group: Group,
   ) {
-    for (const cell of group.cells) {
-      for (const concept of Object.keys(release.cells[cell].values).sort()) {
-        this.index.set(`${cell}:${concept}`, this.figures.length);
-        this.figures.push({ cell, concept });
-        this.knowledge.push(aPriori(release, release.cells[cell], concept));
-      }
-    }
-    for (const rid of group.relations) {
-      const r = release.relations[rid];
-      for (const concept of r.concepts) {
-        const entries: RowEntry[] = [{ cell: r.parent, concept, coef: 1 }, ...r.children.map((c) => ({ cell: c, concept, coef: -1 }))];
-        this.rows.push({ entries, sense: "eq" });
-      }
-    }
-    for (const oi of group.orderings) {
-      const o = release.orderings[oi];
-      this.rows.push({ entries: [{ cell: o.cell, concept: o.larger, coef: 1 }, { cell: o.cell, concept: o.smaller, coef: -1 }], sense: "ge" });
-    }
-    // Right-hand sides: the published constants of each row, summed exactly in the measure's
-    // smallest unit (millionths for amounts, which the marts keep exact as DECIMAL(18,6); units
-    // for counts): a sum of cents in binary floating point (-31716.80999999997) left HiGHS with
-    // status "unknown" at a million rows, and rounding sub-cent amounts to cents made the true
-    // figures themselves infeasible (every side "exposed").
-    const rhs = this.rows.map((row) => {
-      let cents = 0;
-      let unit = 1;
-      for (const e of row.entries) {
-        if (this.index.has(`${e.cell}:${e.concept}`)) continue;
-        unit = release.concepts.find((c) => c.concept === e.concept)!.kind === "amount" ? AMOUNT_UNITS : 1;
-        cents -= e.coef * Math.round(release.cells[e.cell].values[e.concept] * unit);
-      }
-      return cents / unit;
-    });
-    let magnitude = 1;
-    for (const k of this.knowledge) magnitude = Math.max(magnitude, Math.abs(k.lower), Math.abs(k.upper));
-    for (const b of rhs) magnitude = Math.max(magnitude, Math.abs(b));
+    const layout = groupLayout(release, group);
+    this.figures = layout.figures;
+    this.knowledge = layout.knowledge;
+    this.rows = layout.rows;
+    this.index = layout.index;
+    const { rhs, magnitude } = layout;
     this.magnitude = magnitude;
     this.scaleExponent = boundScaleExponent(magnitude);
     this.scale = 2 ** -this.scaleExponent;

@@ -297,21 +297,22 @@ export function buildModel(inputTables: readonly TableInput[], scopes: readonly 
   for (const table of tables) {
     const scope = scopeOf(table);
     const concepts = table.measures.map(conceptOf);
-    const present = new Set(table.cells.map((c) => cellKey(scope, c.dims, table.dimensions)));
+    const keys = table.cells.map((c) => cellKey(scope, c.dims, table.dimensions));
+    const present = new Set(keys);
     for (const dim of table.dimensions) {
       const byParent = childrenByParent(dim, new Set(table.cells.map((c) => c.dims[dim.name])));
-      for (const parentCell of table.cells) {
+      table.cells.forEach((parentCell, row) => {
         const childCodes = byParent.get(parentCell.dims[dim.name]);
-        if (!childCodes) continue;
+        if (!childCodes) return;
         const children: number[] = [];
         for (const code of childCodes) {
-          const childKey = cellKey(scope, { ...parentCell.dims, [dim.name]: code }, table.dimensions);
+          const childKey = cellKey(scope, parentCell.dims, table.dimensions, dim.name, code);
           if (present.has(childKey)) children.push(idOf.get(childKey)!);
         }
-        if (children.length === 0) continue;
-        const parent = idOf.get(cellKey(scope, parentCell.dims, table.dimensions))!;
+        if (children.length === 0) return;
+        const parent = idOf.get(keys[row])!;
         addRelation({ kind: "margin", source: table.name, dimension: dim.name, parent, children, concepts }, sumCheck(parent, children, concepts, `table "${table.name}", dimension "${dim.name}"`));
-      }
+      });
     }
   }
   for (const spec of scopes) {

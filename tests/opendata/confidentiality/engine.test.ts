@@ -305,6 +305,7 @@ describe("the pruning's short audit (stopAtFirstExposure with probes) decides as
       const secondary = model.cells.filter((c) => safe.status[c.id] === "secondary").map((c) => c.id);
       expect(secondary.length).toBeGreaterThan(2);
       let failures = 0;
+      let pinned = 0;
       for (const cell of secondary) {
         const trial = [...safe.status];
         trial[cell] = "published";
@@ -321,9 +322,17 @@ describe("the pruning's short audit (stopAtFirstExposure with probes) decides as
         expect(short.exposed).toHaveLength(1);
         const [found] = short.exposed;
         expect(full.exposed.some((e) => e.cell === found.cell && e.concept === found.concept)).toBe(true);
+        // A figure a relation pins is found before any LP is built (pinnedExposure).
+        if (short.solves === 0) {
+          pinned++;
+          expect(found).toMatchObject({ lower: found.value, upper: found.value, exact: true });
+        }
       }
-      // The check means something only if some trials fail (a secondary cell is usually needed).
+      // The check means something only if some trials fail (a secondary cell is usually needed),
+      // some of them on a pinned figure, some only after solves.
       expect(failures).toBeGreaterThan(0);
+      expect(pinned).toBeGreaterThan(0);
+      expect(failures).toBeGreaterThan(pinned);
     }
   });
 });
