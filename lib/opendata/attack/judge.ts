@@ -4,7 +4,7 @@
  *
  * It fails when
  * - a confidential cell is recovered: its interval lies inside its true value +/- the protection
- *   interval (policy.protectionIntervalPercent; a cell pinned at 0 counts);
+ *   interval without spanning it whole (policy.protectionIntervalPercent; a cell pinned at 0 counts);
  * - a complement or a revision that the intruder pins that closely describes a group breaking a
  *   primary rule of its population (fewer contributors than the frequency threshold, or the
  *   largest above the dominance share);
@@ -62,10 +62,22 @@ export function couldBeWithin(interval: Interval, percent: number): boolean {
   return false;
 }
 
+/**
+ * Whether [lower, upper] narrows a figure of true value v to within +/- p %: the interval lies
+ * inside v +/- p|v| and does not span it whole. The policy asks that a confidential figure stay
+ * uncertain by at least +/- p % (lib/policy.ts): an interval reaching both v - p|v| and v + p|v|
+ * meets it, as the defender's protection targets count it (confidentiality/knowledge.ts, to 1e-7
+ * of |v|). Counting it recovered refused releases the audit had proven, a count of 10 derived as
+ * [9, 11] among them. v = 0 leaves no margin to span: an interval pinned at 0 is recovered.
+ */
 export function within(interval: Interval, value: number, percent: number): boolean {
   const margin = (percent / 100) * Math.abs(value);
   const slack = 1e-9 * Math.max(1, Math.abs(value));
-  return interval.lower >= value - margin - slack && interval.upper <= value + margin + slack;
+  const inside = interval.lower >= value - margin - slack && interval.upper <= value + margin + slack;
+  if (!inside || margin === 0) return inside;
+  const tolerance = 1e-7 * Math.max(1, Math.abs(value));
+  const spans = interval.lower <= value - margin + tolerance && interval.upper >= value + margin - tolerance;
+  return !spans;
 }
 
 function outside(interval: Interval, value: number): boolean {

@@ -71,6 +71,22 @@ describe("the protection interval", () => {
     expect(couldBeWithin({ lower: 5, upper: Infinity }, p)).toBe(false);
     expect(within({ lower: 91, upper: 110 }, 100, p)).toBe(true);
     expect(within({ lower: 91, upper: 110 }, 120, p)).toBe(false);
+  });
+
+  test("an interval that spans exactly v +/- p % leaves the uncertainty the policy asks for; one side short of it does not", () => {
+    // The defender's targets (knowledge.ts) are met by [9, 11] for a true 10: the gate agrees.
+    expect(within({ lower: 9, upper: 11 }, 10, p)).toBe(false);
+    expect(within({ lower: 9.5, upper: 11 }, 10, p)).toBe(true);
+    expect(within({ lower: 9, upper: 10.5 }, 10, p)).toBe(true);
+    expect(within({ lower: 10, upper: 10 }, 10, p)).toBe(true);
+    expect(within({ lower: -11, upper: -9 }, -10, p)).toBe(false);
+    expect(within({ lower: -11, upper: -9.5 }, -10, p)).toBe(true);
+    // Amounts: the same boundary, to 1e-7 of the value.
+    expect(within({ lower: 1234.5 * 0.9, upper: 1234.5 * 1.1 }, 1234.5, p)).toBe(false);
+    expect(within({ lower: 1234.5 * 0.9 + 0.01, upper: 1234.5 * 1.1 }, 1234.5, p)).toBe(true);
+    // Zero has no margin to span: pinned at 0 is recovered, any room above it is not.
+    expect(within({ lower: 0, upper: 0 }, 0, p)).toBe(true);
+    expect(within({ lower: 0, upper: 1 }, 0, p)).toBe(false);
     expect(relativeWidth({ lower: 90, upper: 100 })).toBeCloseTo(0.1, 12);
     expect(relativeWidth({ lower: 0, upper: Infinity })).toBeNull();
   });
@@ -86,6 +102,9 @@ describe("the gate", () => {
     expect(verdict.failures[0].rule).toBe("recovered");
     expect(verdict.failures[0].message).toMatch(/true value 11/);
     expect(judgeFindings(findings([{ lower: 11, upper: 30 }]), () => answer(11, 11), everyCell).passed).toBe(true);
+    // Exactly +/- 10 % (a count of 10 derived as [9, 11]) meets the policy: a release the audit proved passes.
+    expect(judgeFindings(findings([{ lower: 9, upper: 11 }]), () => answer(10, 11), everyCell).passed).toBe(true);
+    expect(judgeFindings(findings([{ lower: 10, upper: 11 }]), () => answer(10, 11), everyCell).passed).toBe(false);
     const misled = judgeFindings(findings([{ lower: 11, upper: 11 }]), () => answer(20, 11), everyCell);
     expect(misled.passed).toBe(true);
     expect(misled.counts.misled).toBe(1);
