@@ -33,7 +33,7 @@
  */
 import type { Highs } from "highs";
 import { aPriori, FigureKnowledge } from "./knowledge";
-import type { ReleaseModel } from "./model";
+import { membersOf, type ReleaseModel } from "./model";
 import { loadSolver } from "./solver";
 
 /** Amounts are exact to the millionth (DECIMAL(18,6) in the marts): constants are summed in these units. */
@@ -72,7 +72,7 @@ export function unknownGroups(model: ReleaseModel, unknown: readonly boolean[]):
   };
   const active: number[] = [];
   for (const r of model.relations) {
-    const members = [r.parent, ...r.children].filter((c) => unknown[c]);
+    const members = membersOf(r).filter((c) => unknown[c]);
     if (members.length === 0) continue;
     active.push(r.id);
     for (const m of members.slice(1)) parent[find(m)] = find(members[0]);
@@ -86,7 +86,7 @@ export function unknownGroups(model: ReleaseModel, unknown: readonly boolean[]):
   }
   for (const rid of active) {
     const r = model.relations[rid];
-    const anchor = [r.parent, ...r.children].find((c) => unknown[c])!;
+    const anchor = membersOf(r).find((c) => unknown[c])!;
     groups.get(find(anchor))!.relations.push(rid);
   }
   model.orderings.forEach((o, i) => {

@@ -61,6 +61,11 @@ export interface Relation {
   concepts: readonly string[];
 }
 
+/** The cells a relation ties together: its total, then its parts. */
+export function membersOf(relation: Relation): number[] {
+  return [relation.parent, ...relation.children];
+}
+
 export interface Ordering {
   cell: number;
   larger: string;

@@ -39,7 +39,7 @@ import { CellStatus, conceptOf, isPrimary } from "./cells";
 import { tableCounts, type TableCounts } from "./loss";
 import { aPriori, FigureKnowledge, protectionTarget } from "./knowledge";
 import { boundScaleExponent } from "./lp";
-import type { ReleaseModel } from "./model";
+import { membersOf, type ReleaseModel } from "./model";
 import type { CompanionRequirement, Pattern } from "./primary";
 import { loadSolver } from "./solver";
 
@@ -143,7 +143,7 @@ function relationCuts(
           if (level <= 1e-9) continue;
           let constant = 0;
           const terms = new Map<number, number>();
-          for (const other of [r.parent, ...r.children]) {
+          for (const other of membersOf(r)) {
             if (other === cell.id) continue;
             const o = aPriori(model, model.cells[other], concept);
             // Which way `other` must move for the relation to hold when the target moves up
@@ -329,7 +329,7 @@ export async function lossLowerBounds(model: ReleaseModel, pattern: Pattern, com
   for (const r of model.relations) {
     for (const concept of r.concepts) {
       let sum = 0;
-      for (const m of [r.parent, ...r.children]) sum += Math.abs(model.cells[m].values[concept] ?? 0);
+      for (const m of membersOf(r)) sum += Math.abs(model.cells[m].values[concept] ?? 0);
       magnitude = Math.max(magnitude, sum);
     }
   }
@@ -418,7 +418,7 @@ async function prune(
     const trial = [...status];
     trial[cell] = "published";
     // Only whether it passes matters here: a failing trial stops at its first exposed figure.
-    const neighbours = model.relationsOf[cell].flatMap((r) => [model.relations[r].parent, ...model.relations[r].children]);
+    const neighbours = model.relationsOf[cell].flatMap((r) => membersOf(model.relations[r]));
     const audit = await auditPattern(model, trial, { ...auditOptions(options), proofs, stopAtFirstExposure: true, probeFirst: neighbours });
     if (!audit.passed) continue;
     status = trial;
@@ -505,7 +505,7 @@ export async function heuristicSuppression(
   const byLoss = options.ranking === "loss";
   const allowed = new Set(candidates(model, pattern.status, companions));
   const unknown = (c: number) => model.cells[c].hidden || status[c] !== "published";
-  const members = (rid: number) => [model.relations[rid].parent, ...model.relations[rid].children];
+  const members = (rid: number) => membersOf(model.relations[rid]);
   const unknownCount = (rid: number) => members(rid).filter(unknown).length;
   let added = 0;
   // An exposed zero (a companion flag that needs room) may be pinned only by empty cells: they are
