@@ -60,7 +60,8 @@ export async function createStagingViews(connection: DuckDBConnection, cleanDir:
  * once into a TEMP table of these columns: as a view, each reference table parsed it again and
  * the type sniffing read it a third time (measured on a 10,000-row build: 340 ms for the
  * reference as views, 165 ms this way, the same rows). A release of the package that changes one
- * of these columns stops the build with DuckDB's conversion error, naming the column.
+ * of these columns stops the build, naming it: a value of another type fails DuckDB's conversion,
+ * and a column the file no longer has (read as null everywhere) fails the check below.
  */
 const COMMUNE_COLUMNS = {
   code: "VARCHAR",
@@ -81,6 +82,9 @@ export async function createReference(connection: DuckDBConnection): Promise<voi
     `create or replace temp table src_communes as select ${columns.map(([c]) => sqlIdent(c)).join(", ")}
      from read_json(${sqlString(path.join(dir, "communes.json"))}, columns = {${columns.map(([c, t]) => `${sqlIdent(c)}: ${sqlString(t)}`).join(", ")}})`,
   );
+  const [present] = await query<Record<string, number>>(connection, `select ${columns.map(([c]) => `cast(count(${sqlIdent(c)}) as integer) as ${sqlIdent(c)}`).join(", ")} from src_communes`);
+  const missing = columns.map(([c]) => c).filter((c) => present[c] === 0);
+  if (missing.length) throw new Error(`${path.join(dir, "communes.json")}: no commune has ${missing.join(", ")} (the geography reference reads them; has the @etalab/decoupage-administratif format changed?)`);
   for (const [view, file] of [
     ["src_departements", "departements.json"],
     ["src_regions", "regions.json"],
