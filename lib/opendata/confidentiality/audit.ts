@@ -159,14 +159,7 @@ export async function auditPattern(model: ReleaseModel, status: readonly CellSta
       const n = lp.figures.length;
       const targets = lp.knowledge.map((k) => protectionTarget(k, p));
       const wantedCells = new Set(wanted);
-      // A secondary cell's zero figure is no one's secret (knowledge.ts): only an empty cell the
-      // companion rule flags must keep room around its zero.
-      const needsProtection = (i: number) => {
-        const f = lp.figures[i];
-        const cell = model.cells[f.cell];
-        return !(status[f.cell] === "secondary" && !cell.empty && lp.knowledge[i].value === 0);
-      };
-      const cols = lp.figures.map((f, i) => i).filter((i) => wantedCells.has(lp.figures[i].cell) && needsProtection(i));
+      const cols = lp.figures.map((_, i) => i).filter((i) => wantedCells.has(lp.figures[i].cell) && needsProtection(model, status, lp.figures[i].cell, lp.knowledge[i].value));
       const lo = Float64Array.from(lp.knowledge, (k) => k.value);
       const hi = Float64Array.from(lp.knowledge, (k) => k.value);
       const exactLo = new Uint8Array(n);
@@ -304,6 +297,15 @@ export async function auditPattern(model: ReleaseModel, status: readonly CellSta
 }
 
 /**
+ * Whether a figure of a cell the audit solves must keep its protection interval. A secondary
+ * cell's zero figure is no one's secret (knowledge.ts): only an empty cell the companion rule
+ * flags must keep room around its zero.
+ */
+function needsProtection(model: ReleaseModel, status: readonly CellStatus[], cell: number, value: number): boolean {
+  return !(status[cell] === "secondary" && !model.cells[cell].empty && value === 0);
+}
+
+/**
  * For a caller that stops at the first exposure: a figure that a relation pins (its cell the
  * relation's only unknown member, every other member published) is known exactly. If its cell is
  * one the audit would solve (`wanted`) and the figure needs protection, the pattern fails: the
@@ -325,8 +327,7 @@ function pinnedExposure(model: ReleaseModel, status: readonly CellStatus[], unkn
     const cell = model.cells[only];
     for (const concept of r.concepts) {
       const k = aPriori(model, cell, concept);
-      // A secondary cell's zero is no one's secret (as in the audit's needsProtection).
-      if (status[only] === "secondary" && !cell.empty && k.value === 0) continue;
+      if (!needsProtection(model, status, only, k.value)) continue;
       groupOf ??= new Map(groups.flatMap((g) => g.cells.map((c) => [c, g] as const)));
       const target = protectionTarget(k, p);
       const violated = shortfall(k, target, k.value, k.value, groupSolutionError(model, groupOf.get(only)!));
