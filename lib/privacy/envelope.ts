@@ -37,9 +37,27 @@ function checkDataKey(dataKey: unknown): asserts dataKey is Buffer {
   }
 }
 
+/**
+ * Random bytes for data keys, drawn from the CSPRNG a block at a time: one `randomBytes(32)` per
+ * customer cost 2.5 to 9 µs (the call, not the randomness), a quarter of the key ring's work at
+ * 10 M rows (2.46 million customers); a 32 KiB block costs about as much as one call.
+ */
+const KEY_BLOCK_BYTES = 32 * 1024;
+let keyBlock = Buffer.alloc(0);
+let keyBlockAt = 0;
+
 /** A fresh random 256-bit data key for one customer. */
 export function newDataKey(): Buffer {
-  return crypto.randomBytes(DATA_KEY_BYTES);
+  if (keyBlockAt + DATA_KEY_BYTES > keyBlock.length) {
+    keyBlock = crypto.randomFillSync(Buffer.alloc(KEY_BLOCK_BYTES));
+    keyBlockAt = 0;
+  }
+  const key = Buffer.alloc(DATA_KEY_BYTES);
+  keyBlock.copy(key, 0, keyBlockAt, keyBlockAt + DATA_KEY_BYTES);
+  // A key handed out leaves no copy behind in the block.
+  keyBlock.fill(0, keyBlockAt, keyBlockAt + DATA_KEY_BYTES);
+  keyBlockAt += DATA_KEY_BYTES;
+  return key;
 }
 
 function b64(buf: Buffer): string {
@@ -164,6 +182,20 @@ export function wrapDataKey(keyStore: KeyStore, dataKey: Buffer): string {
  * "same data key for the same customer", which is already public in the file itself.
  */
 export function wrapDataKeyDeterministic(keyStore: KeyStore, dataKey: Buffer, context: string): string {
+  const { version, iv, ct, tag } = wrapDataKeyDeterministicParts(keyStore, dataKey, context);
+  return formatWrapped(version, iv, ct, tag);
+}
+
+/** A wrapped data key as its parts: what `wrapDataKeyDeterministic` writes as "mk<version>:<iv>:<ct>:<tag>". */
+export interface WrappedKeyParts {
+  version: number;
+  iv: Buffer;
+  ct: Buffer;
+  tag: Buffer;
+}
+
+/** `wrapDataKeyDeterministic` before the string: the key ring keeps the bytes (wrappedKeyTable.ts). */
+export function wrapDataKeyDeterministicParts(keyStore: KeyStore, dataKey: Buffer, context: string): WrappedKeyParts {
   checkDataKey(dataKey);
   const { version, key } = keyStore.masterKey();
   const iv = crypto
@@ -172,7 +204,7 @@ export function wrapDataKeyDeterministic(keyStore: KeyStore, dataKey: Buffer, co
     .digest()
     .subarray(0, IV_BYTES);
   const { ct, tag } = gcmEncrypt(key, iv, dataKey, wrapAad(version));
-  return formatWrapped(version, iv, ct, tag);
+  return { version, iv, ct, tag };
 }
 
 /** Unwraps with the master key version named in the string, so keys wrapped before a rotation still open. */

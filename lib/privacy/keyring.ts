@@ -30,7 +30,8 @@ import * as path from "node:path";
 import * as crypto from "node:crypto";
 import * as util from "node:util";
 import type { KeyStore } from "./keystore";
-import { masterVersionOf, newDataKey, unwrapDataKey, wrapDataKeyDeterministic } from "./envelope";
+import { masterVersionOf, newDataKey, unwrapDataKey, wrapDataKeyDeterministic, wrapDataKeyDeterministicParts } from "./envelope";
+import { WrappedKeyTable } from "./wrappedKeyTable";
 
 export const CUSTOMER_KEY_RING_FILE = "customer-keys.jsonl";
 
@@ -85,8 +86,8 @@ function fsyncDirectory(dir: string): void {
   }
 }
 
-function readRing(file: string): Map<string, string> {
-  const entries = new Map<string, string>();
+function readRing(file: string): WrappedKeyTable {
+  const entries = new WrappedKeyTable();
   if (!fs.existsSync(file)) return entries;
   const lines = fs.readFileSync(file, "utf8").split("\n");
   if (lines[lines.length - 1] === "") lines.pop();
@@ -114,7 +115,8 @@ function readRing(file: string): Map<string, string> {
 class FileCustomerKeyRing implements CustomerKeyRing {
   readonly path: string;
   #keyStore: KeyStore;
-  #wrapped: Map<string, string>;
+  /** Pseudonym -> wrapped key, compact (wrappedKeyTable.ts): one per customer for a whole build. */
+  #wrapped: WrappedKeyTable;
 
   constructor(keyStore: KeyStore, file: string) {
     this.path = file;
@@ -142,7 +144,7 @@ class FileCustomerKeyRing implements CustomerKeyRing {
     const existing = this.get(pseudonym);
     if (existing) return existing;
     const key = newDataKey();
-    this.#wrapped.set(pseudonym, wrapDataKeyDeterministic(this.#keyStore, key, pseudonym));
+    this.#wrapped.setParts(pseudonym, wrapDataKeyDeterministicParts(this.#keyStore, key, pseudonym));
     return key;
   }
 
@@ -205,7 +207,7 @@ class FileCustomerKeyRing implements CustomerKeyRing {
   }
 
   renamePseudonyms(mapping: Map<string, string>): void {
-    const next = new Map<string, string>();
+    const next = new WrappedKeyTable();
     for (const p of this.pseudonyms()) {
       const renamed = mapping.get(p);
       if (renamed === undefined) throw new Error(`${this.path}: re-keying map has no new pseudonym for ${p}; refusing a partial re-keying`);
