@@ -24,8 +24,9 @@
  * against file theft, not the control the GDPR properties rest on. Confidentiality of personal
  * fields and crypto-shredding rely on the field layer only, whose nonces come from OpenSSL. The
  * per-build key (fresh salt) limits any nonce repetition to one build's file. Reading (READ_ONLY
- * attach, e.g. by the marts build) needs no such setting. On a server with httpfs/OpenSSL,
- * drop the setting: nothing else changes.
+ * attach) needs the setting only to encrypt its spill files (`attachEncrypted`); the marts build,
+ * whose spills stay in clear, does without. On a server with httpfs/OpenSSL, drop the setting:
+ * nothing else changes.
  *
  * A failed encrypted ATTACH followed by a plain ATTACH would silently create an unencrypted file
  * (docs/stack notes): `assertEncryptedAtRest` proves, on the closed file, that it cannot be
@@ -118,15 +119,18 @@ export async function attachEncrypted(
   key: CoreKey,
   opts: { readOnly?: boolean; encryptSpills?: boolean } = {},
 ): Promise<void> {
-  if (!opts.readOnly) {
-    // See the module comment: the only offline write path in DuckDB 1.5.6; field-level
-    // encryption (OpenSSL) remains the control personal data relies on.
-    await conn.run("set force_mbedtls_unsafe = true");
-  }
   // Spill files of an encrypted database are encrypted too, unless the caller says its spills hold
   // nothing more sensitive than its own unencrypted output (the marts build: see lib/marts/build.ts).
-  // A read-only attach cannot encrypt them anyway: DuckDB stops with "read-only crypto module".
-  await conn.run(`set temp_file_encryption = ${opts.encryptSpills === false ? "false" : "true"}`);
+  const encryptSpills = opts.encryptSpills !== false;
+  if (!opts.readOnly || encryptSpills) {
+    // See the module comment: the only offline write path in DuckDB 1.5.6; field-level
+    // encryption (OpenSSL) remains the control personal data relies on. A read-only attach needs
+    // it too as soon as a query spills: without it, the first spill stopped the session with
+    // "read-only crypto module" (the Open Data release at 10 M rows under a 1.5 GB limit, whose
+    // session also holds the known personal values of its gate).
+    await conn.run("set force_mbedtls_unsafe = true");
+  }
+  await conn.run(`set temp_file_encryption = ${encryptSpills}`);
   try {
     await conn.run(`attach ${sqlString(file)} as "${alias}" (encryption_key ${sqlString(key.secret)}${opts.readOnly ? ", read_only" : ""})`);
   } catch (err) {
