@@ -315,7 +315,7 @@ export async function releaseOpenData(opts: ReleaseOptions): Promise<ReleaseSumm
   // never into the release directory, under the memory limit every stage keeps.
   const spillDir = `${spillDirectoryFor(path.resolve(opts.martsPath))}-opendata`;
   rmSync(spillDir, { recursive: true, force: true });
-  const { instance, conn } = await openNative({ memoryLimit: engineSettings().memoryLimit, tempDirectory: spillDir });
+  const { instance, conn } = await openNative({ memoryLimit: engineSettings("opendata").memoryLimit, tempDirectory: spillDir });
   try {
     await attachMarts(conn, opts.martsPath);
     const { prepared, notApplicable, outcome, protection, comparison } = await prepareRelease(conn, log, { method: opts.method, currency: opts.currency });
