@@ -151,10 +151,11 @@ function wrapAad(masterVersion: number): Buffer {
   return Buffer.from(`retail-workbook data key:mk${masterVersion}`, "utf8");
 }
 
-function formatWrapped(version: number, iv: Buffer, ct: Buffer, tag: Buffer): string {
-  // Copied into one flat string: a template literal leaves a rope of its parts, and the key ring
-  // keeps one wrapped key per customer in the heap for a whole build (millions at 10 M rows): 406
-  // bytes an entry as a rope, 198 flat (500,000 entries measured after a full garbage collection).
+/** The wrapped key's string form, "mk<version>:<iv>:<ct>:<tag>" (base64): the key ring file's, and what `unwrapDataKey` reads. */
+export function formatWrapped(version: number, iv: Buffer, ct: Buffer, tag: Buffer): string {
+  // Copied into one flat string: a template literal leaves a rope of its parts. Measured when the
+  // key ring kept these strings for a whole build (before wrappedKeyTable.ts): 406 bytes an entry
+  // as a rope, 198 flat (500,000 entries after a full garbage collection).
   return Buffer.from(`mk${version}:${b64(iv)}:${b64(ct)}:${b64(tag)}`, "latin1").toString("latin1");
 }
 

@@ -8,7 +8,7 @@
  * as it is: `get` always gives back exactly the string that was `set`.
  */
 
-import type { WrappedKeyParts } from "./envelope";
+import { formatWrapped, type WrappedKeyParts } from "./envelope";
 
 /** Master key version (uint32, little-endian), IV (12 bytes), wrapped data key (32), GCM tag (16). */
 const SLOT_BYTES = 64;
@@ -111,6 +111,6 @@ export class WrappedKeyTable {
   #format(slot: number): string {
     const chunk = this.#chunks[slot >>> SLOTS_PER_CHUNK_BITS];
     const at = (slot & (SLOTS_PER_CHUNK - 1)) * SLOT_BYTES;
-    return `mk${chunk.readUInt32LE(at)}:${chunk.toString("base64", at + 4, at + 16)}:${chunk.toString("base64", at + 16, at + 48)}:${chunk.toString("base64", at + 48, at + 64)}`;
+    return formatWrapped(chunk.readUInt32LE(at), chunk.subarray(at + 4, at + 16), chunk.subarray(at + 16, at + 48), chunk.subarray(at + 48, at + 64));
   }
 }
