@@ -15,7 +15,7 @@ import type { DuckDBConnection } from "@duckdb/node-api";
 import { writeJson } from "../io/atomicDir";
 import { collectGarbage } from "../engine/heap";
 import { engineSettings, hasOwnMemoryLimit } from "../engine/settings";
-import { openDatabase, query, removeDatabaseFiles, renderSql, run, spillDirectoryFor, type Database } from "./db";
+import { openDatabase, query, removeDatabaseFiles, renderSql, run, spillDirectoryFor, withMemoryLimit, type Database } from "./db";
 import { GateFailure, readCleanManifest, runWarehouseGates, type GatesReport, type UnknownReference } from "./gates";
 import { createIndexes } from "./indexes";
 import { exportLake } from "./lake";
@@ -213,7 +213,7 @@ export async function buildWarehouse(opts: BuildOptions): Promise<BuildSummary> 
       // The business's country travels from the source profile through the staging manifests.
       await createHolidays(c, (manifest as { source?: { country?: string } }).source?.country ?? "FR");
       step("reference");
-      const protection = await protectCustomers(c, opts.protector);
+      const protection = await protectCustomers(c, opts.protector, memoryLimit);
       log(`warehouse: ${protection.customers} customers pseudonymised, ${protection.encryptedRecords} personal records encrypted`);
       // What the encryptions left in the JavaScript heap goes now, not after the models (heap.ts).
       collectGarbage();
@@ -222,13 +222,9 @@ export async function buildWarehouse(opts: BuildOptions): Promise<BuildSummary> 
       const tables: Record<string, number> = {};
       for (const model of models) {
         // A model with its own entry in MEMORY_LIMITS (dim_customer) runs under it, then the build's comes back.
-        const ownLimit = hasOwnMemoryLimit(model.name) ? engineSettings(model.name).memoryLimit : undefined;
-        if (ownLimit) await run(c, `set memory_limit = '${ownLimit}'`);
-        try {
-          tables[model.name] = await materialiseModel(c, model);
-        } finally {
-          if (ownLimit) await run(c, `set memory_limit = '${memoryLimit}'`);
-        }
+        tables[model.name] = hasOwnMemoryLimit(model.name)
+          ? await withMemoryLimit(c, engineSettings(model.name).memoryLimit, memoryLimit, () => materialiseModel(c, model))
+          : await materialiseModel(c, model);
         // The personal values in clear and their ciphertexts serve dim_customer only: gone once it
         // is built (no plaintext lingers in the engine), which also leaves fact_sales their memory.
         if (model.name === "dim_customer") await run(c, "drop table if exists customer_row_ciphertexts; drop table if exists customer_rows");

@@ -53,5 +53,20 @@ export async function query<T extends Row = Row>(connection: DuckDBConnection, s
   return reader.getRowObjectsJson() as T[];
 }
 
+/**
+ * Runs `work` under another DuckDB memory limit, then puts `restore` back, whether it succeeded or
+ * not. The steps with a limit of their own inside a stage (lib/engine/settings.ts MEMORY_LIMITS:
+ * the protect step's encryption, dim_customer) go through it, the stage naming its own limit as
+ * `restore` (DuckDB reads the setting back rounded: '1.8 GiB' for 2GB, so it is not read back).
+ */
+export async function withMemoryLimit<T>(connection: DuckDBConnection, limit: string, restore: string, work: () => Promise<T>): Promise<T> {
+  await run(connection, `set memory_limit = '${limit}'`);
+  try {
+    return await work();
+  } finally {
+    await run(connection, `set memory_limit = '${restore}'`);
+  }
+}
+
 /** SQL quoting and `.sql` rendering, shared with the rest of the engine code (lib/engine/native.ts). */
 export { renderSql, sqlIdent, sqlString } from "../engine/native";

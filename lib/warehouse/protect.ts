@@ -20,7 +20,7 @@ import { getHeapStatistics } from "node:v8";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { collectGarbage } from "../engine/heap";
 import { engineSettings } from "../engine/settings";
-import { query, renderSql, run } from "./db";
+import { query, renderSql, run, withMemoryLimit } from "./db";
 import { PERSONAL_COLUMN, PERSONAL_RECORD, type FieldToProtect, type Protector } from "./protector";
 
 const STAGING_DIR = path.join(__dirname, "staging");
@@ -46,7 +46,7 @@ export interface ProtectionSummary {
   encryptedRecords: number;
 }
 
-export async function protectCustomers(connection: DuckDBConnection, protector: Protector): Promise<ProtectionSummary> {
+export async function protectCustomers(connection: DuckDBConnection, protector: Protector, buildMemoryLimit: string): Promise<ProtectionSummary> {
   // No key constraints: their indexes must fit in memory, and beside the sorts below they ran the
   // build out of memory at 10 M rows (2.5 million customers). Customer numbers are distinct
   // (customer_ids.sql); a repeated pseudonym is looked for by a query once the table is filled.
@@ -98,7 +98,26 @@ export async function protectCustomers(connection: DuckDBConnection, protector: 
   // tables it reads and fills spill to disk rather than sit in memory beside the key ring and the
   // batches in Node's heap. The SQL above keeps the build's limit (under the lower one its sorts
   // spilled: 28 s more at 10 M rows); the build's comes back once the encryption is over.
-  await run(connection, `set memory_limit = '${engineSettings("protect").memoryLimit}'`);
+  const { appended, encrypted } = await withMemoryLimit(connection, engineSettings("protect").memoryLimit, buildMemoryLimit, () => encryptCustomerRows(connection, protector, customers));
+  if (appended !== rows) throw new Error(`protect: ${appended} rows of ciphertexts for ${rows} customer rows`);
+  // dim_customer.sql reads the two tables side by side (POSITIONAL JOIN): the n-th ciphertext row
+  // must be the n-th customer row. Both are written in row_id order; checked here, in one stream,
+  // rather than trusted. A hash join on row_id instead held every ciphertext (about 1 GB at 5 M
+  // rows) in its table and spilled under dim_customer's memory limit.
+  const [{ misplaced }] = await query<{ misplaced: number }>(
+    connection,
+    "select cast(count(*) as integer) as misplaced from customer_rows r positional join customer_row_ciphertexts f where r.row_id is distinct from f.row_id",
+  );
+  if (misplaced !== 0) throw new Error(`protect: ${misplaced} rows of customer_row_ciphertexts are not beside their customer row (row_id order broken)`);
+  return { customers: customerCount, encryptedRecords: encrypted };
+}
+
+/**
+ * Encrypts the personal records of customer_rows, CUSTOMERS_PER_BATCH customers at a time, into
+ * customer_row_ciphertexts (one row per customer row, in row_id order). Returns the rows written
+ * and the records encrypted.
+ */
+async function encryptCustomerRows(connection: DuckDBConnection, protector: Protector, customers: number): Promise<{ appended: number; encrypted: number }> {
   const appender = await connection.createAppender("customer_row_ciphertexts", "main", "temp");
   const inFlight: { rowIds: bigint[]; slots: Int32Array; ciphertexts: Promise<(string | null)[]> }[] = [];
   let encrypted = 0;
@@ -169,17 +188,6 @@ export async function protectCustomers(connection: DuckDBConnection, protector: 
     await Promise.allSettled(inFlight.map((b) => b.ciphertexts));
     appender.closeSync();
     await protector.close?.();
-    await run(connection, `set memory_limit = '${engineSettings("warehouse").memoryLimit}'`);
   }
-  if (appended !== rows) throw new Error(`protect: ${appended} rows of ciphertexts for ${rows} customer rows`);
-  // dim_customer.sql reads the two tables side by side (POSITIONAL JOIN): the n-th ciphertext row
-  // must be the n-th customer row. Both are written in row_id order; checked here, in one stream,
-  // rather than trusted. A hash join on row_id instead held every ciphertext (about 1 GB at 5 M
-  // rows) in its table and spilled under dim_customer's memory limit.
-  const [{ misplaced }] = await query<{ misplaced: number }>(
-    connection,
-    "select cast(count(*) as integer) as misplaced from customer_rows r positional join customer_row_ciphertexts f where r.row_id is distinct from f.row_id",
-  );
-  if (misplaced !== 0) throw new Error(`protect: ${misplaced} rows of customer_row_ciphertexts are not beside their customer row (row_id order broken)`);
-  return { customers: customerCount, encryptedRecords: encrypted };
+  return { appended, encrypted };
 }
