@@ -1,7 +1,7 @@
 import * as path from "node:path";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { openNative, queryRows, sqlIdent, sqlString } from "../engine/native";
-import { engineSettings } from "../engine/settings";
+import { engineSettings, largestEntityRows } from "../engine/settings";
 import { replaceDirAtomically, writeJson } from "../io/atomicDir";
 import { SourceProfile } from "../raw/profile";
 import { SplitManifest } from "../split/split";
@@ -69,7 +69,8 @@ export async function cleanseStaging(opts: {
   const absent = new Set(opts.profile.lacks ?? []);
   return replaceDirAtomically(opts.outDir, async (work) => {
     const spill = path.join(work, ".spill");
-    const { instance, conn } = await openNative({ memoryLimit: opts.memoryLimit ?? engineSettings("cleanse").memoryLimit, tempDirectory: spill });
+    const settings = engineSettings("cleanse", largestEntityRows(split.outputs));
+    const { instance, conn } = await openNative({ memoryLimit: opts.memoryLimit ?? settings.memoryLimit, threads: settings.threads, tempDirectory: spill });
     try {
       const entities = {} as CleanManifest["entities"];
       const quality = {} as QualityReport;

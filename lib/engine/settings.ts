@@ -60,14 +60,42 @@ export function hasOwnMemoryLimit(name: string): name is EngineStep {
 }
 
 /**
+ * Below this many rows in a stage's largest input (the sale lines), its engine runs on one
+ * thread; from it on, on every core. DuckDB parallelises a scan by row groups of 122,880 rows: on
+ * a smaller input the other threads mostly wake up and wait. Measured on the whole pipeline
+ * (generated exports, seed 20240601, 2 cores, nothing else running, two runs each, code of
+ * dc53320 and 3c9cf1f), wall and CPU seconds with every stage on two threads against one:
+ *
+ *   export rows (sale lines)   two threads                         one thread
+ *   10,000 (8,488)             10.5 and 10.5 s, CPU 13.9 and 14.0   10.1 and 10.3 s, CPU 12.6 and 12.9
+ *   40,000 (33,988)            11.4 and 11.5 s, CPU 15.9 and 16.2   10.6 and 11.3 s, CPU 13.3 and 14.1
+ *   70,000 (59,488)            15.6 and 15.5 s, CPU 22.1 and 21.5   15.1 and 15.3 s, CPU 18.5 and 18.8
+ *   115,000 (97,756), `npm start`  16.3 and 16.4 s, CPU 23.0 and 22.5   16.8 and 16.7 s, CPU 20.1 and 19.9
+ *
+ * One thread is as fast or faster up to 60,000 sale lines, for a tenth less CPU; at 98,000 two
+ * threads win, by a quarter to half a second (with the split, which does not know its rows before it reads
+ * them, on two threads: 14.9 and 15.1 s against 15.3 and 15.2). The limit sits between the two,
+ * so that the bundled export keeps every core. The engines that are not a stage's (the
+ * benchmark's floor, the rights commands' reads, the split's) keep every core.
+ */
+export const PARALLEL_MIN_ROWS = 80_000;
+
+/**
  * The settings of one step. `WORKBOOK_<STEP>_MEMORY` (WORKBOOK_SPLIT_MEMORY,
  * WORKBOOK_DIM_CUSTOMER_MEMORY, ...) overrides one step's limit, `WORKBOOK_DUCKDB_MEMORY` every
- * step's, e.g. on a larger machine.
+ * step's, e.g. on a larger machine. `inputRows`, when the step knows it: the rows of its largest
+ * input (PARALLEL_MIN_ROWS: below them, one thread).
  */
-export function engineSettings(step: EngineStep = "default"): { memoryLimit: string; threads: number } {
+export function engineSettings(step: EngineStep = "default", inputRows?: number): { memoryLimit: string; threads: number } {
   const own = step === "default" ? undefined : process.env[`WORKBOOK_${step.toUpperCase()}_MEMORY`];
   return {
     memoryLimit: own || process.env.WORKBOOK_DUCKDB_MEMORY || MEMORY_LIMITS[step],
-    threads: Math.max(1, os.cpus().length),
+    threads: inputRows !== undefined && inputRows < PARALLEL_MIN_ROWS ? 1 : Math.max(1, os.cpus().length),
   };
+}
+
+/** The rows of the largest entity a staging manifest (split's or cleanse's) lists; undefined when it lists none. */
+export function largestEntityRows(entities: Record<string, { rows?: number; rowsIn?: number }>): number | undefined {
+  const rows = Object.values(entities).map((e) => e.rowsIn ?? e.rows ?? 0);
+  return rows.length ? Math.max(...rows) : undefined;
 }

@@ -14,7 +14,7 @@ import { chmodSync, existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
 import * as path from "node:path";
 import { writeJson } from "../io/atomicDir";
 import { openDatabase, removeDatabaseFiles, run, spillDirectoryFor, sqlString, type Database } from "../warehouse/db";
-import { GateFailure, runPlannedGates, planModelGates, type GatesReport } from "../warehouse/gates";
+import { cleanInputRows, GateFailure, runPlannedGates, planModelGates, type GatesReport } from "../warehouse/gates";
 import { InjectedFailure, materialiseModel } from "../warehouse/build";
 import { loadModel, type Model } from "../warehouse/modelDoc";
 import { createMacros } from "../warehouse/staging";
@@ -94,7 +94,8 @@ export async function buildMarts(opts: MartsOptions): Promise<MartsSummary> {
     // goes with the build. The spill files are not encrypted: they hold columns of the same class
     // as the unencrypted marts.duckdb (pseudonyms, generalised attributes, amounts; no mart reads a
     // personal field), and encrypting them made the build 1.6x slower at 10 M rows.
-    db = await openDatabase(nextPath, { memoryLimit: engineSettings().memoryLimit, tempDirectory: spillDir });
+    const { memoryLimit, threads } = engineSettings("default", cleanInputRows(opts.cleanDir));
+    db = await openDatabase(nextPath, { memoryLimit, threads, tempDirectory: spillDir });
     chmodSync(nextPath, 0o600);
     const c = db.connection;
     await createMacros(c);

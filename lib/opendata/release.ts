@@ -28,6 +28,7 @@ import { attachEncrypted, coreKeyFor, readCoreKeyInfo } from "../privacy/coreEnc
 import { openKeyStore, type KeyStore } from "../privacy/keystore";
 import { engineSettings } from "../engine/settings";
 import { renderSql, spillDirectoryFor } from "../warehouse/db";
+import { cleanInputRows } from "../warehouse/gates";
 import { assessRelease, assessTable, Wp29Assessment } from "./assessment/wp29";
 import { reidentificationRisk, RiskClass, RiskReport } from "./assessment/risk";
 import { censusSources, regionPopulations, statedPopulation } from "./assessment/census";
@@ -315,7 +316,8 @@ export async function releaseOpenData(opts: ReleaseOptions): Promise<ReleaseSumm
   // never into the release directory, under the memory limit every stage keeps.
   const spillDir = `${spillDirectoryFor(path.resolve(opts.martsPath))}-opendata`;
   rmSync(spillDir, { recursive: true, force: true });
-  const { instance, conn } = await openNative({ memoryLimit: engineSettings("opendata").memoryLimit, tempDirectory: spillDir });
+  const settings = engineSettings("opendata", cleanInputRows(cleanDir));
+  const { instance, conn } = await openNative({ memoryLimit: settings.memoryLimit, threads: settings.threads, tempDirectory: spillDir });
   try {
     await attachMarts(conn, opts.martsPath);
     const { prepared, notApplicable, outcome, protection, comparison } = await prepareRelease(conn, log, { method: opts.method, currency: opts.currency });

@@ -121,6 +121,9 @@ export async function splitExport(opts: SplitOptions): Promise<SplitManifest> {
         await numberCsvFile(conn, index, file, rawFile);
         log(`split: read ${file.absolute}`);
       }
+      // Its rows known once read, a small input's engine goes on with one thread (engineSettings).
+      const threads = engineSettings("split", facts.reduce((n, f) => n + f.physicalLines, 0)).threads;
+      if (threads !== engineSettings("split").threads) await conn.run(`set threads = ${threads}`);
       current = opts.profile.file ?? opts.input;
       await conn.run(`create table source_files as select * from (values ${files.map((f, i) => `(${sqlString(f.name)}, ${BigInt(i) << BigInt(FILE_SHIFT)}::bigint)`).join(", ")}) v(source_file, record_key_base)`);
       await createTableViews(conn, files);

@@ -14,7 +14,7 @@ import * as path from "node:path";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { writeJson } from "../io/atomicDir";
 import { collectGarbage } from "../engine/heap";
-import { engineSettings, hasOwnMemoryLimit } from "../engine/settings";
+import { engineSettings, hasOwnMemoryLimit, largestEntityRows } from "../engine/settings";
 import { openDatabase, query, removeDatabaseFiles, renderSql, run, spillDirectoryFor, withMemoryLimit, type Database } from "./db";
 import { GateFailure, readCleanManifest, runWarehouseGates, type GatesReport, type UnknownReference } from "./gates";
 import { createIndexes } from "./indexes";
@@ -196,12 +196,12 @@ export async function buildWarehouse(opts: BuildOptions): Promise<BuildSummary> 
       // GDPR Art. 32(1)(a): core.duckdb encrypted as a whole (DuckDB database encryption, key
       // derived from the master key, never stored) on top of the field-level encryption.
       const databaseKey = opts.protector.databaseKey?.();
-      const memoryLimit = engineSettings("warehouse").memoryLimit;
+      const { memoryLimit, threads } = engineSettings("warehouse", largestEntityRows(manifest.entities));
       if (databaseKey) {
-        db = await openEncryptedDatabase(nextPath, databaseKey, { memoryLimit, tempDirectory: spillDir });
+        db = await openEncryptedDatabase(nextPath, databaseKey, { memoryLimit, threads, tempDirectory: spillDir });
         writeCoreKeyInfo(nextPath, databaseKey.info);
       } else {
-        db = await openDatabase(nextPath, { memoryLimit, tempDirectory: spillDir });
+        db = await openDatabase(nextPath, { memoryLimit, threads, tempDirectory: spillDir });
       }
       chmodSync(nextPath, 0o600);
       const c = db.connection;

@@ -21,6 +21,7 @@ import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { query, renderSql } from "./db";
+import { largestEntityRows } from "../engine/settings";
 import type { Model } from "./modelDoc";
 
 const GATES_DIR = path.join(__dirname, "gates");
@@ -71,6 +72,11 @@ export function readCleanManifest(cleanDir: string): CleanManifest {
   const manifest = JSON.parse(readFileSync(file, "utf8")) as CleanManifest;
   if (!manifest || typeof manifest.entities !== "object") throw new Error(`${file}: expected { "entities": { ... } }`);
   return manifest;
+}
+
+/** The rows of the largest entity a cleansing manifest lists (engineSettings' inputRows); undefined without a manifest. */
+export function cleanInputRows(cleanDir: string): number | undefined {
+  return existsSync(path.join(cleanDir, "manifest.json")) ? largestEntityRows(readCleanManifest(cleanDir).entities) : undefined;
 }
 
 function sqlLiteral(v: string | number | boolean): string {
