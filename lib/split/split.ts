@@ -96,11 +96,12 @@ export async function splitExport(opts: SplitOptions): Promise<SplitManifest> {
     let current = opts.input;
     try {
       const facts: InputFacts[] = [];
+      let records = 0;
       for (const [index, file] of files.entries()) {
         current = file.absolute;
         if (file.kind === "parquet") {
           facts.push(await inspectInput(file.absolute, file, true));
-          await numberParquetFile(conn, index, file);
+          records += await numberParquetFile(conn, index, file);
           continue;
         }
         // The checksum/gzip/UTF-8 pass runs beside DuckDB's scan; either failing fails the split. When
@@ -118,11 +119,11 @@ export async function splitExport(opts: SplitOptions): Promise<SplitManifest> {
         if (inspected.status === "rejected") throw inspected.reason;
         if (loaded.status === "rejected") throw loaded.reason;
         facts.push(inspected.value);
-        await numberCsvFile(conn, index, file, rawFile);
+        records += await numberCsvFile(conn, index, file, rawFile);
         log(`split: read ${file.absolute}`);
       }
-      // Its rows known once read, a small input's engine goes on with one thread (engineSettings).
-      const threads = engineSettings("split", facts.reduce((n, f) => n + f.physicalLines, 0)).threads;
+      // Its records counted once read, a small export's engine goes on with one thread (engineSettings).
+      const threads = engineSettings("split", records).threads;
       if (threads !== engineSettings("split").threads) await conn.run(`set threads = ${threads}`);
       current = opts.profile.file ?? opts.input;
       await conn.run(`create table source_files as select * from (values ${files.map((f, i) => `(${sqlString(f.name)}, ${BigInt(i) << BigInt(FILE_SHIFT)}::bigint)`).join(", ")}) v(source_file, record_key_base)`);
