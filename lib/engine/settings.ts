@@ -73,10 +73,11 @@ export function hasOwnMemoryLimit(name: string): name is EngineStep {
  *   115,000 (97,756), `npm start`  16.3 and 16.4 s, CPU 23.0 and 22.5   16.8 and 16.7 s, CPU 20.1 and 19.9
  *
  * One thread is as fast or faster up to 60,000 sale lines, for a tenth less CPU; at 98,000 two
- * threads win, by a quarter to half a second (with the split, which does not know its rows before it reads
- * them, on two threads: 14.9 and 15.1 s against 15.3 and 15.2). The limit sits between the two,
- * so that the bundled export keeps every core. The engines that are not a stage's (the
- * benchmark's floor, the rights commands' reads, the split's) keep every core.
+ * threads win, by a quarter to half a second (again with the split on two threads in both runs:
+ * 14.9 and 15.1 s against 15.3 and 15.2). The limit sits between the two, so that the bundled
+ * export keeps every core. The split counts its records once it has read them and sets its
+ * threads then; the engines that are not a stage's (the benchmark's floor, the rights commands'
+ * reads, the notebooks' scans) keep every core.
  */
 export const PARALLEL_MIN_ROWS = 80_000;
 
