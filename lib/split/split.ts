@@ -89,8 +89,11 @@ export async function splitExport(opts: SplitOptions): Promise<SplitManifest> {
   if (!isMultiFile(opts.profile)) checkHasRecords(files[0]);
   return replaceDirAtomically(opts.outDir, async (work) => {
     const spill = path.join(work, ".spill");
+    // Opened on every core: the export's records are counted only once it has been read.
+    const opened = engineSettings("split");
     const { instance, conn } = await openNative({
-      memoryLimit: opts.memoryLimit ?? engineSettings("split").memoryLimit,
+      memoryLimit: opts.memoryLimit ?? opened.memoryLimit,
+      threads: opened.threads,
       tempDirectory: spill,
     });
     let current = opts.input;
@@ -122,9 +125,9 @@ export async function splitExport(opts: SplitOptions): Promise<SplitManifest> {
         records += await numberCsvFile(conn, index, file, rawFile);
         log(`split: read ${file.absolute}`);
       }
-      // Its records counted once read, a small export's engine goes on with one thread (engineSettings).
+      // Its records counted, a small export's engine goes on with one thread (engineSettings).
       const threads = engineSettings("split", records).threads;
-      if (threads !== engineSettings("split").threads) await conn.run(`set threads = ${threads}`);
+      if (threads !== opened.threads) await conn.run(`set threads = ${threads}`);
       current = opts.profile.file ?? opts.input;
       await conn.run(`create table source_files as select * from (values ${files.map((f, i) => `(${sqlString(f.name)}, ${BigInt(i) << BigInt(FILE_SHIFT)}::bigint)`).join(", ")}) v(source_file, record_key_base)`);
       await createTableViews(conn, files);
