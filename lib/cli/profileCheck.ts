@@ -12,13 +12,12 @@ import * as readline from "node:readline";
 import * as zlib from "node:zlib";
 import { Command } from "commander";
 import { parse } from "csv-parse/sync";
-import { checkProfileAgainstPolicy, cleanseStaging, type CleanManifest } from "../cleanse/cleanse";
-import { openNative, sqlString } from "../engine/native";
+import type { CleanManifest } from "../cleanse/cleanse";
 import { applicability, lackCosts } from "../raw/applicability";
 import { InputError } from "../raw/inputCheck";
 import { isMultiFile, loadProfile, projectionFor, type SourceProfile } from "../raw/profile";
 import { resolveSourceFiles, type PhysicalFile } from "../raw/sourceFiles";
-import { splitExport, type SplitManifest } from "../split/split";
+import type { SplitManifest } from "../split/split";
 
 export interface ProfileCheck {
   profile: SourceProfile;
@@ -53,6 +52,8 @@ async function sampleCsv(file: PhysicalFile, target: string, records: number): P
 }
 
 async function sampleParquet(file: PhysicalFile, target: string, records: number): Promise<void> {
+  // The engine, the split and the cleanse are loaded when a check runs, not for `--help` (issue 24).
+  const { openNative, sqlString } = await import("../engine/native");
   const { instance, conn } = await openNative();
   try {
     fs.mkdirSync(path.dirname(target), { recursive: true });
@@ -65,6 +66,8 @@ async function sampleParquet(file: PhysicalFile, target: string, records: number
 
 export async function checkProfile(opts: { input: string; profile: SourceProfile; rows: number }): Promise<ProfileCheck> {
   const { profile } = opts;
+  const { checkProfileAgainstPolicy, cleanseStaging } = await import("../cleanse/cleanse");
+  const { splitExport } = await import("../split/split");
   checkProfileAgainstPolicy(profile);
   const files = resolveSourceFiles(profile, opts.input);
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "profile-check-"));

@@ -14,7 +14,6 @@ import type { ReleaseSummary } from "../opendata/release";
 import { ladderTable, lossTable } from "../opendata/reports";
 import { POLICY } from "../policy";
 import { loadProfile } from "../raw/profile";
-import { opendataStage } from "./opendataStage";
 import { defaultConfig, runStages } from "./pipeline";
 
 export function releaseReportMarkdown(title: string, input: string, profile: string, release: ReleaseSummary, attribution?: string): string {
@@ -63,6 +62,7 @@ export function releaseReportCommand(source: () => { input?: string; profile: st
           reportsDir: path.join(work, "reports"),
         };
         await runStages(cfg, ["split", "cleanse", "warehouse", "marts"]);
+        const { opendataStage } = await import("./opendataStage");
         const { release } = await opendataStage(cfg);
         await runStages(cfg, ["purge"]);
         mkdirSync(path.dirname(path.resolve(o.out)), { recursive: true });

@@ -26,35 +26,18 @@
 import { Command } from "commander";
 import * as os from "node:os";
 import * as path from "node:path";
-import { verifyAuditLog } from "../privacy/auditLog";
-import { CoreEncryptionError } from "../privacy/coreEncryption";
 import { openKeyStore, KeyStoreError, type KeyStore } from "../privacy/keystore";
 import { LedgerError } from "../privacy/ledgers";
 import { InputError } from "../raw/inputError";
 import { RunLockedError } from "../io/runLock";
-import { readRawCustomerIds, subjectIdentifiers } from "../privacy/rawIdentifiers";
-import { writePrivacyRecords } from "../rights/records";
-import { rotateMasterKey, rotatePseudonymKey } from "../rights/rekey";
-import { runRetention } from "../rights/retention";
-import {
-  accessRequest,
-  auditLogPath,
-  deadlineReport,
-  DeadlineError,
-  eraseRequest,
-  extendRequest,
-  rectifyRequest,
-  REQUEST_ACTIONS,
-  verifyErasure,
-  writeAccessExport,
-  type DeadlineReport,
-  type ErasureVerification,
-  type RequestAction,
-  type RightsContext,
-} from "../rights/index";
+import type { DeadlineReport, ErasureVerification, RightsContext } from "../rights/index";
+import { DeadlineError, REQUEST_ACTIONS, type RequestAction } from "../rights/requestKinds";
 import { privacyDirOf, type PipelineConfig } from "./config";
 import type { StageName } from "./pipeline";
-import { runPipeline } from "./runPipeline";
+
+// Each command loads the modules it runs when it runs (dynamic imports below): `rights --help`
+// or `rights deadlines` does not load the pipeline, the rekeying or the records (issue 24).
+const rightsModule = () => import("../rights/index");
 
 /**
  * The stages that read or hold personal data: what a rectification or a key rotation must rerun
@@ -69,6 +52,7 @@ export const PERSONAL_DATA_STAGES: StageName[] = ["split", "cleanse", "warehouse
  * transaction under the run lock (lib/cli/runPipeline.ts), like `npm start`.
  */
 export async function runPipelineWithPrivacy(cfg: PipelineConfig, keyStore?: KeyStore, opts: { stages?: StageName[] } = {}): Promise<{ purged: string[] }> {
+  const { runPipeline } = await import("./runPipeline");
   const results = await runPipeline(keyStore ? { ...cfg, keyStore: () => keyStore } : cfg, opts.stages, "rights: rerun of the pipeline");
   return { purged: results.find((r) => r.stage === "purge")?.purged ?? [] };
 }
@@ -79,6 +63,8 @@ export function rightsContext(cfg: PipelineConfig, actor: string, keyStore?: Key
 
 /** Erasure followed by the rerun and the verification: the whole Art. 17 procedure. */
 export async function eraseAndVerify(cfg: PipelineConfig, ctx: RightsContext, identifier: string, opts: { rerun?: boolean } = {}) {
+  const { eraseRequest, verifyErasure } = await rightsModule();
+  const { subjectIdentifiers } = await import("../privacy/rawIdentifiers");
   const answer = await eraseRequest(ctx, identifier);
   let verification: ErasureVerification | undefined;
   if (answer.status === "erased" && opts.rerun !== false) {
@@ -99,6 +85,7 @@ function guarded<A extends unknown[]>(fn: (...args: A) => Promise<void>): (...ar
     try {
       await fn(...args);
     } catch (err) {
+      const { CoreEncryptionError } = await import("../privacy/coreEncryption");
       if (
         err instanceof KeyStoreError ||
         err instanceof LedgerError ||
@@ -146,6 +133,7 @@ export function rightsCommand(config: () => PipelineConfig, rerunConfig: () => P
     .action(
       guarded(async (identifier: string, o: { out: string; actor: string; received?: string }) => {
         const cfg = config();
+        const { accessRequest, writeAccessExport } = await rightsModule();
         const answer = await accessRequest(withReceipt(rightsContext(cfg, o.actor), o.received), identifier);
         print(answer.message);
         if (answer.status === "answered") print(`wrote ${writeAccessExport(answer, path.resolve(o.out)).join(", ")}`);
@@ -159,6 +147,7 @@ export function rightsCommand(config: () => PipelineConfig, rerunConfig: () => P
         // The source of the rerun is settled before anything is recorded: a refusal changes nothing.
         const cfg = o.rerun ? rerunConfig() : config();
         const ctx = withReceipt(rightsContext(cfg, o.actor), o.received);
+        const { rectifyRequest } = await rightsModule();
         const answer = await rectifyRequest(ctx, identifier, field, value);
         print(answer.message);
         if (answer.status === "recorded" && o.rerun) await runPipelineWithPrivacy(cfg, ctx.keyStore);
@@ -195,6 +184,7 @@ export function rightsCommand(config: () => PipelineConfig, rerunConfig: () => P
         if (o.request !== undefined && !(REQUEST_ACTIONS as readonly string[]).includes(o.request)) {
           throw new DeadlineError(`unknown request kind ${JSON.stringify(o.request)}: use ${REQUEST_ACTIONS.join(", ")}`);
         }
+        const { extendRequest } = await rightsModule();
         const answer = await extendRequest({ ...rightsContext(cfg, o.actor), receivedAt: o.received }, o.subject, o.reason, { request: o.request as RequestAction | undefined });
         print(answer.message);
       }),
@@ -207,6 +197,7 @@ export function rightsCommand(config: () => PipelineConfig, rerunConfig: () => P
     .action(
       guarded(async (o: { json?: boolean }) => {
         const cfg = config();
+        const { deadlineReport, auditLogPath } = await rightsModule();
         const report = deadlineReport(auditLogPath({ privacyDir: privacyDirOf(cfg) }));
         print(o.json ? report : formatDeadlineReport(report));
         if (report.counts.late > 0 || !report.log.ok) process.exitCode = 1;
@@ -220,6 +211,7 @@ export function rightsCommand(config: () => PipelineConfig, rerunConfig: () => P
       guarded(async (o: { asOf: string; dryRun?: boolean; actor: string }) => {
         const cfg = o.dryRun ? config() : rerunConfig();
         const ctx = rightsContext(cfg, o.actor);
+        const { runRetention } = await import("../rights/retention");
         const result = await runRetention(ctx, o.asOf, { dryRun: o.dryRun });
         print(result);
         if (!o.dryRun && result.anonymised > 0) await runPipelineWithPrivacy(cfg, ctx.keyStore);
@@ -231,6 +223,8 @@ export function rightsCommand(config: () => PipelineConfig, rerunConfig: () => P
       guarded(async (kind: string, o: { actor: string }) => {
         const cfg = rerunConfig();
         const ctx = rightsContext(cfg, o.actor);
+        const { rotateMasterKey, rotatePseudonymKey } = await import("../rights/rekey");
+        const { readRawCustomerIds } = await import("../privacy/rawIdentifiers");
         if (kind === "pseudonym") print(rotatePseudonymKey(ctx, await readRawCustomerIds(cfg.input, cfg.profile)));
         else if (kind === "master") print(rotateMasterKey(ctx));
         else throw new LedgerError(`unknown key kind ${JSON.stringify(kind)}: use "pseudonym" or "master"`);
@@ -244,6 +238,8 @@ export function rightsCommand(config: () => PipelineConfig, rerunConfig: () => P
     .action(
       guarded(async () => {
         const cfg = config();
+        const { verifyAuditLog } = await import("../privacy/auditLog");
+        const { auditLogPath } = await rightsModule();
         const result = verifyAuditLog(auditLogPath({ privacyDir: privacyDirOf(cfg) }));
         print(result);
         if (!result.ok) process.exitCode = 1;
@@ -255,6 +251,7 @@ export function rightsCommand(config: () => PipelineConfig, rerunConfig: () => P
     .description("regenerate reports/register-of-processing.md, dpia.md, security-zones.md, postgres-grants.sql")
     .action(
       guarded(async () => {
+        const { writePrivacyRecords } = await import("../rights/records");
         for (const f of writePrivacyRecords(config().reportsDir)) print(`wrote ${f}`);
       }),
     );

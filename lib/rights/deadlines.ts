@@ -23,19 +23,9 @@ import * as fs from "node:fs";
 import { verifyAuditLog, type AuditRecord, type AuditVerification } from "../privacy/auditLog";
 import { audit, auditLogPath, identifierPseudonym, nowOf, type RightsContext } from "./context";
 import { resolveSubject } from "./resolve";
+import { DeadlineError, EXTENSION_ACTION, REQUEST_ACTIONS, type RequestAction } from "./requestKinds";
 
-/** A receipt date, an extension or a report that cannot be accepted; the message says why. */
-export class DeadlineError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "DeadlineError";
-  }
-}
-
-/** The audit actions that answer a data-subject request, and the one that extends its deadline. */
-export const REQUEST_ACTIONS = ["access", "rectification", "erasure"] as const;
-export type RequestAction = (typeof REQUEST_ACTIONS)[number];
-export const EXTENSION_ACTION = "request-extension";
+export { DeadlineError, EXTENSION_ACTION, REQUEST_ACTIONS, type RequestAction };
 
 /** Art. 12(3): one month, and two further months when extended (three from the receipt). */
 export const RESPONSE_MONTHS = 1;
