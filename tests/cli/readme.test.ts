@@ -223,7 +223,9 @@ describe("every command README.md shows works as written", () => {
           return;
         }
         const result = sb.shell(line, { env, timeoutMs: 1_500_000 });
-        expect({ line, status: result.status, stderr: result.stderr.slice(-3000) }).toEqual({ line, status: 0, stderr: expect.any(String) });
+        // A failure shows the end of what the command wrote (both streams), so that CI's log says why.
+        const tail = result.status === 0 ? "" : `${result.stdout.slice(-2000)}\n--- stderr ---\n${result.stderr.slice(-3000)}`;
+        expect({ line, status: result.status, tail }).toEqual({ line, status: 0, tail: "" });
         if (/--help$/.test(line)) expect(result.stdout).toMatch(/^Usage: workbook rights /m);
       },
       1_800_000,
