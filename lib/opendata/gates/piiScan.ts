@@ -94,13 +94,15 @@ export async function loadKnownValues(conn: DuckDBConnection, cleanDir: string, 
 /** A KnownValueTable of the rows (kind, value) of `query`. */
 export async function knownValueTable(conn: DuckDBConnection, query: string, table = "od_known_values"): Promise<KnownValueTable> {
   // A value's length as JavaScript counts it (UTF-16 code units: a character beyond U+FFFF counts
-  // two), so that the list is exactly readKnownValues' (values of 3 units or more).
+  // two), so that the list is exactly readKnownValues' (values of 3 units or more). Counted only
+  // for values shorter than 3 characters, which alone can need it: the regular expression on every
+  // value was 1.9 s of the stage's 16 s at 1 M rows (a million known values).
   await conn.run(
     `create or replace temp table ${table} as
      with v as (${query})
      select kind, value, case when len(words) = 0 then '' else lower(list_reduce(words, (a, b) -> case when length(b) > length(a) then b else a end)) end as word
      from (select kind, value, regexp_extract_all(value, '${SQL_WORD}') as words from v
-           where value is not null and length(value) + length(regexp_replace(value, '[^\\x{10000}-\\x{10FFFF}]', '', 'g')) >= 3)`,
+           where value is not null and case when length(value) >= 3 then true else length(value) + length(regexp_replace(value, '[^\\x{10000}-\\x{10FFFF}]', '', 'g')) >= 3 end)`,
   );
   const counts = await queryRows<{ kind: string; n: bigint | number }>(conn, `select kind, count(*) as n from ${table} group by kind order by kind`);
   return { table, knownValues: Object.fromEntries(counts.map((c) => [c.kind, Number(c.n)])) };
