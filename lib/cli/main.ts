@@ -14,7 +14,7 @@ import { completeInterruptedPublication, runPipeline, withRunLock } from "./runP
 import { sourceForRerun } from "./source";
 
 /**
- * `npm start` (package.json: `tsx lib/cli/main.ts`) runs the whole pipeline on the bundled export
+ * `npm start` (package.json: `node --import tsx lib/cli/main.ts`) runs the whole pipeline on the bundled export
  * as one transaction; `npm start -- <stage>` runs one stage alone; `npm start -- rights ...`,
  * `generate`, `portal`: the other commands. `--input` and `--profile` go before or after the
  * command. Unusable input prints one clear message and exits 2; previous outputs stay in place.
