@@ -3,11 +3,11 @@
  * join: no statement runs a nested loop (NESTED_LOOP_JOIN, BLOCKWISE_NL_JOIN), a piecewise merge
  * join or an inequality join, whose cost is rows times rows. (A CROSS_PRODUCT is allowed: DuckDB
  * plans the scalar subqueries of the counts that way, one row against one row.) DuckDB hashes an
- * equality, but a LEFT
- * JOIN whose condition adds a test on the left side alone (`g.postal_code = t.postal_code and
- * coalesce(t.country, 'FR') = 'FR'` in staging/customer_rows.sql) became a BLOCKWISE_NL_JOIN: every
- * customer row against every postal code, 37 s of the 10 M-row build. Each statement the build
- * runs is EXPLAINed on the build's own connection, after it ran, and its plan's join operators read.
+ * equality, but a LEFT JOIN whose condition adds a test on the left side alone
+ * (`g.postal_code = t.postal_code and coalesce(t.country, 'FR') = 'FR'` in
+ * staging/customer_rows.sql) became a BLOCKWISE_NL_JOIN: every customer row against every postal
+ * code, 37 s of the 10 M-row build. Each statement the build runs is EXPLAINed on the build's own
+ * connection, after it ran, and its plan's join operators read.
  */
 import * as path from "node:path";
 import { DuckDBConnection } from "@duckdb/node-api";
