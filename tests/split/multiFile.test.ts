@@ -125,6 +125,19 @@ describe("a multi-file source profile", () => {
     expect(dim[0].n).toBe(4);
     const files = await withDb(built.corePath, (q) => q<{ source_file: string; n: number }>("select source_file, count(*)::int as n from fact_sales group by 1 order by 1"));
     expect(files).toEqual([{ source_file: "lines/2024-07a.csv", n: 2 }, { source_file: "lines/2024-07b.csv", n: 2 }]);
+    // fact_sales joins each line's freight share and customer version back by its file and line
+    // (line_key): lines 2 and 3 are in both files, so a key without the file would mix the orders.
+    const orders = await withDb(built.corePath, (q) =>
+      q<{ order_id: string; lines: number; freight: string; customers: number; unknown: number }>(
+        "select order_id, count(*)::int as lines, sum(freight_allocated)::varchar as freight, count(distinct customer_key)::int as customers, count(*) filter (where customer_key < 0)::int as unknown from fact_sales group by 1 order by 1",
+      ),
+    );
+    expect(orders).toEqual([
+      { order_id: "10248", lines: 2, freight: "32.38", customers: 1, unknown: 0 },
+      { order_id: "10249", lines: 2, freight: "11.61", customers: 1, unknown: 0 },
+    ]);
+    const keys = await withDb(built.corePath, (q) => q<{ n: number }>("select count(distinct customer_key)::int as n from fact_sales"));
+    expect(keys[0].n).toBe(2);
   });
 
   test("a join that repeats a record stops the split, naming the query and the line", async () => {

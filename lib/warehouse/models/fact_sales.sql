@@ -13,7 +13,25 @@
 -- Each input is read where it is needed (stg_order_lines is a view of a Parquet file): the
 -- freight allocation from a narrow projection of the lines, joined back on the line's source
 -- file and line; no 10-million-row intermediate is materialised and read twice.
-with order_freight as (
+--
+-- The join back is on one BIGINT per line (line_key: the file's number in the export, then its
+-- line), not on the pair (source_file, source_line): a file name of more than 12 characters is
+-- stored apart from its row, so each of the two hash tables of 10 M lines carried it once per
+-- line, and under the build's memory limit the statement spilled to encrypted temporary files
+-- (1.8 GB at 10 M rows). keyed_lines is NOT MATERIALIZED: each reader scans the Parquet view for
+-- the columns it needs instead of DuckDB copying every column of every line once for all.
+with source_files as (
+  select source_file, cast(row_number() over (order by source_file) as bigint) as file_no
+  from (select distinct source_file from stg_order_lines where source_file is not null)
+),
+keyed_lines as not materialized (
+  -- source_line < 2^40 and fewer than 2^23 files: the key is unique as the pair is (a build gate).
+  -- A line without a source file gets a null key and matches nothing, as the pair's join did.
+  select l.*, (f.file_no << 40) | l.source_line as line_key
+  from stg_order_lines l
+  left join source_files f on f.source_file = l.source_file
+),
+order_freight as (
   -- Freight is repeated on every line of an order; max() picks it (and ignores a null line).
   select order_id, max(freight_cost) as freight_cost
   from stg_order_lines
@@ -21,15 +39,14 @@ with order_freight as (
 ),
 freight_weights as (
   select
-    l.source_file,
-    l.source_line,
+    l.line_key,
     l.order_id,
     l.line_number,
     cast(abs(cast(o.freight_cost * 100 as bigint)) as hugeint) as freight_cents,
     sign(o.freight_cost) as freight_sign,
     -- the line's gross amount, as in `amounts` below
     cast(coalesce(abs(cast(cast(l.quantity * l.unit_price as decimal(14, 2)) * 100 as bigint)), 0) as hugeint) as weight
-  from stg_order_lines l
+  from keyed_lines l
   join order_freight o on o.order_id = l.order_id
   where o.freight_cost is not null
 ),
@@ -58,8 +75,7 @@ freight_ranked as (
 ),
 freight_allocated as (
   select
-    source_file,
-    source_line,
+    line_key,
     cast(
       cast(freight_sign * (floor_cents + case when remainder_rank <= leftover_cents then 1 else 0 end) as decimal(16, 0)) * 0.01
       as decimal(14, 2)
@@ -70,7 +86,7 @@ lines as (
   select
     l.*,
     p.customer_pseudonym
-  from stg_order_lines l
+  from keyed_lines l
   left join customer_pseudonyms p on p.customer_id = l.customer_id
 ),
 amounts as (
@@ -93,10 +109,9 @@ customer_versions as (
   -- An inner join here, so that the validity test is a filter after the hash join (in a left
   -- join's condition it would turn the join into a nested loop).
   select
-    l.source_file,
-    l.source_line,
+    l.line_key,
     c.customer_key
-  from stg_order_lines l
+  from keyed_lines l
   join customer_pseudonyms p on p.customer_id = l.customer_id
   join dim_customer c
     on c.customer_pseudonym = p.customer_pseudonym
@@ -139,8 +154,8 @@ final as (
     d.source_line,
     d.source_file
   from discounted d
-  left join freight_allocated fa on fa.source_file = d.source_file and fa.source_line = d.source_line
-  left join customer_versions cv on cv.source_file = d.source_file and cv.source_line = d.source_line
+  left join freight_allocated fa on fa.line_key = d.line_key
+  left join customer_versions cv on cv.line_key = d.line_key
   left join dim_product dp on dp.product_id = d.product_id
   left join products pr on pr.product_id = d.product_id
   left join dim_supplier ds on ds.supplier_id = coalesce(d.supplier_id, pr.supplier_id)
