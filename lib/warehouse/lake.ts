@@ -4,6 +4,13 @@
  * notebook): partition pruning on year and month, one `.sql` file per exported table
  * (lib/warehouse/lake/). Files are written single-threaded from an ordered query so the same
  * warehouse gives the same files, and made owner-only (they hold pseudonymous data).
+ *
+ * One COPY per year of the table: each sorts a year of rows, not the whole table. Sorted whole,
+ * fact_sales at 10 M rows (about 1.5 GB of rows) spilled to the build's temporary files, which
+ * are encrypted (DuckDB's mbedTLS path): 26.9 s for the lake against 17.0 s by year (same
+ * warehouse, build settings). Each year's partitions hold the same rows in the same order as
+ * before; a file's row groups may split differently (the writer no longer sees the months of
+ * other years go by).
  */
 import { chmodSync, existsSync, readdirSync, statSync } from "node:fs";
 import * as path from "node:path";
@@ -32,7 +39,12 @@ export async function exportLake(connection: DuckDBConnection, lakeDir: string):
     for (const table of LAKE_TABLES) {
       const target = path.join(lakeDir, table);
       const select = renderSql(path.join(LAKE_DIR, `${table}.sql`));
-      await run(connection, `copy (${select}) to ${sqlString(target)} (format parquet, partition_by (year, month), overwrite_or_ignore true)`);
+      // A row whose date is not in dim_date has a null year: its own COPY, last (partition year=NULL).
+      const years = await query<{ year: number | null }>(connection, `select distinct year from (${select}) order by year nulls last`);
+      for (const { year } of years) {
+        const rowsOfYear = `select * from (${select}) where year is not distinct from ${year === null ? "null" : Number(year)}`;
+        await run(connection, `copy (${rowsOfYear}) to ${sqlString(target)} (format parquet, partition_by (year, month), overwrite_or_ignore true)`);
+      }
       // A source without stock records (Online Retail) gives an empty fact: no partition, no file.
       const written = existsSync(target) && (readdirSync(target, { recursive: true }) as string[]).some((f) => f.endsWith(".parquet"));
       const [{ n }] = written
