@@ -95,7 +95,7 @@ export const STAGE_LEVERS: readonly StageLevers[] = [
     where:
       "the stage's cost follows the cells of the rungs it protects (heuristic rounds of LP solves, the optimal method's repairs and audits), plus the extraction of each rung from the marts.",
     next:
-      "fewer LP solves on the largest rungs (one per exposed figure per heuristic round today). Rolling the coarser time grains up from the finest one would spare extractions of sums only: a distinct-customer count does not add up (a customer of two months is one customer of the year).",
+      "fewer LP solves on the largest rungs (one per exposed figure per heuristic round today). Rolling the coarser time grains up from the finest one would spare extractions of sums only: a distinct-customer count does not add up (a customer of two months is one customer of the year). The deliveries' extraction groups its per-recipient cube by the 35-character pseudonym and spills at 10 M rows: grouped by a number per recipient instead, one rung's query took 11.9 s against 21.3 s with the same cells (measured on the 10 M-row marts of 08610b6). Not committed yet: the release's version hashes its model SQL, so the change publishes a new version with the same figures; it belongs with the next change that publishes one anyway.",
   },
 ];
 
