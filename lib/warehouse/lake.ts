@@ -8,9 +8,9 @@
  * One COPY per year of the table: each sorts a year of rows, not the whole table. Sorted whole,
  * fact_sales at 10 M rows (about 1.5 GB of rows) spilled to the build's temporary files, which
  * are encrypted (DuckDB's mbedTLS path): 26.9 s for the lake against 17.0 s by year (same
- * warehouse, build settings). Each year's partitions hold the same rows in the same order as
- * before; a file's row groups may split differently (the writer no longer sees the months of
- * other years go by).
+ * warehouse, build settings). Each partition holds the same rows as before; within a file the
+ * row groups may be cut and laid out differently (DuckDB's partitioned writer flushes a
+ * partition's rows as its buffer fills, and it no longer sees the months of other years go by).
  */
 import { chmodSync, existsSync, readdirSync, statSync } from "node:fs";
 import * as path from "node:path";
