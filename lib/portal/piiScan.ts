@@ -41,7 +41,7 @@ export function warehouseSources(root: string = projectRoot()): WarehouseSources
   if (missing.length > 0) {
     return {
       available: false,
-      reason: `${path.relative(root, cleanDir)} lacks ${missing.join(", ")}: npm start purges the staged personal files at its end (GDPR Art. 5(1)(e)); to scan, run the stages without the purge: npx tsx lib/cli/main.ts split && npx tsx lib/cli/main.ts cleanse && npx tsx lib/cli/main.ts warehouse && npx tsx lib/cli/main.ts marts`,
+      reason: `${path.relative(root, cleanDir)} lacks ${missing.join(", ")}: npm start purges the staged personal files at its end (GDPR Art. 5(1)(e)); to scan, run the stages without the purge: npm start -- split && npm start -- cleanse && npm start -- warehouse && npm start -- marts`,
     };
   }
   return { available: true, corePath, cleanDir };

@@ -124,7 +124,7 @@ async function runServer(sb: SandboxProject, line: string, env: NodeJS.ProcessEn
     expect(page.status).toBe(200);
     expect(await page.text()).toContain("<html");
   } finally {
-    // Ctrl+C reaches the whole foreground group: npm, tsx and node (gone already if it failed).
+    // Ctrl+C reaches the whole foreground group: npm and node (gone already if it failed).
     try {
       process.kill(-child.pid!, "SIGINT");
     } catch {
