@@ -1,6 +1,8 @@
 import { DuckDBConnection } from "@duckdb/node-api";
-import * as aq from "arquero";
 import { queryRows, sqlIdent } from "../engine/native";
+import type { RuleName } from "./missingValuePolicy";
+import { cleanBatch } from "./ruleBatch";
+import type { RulePool } from "./rulePool";
 import { Rule } from "./rules/index";
 
 /** Distinct values cleaned per Arquero batch: bounded memory whatever the file size. */
@@ -10,9 +12,10 @@ const BATCH = 50_000;
  * Applies a rule to every distinct non-blank value of a staged column and stores the result in a
  * mapping table `(raw, value, issue)` that SQL joins back to the rows. Rules run once per distinct
  * value, not once per row: a 10-million-line export has a few thousand distinct dates. The rules
- * run in Arquero, one batch of distinct values at a time; DuckDB
- * does the scanning and joining. Values matching `canonical` (an SQL test on `raw`, see
- * rules/canonical.ts) are left out of the map: SQL keeps them as they are.
+ * run in Arquero, one batch of distinct values at a time (on every core for a large map, when the
+ * caller gives a pool: rulePool.ts); DuckDB does the scanning and joining. Values matching
+ * `canonical` (an SQL test on `raw`, see rules/canonical.ts) are left out of the map: SQL keeps
+ * them as they are.
  *
  * Returns the distinct non-null raw values of the column (blank ones included, as the quality
  * profile counts them) and the values mapped.
@@ -29,6 +32,8 @@ export async function buildValueMap(
     maxLength?: number;
     /** A column of the same row the rule reads too (the country of a phone number): the map is keyed by both. */
     context?: string;
+    /** Worker threads for a large map, with the rule's name (the workers build the same rule set). */
+    pool?: { pool: RulePool; rule: RuleName };
   },
 ): Promise<{ distinctRaw: number; mapped: number }> {
   const col = sqlIdent(opts.column);
@@ -44,16 +49,9 @@ export async function buildValueMap(
     `select ${opts.context ? "count(distinct raw)" : "count(*)"}::bigint as n, count(*) filter (where ${toMap})::bigint as m from distinct_values`,
   );
   const appender = await conn.createAppender(opts.mapTable);
-  const append = (raws: string[], contexts: (string | null)[]): void => {
-    const batch = aq
-      .table({ raw: raws, ctx: contexts })
-      .derive({ cleaned: aq.escape((d: { raw: string; ctx: string | null }) => opts.rule(d.raw, d.ctx)) })
-      .derive({
-        value: aq.escape((d: { cleaned: { value: string | null } }) => d.cleaned.value),
-        issue: aq.escape((d: { cleaned: { issue: string | null } }) => d.cleaned.issue),
-      });
-    const values = batch.array("value") as (string | null)[];
-    const issues = batch.array("issue") as (string | null)[];
+  const pooled = opts.pool && opts.pool.pool.wants(m) ? opts.pool : undefined;
+  const append = async (raws: string[], contexts: (string | null)[]): Promise<void> => {
+    const { values, issues } = pooled ? await pooled.pool.clean(pooled.rule, raws, contexts) : cleanBatch(opts.rule, raws, contexts);
     for (let i = 0; i < raws.length; i++) {
       appender.appendVarchar(raws[i]);
       if (contexts[i] === null) appender.appendNull();
@@ -68,7 +66,7 @@ export async function buildValueMap(
   if (m > 0 && m <= BATCH) {
     const reader = await conn.runAndReadAll(`select raw, ctx from distinct_values where ${toMap} order by raw, ctx`);
     const [raws, contexts] = reader.getColumnsJS() as [string[], (string | null)[]];
-    append(raws, contexts);
+    await append(raws, contexts);
   } else if (m > BATCH) {
     // Numbered in order, so that each batch is a range scan (a streaming result cannot stay open
     // while the appender writes on the same connection).
@@ -77,7 +75,7 @@ export async function buildValueMap(
     for (let offset = 0; offset < m; offset += BATCH) {
       const reader = await conn.runAndReadAll(`select raw, ctx from values_to_map where i > ${offset} and i <= ${offset + BATCH} order by i`);
       const [raws, contexts] = reader.getColumnsJS() as [string[], (string | null)[]];
-      append(raws, contexts);
+      await append(raws, contexts);
     }
     await conn.run("drop table values_to_map");
   }

@@ -10,6 +10,7 @@ import { entityPolicy, lackedRejectColumns, RowRule } from "./missingValuePolicy
 import type { CountryCode } from "libphonenumber-js";
 import { InputError } from "../raw/inputCheck";
 import { recordKindsOf, RecordKind } from "../raw/profile";
+import { RulePool } from "./rulePool";
 import { ruleSet } from "./rules/index";
 import { sourceNetTotal, type SourceTotals } from "./sourceTotal";
 import { CLEAN_ENTITIES, EntityName, cleanEntity } from "./schema";
@@ -65,12 +66,16 @@ export async function cleanseStaging(opts: {
   const log = opts.log ?? (() => {});
   const split = JSON.parse(fs.readFileSync(path.join(opts.splitDir, "manifest.json"), "utf8")) as SplitManifest;
   checkProfileAgainstPolicy(opts.profile);
-  const rules = ruleSet({ dateFormats: opts.profile.dateFormats, phoneCountry: opts.profile.country as CountryCode });
+  const ruleContext = { dateFormats: opts.profile.dateFormats, phoneCountry: opts.profile.country as CountryCode };
+  const rules = ruleSet(ruleContext);
   const absent = new Set(opts.profile.lacks ?? []);
   return replaceDirAtomically(opts.outDir, async (work) => {
     const spill = path.join(work, ".spill");
     const settings = engineSettings("cleanse", largestEntityRows(split.outputs));
     const { instance, conn } = await openNative({ memoryLimit: opts.memoryLimit ?? settings.memoryLimit, threads: settings.threads, tempDirectory: spill });
+    // The large value maps' rules on as many threads as DuckDB has; started by the first such map
+    // (none on a small export or the bundled one: rulePool.ts POOL_MIN_VALUES).
+    const pool = new RulePool(ruleContext, settings.threads);
     try {
       const entities = {} as CleanManifest["entities"];
       const quality = {} as QualityReport;
@@ -83,7 +88,7 @@ export async function cleanseStaging(opts: {
       const eventParts = new Map<EntityName, string>();
       const assessed = new Map<EntityName, Assessment>();
       const assess = async (e: EntityName, derived?: Record<string, string>) => {
-        assessed.set(e, await assessEntity(conn, { policy: entityPolicy(e), stagedFile: stagedFile(e), rules, derived, absent, typedFile: path.join(spill, `${e}.typed.parquet`) }));
+        assessed.set(e, await assessEntity(conn, { policy: entityPolicy(e), stagedFile: stagedFile(e), rules, pool, derived, absent, typedFile: path.join(spill, `${e}.typed.parquet`) }));
       };
       const write = async (e: EntityName, lateRowRules: RowRule[] = [], extra?: { sql: string; using: string }) => {
         await decideEntity(conn, entityPolicy(e), lateRowRules);
@@ -146,6 +151,7 @@ export async function cleanseStaging(opts: {
       fs.rmSync(spill, { recursive: true, force: true });
       return manifest;
     } finally {
+      await pool.close();
       conn.closeSync();
       instance.closeSync();
     }

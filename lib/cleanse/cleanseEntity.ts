@@ -1,6 +1,7 @@
 import { DuckDBConnection } from "@duckdb/node-api";
 import { queryRows, sqlIdent, sqlString } from "../engine/native";
 import { buildValueMap } from "./applyRules";
+import type { RulePool } from "./rulePool";
 import { EntityPolicy, OnMissing, RowRule } from "./missingValuePolicy";
 import { Rule } from "./rules/index";
 import { canonicalSql } from "./rules/canonical";
@@ -49,6 +50,8 @@ export interface AssessOptions {
   policy: EntityPolicy;
   stagedFile: string;
   rules: Record<RuleName, Rule>;
+  /** Worker threads for the large value maps (rulePool.ts), built from the same rules' context. */
+  pool?: RulePool;
   /** Extra columns computed from the typed row (alias `t`), e.g. the cleansed customer version. */
   derived?: Record<string, string>;
   /**
@@ -107,6 +110,7 @@ export async function assessEntity(conn: DuckDBConnection, opts: AssessOptions):
     const context = rule.context && stagedColumns.includes(rule.context) ? rule.context : undefined;
     const built = await buildValueMap(conn, {
       staged, column: fromName, mapTable: map, rule: opts.rules[rule.rule], canonical: canonicalSql(rule.rule, "raw"), maxLength: limit, context,
+      pool: opts.pool ? { pool: opts.pool, rule: rule.rule } : undefined,
     });
     distinctRaw.push(built.distinctRaw);
     const m = `m${i}`;
