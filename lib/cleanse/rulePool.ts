@@ -1,13 +1,14 @@
 /**
  * The rules of a large value map on every core. A map's distinct values are cleaned in JavaScript
- * while DuckDB waits (at 10 M rows some 3 million phone numbers through libphonenumber-js, and as
- * many emails and streets): the pool cuts each batch into one slice per worker thread and puts the
+ * while DuckDB waits (at 10 M rows some 5.8 million phone spellings through libphonenumber-js, and
+ * 1.9 million emails): the pool cuts each batch into one slice per worker thread and puts the
  * results back in the batch's order, so the map holds the same rows as a single-threaded run.
  *
  * Used only for a map large enough to pay for it (POOL_MIN_VALUES), and started by the first one:
  * a thread loads the rules' modules (libphonenumber-js's metadata, Arquero) in about half a second
- * while the calling thread waits, and the costliest rule (phone) takes about 4 µs a value. Workers load the TypeScript modules through tsx's
- * require hook, whatever runs the caller (tsx, jest, the notebook kernel).
+ * while the calling thread waits, and the costliest rule (phone) takes about 4 µs a value. Workers
+ * load the TypeScript modules through tsx's require hook, whatever runs the caller (tsx, jest, the
+ * notebook kernel).
  */
 import * as path from "node:path";
 import { Worker } from "node:worker_threads";
@@ -18,10 +19,11 @@ import type { RuleSliceMessage } from "./ruleWorker";
 
 /**
  * Maps of fewer distinct values to clean are cleaned on the calling thread. Measured on the
- * cleanse stage (pool used for every map of 20,000 values or more): the bundled export (about
- * 60,000 phone numbers) 3.2 -> 3.8 s, the workers' start-up not earned back; 1 M rows (phone
- * numbers 520,000, emails 200,000, streets 100,000) 15.6 s both ways; 10 M rows 167.2 -> 150.3 and
- * 150.7 s, the same bytes.
+ * cleanse stage with the pool for every map of 20,000 values or more: the bundled export 3.2-3.5 s
+ * -> 3.8 s (the workers' start-up not earned back); 1 M rows (maps of 520,000 phone spellings,
+ * 200,000 emails, 100,000 streets) 15.6-16.3 s both ways; 10 M rows 167.2 -> 150.3 and 150.7 s.
+ * With this threshold: the bundled export 3.4 s (no worker starts), 1 M rows 15.8-16.0 s, 10 M rows
+ * 157.7 s; the same bytes every time.
  */
 export const POOL_MIN_VALUES = 250_000;
 
