@@ -6,12 +6,11 @@
  *
  * Used only for a map large enough to pay for it (POOL_MIN_VALUES), and started by the first one:
  * a thread loads the rules' modules (libphonenumber-js's metadata, Arquero) in about half a second
- * while the calling thread waits, and the costliest rule (phone) takes about 4 µs a value. Workers
- * load the TypeScript modules through tsx's require hook, whatever runs the caller (tsx, jest, the
- * notebook kernel).
+ * while the calling thread waits, and the costliest rule (phone) takes about 4 µs a value.
  */
 import * as path from "node:path";
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
+import { tsWorker } from "../io/tsWorker";
 import type { RuleName } from "./missingValuePolicy";
 import type { CleanedBatch } from "./ruleBatch";
 import type { RuleContext } from "./rules/index";
@@ -64,9 +63,8 @@ export class RulePool {
   #start(): Worker[] {
     if (this.#failure) throw this.#failure;
     if (this.#workers) return this.#workers;
-    const bootstrap = `require(${JSON.stringify(require.resolve("tsx/cjs"))}); require(${JSON.stringify(path.join(__dirname, "ruleWorker.ts"))});`;
     this.#workers = Array.from({ length: this.threads }, () => {
-      const worker = new Worker(bootstrap, { eval: true, workerData: this.context });
+      const worker = tsWorker(path.join(__dirname, "ruleWorker.ts"), { workerData: this.context });
       worker.on("message", (m: Answer) => {
         const pending = this.#pending.get(m.id);
         this.#pending.delete(m.id);

@@ -4,12 +4,10 @@
  * The pool hands batches to worker threads (one per core) and returns the ciphertexts in the
  * order of the batch; the function is envelope.ts `encryptFieldDeterministic` in every thread,
  * so the bytes are those of a single-threaded run.
- *
- * Workers load the TypeScript module through tsx's require hook, whatever runs the caller (tsx,
- * jest, the notebook kernel).
  */
 import * as path from "node:path";
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
+import { tsWorker } from "../io/tsWorker";
 import type { FieldBatchMessage } from "./fieldEncryptionWorker";
 
 export interface FieldToEncrypt {
@@ -28,9 +26,8 @@ export class FieldEncryptionPool {
   #failure: Error | undefined;
 
   constructor(threads: number) {
-    const bootstrap = `require(${JSON.stringify(require.resolve("tsx/cjs"))}); require(${JSON.stringify(path.join(__dirname, "fieldEncryptionWorker.ts"))});`;
     for (let i = 0; i < Math.max(1, threads); i++) {
-      const worker = new Worker(bootstrap, { eval: true });
+      const worker = tsWorker(path.join(__dirname, "fieldEncryptionWorker.ts"));
       worker.on("message", (m: { id: number; ciphertexts: string[] }) => {
         this.#pending.get(m.id)?.resolve(m.ciphertexts);
         this.#pending.delete(m.id);
