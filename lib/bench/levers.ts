@@ -22,6 +22,7 @@ export const STAGE_LEVERS: readonly StageLevers[] = [
     tried: [
       { commit: "f36cb7f", what: "the customers model groups on the 14 customer columns and computes the version id once per version, not once per sale line" },
       { commit: "7f18067", what: "records numbered by a join on the few records holding newlines, not by a window over the whole scan (which ran it on one thread)" },
+      { commit: "4f60bfb", what: "each CSV file read into a table of the split's engine (spilling past its limit) rather than written to a zstd Parquet file of the work directory and read back: the Parquet encoding of every column cost more than the scan itself" },
     ],
     where:
       "the read is one DuckDB scan of the gzip file beside an input check in Node (checksum, gzip, UTF-8, physical lines) that decompresses the file a second time on the other core; then every entity is written sorted by record key.",
