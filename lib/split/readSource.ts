@@ -1,4 +1,5 @@
 import * as fs from "node:fs";
+import * as path from "node:path";
 import { DuckDBConnection } from "@duckdb/node-api";
 import { queryRows, sqlIdent, sqlString } from "../engine/native";
 import { InputError, lineEndings } from "../raw/inputCheck";
@@ -13,33 +14,27 @@ export const FILE_SHIFT = 40;
 
 /**
  * The one read of a CSV file: DuckDB's CSV scan (all text, on every core), with each record's
- * count of embedded newlines, loaded as is into a table of the split's engine (rawTableOf). No
- * profile expression runs here: the records are numbered first (numberCsvFile), so that an
- * expression that reorders rows (a window function) cannot move a record away from its line. The
- * load keeps the file's record order (DuckDB preserves insertion order, and the table is only
- * ever appended to once), so a record's ordinal among the kept records is its rowid plus one.
- * (Numbering in this pass with a window function would run the whole scan on one thread: measured
- * at 10 M rows, 175 s against 90 s.)
- *
- * A table, not a Parquet file of the work directory as before: the engine keeps it in memory and
- * spills it to its temporary directory (in the same work directory, deleted with it) past the
- * stage's limit, without encoding every column for Parquet first. Measured on generated exports (seed
- * 20240601, same staging bytes out): the read 7.7 -> 5.2 s at 1 M rows; the split stage
- * 11.4-11.7 -> 9.7-11.0 s at 1 M rows and 125.9 -> 117.8 s at 10 M rows, peak 2.52 -> 2.55 GB.
+ * count of embedded newlines, written as is to a Parquet file of the work directory. No profile
+ * expression runs here: the records are numbered first (numberFile), so that an expression that
+ * reorders rows (a window function) cannot move a record away from its line. The COPY keeps the
+ * file's record order (DuckDB preserves insertion order), so a record's ordinal among the kept
+ * records is its Parquet row number plus one. (Numbering in this pass with a window function
+ * would run the whole scan on one thread: measured at 10 M rows, 175 s against 90 s.)
  */
-export async function loadCsvFile(conn: DuckDBConnection, index: number, file: PhysicalFile): Promise<void> {
+export async function loadCsvFile(conn: DuckDBConnection, file: PhysicalFile, rawFile: string): Promise<void> {
   const columns = file.header.map((c) => `${sqlString(c)}: 'VARCHAR'`).join(", ");
   // A record spanning several lines (text with newlines inside quotes) shifts the lines of every
   // later record. Counting newlines in every column of every row costs; few rows have any, so test first.
   const anyNewline = file.header.map((c) => `contains(${sqlIdent(c)}, chr(10))`).join(" or ");
   const newlineCount = file.header.map((c) => `coalesce(length(${sqlIdent(c)}) - length(replace(${sqlIdent(c)}, chr(10), '')), 0)`).join(" + ");
   await conn.run(`
-    create table ${rawTableOf(index)} as
-    select case when ${anyNewline} then ${newlineCount} else 0 end as newlines, *
-    from read_csv(${sqlString(file.absolute)},
-        header = true, columns = {${columns}}, delim = ${sqlString(file.delimiter)},
-        quote = ${sqlString(file.quote)}, escape = ${sqlString(file.quote)}, encoding = ${sqlString(file.encoding)},
-        strict_mode = true, store_rejects = true, null_padding = false, max_line_size = 20000000)`);
+    copy (
+      select case when ${anyNewline} then ${newlineCount} else 0 end as newlines, *
+      from read_csv(${sqlString(file.absolute)},
+          header = true, columns = {${columns}}, delim = ${sqlString(file.delimiter)},
+          quote = ${sqlString(file.quote)}, escape = ${sqlString(file.quote)}, encoding = ${sqlString(file.encoding)},
+          strict_mode = true, store_rejects = true, null_padding = false, max_line_size = 20000000)
+    ) to ${sqlString(rawFile)} (format parquet, compression zstd)`);
 }
 
 /**
@@ -49,16 +44,15 @@ export async function loadCsvFile(conn: DuckDBConnection, index: number, file: P
  * record before it, found by an equality join on a block of record numbers plus a range test
  * (one or two candidate rows per record), not by a sort of the whole file.
  */
-async function numberedScan(conn: DuckDBConnection, index: number, records: number, t: string): Promise<string> {
-  // The record's 0-based position in the file's loaded table, under the name a Parquet scan gives it.
-  const rows = `(select rowid as file_row_number, * from ${rawTableOf(index)})`;
+async function numberedScan(conn: DuckDBConnection, rawFile: string, records: number, t: string): Promise<string> {
+  const parquet = `read_parquet(${sqlString(rawFile)}, file_row_number = true)`;
   await conn.run(`
     create table ${t}_newline_records as
     select record_number, newlines, sum(newlines) over (order by record_number) as newlines_through
-    from (select file_row_number + 1 as record_number, newlines from ${rows} where newlines > 0)`);
+    from (select file_row_number + 1 as record_number, newlines from ${parquet} where newlines > 0)`);
   const [{ withNewlines }] = await queryRows<{ withNewlines: number }>(conn, `select count(*)::bigint as withNewlines from ${t}_newline_records`);
   if (withNewlines === 0) {
-    return `(select file_row_number + 1 as record_number, 0::bigint as newlines_before, * exclude (file_row_number) from ${rows})`;
+    return `(select file_row_number + 1 as record_number, 0::bigint as newlines_before, * exclude (file_row_number) from ${parquet})`;
   }
   // Blocks of 2^shift records, about one record with newlines per block: each record meets the
   // segments of its own block only.
@@ -76,7 +70,7 @@ async function numberedScan(conn: DuckDBConnection, index: number, records: numb
     from segments
     where lo <= hi`);
   return `(select r.file_row_number + 1 as record_number, g.newlines_before, r.* exclude (file_row_number)
-    from ${rows} r
+    from ${parquet} r
     join ${t}_newline_segments g on g.block = (r.file_row_number + 1) >> ${shift}
       and r.file_row_number + 1 between g.lo and g.hi)`;
 }
@@ -90,7 +84,7 @@ async function numberedScan(conn: DuckDBConnection, index: number, records: numb
  * of every earlier record, kept (counted in the scan) or rejected. Rejected records are few: the
  * correction is a join with their small table, and only when there are any.
  */
-export async function numberCsvFile(conn: DuckDBConnection, index: number, file: PhysicalFile): Promise<number> {
+export async function numberCsvFile(conn: DuckDBConnection, index: number, file: PhysicalFile, rawFile: string): Promise<number> {
   const t = `file_${index}`;
   const key = (line: string) => `(${BigInt(index) << BigInt(FILE_SHIFT)}::bigint + ${line})`;
   await conn.run(`
@@ -118,8 +112,8 @@ export async function numberCsvFile(conn: DuckDBConnection, index: number, file:
       from ${t}_csv_rejects
     );`);
   const [{ rejects }] = await queryRows<{ rejects: number }>(conn, `select count(*)::bigint as rejects from ${t}_reject_shift`);
-  const [{ n: records }] = await queryRows<{ n: number }>(conn, `select count(*)::bigint as n from ${rawTableOf(index)}`);
-  const scan = await numberedScan(conn, index, records, t);
+  const [{ n: records }] = await queryRows<{ n: number }>(conn, `select count(*)::bigint as n from read_parquet(${sqlString(rawFile)})`);
+  const scan = await numberedScan(conn, rawFile, records, t);
   const name = sqlString(file.name);
   if (rejects === 0) {
     await conn.run(`create or replace view ${t} as
@@ -169,9 +163,9 @@ export async function createTableViews(conn: DuckDBConnection, files: PhysicalFi
   await conn.run(`create or replace view csv_rejects_all as ${files.map((_, i) => `select * from file_${i}_rejects`).join(" union all ")}`);
 }
 
-/** The table of the split's engine that holds CSV file number `index` as read (loadCsvFile). */
-export function rawTableOf(index: number): string {
-  return `file_${index}_raw`;
+/** Where the work directory keeps the Parquet copy of a CSV file. */
+export function rawCopyOf(spill: string, index: number): string {
+  return path.join(spill, `raw_${index}.parquet`);
 }
 
 /** DuckDB's own errors, re-worded so they name the input and the fix. */

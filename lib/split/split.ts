@@ -11,7 +11,7 @@ import { checkHeader, inspectInput, InputError, InputFacts } from "../raw/inputC
 import { isMultiFile, SourceProfile } from "../raw/profile";
 import { PhysicalFile, resolveSourceFiles } from "../raw/sourceFiles";
 import { ACCEPTED_RECORD_TYPES, createRecords } from "./records";
-import { createTableViews, FILE_SHIFT, loadCsvFile, numberCsvFile, numberParquetFile, translateEngineError } from "./readSource";
+import { createTableViews, FILE_SHIFT, loadCsvFile, numberCsvFile, numberParquetFile, rawCopyOf, translateEngineError } from "./readSource";
 import { withProgress } from "../io/progress";
 
 /** The staged entities, in the order the splitter writes them (one `.sql` model each). */
@@ -114,14 +114,15 @@ export async function splitExport(opts: SplitOptions): Promise<SplitManifest> {
           conn.interrupt();
           throw err;
         });
+        const rawFile = rawCopyOf(spill, index);
         const [inspected, loaded] = await Promise.allSettled([
           inspection,
-          withProgress(`split: reading ${file.name}`, conn, () => loadCsvFile(conn, index, file)),
+          withProgress(`split: reading ${file.name}`, conn, () => loadCsvFile(conn, file, rawFile)),
         ]);
         if (inspected.status === "rejected") throw inspected.reason;
         if (loaded.status === "rejected") throw loaded.reason;
         facts.push(inspected.value);
-        records += await numberCsvFile(conn, index, file);
+        records += await numberCsvFile(conn, index, file, rawFile);
         log(`split: read ${file.absolute}`);
       }
       // Its records counted, a small export's engine goes on with one thread (engineSettings).
