@@ -22,12 +22,12 @@ export const STAGE_LEVERS: readonly StageLevers[] = [
     tried: [
       { commit: "f36cb7f", what: "the customers model groups on the 14 customer columns and computes the version id once per version, not once per sale line" },
       { commit: "7f18067", what: "records numbered by a join on the few records holding newlines, not by a window over the whole scan (which ran it on one thread)" },
-      { commit: "4f60bfb", what: "each CSV file read into a table of the split's engine (spilling past its limit) rather than written to a zstd Parquet file of the work directory and read back: the Parquet encoding of every column cost more than the scan itself" },
+      { commit: "4f60bfb", what: "each CSV file read into a table of the split's engine rather than written to a zstd Parquet file of the work directory (undone in a023d15: at 10 M rows the read took 41 s instead of 71 s, but the table spilled uncompressed and every entity's pass read it back, so the stage took as long, 129.4 s against 129.1 s, with 15 % more CPU; faster only where the table fits in memory, at 1 M rows)" },
     ],
     where:
       "the read is one DuckDB scan of the gzip file beside an input check in Node (checksum, gzip, UTF-8, physical lines) that decompresses the file a second time on the other core; then every entity is written sorted by record key.",
     next:
-      "check the input inside the scan's own decompression (or only where DuckDB cannot), and write entities in scan order once DuckDB's order preservation through the views is proven byte for byte (dropping order_lines' sort alone changed the file's bytes).",
+      "check the input inside the scan's own decompression (or only where DuckDB cannot), and write entities in scan order once DuckDB's order preservation through the views is proven byte for byte (dropping order_lines' sort alone changed the file's bytes). The read's Parquet copy costs about as much as the scan itself (at 10 M rows the statement took 71 s, 41 s into an uncompressed table, which then spilled): a cheaper copy must stay as cheap to read back, for every entity reads it.",
   },
   {
     stage: "cleanse",
