@@ -2,6 +2,17 @@
 -- level a release design asks for (design ladders: designs.json), so one query serves every rung.
 --   od_period:  a month key (YYYYMM) at the time grain, as ISO 8601 text: month 2024-03,
 --               quarter 2024-Q1, year 2024.
+--   od_period_key / od_period_label: the same period as a number while the cells are grouped
+--               (month YYYYMM, quarter YYYYQ, year YYYY; -1 for the whole period, the margin
+--               labelled All) and as od_period's text once they are:
+--               the queries group several million rows by customer and period, and text keys
+--               cost more to group than numbers.
+--   od_customer_hi / od_customer_lo: a customer's keyed pseudonym (cp_ and 32 lowercase hex
+--               digits, lib/privacy/pseudonym.ts) as the two 64-bit numbers its digits write, for
+--               the same reason: grouping by the pair groups exactly as by the pseudonym (they are
+--               its digits, not a hash: no two customers share them). The members' names get a
+--               pair of their own (unknown: null and 0, erased: null and 1; a null pseudonym: two
+--               nulls); any other value stops the query, as does a cp_ value that is not hex.
 --   od_nuts1:   the NUTS 2021 level-1 unit of a French INSEE région code (Eurostat, NUTS 2021,
 --               Commission Delegated Regulation (EU) 2019/1755): every metropolitan région is its
 --               own unit, the five overseas régions are one, FRY "Régions ultrapériphériques".
@@ -27,6 +38,31 @@ create or replace temp macro od_period(month_key, grain) as
     when 'quarter' then printf('%04d-Q%d', month_key // 100, (month_key % 100 - 1) // 3 + 1)
     when 'year' then printf('%04d', month_key // 100)
     else error('od_period: unknown time grain ' || grain)
+  end;
+create or replace temp macro od_period_key(month_key, grain) as
+  case grain
+    when 'month' then month_key
+    when 'quarter' then (month_key // 100) * 10 + (month_key % 100 - 1) // 3 + 1
+    when 'year' then month_key // 100
+    else error('od_period_key: unknown time grain ' || grain)
+  end;
+create or replace temp macro od_period_label(period_key, grain) as
+  case
+    when period_key = -1 then 'All'
+    when grain = 'month' then printf('%04d-%02d', period_key // 100, period_key % 100)
+    when grain = 'quarter' then printf('%04d-Q%d', period_key // 10, period_key % 10)
+    when grain = 'year' then printf('%04d', period_key)
+    else error('od_period_label: unknown time grain ' || grain)
+  end;
+create or replace temp macro od_is_pseudonym(pseudonym) as starts_with(pseudonym, 'cp_') and length(pseudonym) = 35 and pseudonym = lower(pseudonym);
+create or replace temp macro od_customer_hi(pseudonym) as
+  case when od_is_pseudonym(pseudonym) then cast('0x' || substr(pseudonym, 4, 16) as ubigint) end;
+create or replace temp macro od_customer_lo(pseudonym) as
+  case
+    when od_is_pseudonym(pseudonym) then cast('0x' || substr(pseudonym, 20, 16) as ubigint)
+    when pseudonym = 'unknown' then 0
+    when pseudonym = 'erased' then 1
+    when pseudonym is not null then error('od_customer_lo: a value that is neither a customer pseudonym (cp_ and 32 lowercase hex digits) nor a member name (unknown, erased)')
   end;
 create or replace temp macro od_nuts1(region_code) as
   case region_code
