@@ -1,6 +1,7 @@
+import * as path from "node:path";
 import { openNative, queryRows } from "../../lib/engine/native";
 import { loadDataset, loadDatasets, loadDesigns } from "../../lib/opendata/model/datasets";
-import { attachMarts, combineBuckets, extractRows, readsByCustomerBucket } from "../../lib/opendata/model/extract";
+import { attachMarts, combineBuckets, extractionParams, extractRows, readsByCustomerBucket } from "../../lib/opendata/model/extract";
 import { generatedWarehouse } from "./pipeline";
 
 jest.setTimeout(600_000);
@@ -65,6 +66,42 @@ describe("extraction by bucket of customers (bounded memory at ten million sale 
       expect(all(channel, ["period", "sales_channel", "category"]).map((r) => r.contributors)).toEqual([customers]);
       expect(all(profile, ["geo_code", "profile", "gender"]).map((r) => r.contributors)).toEqual([customers]);
       expect(all(deliveries, ["period", "shipping_mode", "geo_code"]).map((r) => r.contributors)).toEqual([recipients]);
+    } finally {
+      conn.closeSync();
+      instance.closeSync();
+    }
+  });
+
+  it("customers by profile: grouping the customers of a single leaf together gives exactly the cells of every customer grouped by pseudonym, at every rung", async () => {
+    // The release's query counts, sums and compares the customers whose rows all fall in one
+    // (area, profile, gender) inside each cell, without their pseudonym; the fixture is the
+    // direct definition. Both kinds of customers must be in the data for the check to mean anything.
+    const wh = await generatedWarehouse(20000);
+    const { instance, conn } = await openNative();
+    try {
+      await attachMarts(conn, wh.martsPath);
+      const [kinds] = await queryRows<{ single: number; several: number }>(
+        conn,
+        `select cast(count(*) filter (where n = 1) as integer) as single, cast(count(*) filter (where n > 1) as integer) as several
+         from (select customer_pseudonym, count(distinct (od_area(country, region_code, 'region', []::varchar[]), od_profile(customer_type, age_band, 'age'), coalesce(gender, 'unknown'))) as n
+               from sales.customer_monthly group by customer_pseudonym)`,
+      );
+      expect(kinds.single).toBeGreaterThan(1000);
+      expect(kinds.several).toBeGreaterThan(20);
+      const ds = loadDataset("customers_by_area_profile");
+      const direct = { ...ds, sqlFile: path.join(__dirname, "fixtures", "customers_by_area_profile_per_customer.sql") };
+      const rungs = loadDesigns(loadDatasets()).find((g) => g.datasets.includes(ds.dataset))!.rungs;
+      const seen = new Set<string>();
+      for (const rung of rungs) {
+        const params = extractionParams(ds, rung.params);
+        if (seen.has(JSON.stringify(params))) continue;
+        seen.add(JSON.stringify(params));
+        const expected = await extractRows(conn, direct, params, 1);
+        expect(expected.length).toBeGreaterThan(20);
+        expect(await extractRows(conn, ds, params, 1)).toEqual(expected);
+        expect(await extractRows(conn, ds, params, 3)).toEqual(expected);
+      }
+      expect(seen.size).toBeGreaterThan(1);
     } finally {
       conn.closeSync();
       instance.closeSync();

@@ -22,23 +22,39 @@ afterAll(() => {
 });
 
 describe("od_period_key and od_period_label", () => {
-  test.each(["month", "quarter", "year"])("%s: the label of a month's key is od_period's text, every month of 1990-2059; -1 is All", async (grain) => {
-    const rows = await queryRows<{ months: number; wrong: number; keys: number; labels: number; all: string }>(
+  // The expected text, spelled without printf: what od_period (the label of the key) must give.
+  const expected: Record<string, string> = {
+    month: "cast(month_key // 100 as varchar) || '-' || lpad(cast(month_key % 100 as varchar), 2, '0')",
+    quarter: "cast(month_key // 100 as varchar) || '-Q' || cast((month_key % 100 + 2) // 3 as varchar)",
+    year: "cast(month_key // 100 as varchar)",
+  };
+  test.each(["month", "quarter", "year"])("%s: the label of every month's key of 1990-2059 is its ISO 8601 text, one label per key; -1 is All", async (grain) => {
+    const rows = await queryRows<{ months: number; wrong: number; keys: number; labels: number; all: string; march: string }>(
       handle.conn,
       `with months as (select y * 100 + m as month_key from range(1990, 2060) a(y), range(1, 13) b(m))
        select cast(count(*) as integer) as months,
-              cast(count(*) filter (where od_period_label(od_period_key(month_key, '${grain}'), '${grain}') <> od_period(month_key, '${grain}')) as integer) as wrong,
+              cast(count(*) filter (where od_period_label(od_period_key(month_key, '${grain}'), '${grain}') <> ${expected[grain]}
+                                       or od_period(month_key, '${grain}') <> ${expected[grain]}) as integer) as wrong,
               cast(count(distinct od_period_key(month_key, '${grain}')) as integer) as keys,
               cast(count(distinct od_period(month_key, '${grain}')) as integer) as labels,
-              od_period_label(-1, '${grain}') as "all"
+              od_period_label(-1, '${grain}') as "all",
+              od_period(202403, '${grain}') as march
        from months`,
     );
-    expect(rows[0]).toEqual({ months: 840, wrong: 0, keys: rows[0].labels, labels: grain === "month" ? 840 : grain === "quarter" ? 280 : 70, all: "All" });
+    expect(rows[0]).toEqual({
+      months: 840,
+      wrong: 0,
+      keys: rows[0].labels,
+      labels: grain === "month" ? 840 : grain === "quarter" ? 280 : 70,
+      all: "All",
+      march: { month: "2024-03", quarter: "2024-Q1", year: "2024" }[grain],
+    });
   });
 
   test("an unknown grain stops the query", async () => {
     await expect(queryRows(handle.conn, "select od_period_key(202403, 'week')")).rejects.toThrow(/od_period_key: unknown time grain week/);
     await expect(queryRows(handle.conn, "select od_period_label(202403, 'week')")).rejects.toThrow(/od_period_label: unknown time grain week/);
+    await expect(queryRows(handle.conn, "select od_period(202403, 'week')")).rejects.toThrow(/od_period_key: unknown time grain week/);
   });
 });
 

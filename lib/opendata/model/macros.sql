@@ -1,12 +1,11 @@
 -- Generalisation macros shared by every Open Data extraction query (od_*.sql). Each takes the
 -- level a release design asks for (design ladders: designs.json), so one query serves every rung.
---   od_period:  a month key (YYYYMM) at the time grain, as ISO 8601 text: month 2024-03,
---               quarter 2024-Q1, year 2024.
---   od_period_key / od_period_label: the same period as a number while the cells are grouped
---               (month YYYYMM, quarter YYYYQ, year YYYY; -1 for the whole period, the margin
---               labelled All) and as od_period's text once they are:
---               the queries group several million rows by customer and period, and text keys
---               cost more to group than numbers.
+--   od_period_key / od_period_label: a month key (YYYYMM) at the time grain as a number while
+--               the cells are grouped (month YYYYMM, quarter YYYYQ, year YYYY; -1 for the whole
+--               period, the margin labelled All), and that number as ISO 8601 text once they are:
+--               month 2024-03, quarter 2024-Q1, year 2024. The queries group several million
+--               rows by customer and period, and text keys cost more to group than numbers.
+--   od_period:  both at once, a month key's period as text (for queries that group few rows).
 --   od_customer_hi / od_customer_lo: a customer's keyed pseudonym (cp_ and 32 lowercase hex
 --               digits, lib/privacy/pseudonym.ts) as the two 64-bit numbers its digits write, for
 --               the same reason: grouping by the pair groups exactly as by the pseudonym (they are
@@ -32,13 +31,6 @@
 --               band at level `age` (codes person_<band>, under person), where a person of unknown
 --               age joins the customers of unknown type in `unknown` (the profile the export does
 --               not give); at level `type`, person is every natural person.
-create or replace temp macro od_period(month_key, grain) as
-  case grain
-    when 'month' then printf('%04d-%02d', month_key // 100, month_key % 100)
-    when 'quarter' then printf('%04d-Q%d', month_key // 100, (month_key % 100 - 1) // 3 + 1)
-    when 'year' then printf('%04d', month_key // 100)
-    else error('od_period: unknown time grain ' || grain)
-  end;
 create or replace temp macro od_period_key(month_key, grain) as
   case grain
     when 'month' then month_key
@@ -54,6 +46,7 @@ create or replace temp macro od_period_label(period_key, grain) as
     when grain = 'year' then printf('%04d', period_key)
     else error('od_period_label: unknown time grain ' || grain)
   end;
+create or replace temp macro od_period(month_key, grain) as od_period_label(od_period_key(month_key, grain), grain);
 create or replace temp macro od_is_pseudonym(pseudonym) as starts_with(pseudonym, 'cp_') and length(pseudonym) = 35 and pseudonym = lower(pseudonym);
 create or replace temp macro od_customer_hi(pseudonym) as
   case when od_is_pseudonym(pseudonym) then cast('0x' || substr(pseudonym, 4, 16) as ubigint) end;

@@ -22,17 +22,38 @@ with lines as (
   from sales.customer_monthly
   where hash(customer_pseudonym) % {{customer_buckets}} = {{customer_bucket}}
 ),
+-- Each customer's rows summed at the table's finest cell (area, profile, gender), and whether
+-- that is the customer's only one (most customers have a single area and profile over the period).
+leaves as (
+  select country, area, profile_group, profile, gender, customer_pseudonym,
+    sum(orders) as orders,
+    sum(units) as units,
+    sum(net_amount) as net_amount
+  from lines
+  group by all
+),
+contributions as (
+  select *, count(*) over (partition by customer_pseudonym) = 1 as single_leaf
+  from leaves
+),
+-- Per cell, what each customer contributes to it. A customer of one leaf contributes that leaf to
+-- every cell above it, the same figures: such customers need no key of their own, so they are
+-- grouped together (key null, single_leaf true) and counted, summed and compared inside each cell;
+-- every other customer is grouped by its pseudonym, as the cells' definition reads. The same cells
+-- as grouping every customer by pseudonym, for a fraction of the rows the cube emits.
 per_customer as (
   select
     case when grouping(area) = 0 then area when grouping(country) = 0 then country else 'All' end as geo_code,
     case when grouping(profile) = 0 then profile when grouping(profile_group) = 0 then profile_group else 'All' end as profile,
     case when grouping(gender) = 1 then 'All' else gender end as gender,
-    customer_pseudonym,
     sum(orders) as orders,
     sum(units) as units,
-    sum(net_amount) as net_amount
-  from lines
-  group by customer_pseudonym, cube(gender), grouping sets ((country, area), (country), ()), grouping sets ((profile_group, profile), (profile_group), ())
+    sum(net_amount) as net_amount,
+    case when single_leaf then count(*) else 1 end as contributors,
+    case when single_leaf then max(abs(net_amount)) else abs(sum(net_amount)) end as top_contribution,
+    case when single_leaf then sum(abs(net_amount)) else abs(sum(net_amount)) end as absolute_total
+  from contributions
+  group by single_leaf, case when single_leaf then null else customer_pseudonym end, cube(gender), grouping sets ((country, area), (country), ()), grouping sets ((profile_group, profile), (profile_group), ())
   -- a country with a single area (every country but France) is that area: one row, not two; at
   -- NUTS-1 level no country level at all (All is the sum of the areas)
   having not (grouping(area) = 1 and grouping(country) = 0 and (country <> 'FR' or {{geo_level}} <> 'region'))
@@ -47,9 +68,9 @@ cells as (
     cast(sum(net_amount) as double) as net_amount,
     cast(sum(orders) as bigint) as orders,
     cast(sum(units) as bigint) as units,
-    cast(count(*) as integer) as contributors,
-    cast(max(abs(net_amount)) as double) as top_contribution,
-    cast(sum(abs(net_amount)) as double) as absolute_total
+    cast(sum(contributors) as integer) as contributors,
+    cast(max(top_contribution) as double) as top_contribution,
+    cast(sum(absolute_total) as double) as absolute_total
   from per_customer
   group by geo_code, profile, gender
 )

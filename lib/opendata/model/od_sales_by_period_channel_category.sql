@@ -6,7 +6,7 @@
 -- adds the cells up (lib/opendata/model/extract.ts); with one bucket this is the whole table.
 with lines as (
   select
-    od_period(month_key, {{time_grain}}) as period,
+    od_period_key(month_key, {{time_grain}}) as period_key,
     sales_channel,
     category,
     customer_pseudonym,
@@ -18,7 +18,7 @@ with lines as (
 ),
 per_customer as (
   select
-    case when grouping(period) = 1 then 'All' else period end as period,
+    case when grouping(period_key) = 1 then -1 else period_key end as period_key,
     case when grouping(sales_channel) = 1 then 'All' else sales_channel end as sales_channel,
     case when grouping(category) = 1 then 'All' else category end as category,
     customer_pseudonym,
@@ -26,11 +26,11 @@ per_customer as (
     sum(units) as units,
     sum(net_amount) as net_amount
   from lines
-  group by customer_pseudonym, cube(period, sales_channel, category)
+  group by customer_pseudonym, cube(period_key, sales_channel, category)
 ),
 cells as (
   select
-    period,
+    period_key,
     sales_channel,
     category,
     cast(sum(net_amount) as double) as net_amount,
@@ -40,7 +40,10 @@ cells as (
     cast(max(abs(net_amount)) as double) as top_contribution,
     cast(sum(abs(net_amount)) as double) as absolute_total
   from per_customer
-  group by period, sales_channel, category
+  group by period_key, sales_channel, category
 )
-select * from cells
+select
+  od_period_label(period_key, {{time_grain}}) as period,
+  * exclude (period_key)
+from cells
 order by period, sales_channel, category
