@@ -17,7 +17,9 @@ import { tempDir } from "../warehouse/fixtures";
 
 jest.setTimeout(600_000);
 
-const PROFILE = "c.segment, c.customer_type, c.age_band, c.gender, c.departement_code, c.departement_name, c.region_code, c.region_name";
+/** The customer profile sales_daily shows (dim_customer's columns). */
+const PROFILE_COLUMNS = ["segment", "customer_type", "age_band", "gender", "departement_code", "departement_name", "region_code", "region_name"];
+const PROFILE = PROFILE_COLUMNS.map((col) => `c.${col}`).join(", ");
 
 /** Every row of sales_daily, computed the direct way from the core attached as `core`. */
 const DIRECT = `
@@ -32,7 +34,7 @@ const DIRECT = `
   group by all`;
 
 const MART = `
-  select date_key, product_key, channel_key, segment, customer_type, age_band, gender, departement_code, departement_name, region_code, region_name,
+  select date_key, product_key, channel_key, ${PROFILE_COLUMNS.join(", ")},
     order_lines, orders, customers, quantity, net_amount, freight_amount
   from sales.sales_daily`;
 
@@ -91,34 +93,27 @@ describe("sales_daily: distinct orders and customers per row", () => {
       // For 150 lines, a copy in another order of the same customer (two orders in the row); for 150
       // others, a line of the same order by another customer of the same profile (one order, two
       // customers: an export can hold it); for all 300, a copy without a customer.
+      // Each customer's partner: another customer of the same profile (the lowest key).
+      await run(
+        c,
+        `create temp table partner as
+           select c.customer_key, min(o.customer_key) as other_key
+           from dim_customer c join dim_customer o
+             on o.customer_key > 0 and o.customer_pseudonym <> c.customer_pseudonym
+            and ${PROFILE_COLUMNS.map((col) => `o.${col} is not distinct from c.${col}`).join(" and ")}
+           where c.customer_key > 0
+           group by c.customer_key`,
+      );
       await run(
         c,
         `create temp table picked as
-           select f.*, row_number() over (order by f.order_id, f.line_number) as n
-           from fact_sales f join dim_customer c using (customer_key)
-           where f.customer_key > 0
-             and exists (select 1 from dim_customer o where o.customer_key > 0 and o.customer_pseudonym <> c.customer_pseudonym
-                         and o.segment is not distinct from c.segment and o.customer_type is not distinct from c.customer_type
-                         and o.age_band is not distinct from c.age_band and o.gender is not distinct from c.gender
-                         and o.departement_code is not distinct from c.departement_code and o.departement_name is not distinct from c.departement_name
-                         and o.region_code is not distinct from c.region_code and o.region_name is not distinct from c.region_name)
+           select f.*, p.other_key, row_number() over (order by f.order_id, f.line_number) as n
+           from fact_sales f join partner p using (customer_key)
            order by f.order_id, f.line_number limit 300`,
       );
-      await run(c, `insert into fact_sales by name select * exclude (n, order_id, line_number) replace (quantity + 1 as quantity), 'PLANTED-O-' || n as order_id, ${next} + n as line_number from picked where n <= 150`);
-      await run(
-        c,
-        `insert into fact_sales by name
-           select p.* exclude (n, line_number, customer_key), ${next} + 1000 + p.n as line_number,
-             (select min(o.customer_key) from dim_customer c join dim_customer o
-                on o.customer_key > 0 and o.customer_pseudonym <> c.customer_pseudonym
-               and o.segment is not distinct from c.segment and o.customer_type is not distinct from c.customer_type
-               and o.age_band is not distinct from c.age_band and o.gender is not distinct from c.gender
-               and o.departement_code is not distinct from c.departement_code and o.departement_name is not distinct from c.departement_name
-               and o.region_code is not distinct from c.region_code and o.region_name is not distinct from c.region_name
-              where c.customer_key = p.customer_key) as customer_key
-           from picked p where p.n > 150`,
-      );
-      await run(c, `insert into fact_sales by name select * exclude (n, order_id, line_number, customer_key), 'PLANTED-U-' || n as order_id, ${next} + 2000 + n as line_number, -1 as customer_key from picked`);
+      await run(c, `insert into fact_sales by name select * exclude (n, other_key, order_id, line_number) replace (quantity + 1 as quantity), 'PLANTED-O-' || n as order_id, ${next} + n as line_number from picked where n <= 150`);
+      await run(c, `insert into fact_sales by name select * exclude (n, other_key, line_number, customer_key), ${next} + 1000 + n as line_number, other_key as customer_key from picked where n > 150`);
+      await run(c, `insert into fact_sales by name select * exclude (n, other_key, order_id, line_number, customer_key), 'PLANTED-U-' || n as order_id, ${next} + 2000 + n as line_number, -1 as customer_key from picked`);
       await run(c, "checkpoint");
     } finally {
       db.close();

@@ -1,4 +1,5 @@
 import * as path from "node:path";
+import type { DuckDBConnection } from "@duckdb/node-api";
 import { openNative, queryRows } from "../../lib/engine/native";
 import { loadDataset, loadDatasets, loadDesigns } from "../../lib/opendata/model/datasets";
 import { attachMarts, combineBuckets, extractionParams, extractRows, readsByCustomerBucket } from "../../lib/opendata/model/extract";
@@ -6,12 +7,22 @@ import { generatedWarehouse } from "./pipeline";
 
 jest.setTimeout(600_000);
 
+/** Runs `check` on a connection with the marts of the run's generated 20,000-row warehouse attached. */
+async function onGeneratedMarts(check: (conn: DuckDBConnection) => Promise<void>): Promise<void> {
+  const wh = await generatedWarehouse(20000);
+  const { instance, conn } = await openNative();
+  try {
+    await attachMarts(conn, wh.martsPath);
+    await check(conn);
+  } finally {
+    conn.closeSync();
+    instance.closeSync();
+  }
+}
+
 describe("extraction by bucket of customers (bounded memory at ten million sale lines)", () => {
   it("gives exactly the cells of the whole table at every rung of its design ladder, whatever the number of buckets", async () => {
-    const wh = await generatedWarehouse(20000);
-    const { instance, conn } = await openNative();
-    try {
-      await attachMarts(conn, wh.martsPath);
+    await onGeneratedMarts(async (conn) => {
       const datasets = loadDatasets();
       const bucketed = datasets.filter(readsByCustomerBucket);
       expect(bucketed.map((d) => d.dataset)).toEqual(["customers_by_area_profile", "sales_by_period_area_category", "sales_by_period_channel_category"]);
@@ -35,19 +46,13 @@ describe("extraction by bucket of customers (bounded memory at ten million sale 
       expect(readsByCustomerBucket(deliveries)).toBe(false);
       const params = { time_grain: "year", geo_level: "nuts1", mode_level: "grouped" };
       expect(await extractRows(conn, deliveries, params, 3)).toEqual(await extractRows(conn, deliveries, params, 1));
-    } finally {
-      conn.closeSync();
-      instance.closeSync();
-    }
+    });
   });
 
   it("counts every customer once: the contributors of the grand totals are the distinct pseudonyms of the marts", async () => {
     // The queries group by the two numbers a pseudonym's digits write (macros.sql), not by the text:
     // counted here from the text, independently.
-    const wh = await generatedWarehouse(20000);
-    const { instance, conn } = await openNative();
-    try {
-      await attachMarts(conn, wh.martsPath);
+    await onGeneratedMarts(async (conn) => {
       const [{ customers }] = await queryRows<{ customers: number }>(conn, "select cast(count(distinct customer_pseudonym) as integer) as customers from sales.customer_monthly");
       const [{ recipients, members }] = await queryRows<{ recipients: number; members: number }>(
         conn,
@@ -66,20 +71,14 @@ describe("extraction by bucket of customers (bounded memory at ten million sale 
       expect(all(channel, ["period", "sales_channel", "category"]).map((r) => r.contributors)).toEqual([customers]);
       expect(all(profile, ["geo_code", "profile", "gender"]).map((r) => r.contributors)).toEqual([customers]);
       expect(all(deliveries, ["period", "shipping_mode", "geo_code"]).map((r) => r.contributors)).toEqual([recipients]);
-    } finally {
-      conn.closeSync();
-      instance.closeSync();
-    }
+    });
   });
 
   it("customers by profile: grouping the customers of a single leaf together gives exactly the cells of every customer grouped by pseudonym, at every rung", async () => {
     // The release's query counts, sums and compares the customers whose rows all fall in one
     // (area, profile, gender) inside each cell, without their pseudonym; the fixture is the
     // direct definition. Both kinds of customers must be in the data for the check to mean anything.
-    const wh = await generatedWarehouse(20000);
-    const { instance, conn } = await openNative();
-    try {
-      await attachMarts(conn, wh.martsPath);
+    await onGeneratedMarts(async (conn) => {
       const [kinds] = await queryRows<{ single: number; several: number }>(
         conn,
         `select cast(count(*) filter (where n = 1) as integer) as single, cast(count(*) filter (where n > 1) as integer) as several
@@ -102,10 +101,7 @@ describe("extraction by bucket of customers (bounded memory at ten million sale 
         expect(await extractRows(conn, ds, params, 3)).toEqual(expected);
       }
       expect(seen.size).toBeGreaterThan(1);
-    } finally {
-      conn.closeSync();
-      instance.closeSync();
-    }
+    });
   });
 
   it("refuses to add up buckets of a dataset whose columns do not add up", () => {
