@@ -25,6 +25,7 @@ import type { DuckDBConnection } from "@duckdb/node-api";
 import { POLICY } from "../policy";
 import { buildModel, protectRelease, ProtectionResult, TableInput, TableLoss } from "./confidentiality/index";
 import { isPrimary } from "./confidentiality/cells";
+import { buildCells } from "./confidentiality/model";
 import { lossOf } from "./confidentiality/loss";
 import { companionRequirements, primarySuppression } from "./confidentiality/primary";
 import { lossLowerBounds, UnprotectableDesignError } from "./confidentiality/secondary";
@@ -77,7 +78,8 @@ function missOf(tables: readonly TableLoss[]): number {
 
 /** Per table, what primary suppression alone hides (a lower bound of the loss after protection). */
 function primaryLoss(tables: readonly TableInput[]): TableLoss[] {
-  const model = buildModel(tables);
+  // The cells alone: primary suppression reads no relation (a rung it rules out is never modelled whole).
+  const model = buildCells(tables);
   const status = primarySuppression(model).status;
   return model.tables.map((table, t) => {
     const ids = model.tableCells[t];

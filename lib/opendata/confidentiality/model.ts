@@ -172,7 +172,25 @@ function nearlyEqual(a: number, b: number, scale: number): boolean {
 
 type Draft = Omit<ModelCell, "id" | "values" | "existenceMin"> & { values: Record<string, number>; existenceMin: Record<string, number> };
 
-export function buildModel(inputTables: readonly TableInput[], scopes: readonly ScopeSpec[] = []): ReleaseModel {
+/** The cells of a release (pass 1 of buildModel): what primary suppression reads. */
+export interface ReleaseCells {
+  cells: readonly ModelCell[];
+  tableCells: readonly (readonly number[])[];
+  tables: readonly TableInput[];
+}
+
+/**
+ * The cells of a release alone, without its relations, orderings and a-priori bounds: enough for
+ * primary suppression (the design ladder's first test of a rung, lib/opendata/design.ts), which
+ * reads no relation. The same cells, ids and tables as buildModel's (their `weight` left at 0).
+ */
+export function buildCells(inputTables: readonly TableInput[]): ReleaseCells {
+  const { cells, tableKeys, idOf, tables } = cellsPass(inputTables);
+  return { cells, tableCells: tableKeys.map((keys) => keys.map((k) => idOf.get(k)!)), tables };
+}
+
+/** Pass 1 of buildModel: the tables checked and grid-completed, the concepts, one cell per identity. */
+function cellsPass(inputTables: readonly TableInput[]) {
   if (inputTables.length === 0) throw new Error("no table to protect");
   for (const t of inputTables) checkTable(t);
   const tables = inputTables.map(completeGrid);
@@ -265,6 +283,11 @@ export function buildModel(inputTables: readonly TableInput[], scopes: readonly 
   for (let ti = 0; ti < tables.length; ti++) tableKeys.push(keysOf[ti]);
   const cells: ModelCell[] = [...byKey.values()].sort((a, b) => compareText(a.key, b.key)).map((c, id) => ({ id, ...c }));
   const idOf = new Map(cells.map((c) => [c.key, c.id]));
+  return { tables, conceptSpecs, tableKeys, cells, idOf };
+}
+
+export function buildModel(inputTables: readonly TableInput[], scopes: readonly ScopeSpec[] = []): ReleaseModel {
+  const { tables, conceptSpecs, tableKeys, cells, idOf } = cellsPass(inputTables);
 
   // Pass 2: the relations, deduplicated.
   const relations: Relation[] = [];

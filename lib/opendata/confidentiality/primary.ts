@@ -15,7 +15,7 @@ import { POLICY, PopulationKind } from "../../policy";
 import { BusinessUnits, CellStatus, isPrimary } from "./cells";
 import { dominanceRule } from "./dominance";
 import { frequencyRule } from "./frequency";
-import type { ReleaseModel } from "./model";
+import type { ReleaseCells, ReleaseModel } from "./model";
 
 export interface PrimaryOptions {
   minContributors?: Readonly<Record<PopulationKind, number>>;
@@ -59,7 +59,7 @@ export function businessUnitsRule(
   return dominance ? { status: dominance.status, reason: dominance.reason.replace("one contributor", `one of the ${units.label}`) } : null;
 }
 
-export function primarySuppression(model: ReleaseModel, options: PrimaryOptions = {}): Pattern {
+export function primarySuppression(model: Pick<ReleaseCells, "cells">, options: PrimaryOptions = {}): Pattern {
   const minContributors = options.minContributors ?? POLICY.statisticalConfidentiality.frequency.minContributors;
   const rule = options.dominance ?? POLICY.statisticalConfidentiality.dominance;
   const status: CellStatus[] = [];

@@ -4,6 +4,7 @@
  */
 import { auditRelease, buildModel, protectRelease, protectTable, TableInput } from "../../../lib/opendata/confidentiality";
 import { GroupLp, unknownGroups } from "../../../lib/opendata/confidentiality/lp";
+import { buildCells } from "../../../lib/opendata/confidentiality/model";
 import { companionRequirements, primarySuppression } from "../../../lib/opendata/confidentiality/primary";
 import { heuristicSuppression, lossLowerBounds } from "../../../lib/opendata/confidentiality/secondary";
 import { auditPattern } from "../../../lib/opendata/confidentiality/audit";
@@ -227,6 +228,46 @@ describe("what an intruder knows besides the values", () => {
     expect(safe.audit.passed).toBe(true);
     const total = (t: number) => safe.tables[t].cells.find((c) => Object.values(c.dims).every((v) => v === ALL))!.status;
     expect(total(0)).toBe(total(1));
+  });
+
+  it("the cells alone (buildCells, the design ladder's first test of a rung) are buildModel's cells, and give the same primary pattern", () => {
+    // Shared figures, a hidden table, a grid completed with empty cells, and a table of the
+    // generator's: every way pass 1 merges or adds cells.
+    const areas = ["N", "S"];
+    const all = cubeTable("all", "person", [{ name: "area", codes: areas }], ([a]) => ({ value: a === "N" ? 5500 : 8000, contributors: a === "N" ? 40 : 60 }));
+    const persons = cubeTable("persons", "person", [{ name: "area", codes: areas }], ([a]) => ({ value: a === "N" ? 5000 : 7000, contributors: a === "N" ? 38 : 50 }));
+    const businesses = cubeTable("businesses", "business", [{ name: "area", codes: areas }], ([a]) => ({ value: a === "N" ? 500 : 1000, contributors: a === "N" ? 2 : 10 }));
+    const byRegion = cubeTable("by_region", "business", [{ name: "region", codes: ["R1", "R2"] }], ([r]) => ({ R1: { value: 100, contributors: 2 }, R2: { value: 5, contributors: 4 } })[r]!);
+    const byChannel = cubeTable("by_channel", "business", [{ name: "channel", codes: ["web", "store"] }], ([c]) => ({ web: { value: 60, contributors: 3 }, store: { value: 45, contributors: 3 } })[c]!);
+    const grid = randomGrid(6, 7, 5, 0.15);
+    // Persons of gender X are all aged 45-54: the rows of their other ages are left out of the
+    // input, and the grid is completed with them (empty cells).
+    const profile = cubeTable("profile", "person", [{ name: "gender", codes: ["F", "X"] }, { name: "age", codes: ["18-44", "45-54", "55+"] }], ([g, a]) =>
+      g === "X" ? { value: a === "45-54" ? 300 : 0, contributors: a === "45-54" ? 2 : 0 } : { value: 1000, contributors: 30 },
+    );
+    const sparse: TableInput = { ...profile, cells: profile.cells.filter((c) => !(c.dims.gender === "X" && c.dims.age !== "45-54" && c.dims.age !== ALL)) };
+    const releases: TableInput[][] = [
+      [
+        { ...all, scope: "customers" },
+        { ...persons, scope: "persons" },
+        { ...businesses, scope: "businesses", hidden: true },
+      ],
+      [
+        { ...byRegion, scope: "suppliers" },
+        { ...byChannel, scope: "suppliers" },
+      ],
+      [grid, sparse],
+    ];
+    for (const tables of releases) {
+      const model = buildModel(tables);
+      const cells = buildCells(tables);
+      expect(cells.cells.map(({ weight, ...c }) => c)).toEqual(model.cells.map(({ weight, ...c }) => c));
+      expect(cells.tableCells).toEqual(model.tableCells);
+      expect(cells.tables).toEqual(model.tables);
+      expect(primarySuppression(cells)).toEqual(primarySuppression(model));
+    }
+    expect(sparse.cells.length).toBe(profile.cells.length - 2);
+    expect(buildCells([sparse]).cells.filter((c) => c.empty)).toHaveLength(2);
   });
 });
 
