@@ -18,6 +18,38 @@ const byCategory = cubeTable("by_category", "business", [{ name: "category", cod
   ({ A: { value: 400, contributors: 2 }, B: { value: 300, contributors: 9 }, C: { value: 200, contributors: 8 }, D: { value: 700, contributors: 12 } })[c]!,
 );
 
+/** DE x gender X has 2 persons, all aged 45-54: the grid publishes the other bands as 0. */
+const profileOfX = () =>
+  cubeTable("profile", "person", [{ name: "gender", codes: ["F", "X"] }, { name: "age", codes: ["18-44", "45-54", "55+"] }], ([g, a]) =>
+    g === "X" ? { value: a === "45-54" ? 300 : 0, contributors: a === "45-54" ? 2 : 0 } : { value: 1000, contributors: 30 },
+  );
+
+/**
+ * All identified customers by area (published), persons by area (published): businesses of area N
+ * are 2 and hold 500 of 5500. They are a cell of their own, in a hidden table.
+ */
+function customersByScope(): TableInput[] {
+  const areas = ["N", "S"];
+  const all = cubeTable("all", "person", [{ name: "area", codes: areas }], ([a]) => ({ value: a === "N" ? 5500 : 8000, contributors: a === "N" ? 40 : 60 }));
+  const persons = cubeTable("persons", "person", [{ name: "area", codes: areas }], ([a]) => ({ value: a === "N" ? 5000 : 7000, contributors: a === "N" ? 38 : 50 }));
+  const businesses = cubeTable("businesses", "business", [{ name: "area", codes: areas }], ([a]) => ({ value: a === "N" ? 500 : 1000, contributors: a === "N" ? 2 : 10 }));
+  return [
+    { ...all, scope: "customers" },
+    { ...persons, scope: "persons" },
+    { ...businesses, scope: "businesses", hidden: true },
+  ];
+}
+
+/** Suppliers by region and by channel: two tables whose total is the same figure. */
+function suppliersTwoWays(): TableInput[] {
+  const byRegion = cubeTable("by_region", "business", [{ name: "region", codes: ["R1", "R2"] }], ([r]) => ({ R1: { value: 100, contributors: 2 }, R2: { value: 5, contributors: 4 } })[r]!);
+  const byChannel = cubeTable("by_channel", "business", [{ name: "channel", codes: ["web", "store"] }], ([c]) => ({ web: { value: 60, contributors: 3 }, store: { value: 45, contributors: 3 } })[c]!);
+  return [
+    { ...byRegion, scope: "suppliers" },
+    { ...byChannel, scope: "suppliers" },
+  ];
+}
+
 describe("secondary suppression and the audit", () => {
   it("primary suppression alone leaks the cell as the total minus the others", async () => {
     const naive = await protectTable(byCategory, { secondary: false });
@@ -178,10 +210,7 @@ describe("what an intruder knows besides the values", () => {
   });
 
   it("a confidential total with a single non-empty child gets an empty sibling flagged", async () => {
-    // DE x gender X has 2 persons, all aged 45-54: the grid publishes the other bands as 0.
-    const table = cubeTable("profile", "person", [{ name: "gender", codes: ["F", "X"] }, { name: "age", codes: ["18-44", "45-54", "55+"] }], ([g, a]) =>
-      g === "X" ? { value: a === "45-54" ? 300 : 0, contributors: a === "45-54" ? 2 : 0 } : { value: 1000, contributors: 30 },
-    );
+    const table = profileOfX();
     const without = await protectTable(table, { companions: false });
     const withRule = await protectTable(table);
     const flaggedX = (r: typeof withRule) => r.cells.filter((c) => c.dims.gender === "X" && c.dims.age !== ALL && c.status !== "published").length;
@@ -191,17 +220,7 @@ describe("what an intruder knows besides the values", () => {
   });
 
   it("a hidden complement (business customers = all - persons) is held to the business rules", async () => {
-    // All identified customers by area (published), persons by area (published): businesses of
-    // area N are 2 and hold 500 of 5500. They are a cell of their own, in a hidden table.
-    const areas = ["N", "S"];
-    const all = cubeTable("all", "person", [{ name: "area", codes: areas }], ([a]) => ({ value: a === "N" ? 5500 : 8000, contributors: a === "N" ? 40 : 60 }));
-    const persons = cubeTable("persons", "person", [{ name: "area", codes: areas }], ([a]) => ({ value: a === "N" ? 5000 : 7000, contributors: a === "N" ? 38 : 50 }));
-    const businesses = cubeTable("businesses", "business", [{ name: "area", codes: areas }], ([a]) => ({ value: a === "N" ? 500 : 1000, contributors: a === "N" ? 2 : 10 }));
-    const tables: TableInput[] = [
-      { ...all, scope: "customers" },
-      { ...persons, scope: "persons" },
-      { ...businesses, scope: "businesses", hidden: true },
-    ];
+    const tables = customersByScope();
     const scopes = [{ scope: "customers", parts: ["persons", "businesses"] }];
     const model = buildModel(tables, scopes);
     expect(model.relations.filter((r) => r.kind === "scope")).toHaveLength(3);
@@ -216,12 +235,7 @@ describe("what an intruder knows besides the values", () => {
   });
 
   it("two tables sharing a figure are protected as one: the shared total is one unknown", async () => {
-    const byRegion = cubeTable("by_region", "business", [{ name: "region", codes: ["R1", "R2"] }], ([r]) => ({ R1: { value: 100, contributors: 2 }, R2: { value: 5, contributors: 4 } })[r]!);
-    const byChannel = cubeTable("by_channel", "business", [{ name: "channel", codes: ["web", "store"] }], ([c]) => ({ web: { value: 60, contributors: 3 }, store: { value: 45, contributors: 3 } })[c]!);
-    const tables = [
-      { ...byRegion, scope: "suppliers" },
-      { ...byChannel, scope: "suppliers" },
-    ];
+    const tables = suppliersTwoWays();
     const model = buildModel(tables);
     expect(model.cells.filter((c) => c.tables.length === 2).map((c) => c.key)).toEqual(["suppliers:(total)"]);
     const safe = await protectRelease(tables);
@@ -231,33 +245,14 @@ describe("what an intruder knows besides the values", () => {
   });
 
   it("the cells alone (buildCells, the design ladder's first test of a rung) are buildModel's cells, and give the same primary pattern", () => {
-    // Shared figures, a hidden table, a grid completed with empty cells, and a table of the
-    // generator's: every way pass 1 merges or adds cells.
-    const areas = ["N", "S"];
-    const all = cubeTable("all", "person", [{ name: "area", codes: areas }], ([a]) => ({ value: a === "N" ? 5500 : 8000, contributors: a === "N" ? 40 : 60 }));
-    const persons = cubeTable("persons", "person", [{ name: "area", codes: areas }], ([a]) => ({ value: a === "N" ? 5000 : 7000, contributors: a === "N" ? 38 : 50 }));
-    const businesses = cubeTable("businesses", "business", [{ name: "area", codes: areas }], ([a]) => ({ value: a === "N" ? 500 : 1000, contributors: a === "N" ? 2 : 10 }));
-    const byRegion = cubeTable("by_region", "business", [{ name: "region", codes: ["R1", "R2"] }], ([r]) => ({ R1: { value: 100, contributors: 2 }, R2: { value: 5, contributors: 4 } })[r]!);
-    const byChannel = cubeTable("by_channel", "business", [{ name: "channel", codes: ["web", "store"] }], ([c]) => ({ web: { value: 60, contributors: 3 }, store: { value: 45, contributors: 3 } })[c]!);
+    // Shared figures, a hidden table, a grid completed with empty cells, and a random grid: every
+    // way pass 1 merges or adds cells.
     const grid = randomGrid(6, 7, 5, 0.15);
     // Persons of gender X are all aged 45-54: the rows of their other ages are left out of the
     // input, and the grid is completed with them (empty cells).
-    const profile = cubeTable("profile", "person", [{ name: "gender", codes: ["F", "X"] }, { name: "age", codes: ["18-44", "45-54", "55+"] }], ([g, a]) =>
-      g === "X" ? { value: a === "45-54" ? 300 : 0, contributors: a === "45-54" ? 2 : 0 } : { value: 1000, contributors: 30 },
-    );
+    const profile = profileOfX();
     const sparse: TableInput = { ...profile, cells: profile.cells.filter((c) => !(c.dims.gender === "X" && c.dims.age !== "45-54" && c.dims.age !== ALL)) };
-    const releases: TableInput[][] = [
-      [
-        { ...all, scope: "customers" },
-        { ...persons, scope: "persons" },
-        { ...businesses, scope: "businesses", hidden: true },
-      ],
-      [
-        { ...byRegion, scope: "suppliers" },
-        { ...byChannel, scope: "suppliers" },
-      ],
-      [grid, sparse],
-    ];
+    const releases: TableInput[][] = [customersByScope(), suppliersTwoWays(), [grid, sparse]];
     for (const tables of releases) {
       const model = buildModel(tables);
       const cells = buildCells(tables);
