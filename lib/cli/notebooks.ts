@@ -320,9 +320,13 @@ export class NotebookExecutionError extends Error {
  */
 const CELL_ERROR_MARKER = "@@notebook-cell-error@@";
 /** jupyter_client's error when a message is signed with another kernel's key (see runOne). */
-const KERNEL_CONNECTION_RACE = /ValueError: Invalid Signature/;
+const KERNEL_CONNECTION_RACE = /ValueError: Invalid Signature|Kernel didn't respond in \d+ seconds/;
+/** The file under JUPYTER_RUNTIME_DIR where each nbconvert process reserves the ports it hands out. */
+export const RESERVED_PORTS_FILE = "reserved-ports";
+/** Seconds a reserved port stays out of other processes' reach: far longer than a kernel takes to bind it. */
+const PORT_HOLD_S = 600;
 
-const NBCONVERT_CONFIG = `# Written by lib/cli/notebooks.ts at every run; do not edit.
+export const NBCONVERT_CONFIG = `# Written by lib/cli/notebooks.ts at every run; do not edit.
 import json
 import sys
 
@@ -341,6 +345,56 @@ def _report_cell_error(cell, cell_index, execute_reply, **kwargs):
 
 
 c.ExecutePreprocessor.on_cell_error = _report_cell_error
+
+
+# Ports: jupyter_client picks each of a kernel's five ports by binding a socket to port 0 and
+# closing it; the kernel binds them seconds later. Two nbconvert processes (the runner's two
+# lanes) can be handed the same free port in that window, and a client then talks to the other
+# lane's kernel: "Invalid Signature", or no reply at all ("Kernel didn't respond"). Every
+# process of a run reserves the ports it hands out in one file, under a lock, and skips the
+# ports another process reserved in the last ${PORT_HOLD_S} seconds.
+import fcntl
+import os
+import socket
+import time
+
+from jupyter_client.connect import LocalPortCache
+
+_RESERVED_PORTS = os.path.join(os.environ.get("JUPYTER_RUNTIME_DIR") or ".", "${RESERVED_PORTS_FILE}")
+
+
+def _find_available_port(self, ip):
+    os.makedirs(os.path.dirname(os.path.abspath(_RESERVED_PORTS)), exist_ok=True)
+    with open(_RESERVED_PORTS, "a+") as registry:
+        fcntl.flock(registry, fcntl.LOCK_EX)
+        registry.seek(0)
+        now = time.time()
+        held = {}
+        for line in registry.read().split():
+            port, _, since = line.partition("@")
+            try:
+                if now - float(since) < ${PORT_HOLD_S}:
+                    held[int(port)] = float(since)
+            except ValueError:
+                pass
+        while True:
+            probe = socket.socket()
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\\0" * 8)
+            probe.bind((ip, 0))
+            port = probe.getsockname()[1]
+            probe.close()
+            if port not in self.currently_used_ports and port not in held:
+                break
+        self.currently_used_ports.add(port)
+        held[port] = now
+        registry.seek(0)
+        registry.truncate()
+        registry.write("".join("%d@%.3f\\n" % item for item in sorted(held.items())))
+        registry.flush()
+        return port
+
+
+LocalPortCache.find_available_port = _find_available_port
 `;
 
 function indent(text: string, maxLines: number): string {
@@ -493,8 +547,10 @@ async function executeNotebooks(root: string, notebooks: string[], lanes: string
     let result = await execute(args, root, env);
     if (result.status !== 0 && KERNEL_CONNECTION_RACE.test(result.stderr)) {
       // Two lanes start kernels at once, and jupyter_client picks free ports by binding and
-      // releasing them: both kernels can get the same port, and a client then talks to the other
-      // lane's kernel (HMAC "Invalid Signature"). Not the notebook's fault: run it again, once.
+      // releasing them: both kernels could get the same port, and a client then talks to the
+      // other lane's kernel (HMAC "Invalid Signature", or no reply). NBCONVERT_CONFIG's port
+      // reservations prevent that between the lanes; a process outside the run can still take a
+      // port in that window. Not the notebook's fault: run it again, once.
       log(`${name}: kernel connection race (${KERNEL_CONNECTION_RACE.source}); executing it again`);
       freshWorkCopy();
       result = await execute(args, root, env);

@@ -5,10 +5,12 @@
  * 02 stage (the split and cleansed customers, order lines, rejects), and fails when the
  * notebook's first cell says `fail`. The real kernel runs in CI (`npm run notebooks`).
  */
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import { join, relative } from "node:path";
-import { listNotebooks, normaliseNotebook, notebookLanes, runNotebooks, serialiseNotebook, SIDE_LANE, type Notebook } from "../../lib/cli/notebooks";
+import { listNotebooks, NBCONVERT_CONFIG, normaliseNotebook, notebookLanes, RESERVED_PORTS_FILE, runNotebooks, serialiseNotebook, SIDE_LANE, type Notebook } from "../../lib/cli/notebooks";
+import { describeIf } from "../helpers/skip";
 import { projectRoot } from "../helpers/runScript";
 
 const FAKE_JUPYTER = `#!/usr/bin/env node
@@ -163,5 +165,71 @@ describe("which notebooks may run beside the chain", () => {
     expect(chain.slice(0, 5)).toEqual(["01_data_splitter.ipynb", "02_cleansing.ipynb", "03_warehouse.ipynb", "04_data_marts.ipynb", "05_optimization.ipynb"]);
     expect(side).toEqual([...SIDE_LANE]);
     expect(notebookLanes(projectRoot, all, 1)).toEqual([all]);
+  });
+});
+
+/**
+ * The ports a kernel is given (NBCONVERT_CONFIG's hook on jupyter_client's LocalPortCache), run
+ * in the Python of jupyter-nbconvert: each run of it below stands for one nbconvert process, whose
+ * probe sockets are scripted to be handed the ports listed in PROBES, in order.
+ */
+/** The Python that runs `jupyter-nbconvert` (its shebang): Debian's, which has jupyter_client. */
+function nbconvertPython(): string | null {
+  const which = spawnSync("sh", ["-c", "command -v jupyter-nbconvert"], { encoding: "utf8" });
+  if (which.status !== 0) return null;
+  const shebang = /^#!\s*(\S+)/.exec(readFileSync(which.stdout.trim(), "utf8").split("\n")[0]);
+  return shebang && spawnSync(shebang[1], ["-c", "import jupyter_client.connect"]).status === 0 ? shebang[1] : null;
+}
+const python = nbconvertPython();
+const describeWithJupyterClient = describeIf(python, "jupyter-nbconvert not found, or its Python cannot import jupyter_client", "sudo apt-get install -y --no-install-recommends jupyter-nbconvert");
+
+describeWithJupyterClient("the ports each kernel is given, across nbconvert processes", () => {
+  const HANDS_OUT = `
+import json, os, socket, sys
+from traitlets.config import Config
+c = Config()
+probes = json.loads(os.environ["PROBES"])
+class Probe:
+    def setsockopt(self, *args): pass
+    def bind(self, address): self.port = probes.pop(0)
+    def getsockname(self): return ("127.0.0.1", self.port)
+    def close(self): pass
+exec(open(os.environ["CONFIG"]).read())
+socket.socket = Probe
+from jupyter_client.connect import LocalPortCache
+cache = LocalPortCache()
+print(json.dumps([cache.find_available_port("127.0.0.1") for _ in range(int(os.environ["COUNT"]))]))
+`;
+  let runtime: string;
+  let config: string;
+  beforeEach(() => {
+    runtime = mkdtempSync(join(tmpdir(), "workbook-ports-"));
+    config = join(runtime, "nbconvert_config.py");
+    writeFileSync(config, NBCONVERT_CONFIG);
+  });
+  afterEach(() => rmSync(runtime, { recursive: true, force: true }));
+
+  /** One nbconvert process asking for `count` ports, its probes handed `probes` in order. */
+  function handOut(probes: number[], count: number): number[] {
+    const run = spawnSync(python!, ["-c", HANDS_OUT], {
+      encoding: "utf8",
+      env: { ...process.env, JUPYTER_RUNTIME_DIR: join(runtime, "runtime"), CONFIG: config, PROBES: JSON.stringify(probes), COUNT: String(count) },
+    });
+    expect(run.stderr).toBe("");
+    return JSON.parse(run.stdout) as number[];
+  }
+
+  test("a port handed to one process is never handed to another, though the system offers it again", () => {
+    expect(handOut([40001, 40002, 40001, 40003], 3)).toEqual([40001, 40002, 40003]); // jupyter_client's own cache, within a process
+    expect(handOut([40002, 40001, 40004], 1)).toEqual([40004]); // the other lane
+    expect(readFileSync(join(runtime, "runtime", RESERVED_PORTS_FILE), "utf8").split("\n").filter(Boolean).map((line) => Number(line.split("@")[0]))).toEqual([40001, 40002, 40003, 40004]);
+  });
+
+  test("a reservation lapses after ten minutes: the port is free again (the kernel that had it is long gone)", () => {
+    mkdirSync(join(runtime, "runtime"));
+    const now = Date.now() / 1000;
+    writeFileSync(join(runtime, "runtime", RESERVED_PORTS_FILE), `40001@${(now - 601).toFixed(3)}\n40002@${(now - 30).toFixed(3)}\nnot-a-port\n`);
+    expect(handOut([40002, 40001], 1)).toEqual([40001]);
+    expect(readFileSync(join(runtime, "runtime", RESERVED_PORTS_FILE), "utf8").split("\n").filter(Boolean).map((line) => Number(line.split("@")[0]))).toEqual([40001, 40002]);
   });
 });
