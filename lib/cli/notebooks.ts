@@ -319,7 +319,7 @@ export class NotebookExecutionError extends Error {
  * `evalue` in the reply, so nbconvert's own message would show no cause at all.
  */
 const CELL_ERROR_MARKER = "@@notebook-cell-error@@";
-/** jupyter_client's error when a message is signed with another kernel's key (see runOne). */
+/** What nbconvert prints when its client talked to another kernel: replies signed with that kernel's key, or none (see runOne). */
 const KERNEL_CONNECTION_RACE = /ValueError: Invalid Signature|Kernel didn't respond in \d+ seconds/;
 /** The file under JUPYTER_RUNTIME_DIR where each nbconvert process reserves the ports it hands out. */
 export const RESERVED_PORTS_FILE = "reserved-ports";
