@@ -23,9 +23,8 @@
  */
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { POLICY } from "../policy";
-import { buildModel, protectRelease, ProtectionResult, TableInput, TableLoss } from "./confidentiality/index";
+import { buildCells, buildModel, protectRelease, ProtectionResult, TableInput, TableLoss } from "./confidentiality/index";
 import { isPrimary } from "./confidentiality/cells";
-import { buildCells } from "./confidentiality/model";
 import { lossOf } from "./confidentiality/loss";
 import { companionRequirements, primarySuppression } from "./confidentiality/primary";
 import { lossLowerBounds, UnprotectableDesignError } from "./confidentiality/secondary";

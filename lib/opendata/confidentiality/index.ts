@@ -22,7 +22,7 @@ export * from "./cells";
 export type { AuditReport, FigureInterval, Cut } from "./audit";
 export { EXACT_INTERVALS_MAX_FIGURES } from "./audit";
 export type { ReleaseModel, ModelCell, Relation } from "./model";
-export { buildModel, completeGrid } from "./model";
+export { buildCells, buildModel, completeGrid } from "./model";
 export { frequencyRule } from "./frequency";
 export { dominanceRule } from "./dominance";
 export type { TableLoss } from "./loss";

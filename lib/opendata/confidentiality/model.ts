@@ -185,8 +185,8 @@ export interface ReleaseCells {
  * reads no relation. The same cells, ids and tables as buildModel's (their `weight` left at 0).
  */
 export function buildCells(inputTables: readonly TableInput[]): ReleaseCells {
-  const { cells, tableKeys, idOf, tables } = cellsPass(inputTables);
-  return { cells, tableCells: tableKeys.map((keys) => keys.map((k) => idOf.get(k)!)), tables };
+  const { cells, tableCells, tables } = cellsPass(inputTables);
+  return { cells, tableCells, tables };
 }
 
 /** Pass 1 of buildModel: the tables checked and grid-completed, the concepts, one cell per identity. */
@@ -283,11 +283,12 @@ function cellsPass(inputTables: readonly TableInput[]) {
   for (let ti = 0; ti < tables.length; ti++) tableKeys.push(keysOf[ti]);
   const cells: ModelCell[] = [...byKey.values()].sort((a, b) => compareText(a.key, b.key)).map((c, id) => ({ id, ...c }));
   const idOf = new Map(cells.map((c) => [c.key, c.id]));
-  return { tables, conceptSpecs, tableKeys, cells, idOf };
+  const tableCells = tableKeys.map((keys) => keys.map((k) => idOf.get(k)!));
+  return { tables, conceptSpecs, cells, idOf, tableCells };
 }
 
 export function buildModel(inputTables: readonly TableInput[], scopes: readonly ScopeSpec[] = []): ReleaseModel {
-  const { tables, conceptSpecs, tableKeys, cells, idOf } = cellsPass(inputTables);
+  const { tables, conceptSpecs, cells, idOf, tableCells } = cellsPass(inputTables);
 
   // Pass 2: the relations, deduplicated.
   const relations: Relation[] = [];
@@ -369,8 +370,8 @@ export function buildModel(inputTables: readonly TableInput[], scopes: readonly 
   const orderings: Ordering[] = [];
   tables.forEach((table, ti) => {
     for (const [larger, smaller] of table.orderings ?? []) {
-      for (const key of tableKeys[ti]) {
-        const cell = cells[idOf.get(key)!];
+      for (const id of tableCells[ti]) {
+        const cell = cells[id];
         const a = cell.values[larger];
         const b = cell.values[smaller];
         if (a === undefined || b === undefined || a < b) continue;
@@ -398,7 +399,7 @@ export function buildModel(inputTables: readonly TableInput[], scopes: readonly 
   // share of the table's value (first measure, absolute), in every published table it appears in.
   tables.forEach((table, ti) => {
     if (table.hidden) return;
-    const ids = tableKeys[ti].map((k) => idOf.get(k)!);
+    const ids = tableCells[ti];
     const value = conceptOf(table.measures[0]);
     const nonEmpty = ids.filter((id) => !cells[id].empty);
     const totalValue = nonEmpty.reduce((s, id) => s + Math.abs(cells[id].values[value]), 0);
@@ -413,7 +414,7 @@ export function buildModel(inputTables: readonly TableInput[], scopes: readonly 
     orderings,
     concepts,
     relationsOf,
-    tableCells: tableKeys.map((keys) => keys.map((k) => idOf.get(k)!)),
+    tableCells,
     tables,
   };
 }
