@@ -219,10 +219,13 @@ print(json.dumps([cache.find_available_port("127.0.0.1") for _ in range(int(os.e
     return JSON.parse(run.stdout) as number[];
   }
 
+  /** The ports the reservations file holds, in its order. */
+  const reserved = () => readFileSync(join(runtime, "runtime", RESERVED_PORTS_FILE), "utf8").split("\n").filter(Boolean).map((line) => Number(line.split("@")[0]));
+
   test("a port handed to one process is never handed to another, though the system offers it again", () => {
     expect(handOut([40001, 40002, 40001, 40003], 3)).toEqual([40001, 40002, 40003]); // jupyter_client's own cache, within a process
     expect(handOut([40002, 40001, 40004], 1)).toEqual([40004]); // the other lane
-    expect(readFileSync(join(runtime, "runtime", RESERVED_PORTS_FILE), "utf8").split("\n").filter(Boolean).map((line) => Number(line.split("@")[0]))).toEqual([40001, 40002, 40003, 40004]);
+    expect(reserved()).toEqual([40001, 40002, 40003, 40004]);
   });
 
   test("a reservation lapses after ten minutes: the port is free again (the kernel that had it is long gone)", () => {
@@ -230,6 +233,6 @@ print(json.dumps([cache.find_available_port("127.0.0.1") for _ in range(int(os.e
     const now = Date.now() / 1000;
     writeFileSync(join(runtime, "runtime", RESERVED_PORTS_FILE), `40001@${(now - 601).toFixed(3)}\n40002@${(now - 30).toFixed(3)}\nnot-a-port\n`);
     expect(handOut([40002, 40001], 1)).toEqual([40001]);
-    expect(readFileSync(join(runtime, "runtime", RESERVED_PORTS_FILE), "utf8").split("\n").filter(Boolean).map((line) => Number(line.split("@")[0]))).toEqual([40001, 40002]);
+    expect(reserved()).toEqual([40001, 40002]);
   });
 });

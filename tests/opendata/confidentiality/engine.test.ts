@@ -2,9 +2,8 @@
  * The whole-release confidentiality engine: the intruder's knowledge, secondary suppression by
  * both methods, and the audit, on hand-built tables whose answers are worked out in the comments.
  */
-import { auditRelease, buildModel, protectRelease, protectTable, TableInput } from "../../../lib/opendata/confidentiality";
+import { auditRelease, buildCells, buildModel, protectRelease, protectTable, TableInput } from "../../../lib/opendata/confidentiality";
 import { GroupLp, unknownGroups } from "../../../lib/opendata/confidentiality/lp";
-import { buildCells } from "../../../lib/opendata/confidentiality/model";
 import { companionRequirements, primarySuppression } from "../../../lib/opendata/confidentiality/primary";
 import { heuristicSuppression, lossLowerBounds } from "../../../lib/opendata/confidentiality/secondary";
 import { auditPattern } from "../../../lib/opendata/confidentiality/audit";
