@@ -47,9 +47,10 @@ export function readmeCommands(markdown: string): ReadmeCommand[] {
       if (line && !out.some((c) => c.line === line)) out.push({ line, section });
     }
   };
-  // Prose: code spans may wrap across lines, so a paragraph is read whole.
+  // Prose: code spans may wrap across lines, so a paragraph is read whole. A command may start
+  // with environment assignments (`PORTAL_SCREENSHOTS=1 npx jest ...`).
   const flush = () => {
-    for (const m of paragraph.join(" ").matchAll(/`([^`]+)`/g)) if (/^(npm|npx|bash|sudo) /.test(m[1].trim())) add(m[1]);
+    for (const m of paragraph.join(" ").matchAll(/`([^`]+)`/g)) if (/^([A-Z_][A-Z0-9_]*=\S+ )*(npm|npx|bash|sudo) /.test(m[1].trim())) add(m[1]);
     paragraph = [];
   };
   for (const raw of markdown.split("\n")) {
@@ -80,6 +81,7 @@ const ELSEWHERE: { match: RegExp; why: string; ranBy: RegExp }[] = [
   { match: /^npm run test:e2e$/, why: "it is this file again, with the commands that take minutes", ranBy: /^step "npm run test:e2e" npm run test:e2e /m },
   { match: /^bash \.ci\/run$/, why: "it is CI, which runs this suite", ranBy: /^set -euo pipefail$/m },
   { match: /^npx jest tests\/portal$/, why: "those tests are part of npm test", ranBy: /^step "npm test" npm test /m },
+  { match: /^PORTAL_SCREENSHOTS=1 npx jest tests\/portal\/browser\.test\.ts$/, why: "it rewrites the committed screenshots; npm test runs the same file, which writes them when the release is the committed one", ranBy: /^step "npm test" npm test /m },
   { match: /^sudo apt-get install /, why: "it installs system packages (CI's first step installs them when missing)", ranBy: /apt-get install -y --no-install-recommends "\$\{missing\[@\]\}"/ },
   { match: /^npm run notebooks$/, why: "it executes every notebook in place (minutes)", ranBy: /^step "npm run notebooks" npm run notebooks$/m },
 ];

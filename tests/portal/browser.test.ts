@@ -6,7 +6,8 @@
  * console must say so and read the CSV files.
  *
  * Every wait has a timeout, so a hung engine fails a test instead of hanging the suite.
- * Screenshots of the catalogue and of a dataset page go to reports/ (see site.ts for when).
+ * Screenshots of the catalogue and of a dataset page go to reports/ (see site.ts for when), with
+ * the record of the release and pages they show (reports/portal-screenshots.json).
  */
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import * as path from "node:path";
@@ -14,7 +15,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from "playwrig
 import type { SiteSummary } from "../../lib/portal/build";
 import { serveSite, type SiteServer } from "../../lib/portal/serve";
 import { describeIf } from "../helpers/skip";
-import { buildTestSite, CHROMIUM, CHROMIUM_ARGS, csvResources, readRecords, REASON_WORDS, releaseUnderTest, screenshotTarget } from "./site";
+import { buildTestSite, CHROMIUM, CHROMIUM_ARGS, csvResources, readRecords, REASON_WORDS, recordScreenshot, releaseUnderTest, screenshotTarget } from "./site";
 
 jest.setTimeout(90_000);
 
@@ -79,6 +80,7 @@ async function screenshot(p: Page, name: string, height = 900): Promise<void> {
   mkdirSync(shots.dir, { recursive: true });
   await p.evaluate(() => document.fonts.ready.then(() => undefined));
   await p.screenshot({ path: path.join(shots.dir, name), fullPage: true, clip: { x: 0, y: 0, width: 1280, height }, animations: "disabled", caret: "hide", scale: "css", timeout: WAIT });
+  recordScreenshot(shots.dir, path.basename(releaseDir), name, p.url().slice(server.url.length));
 }
 
 beforeAll(async () => {

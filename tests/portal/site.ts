@@ -1,6 +1,6 @@
 /** Shared by the portal tests: the release under test, a site built from it, the browser, where screenshots go. */
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { projectRoot } from "../../lib/io/paths";
@@ -102,6 +102,30 @@ export const CHROMIUM_ARGS = [
   "--hide-scrollbars",
   "--disable-lcd-text",
 ];
+
+/**
+ * What the committed screenshots show, written beside them (reports/portal-screenshots.json): the
+ * release and the page of each. The PNGs' pixels may differ between machines, so CI does not
+ * compare them (.ci/nondeterministic.txt); this file is compared byte for byte, so a release that
+ * changes without new screenshots fails CI's reproducibility step, and tests/portal/screenshots.test.ts
+ * says so on any machine.
+ */
+export const SCREENSHOTS_RECORD = "portal-screenshots.json";
+
+export interface ScreenshotsRecord {
+  release: string;
+  /** file name -> the page of the site it shows */
+  screenshots: Record<string, string>;
+}
+
+/** Adds one screenshot to the record of `dir`, which starts afresh when it names another release. */
+export function recordScreenshot(dir: string, release: string, file: string, page: string): void {
+  const at = path.join(dir, SCREENSHOTS_RECORD);
+  const old = existsSync(at) ? (JSON.parse(readFileSync(at, "utf8")) as ScreenshotsRecord) : null;
+  const screenshots = { ...(old?.release === release ? old.screenshots : {}), [file]: page };
+  const sorted = Object.fromEntries(Object.keys(screenshots).sort().map((k) => [k, screenshots[k]]));
+  writeFileSync(at, JSON.stringify({ release, screenshots: sorted } satisfies ScreenshotsRecord, null, 2) + "\n");
+}
 
 /**
  * Screenshots go to reports/ only when the site was built from the committed current release
