@@ -1,6 +1,6 @@
 /** Shared by the portal tests: the release under test, a site built from it, the browser, where screenshots go. */
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { projectRoot } from "../../lib/io/paths";
@@ -124,7 +124,9 @@ export function recordScreenshot(dir: string, release: string, file: string, pag
   const old = existsSync(at) ? (JSON.parse(readFileSync(at, "utf8")) as ScreenshotsRecord) : null;
   const screenshots = { ...(old?.release === release ? old.screenshots : {}), [file]: page };
   const sorted = Object.fromEntries(Object.keys(screenshots).sort().map((k) => [k, screenshots[k]]));
-  writeFileSync(at, JSON.stringify({ release, screenshots: sorted } satisfies ScreenshotsRecord, null, 2) + "\n");
+  // Replaced whole (write, then rename): tests/portal/screenshots.test.ts may read it meanwhile.
+  writeFileSync(`${at}.tmp`, JSON.stringify({ release, screenshots: sorted } satisfies ScreenshotsRecord, null, 2) + "\n");
+  renameSync(`${at}.tmp`, at);
 }
 
 /**
