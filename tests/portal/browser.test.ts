@@ -9,9 +9,10 @@
  * Screenshots of the catalogue and of a dataset page go to reports/ (see site.ts for when), with
  * the record of the release and pages they show (reports/portal-screenshots.json).
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import * as path from "node:path";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { writeFileAtomically } from "../../lib/io/atomicDir";
 import type { SiteSummary } from "../../lib/portal/build";
 import { serveSite, type SiteServer } from "../../lib/portal/serve";
 import { describeIf } from "../helpers/skip";
@@ -77,12 +78,10 @@ async function readyConsole(): Promise<Page> {
 
 /** The top `height` CSS pixels of the page at 1280 px wide, scale 1, animations off: the same bytes on every run. */
 async function screenshot(p: Page, name: string, height = 900): Promise<void> {
-  mkdirSync(shots.dir, { recursive: true });
   await p.evaluate(() => document.fonts.ready.then(() => undefined));
-  // Written beside, then renamed over the committed one: tests/portal/screenshots.test.ts may read it meanwhile.
-  const partial = path.join(shots.dir, `.partial-${name}`);
-  await p.screenshot({ path: partial, type: "png", fullPage: true, clip: { x: 0, y: 0, width: 1280, height }, animations: "disabled", caret: "hide", scale: "css", timeout: WAIT });
-  renameSync(partial, path.join(shots.dir, name));
+  const png = await p.screenshot({ type: "png", fullPage: true, clip: { x: 0, y: 0, width: 1280, height }, animations: "disabled", caret: "hide", scale: "css", timeout: WAIT });
+  // Written and renamed whole: tests/portal/screenshots.test.ts may read it meanwhile.
+  writeFileAtomically(path.join(shots.dir, name), png);
   recordScreenshot(shots.dir, path.basename(releaseDir), name, p.url().slice(server.url.length));
 }
 

@@ -8,13 +8,12 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
-import { OPENDATA_DIR, releaseUnderTest, ROOT, SCREENSHOTS_RECORD, type ScreenshotsRecord } from "./site";
+import { OPENDATA_DIR, releaseUnderTest, REPORTS_DIR, ROOT, SCREENSHOTS_RECORD, type ScreenshotsRecord } from "./site";
 
-const REPORTS = path.join(ROOT, "reports");
 const REFRESH = "refresh them: PORTAL_SCREENSHOTS=1 npx jest tests/portal/browser.test.ts (needs Debian's chromium), then commit reports/portal-*.png with reports/portal-screenshots.json";
 
 function record(): ScreenshotsRecord {
-  const file = path.join(REPORTS, SCREENSHOTS_RECORD);
+  const file = path.join(REPORTS_DIR, SCREENSHOTS_RECORD);
   if (!existsSync(file)) throw new Error(`reports/${SCREENSHOTS_RECORD} is missing: ${REFRESH}`);
   return JSON.parse(readFileSync(file, "utf8")) as ScreenshotsRecord;
 }
@@ -32,6 +31,6 @@ test("every screenshot the README links is recorded, and is a PNG", () => {
   expect(Object.keys(recorded).sort()).toEqual(linked);
   for (const name of linked) {
     expect(recorded[name]).toMatch(/\.html$/);
-    expect(readFileSync(path.join(REPORTS, name)).subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+    expect(readFileSync(path.join(REPORTS_DIR, name)).subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
   }
 });

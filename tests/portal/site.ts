@@ -1,8 +1,9 @@
 /** Shared by the portal tests: the release under test, a site built from it, the browser, where screenshots go. */
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { writeJson } from "../../lib/io/atomicDir";
 import { projectRoot } from "../../lib/io/paths";
 import { parseCsv } from "../../lib/opendata/publish/csv";
 import { buildSite, type SiteSummary } from "../../lib/portal/build";
@@ -10,6 +11,7 @@ import { currentReleaseDir } from "../../lib/portal/release";
 
 export const ROOT = projectRoot();
 export const OPENDATA_DIR = path.join(ROOT, "outputs", "opendata");
+export const REPORTS_DIR = path.join(ROOT, "reports");
 export const CHROMIUM = "/usr/bin/chromium";
 
 /** The release outputs/opendata/current.json names (never a hard-coded version). */
@@ -124,9 +126,8 @@ export function recordScreenshot(dir: string, release: string, file: string, pag
   const old = existsSync(at) ? (JSON.parse(readFileSync(at, "utf8")) as ScreenshotsRecord) : null;
   const screenshots = { ...(old?.release === release ? old.screenshots : {}), [file]: page };
   const sorted = Object.fromEntries(Object.keys(screenshots).sort().map((k) => [k, screenshots[k]]));
-  // Replaced whole (write, then rename): tests/portal/screenshots.test.ts may read it meanwhile.
-  writeFileSync(`${at}.tmp`, JSON.stringify({ release, screenshots: sorted } satisfies ScreenshotsRecord, null, 2) + "\n");
-  renameSync(`${at}.tmp`, at);
+  // Replaced whole (writeJson writes and renames): tests/portal/screenshots.test.ts may read it meanwhile.
+  writeJson(at, { release, screenshots: sorted } satisfies ScreenshotsRecord);
 }
 
 /**
@@ -136,16 +137,15 @@ export function recordScreenshot(dir: string, release: string, file: string, pag
  * reports/ (to refresh them before committing a new release together with its screenshots).
  */
 export function screenshotTarget(releaseDir: string, fallbackDir: string): { dir: string; note: string | null } {
-  const reports = path.join(ROOT, "reports");
-  if (process.env.PORTAL_SCREENSHOTS === "1") return { dir: reports, note: null };
+  if (process.env.PORTAL_SCREENSHOTS === "1") return { dir: REPORTS_DIR, note: null };
   try {
     const committed = execFileSync("git", ["-C", ROOT, "show", "HEAD:outputs/opendata/current.json"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
     const working = readFileSync(path.join(OPENDATA_DIR, "current.json"), "utf8");
     const changed = execFileSync("git", ["-C", ROOT, "status", "--porcelain", "--", path.relative(ROOT, releaseDir)], { encoding: "utf8" }).trim();
-    if (committed === working && changed === "") return { dir: reports, note: null };
+    if (committed === working && changed === "") return { dir: REPORTS_DIR, note: null };
     return { dir: fallbackDir, note: `the release under test (${path.basename(releaseDir)}) is not the committed current release: screenshots written to ${fallbackDir}, not reports/ (PORTAL_SCREENSHOTS=1 forces reports/)` };
   } catch {
     // Not a git work tree (an exported copy): nothing to compare with, the release is what there is.
-    return existsSync(path.join(ROOT, ".git")) ? { dir: fallbackDir, note: "git could not tell whether the release is committed: screenshots not written to reports/" } : { dir: reports, note: null };
+    return existsSync(path.join(ROOT, ".git")) ? { dir: fallbackDir, note: "git could not tell whether the release is committed: screenshots not written to reports/" } : { dir: REPORTS_DIR, note: null };
   }
 }
