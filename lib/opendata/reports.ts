@@ -50,6 +50,12 @@ export function ladderTable(measurements: readonly RungMeasurement[]): string {
       out.push(`| ${m.group} | ${m.rung + 1} | ${m.name} | ${t.table} | ${t.nonEmptyCells} | ${fmt(t.suppressedPercent)} %${m.skipped ? (bound ? " (bound)" : " (primary)") : ""} | ${bound ? `${fmt(t.suppressedValuePercent)} % (bound)` : value} | ${outcome} |`);
     }
   }
+  // design.ts tests a rung's tables one at a time and stops at the first over the target.
+  const tablesOf = new Map<string, number>();
+  for (const m of measurements) tablesOf.set(m.group, Math.max(tablesOf.get(m.group) ?? 0, m.tables.length));
+  if (measurements.some((m) => m.tables.length < tablesOf.get(m.group)!)) {
+    out.push("", "A rung ruled out by primary suppression lists the tables tested until one was over the target (those already extracted for an earlier rung first, then those that most rungs share); the group's other tables were not extracted for it.");
+  }
   return out.join("\n");
 }
 
