@@ -144,8 +144,10 @@ export async function chooseDesigns(
    * such as the customers table, which has no time grain), then the group's order. A rung ruled out
    * by a table already at hand costs no extraction of the others (at 1 M rows, two sales queries of
    * one to three seconds each per rung). Primary suppression judges each cell on its own figures,
-   * which a figure shared by two tables has alike (buildCells stops on shared figures that differ),
-   * so a table's primary loss is the same tested alone as with its group, and so is the rung's fate.
+   * and a figure two tables share is the same figure in both (buildCells stops when its values or
+   * contributors differ), so a table's primary loss is the same tested alone as with its group
+   * (tests/opendata/design.test.ts checks it at every rung of every ladder); a rung that passes
+   * table by table is tested once more as a group all the same.
    */
   const testOrder = (g: DesignGroup, rung: DesignRung): string[] => {
     const rungsOf = (name: string) => new Set(g.rungs.map((r) => extractionKey(byName.get(name)!, r))).size;

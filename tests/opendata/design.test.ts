@@ -6,27 +6,13 @@
  * ladder, on the run's generated warehouse; and the measurements a run records say which table
  * ruled each rung out.
  */
-import type { DuckDBConnection } from "@duckdb/node-api";
-import { openNative } from "../../lib/engine/native";
 import { chooseDesigns, primaryLoss } from "../../lib/opendata/design";
 import { loadDatasets, loadDesigns } from "../../lib/opendata/model/datasets";
-import { attachMarts, designRows, extractionParams, extractRows, toTableInput, type ExtractRow } from "../../lib/opendata/model/extract";
+import { designRows, extractionParams, extractRows, toTableInput, type ExtractRow } from "../../lib/opendata/model/extract";
 import { POLICY } from "../../lib/policy";
-import { generatedWarehouse } from "./pipeline";
+import { onGeneratedMarts } from "./pipeline";
 
 jest.setTimeout(600_000);
-
-async function onGeneratedMarts(check: (conn: DuckDBConnection) => Promise<void>): Promise<void> {
-  const wh = await generatedWarehouse(20000);
-  const { instance, conn } = await openNative();
-  try {
-    await attachMarts(conn, wh.martsPath);
-    await check(conn);
-  } finally {
-    conn.closeSync();
-    instance.closeSync();
-  }
-}
 
 test("a table's primary loss is the same tested alone as with its group, at every rung of every ladder", async () => {
   await onGeneratedMarts(async (conn) => {

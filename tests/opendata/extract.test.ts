@@ -1,24 +1,10 @@
 import * as path from "node:path";
-import type { DuckDBConnection } from "@duckdb/node-api";
-import { openNative, queryRows } from "../../lib/engine/native";
+import { queryRows } from "../../lib/engine/native";
 import { loadDataset, loadDatasets, loadDesigns } from "../../lib/opendata/model/datasets";
-import { attachMarts, combineBuckets, extractionParams, extractRows, readsByCustomerBucket } from "../../lib/opendata/model/extract";
-import { generatedWarehouse } from "./pipeline";
+import { combineBuckets, extractionParams, extractRows, readsByCustomerBucket } from "../../lib/opendata/model/extract";
+import { onGeneratedMarts } from "./pipeline";
 
 jest.setTimeout(600_000);
-
-/** Runs `check` on a connection with the marts of the run's generated 20,000-row warehouse attached. */
-async function onGeneratedMarts(check: (conn: DuckDBConnection) => Promise<void>): Promise<void> {
-  const wh = await generatedWarehouse(20000);
-  const { instance, conn } = await openNative();
-  try {
-    await attachMarts(conn, wh.martsPath);
-    await check(conn);
-  } finally {
-    conn.closeSync();
-    instance.closeSync();
-  }
-}
 
 describe("extraction by bucket of customers (bounded memory at ten million sale lines)", () => {
   it("gives exactly the cells of the whole table at every rung of its design ladder, whatever the number of buckets", async () => {

@@ -4,6 +4,9 @@
  * copied to each test (tests/helpers/sharedFixture.ts): several files use the same.
  */
 import * as path from "node:path";
+import type { DuckDBConnection } from "@duckdb/node-api";
+import { openNative } from "../../lib/engine/native";
+import { attachMarts } from "../../lib/opendata/model/extract";
 import { cleanseStaging } from "../../lib/cleanse/cleanse";
 import { buildMarts } from "../../lib/marts/build";
 import { releaseOpenData, type ReleaseSummary } from "../../lib/opendata/release";
@@ -41,6 +44,19 @@ function buildGenerated(rows: number): (dir: string) => Promise<SmallWarehouse> 
 /** A generated export (`<dir>/export.csv`, seed 7, one year) through split, cleanse, warehouse and marts; a copy of the run's shared one. */
 export async function generatedWarehouse(rows = 20000): Promise<SmallWarehouse> {
   return (await sharedFixture(`generated-warehouse-${rows}`, buildGenerated(rows))).value;
+}
+
+/** Runs `check` on a connection with the marts of the run's generated 20,000-row warehouse attached. */
+export async function onGeneratedMarts(check: (conn: DuckDBConnection) => Promise<void>): Promise<void> {
+  const wh = await generatedWarehouse(20000);
+  const { instance, conn } = await openNative();
+  try {
+    await attachMarts(conn, wh.martsPath);
+    await check(conn);
+  } finally {
+    conn.closeSync();
+    instance.closeSync();
+  }
 }
 
 export interface GeneratedRelease {
