@@ -6,7 +6,8 @@
  * 20 % of its non-empty cells and 5 % of its value suppressed. A rung whose primary suppressions
  * alone already exceed the cell share cannot meet it: it is recorded without the (costlier)
  * secondary suppression, and without extracting the tables left to test once one of its tables is
- * over (testOrder: the tables already extracted are tested first). Nor is a rung that no safe pattern can bring within the targets: a lower
+ * over (testOrder: the tables already extracted are tested first). Nor is a rung that no safe
+ * pattern can bring within the targets: a lower
  * bound of every safe pattern's loss (secondary.ts `lossLowerBounds`, from the constraints every
  * safe pattern satisfies) already over the target decides the rung misses, so it is recorded with
  * that bound and the ladder moves on; the optimal method's rounds (most of the stage's time when a
@@ -30,7 +31,7 @@ import { lossOf } from "./confidentiality/loss";
 import { companionRequirements, primarySuppression } from "./confidentiality/primary";
 import { lossLowerBounds, UnprotectableDesignError } from "./confidentiality/secondary";
 import { DesignGroup, DesignRung, OdDataset } from "./model/datasets";
-import { designRows, ExtractRow, extractionParams, extractRows, toTableInput } from "./model/extract";
+import { designRows, ExtractRow, extractionKey, extractRows, toTableInput } from "./model/extract";
 
 export interface RungMeasurement {
   group: string;
@@ -117,11 +118,10 @@ export async function chooseDesigns(
 ): Promise<DesignOutcome> {
   const byName = new Map(datasets.map((d) => [d.dataset, d]));
   const cache = new Map<string, ExtractRow[]>();
-  // Keyed by what the query reads, not by the whole rung: a rung that changes only what a
-  // table does not depend on (the time grain, for the customers table) reuses its cells.
-  const extractionKey = (ds: OdDataset, rung: DesignRung) => `${ds.dataset}|${JSON.stringify(extractionParams(ds, rung.params))}`;
   const extract = async (ds: OdDataset, rung: DesignRung): Promise<ExtractRow[]> => {
-    const key = extractionKey(ds, rung);
+    // Keyed by what the query reads, not by the whole rung: a rung that changes only what a
+    // table does not depend on (the time grain, for the customers table) reuses its cells.
+    const key = extractionKey(ds, rung.params);
     let rows = cache.get(key);
     if (!rows) cache.set(key, (rows = await extractRows(conn, ds, rung.params, buckets)));
     return rows;
@@ -150,10 +150,14 @@ export async function chooseDesigns(
    * table by table is tested once more as a group all the same.
    */
   const testOrder = (g: DesignGroup, rung: DesignRung): string[] => {
-    const rungsOf = (name: string) => new Set(g.rungs.map((r) => extractionKey(byName.get(name)!, r))).size;
-    const rank = (name: string): [number, number, number] => [cache.has(extractionKey(byName.get(name)!, rung)) ? 0 : 1, rungsOf(name), g.datasets.indexOf(name)];
+    const rank = new Map(
+      g.datasets.map((name, i) => {
+        const ds = byName.get(name)!;
+        return [name, [cache.has(extractionKey(ds, rung.params)) ? 0 : 1, new Set(g.rungs.map((r) => extractionKey(ds, r.params))).size, i]];
+      }),
+    );
     return [...g.datasets].sort((a, b) => {
-      const [x, y] = [rank(a), rank(b)];
+      const [x, y] = [rank.get(a)!, rank.get(b)!];
       return x[0] - y[0] || x[1] - y[1] || x[2] - y[2];
     });
   };

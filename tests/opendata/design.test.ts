@@ -8,7 +8,7 @@
  */
 import { chooseDesigns, primaryLoss } from "../../lib/opendata/design";
 import { loadDatasets, loadDesigns } from "../../lib/opendata/model/datasets";
-import { designRows, extractionParams, extractRows, toTableInput, type ExtractRow } from "../../lib/opendata/model/extract";
+import { designRows, extractionKey, extractRows, toTableInput, type ExtractRow } from "../../lib/opendata/model/extract";
 import { POLICY } from "../../lib/policy";
 import { onGeneratedMarts } from "./pipeline";
 
@@ -27,7 +27,7 @@ test("a table's primary loss is the same tested alone as with its group, at ever
         for (const name of g.datasets) {
           const ds = datasets.find((d) => d.dataset === name)!;
           const drop = rung.drop[name] ?? [];
-          const key = `${name}|${JSON.stringify(extractionParams(ds, rung.params))}`;
+          const key = extractionKey(ds, rung.params);
           if (!extracted.has(key)) extracted.set(key, await extractRows(conn, ds, rung.params));
           inputs.push(toTableInput(ds, designRows(ds, extracted.get(key)!, drop), drop));
         }

@@ -140,6 +140,11 @@ export function extractionParams(ds: OdDataset, params: DesignParams): DesignPar
   return Object.fromEntries(Object.entries(params).filter(([k]) => names.has(k))) as DesignParams;
 }
 
+/** The key of a rung's extraction of the dataset: two rungs with the same key give the same cells (extractionParams). */
+export function extractionKey(ds: OdDataset, params: DesignParams): string {
+  return `${ds.dataset}|${JSON.stringify(extractionParams(ds, params))}`;
+}
+
 /**
  * The dataset's cells at one rung of its design ladder: `params` fill the SQL's {{...}} (time
  * grain, geography level...); `buckets` from `customerBuckets` (1: the whole table at once).
