@@ -147,25 +147,25 @@ export async function chooseDesigns(
    * and a figure two tables share is the same figure in both (buildCells stops when its values or
    * contributors differ), so a table's primary loss is the same tested alone as with its group
    * (tests/opendata/design.test.ts checks it at every rung of every ladder); a rung that passes
-   * table by table is tested once more as a group all the same.
+   * table by table is tested once more as a group all the same. Built once per group: how many
+   * different extractions of each table its ladder holds does not depend on the rung.
    */
-  const testOrder = (g: DesignGroup, rung: DesignRung): string[] => {
-    const rank = new Map(
-      g.datasets.map((name, i) => {
-        const ds = byName.get(name)!;
-        return [name, [cache.has(extractionKey(ds, rung.params)) ? 0 : 1, new Set(g.rungs.map((r) => extractionKey(ds, r.params))).size, i]];
-      }),
-    );
-    return [...g.datasets].sort((a, b) => {
-      const [x, y] = [rank.get(a)!, rank.get(b)!];
-      return x[0] - y[0] || x[1] - y[1] || x[2] - y[2];
-    });
+  const testOrderOf = (g: DesignGroup): ((rung: DesignRung) => string[]) => {
+    const extractions = new Map(g.datasets.map((name) => [name, new Set(g.rungs.map((r) => extractionKey(byName.get(name)!, r.params))).size]));
+    return (rung) => {
+      const rank = new Map(g.datasets.map((name, i) => [name, [cache.has(extractionKey(byName.get(name)!, rung.params)) ? 0 : 1, extractions.get(name)!, i]]));
+      return [...g.datasets].sort((a, b) => {
+        const [x, y] = [rank.get(a)!, rank.get(b)!];
+        return x[0] - y[0] || x[1] - y[1] || x[2] - y[2];
+      });
+    };
   };
 
   const choices: DesignChoice[] = [];
   const measurements: RungMeasurement[] = [];
   const target = POLICY.publication.maxSuppressedCellsPercent;
   for (const g of [...groups].sort((a, b) => (a.group < b.group ? -1 : a.group > b.group ? 1 : 0))) {
+    const testOrder = testOrderOf(g);
     const measured: { index: number; tables: DesignedTable[]; miss: number; protection: ProtectionResult }[] = [];
     // Rungs the bound left out: protected after all only if no rung meets the targets.
     const bounded: { index: number; at: number }[] = [];
@@ -206,7 +206,7 @@ export async function chooseDesigns(
         // What primary suppression alone hides, table by table (testOrder), until one is over the target.
         const tested = new Map<string, TableLoss>();
         let over: TableLoss | undefined;
-        for (const name of testOrder(g, rung)) {
+        for (const name of testOrder(rung)) {
           const [loss] = primaryLoss([(await designedTable(name, rung)).input]);
           tested.set(name, loss);
           if (loss.suppressedPercent > target) {
