@@ -99,6 +99,13 @@ export function primaryLoss(tables: readonly TableInput[]): TableLoss[] {
   });
 }
 
+/** A table of a group at one rung, from the rows of its extraction (the rung's dropped dimensions at their total). */
+export function designTable(ds: OdDataset, rung: DesignRung, extracted: ExtractRow[]): DesignedTable {
+  const drop = rung.drop[ds.dataset] ?? [];
+  const rows = designRows(ds, extracted, drop);
+  return { ds, rung, drop, rows, input: toTableInput(ds, rows, drop) };
+}
+
 /** Rungs with at most this many non-empty cells (all tables of the group) are protected in full even when the bound shows they miss. */
 export const SMALL_RUNG_CELLS = 1000;
 
@@ -128,9 +135,7 @@ export async function chooseDesigns(
   };
   const designedTable = async (name: string, rung: DesignRung): Promise<DesignedTable> => {
     const ds = byName.get(name)!;
-    const drop = rung.drop[name] ?? [];
-    const rows = designRows(ds, await extract(ds, rung), drop);
-    return { ds, rung, drop, rows, input: toTableInput(ds, rows, drop) };
+    return designTable(ds, rung, await extract(ds, rung));
   };
   const designed = async (g: DesignGroup, rung: DesignRung): Promise<DesignedTable[]> => {
     const out: DesignedTable[] = [];

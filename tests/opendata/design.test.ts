@@ -6,9 +6,9 @@
  * ladder, on the run's generated warehouse; and the measurements a run records say which table
  * ruled each rung out.
  */
-import { chooseDesigns, primaryLoss } from "../../lib/opendata/design";
+import { chooseDesigns, designTable, primaryLoss } from "../../lib/opendata/design";
 import { loadDatasets, loadDesigns } from "../../lib/opendata/model/datasets";
-import { designRows, extractionKey, extractRows, toTableInput, type ExtractRow } from "../../lib/opendata/model/extract";
+import { extractionKey, extractRows, type ExtractRow } from "../../lib/opendata/model/extract";
 import { POLICY } from "../../lib/policy";
 import { onGeneratedMarts } from "./pipeline";
 
@@ -26,10 +26,9 @@ test("a table's primary loss is the same tested alone as with its group, at ever
         const inputs = [];
         for (const name of g.datasets) {
           const ds = datasets.find((d) => d.dataset === name)!;
-          const drop = rung.drop[name] ?? [];
           const key = extractionKey(ds, rung.params);
           if (!extracted.has(key)) extracted.set(key, await extractRows(conn, ds, rung.params));
-          inputs.push(toTableInput(ds, designRows(ds, extracted.get(key)!, drop), drop));
+          inputs.push(designTable(ds, rung, extracted.get(key)!).input);
         }
         const together = primaryLoss(inputs);
         inputs.forEach((input, t) => expect(primaryLoss([input])).toEqual([together[t]]));
