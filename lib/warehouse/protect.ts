@@ -7,7 +7,7 @@
  *   customer_pseudonyms(customer_id, customer_pseudonym)
  *   customer_rows(row_id, customer_seq, customer_id, version_number, ..., personal_plain, customer_pseudonym):
  *     the rows of dim_customer in clear (staging/customer_rows.sql), each row's personal fields
- *     as one JSON record
+ *     as one JSON array of their values, in the order of ENCRYPTED_FIELDS (lib/warehouse/protector.ts)
  *   customer_row_ciphertexts(row_id, personal_enc): the ciphertext of each row's record, one row
  *     per row of customer_rows
  * Only the values the dimension shows are encrypted (a superseded email of an old version is

@@ -70,6 +70,9 @@ export type PersonalRecord = Record<PersonalField, string | null>;
  * What the AAD calls a row's record: dim_customer stores every personal field of a row as one
  * ciphertext, `personal_enc`, of the record's JSON text (one HMAC and one AES-GCM operation per
  * row rather than per field: Node's crypto costs a few microseconds a call whatever the length).
+ * The record is the JSON array of the nine values in the order of ENCRYPTED_FIELDS, not an object
+ * naming them: the names made up about half of every record, carried in clear through the build's
+ * sorts and temporary tables and, encrypted, into dim_customer (issue 24).
  */
 export const PERSONAL_RECORD = "personal";
 
@@ -88,8 +91,11 @@ export function emptyPersonalRecord(): PersonalRecord {
 
 /**
  * The fields of a row's `personal_enc`, decrypted with the customer's data key; every field null
- * when the row holds none (a null ciphertext). Throws EnvelopeError on a wrong key, a ciphertext
- * of another customer, tampered bytes, or a record that is not the nine fields (never showing it).
+ * when the row holds none (a null ciphertext). Reads the record as the build writes it (the nine
+ * values in the order of ENCRYPTED_FIELDS) and as builds before that wrote it (an object of the
+ * nine fields in that order), so a core built before still answers the rights commands. Throws
+ * EnvelopeError on a wrong key, a ciphertext of another customer, tampered bytes, or a record
+ * that is not the nine fields (never showing it).
  */
 export function decryptPersonalRecord(dataKey: Buffer, customerPseudonym: string, ciphertext: string | null): PersonalRecord {
   const text = decryptField(dataKey, ciphertext, fieldAad(customerPseudonym, PERSONAL_RECORD));
@@ -101,15 +107,24 @@ export function decryptPersonalRecord(dataKey: Buffer, customerPseudonym: string
   } catch {
     throw new EnvelopeError(`customer ${customerPseudonym}: the decrypted personal record is not JSON`);
   }
-  const keys = parsed !== null && typeof parsed === "object" && !Array.isArray(parsed) ? Object.keys(parsed) : [];
-  if (keys.join(",") !== ENCRYPTED_FIELDS.join(",")) {
-    throw new EnvelopeError(`customer ${customerPseudonym}: the decrypted personal record has fields [${keys.join(", ")}], expected [${ENCRYPTED_FIELDS.join(", ")}]`);
+  let values: unknown[];
+  if (Array.isArray(parsed)) {
+    if (parsed.length !== ENCRYPTED_FIELDS.length) {
+      throw new EnvelopeError(`customer ${customerPseudonym}: the decrypted personal record has ${parsed.length} values, expected ${ENCRYPTED_FIELDS.length} (${ENCRYPTED_FIELDS.join(", ")})`);
+    }
+    values = parsed;
+  } else {
+    const keys = parsed !== null && typeof parsed === "object" ? Object.keys(parsed) : [];
+    if (keys.join(",") !== ENCRYPTED_FIELDS.join(",")) {
+      throw new EnvelopeError(`customer ${customerPseudonym}: the decrypted personal record has fields [${keys.join(", ")}], expected [${ENCRYPTED_FIELDS.join(", ")}]`);
+    }
+    values = ENCRYPTED_FIELDS.map((f) => (parsed as Record<string, unknown>)[f]);
   }
-  for (const f of ENCRYPTED_FIELDS) {
-    const value = (parsed as Record<string, unknown>)[f];
+  ENCRYPTED_FIELDS.forEach((f, i) => {
+    const value = values[i];
     if (typeof value === "string") record[f] = value;
     else if (value !== null) throw new EnvelopeError(`customer ${customerPseudonym}: field ${f} of the personal record is not text`);
-  }
+  });
   return record;
 }
 

@@ -5,7 +5,7 @@ import { openCustomerKeyRing } from "../../lib/privacy/keyring";
 import { openKeyStore } from "../../lib/privacy/keystore";
 import { customerPseudonym } from "../../lib/privacy/pseudonym";
 import { buildWarehouse } from "../../lib/warehouse/build";
-import { createPrivacyProtector, decryptPersonalRecord, fieldAad } from "../../lib/warehouse/protector";
+import { createPrivacyProtector, decryptPersonalRecord, ENCRYPTED_FIELDS, fieldAad } from "../../lib/warehouse/protector";
 import { fakeProtector, referenceFixture, tempDir, writeCleanFixture } from "./fixtures";
 import { assertEncryptedAtRest, coreKeyFor, openEncryptedDatabase } from "../../lib/privacy/coreEncryption";
 import { query } from "../../lib/warehouse/db";
@@ -28,8 +28,11 @@ describe("the real protector (lib/privacy)", () => {
     const [row] = await query<{ personal_enc: string }>(db.connection, `select personal_enc from dim_customer where customer_pseudonym = '${pseudonym}' and is_current`).finally(() => db.close());
     const dataKey = openCustomerKeyRing(keyStore, ringPath).get(pseudonym)!;
     expect(decryptPersonalRecord(dataKey, pseudonym, row.personal_enc).email).toBe("marie.d@example.fr");
-    // the record is the ciphertext of its JSON text under the customer's AAD
-    expect(JSON.parse(decryptField(dataKey, row.personal_enc, fieldAad(pseudonym, "personal"))!)).toMatchObject({ email: "marie.d@example.fr" });
+    // the record is the ciphertext, under the customer's AAD, of the JSON array of its nine values
+    // in the order of ENCRYPTED_FIELDS (no field name repeated on every row)
+    const values = JSON.parse(decryptField(dataKey, row.personal_enc, fieldAad(pseudonym, "personal"))!) as unknown[];
+    expect(values).toHaveLength(ENCRYPTED_FIELDS.length);
+    expect(values[ENCRYPTED_FIELDS.indexOf("email")]).toBe("marie.d@example.fr");
   });
 
   test("encrypting a batch on the worker threads gives, field by field, the bytes of encrypting one at a time", async () => {
@@ -77,13 +80,26 @@ describe("a row's personal record (dim_customer.personal_enc)", () => {
   const full = { company_name: null, first_name: "Ana", last_name: "Martin", email: "ana@example.org", phone: null, birth_date: "1990-01-02", street: "1 rue Haute", postal_code: "69001", city: "Lyon" };
 
   test("decrypts to the nine fields, every one null for a row without personal values", () => {
+    // The build's form: the nine values in the order of ENCRYPTED_FIELDS.
+    expect(decryptPersonalRecord(key, pseudonym, sealed(JSON.stringify(ENCRYPTED_FIELDS.map((f) => full[f]))))).toEqual(full);
+    // The form of the cores built before it: an object of the nine fields in that order.
     expect(decryptPersonalRecord(key, pseudonym, sealed(JSON.stringify(full)))).toEqual(full);
     expect(Object.values(decryptPersonalRecord(key, pseudonym, null))).toEqual(new Array(9).fill(null));
   });
 
   test("refuses a record that is not the nine fields in their order, without showing what it holds", () => {
     const { city, ...eight } = full;
-    const bad = [JSON.stringify(eight), JSON.stringify({ city, ...eight }), JSON.stringify({ ...full, email: 42 }), "ana@example.org", JSON.stringify(Object.values(full))];
+    const values = Object.values(full);
+    const bad = [
+      JSON.stringify(eight),
+      JSON.stringify({ city, ...eight }),
+      JSON.stringify({ ...full, email: 42 }),
+      "ana@example.org",
+      JSON.stringify(values.slice(0, 8)),
+      JSON.stringify([...values, "Lyon"]),
+      JSON.stringify(values.map((v, i) => (i === 3 ? 42 : v))),
+      JSON.stringify({ ...values }),
+    ];
     for (const text of bad) {
       let message = "";
       try {

@@ -120,20 +120,21 @@ select
   l.source_line,
   -- The personal values the row shows, as one JSON record whose text is encrypted as a whole (one
   -- AES-GCM operation per row, lib/warehouse/protect.ts): the row's own address, the latest
-  -- version's other fields (type 1). Fields in the order of ENCRYPTED_FIELDS
-  -- (lib/warehouse/protector.ts, which reads the record back); null when the row shows none.
+  -- version's other fields (type 1). An array of the values in the order of ENCRYPTED_FIELDS
+  -- (lib/warehouse/protector.ts, which reads the record back), without their names, which were
+  -- half of each record's text; null when the row shows none.
   case
     when coalesce(v.company_name, v.first_name, v.last_name, v.email, v.phone, cast(v.birth_date as varchar), l.street, l.postal_code, l.city) is null then null
-    else cast(json_object(
-      'company_name', v.company_name,
-      'first_name', v.first_name,
-      'last_name', v.last_name,
-      'email', v.email,
-      'phone', v.phone,
-      'birth_date', cast(v.birth_date as varchar),
-      'street', l.street,
-      'postal_code', l.postal_code,
-      'city', l.city
+    else cast(json_array(
+      v.company_name,
+      v.first_name,
+      v.last_name,
+      v.email,
+      v.phone,
+      cast(v.birth_date as varchar),
+      l.street,
+      l.postal_code,
+      l.city
     ) as varchar)
   end as personal_plain
 from located l
