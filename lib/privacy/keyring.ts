@@ -177,9 +177,8 @@ class FileCustomerKeyRing implements CustomerKeyRing {
       const pseudonyms = this.pseudonyms();
       for (let start = 0; start < pseudonyms.length; start += SAVE_BLOCK_LINES) {
         let block = "";
-        for (const p of pseudonyms.slice(start, start + SAVE_BLOCK_LINES)) {
-          block += JSON.stringify({ customer_pseudonym: p, wrapped_key: this.#wrapped.get(p)! } satisfies RingLine) + "\n";
-        }
+        // {"customer_pseudonym": ..., "wrapped_key": ...} (RingLine), one JSON object per line.
+        for (const p of pseudonyms.slice(start, start + SAVE_BLOCK_LINES)) block += this.#wrapped.jsonLine(p)!;
         fs.writeSync(fd, block);
       }
       fs.fsyncSync(fd);

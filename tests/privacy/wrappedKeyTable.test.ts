@@ -20,6 +20,18 @@ describe("WrappedKeyTable: the key ring's wrapped keys, compact", () => {
     expect([...table.keys()].length).toBe(n);
   });
 
+  test("a key ring line is the JSON of the pair, byte for byte, for every kind of entry", () => {
+    const table = new WrappedKeyTable();
+    const line = (p: string) => JSON.stringify({ customer_pseudonym: p, wrapped_key: table.get(p)! }) + "\n";
+    for (let i = 0; i < 70_000; i += 7) table.set(`cp_${i}`, wrappedOf(i)); // slots in two chunks
+    table.set('cp_"quoted\\', wrappedOf(1)); // a pseudonym JSON escapes
+    table.set("cp_é", wrappedOf(2));
+    table.set("cp_other", "mk1:not-canonical"); // kept as a string, not in a slot
+    table.setParts("cp_parts", { version: 4_000_000_000, iv: Buffer.alloc(12, 1), ct: Buffer.alloc(32, 255), tag: Buffer.alloc(16, 62) });
+    for (const p of table.keys()) expect(table.jsonLine(p)).toBe(line(p));
+    expect(table.jsonLine("cp_x")).toBeUndefined();
+  });
+
   test("a real wrapped key round-trips and still unwraps", () => {
     const { store, root } = tempKeyStore();
     const key = newDataKey();
