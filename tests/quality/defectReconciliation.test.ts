@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { defectsFileOf, reconcileDefects, type DefectReconciliation } from "../../lib/quality/defectReconciliation";
@@ -12,6 +13,14 @@ const manifest = (stage: string) => JSON.parse(readFileSync(join(root, "outputs"
 
 let rows: DefectReconciliation[];
 beforeAll(async () => {
+  // After `npm start -- --input <another export>` the manifests are that run's: say so, rather
+  // than compare another export's counts with this ledger.
+  const sha256 = createHash("sha256").update(readFileSync(input)).digest("hex");
+  for (const stage of ["split", "clean"]) {
+    if (manifest(stage).source.sha256 !== sha256) {
+      throw new Error(`outputs/staging/${stage}/manifest.json is from a run of another export, not data/raw/export.csv.gz: run \`npm start\` (the bundled export) first, or \`git checkout outputs\``);
+    }
+  }
   rows = await reconcileDefects({
     input,
     profile: loadProfile("default"),
