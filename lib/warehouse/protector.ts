@@ -98,7 +98,11 @@ export function emptyPersonalRecord(): PersonalRecord {
  * that is not the nine fields (never showing it).
  */
 export function decryptPersonalRecord(dataKey: Buffer, customerPseudonym: string, ciphertext: string | null): PersonalRecord {
-  const text = decryptField(dataKey, ciphertext, fieldAad(customerPseudonym, PERSONAL_RECORD));
+  return parsePersonalRecord(customerPseudonym, decryptField(dataKey, ciphertext, fieldAad(customerPseudonym, PERSONAL_RECORD)));
+}
+
+/** A personal record's text in clear (what `decryptPersonalRecord` decrypts), read as its nine fields; null reads as every field null. */
+export function parsePersonalRecord(customerPseudonym: string, text: string | null): PersonalRecord {
   const record = emptyPersonalRecord();
   if (text === null) return record;
   let parsed: unknown;

@@ -5,7 +5,7 @@ import { planModelGates, runPlannedGates, type GatesReport } from "../../lib/war
 import { scanForPii } from "../../lib/marts/piiScan";
 import { openDatabase, query } from "../../lib/warehouse/db";
 import { decryptTestRecord, fakeProtector, referenceFixture, tempDir, testDataKey, testPseudonym, writeCleanFixture } from "./fixtures";
-import { decryptPersonalRecord, ENCRYPTED_FIELDS } from "../../lib/warehouse/protector";
+import { decryptPersonalRecord, ENCRYPTED_FIELDS, parsePersonalRecord } from "../../lib/warehouse/protector";
 import { scratchCopy, withDb } from "./helpers";
 
 let clean: string;
@@ -131,9 +131,7 @@ describe("dim_customer: SCD2 and protection", () => {
     expect(new Set(calls.map((c) => c.column))).toEqual(new Set(["personal"]));
     // Marie's two rows (two addresses) are two records that share their type 1 values; her
     // superseded email (version v1 and v2, replaced by v3's) appears in no record: never encrypted.
-    const marieRecords = calls
-      .filter((c) => c.pseudonym === marie)
-      .map((c) => Object.fromEntries(ENCRYPTED_FIELDS.map((f, i) => [f, (JSON.parse(c.plaintext!) as (string | null)[])[i]])) as Record<string, string | null>);
+    const marieRecords = calls.filter((c) => c.pseudonym === marie).map((c) => parsePersonalRecord(marie, c.plaintext));
     expect(marieRecords.map((r) => r.street).sort()).toEqual(["12 rue de la Paix", "5 avenue Foch"]);
     expect(marieRecords.map((r) => r.email)).toEqual(["marie.d@example.fr", "marie.d@example.fr"]);
     expect(marieRecords.map((r) => r.first_name)).toEqual(["Marie", "Marie"]);
