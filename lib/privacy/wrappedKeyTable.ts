@@ -89,19 +89,23 @@ export class WrappedKeyTable {
 
   #newSlot(pseudonym: string): { chunk: Buffer; at: number } {
     const slot = this.#freeSlots.pop() ?? this.#nextSlot++;
-    const chunkIndex = slot >>> SLOTS_PER_CHUNK_BITS;
     // Buffer.alloc, not the shared pool, and zeroed: a slot never shows an earlier key's bytes.
-    while (this.#chunks.length <= chunkIndex) this.#chunks.push(Buffer.alloc(SLOTS_PER_CHUNK * SLOT_BYTES));
+    while (this.#chunks.length <= slot >>> SLOTS_PER_CHUNK_BITS) this.#chunks.push(Buffer.alloc(SLOTS_PER_CHUNK * SLOT_BYTES));
     this.#slots.set(pseudonym, slot);
-    return { chunk: this.#chunks[chunkIndex], at: (slot & (SLOTS_PER_CHUNK - 1)) * SLOT_BYTES };
+    return this.#place(slot);
+  }
+
+  /** Where a slot's 64 bytes are: its chunk and their offset in it. */
+  #place(slot: number): { chunk: Buffer; at: number } {
+    return { chunk: this.#chunks[slot >>> SLOTS_PER_CHUNK_BITS], at: (slot & (SLOTS_PER_CHUNK - 1)) * SLOT_BYTES };
   }
 
   delete(pseudonym: string): boolean {
     const slot = this.#slots.get(pseudonym);
     if (slot === undefined) return this.#other.delete(pseudonym);
     this.#slots.delete(pseudonym);
-    const at = (slot & (SLOTS_PER_CHUNK - 1)) * SLOT_BYTES;
-    this.#chunks[slot >>> SLOTS_PER_CHUNK_BITS].fill(0, at, at + SLOT_BYTES);
+    const { chunk, at } = this.#place(slot);
+    chunk.fill(0, at, at + SLOT_BYTES);
     this.#freeSlots.push(slot);
     return true;
   }
@@ -119,8 +123,7 @@ export class WrappedKeyTable {
       const wrapped = this.get(pseudonym);
       return wrapped === undefined ? undefined : JSON.stringify({ customer_pseudonym: pseudonym, wrapped_key: wrapped }) + "\n";
     }
-    const chunk = this.#chunks[slot >>> SLOTS_PER_CHUNK_BITS];
-    const at = (slot & (SLOTS_PER_CHUNK - 1)) * SLOT_BYTES;
+    const { chunk, at } = this.#place(slot);
     return (
       '{"customer_pseudonym":"' + pseudonym + '","wrapped_key":"mk' + chunk.readUInt32LE(at) + ":" +
       chunk.toString("base64", at + 4, at + 16) + ":" + chunk.toString("base64", at + 16, at + 48) + ":" + chunk.toString("base64", at + 48, at + 64) + '"}\n'
@@ -133,8 +136,7 @@ export class WrappedKeyTable {
   }
 
   #format(slot: number): string {
-    const chunk = this.#chunks[slot >>> SLOTS_PER_CHUNK_BITS];
-    const at = (slot & (SLOTS_PER_CHUNK - 1)) * SLOT_BYTES;
+    const { chunk, at } = this.#place(slot);
     return formatWrapped(chunk.readUInt32LE(at), chunk.subarray(at + 4, at + 16), chunk.subarray(at + 16, at + 48), chunk.subarray(at + 48, at + 64));
   }
 }
