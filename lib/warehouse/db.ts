@@ -68,5 +68,5 @@ export async function withMemoryLimit<T>(connection: DuckDBConnection, limit: st
   }
 }
 
-/** SQL quoting and `.sql` rendering, shared with the rest of the engine code (lib/engine/native.ts). */
-export { renderSql, sqlIdent, sqlString } from "../engine/native";
+/** SQL quoting, `.sql` rendering and `withThreads`, shared with the rest of the engine code (lib/engine/native.ts). */
+export { renderSql, sqlIdent, sqlString, withThreads } from "../engine/native";

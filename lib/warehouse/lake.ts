@@ -15,7 +15,7 @@
 import { chmodSync, existsSync, readdirSync, statSync } from "node:fs";
 import * as path from "node:path";
 import type { DuckDBConnection } from "@duckdb/node-api";
-import { query, renderSql, run, sqlString } from "./db";
+import { query, renderSql, run, sqlString, withThreads } from "./db";
 
 export const LAKE_DIR = path.join(__dirname, "lake");
 export const LAKE_TABLES = ["fact_sales", "fact_inventory"] as const;
@@ -32,10 +32,8 @@ function restrictTree(dir: string): void {
 
 /** Export every lake table from the database the connection points at into `lakeDir` (must be new or empty). */
 export async function exportLake(connection: DuckDBConnection, lakeDir: string): Promise<Record<string, number>> {
-  const [{ threads }] = await query<{ threads: string }>(connection, "select current_setting('threads') as threads");
-  await run(connection, "set threads = 1");
   const rows: Record<string, number> = {};
-  try {
+  await withThreads(connection, 1, async () => {
     for (const table of LAKE_TABLES) {
       const target = path.join(lakeDir, table);
       const select = renderSql(path.join(LAKE_DIR, `${table}.sql`));
@@ -55,9 +53,7 @@ export async function exportLake(connection: DuckDBConnection, lakeDir: string):
         : [{ n: 0 }];
       rows[table] = n;
     }
-  } finally {
-    await run(connection, `set threads = ${Number(threads)}`);
-  }
+  });
   restrictTree(lakeDir);
   return rows;
 }

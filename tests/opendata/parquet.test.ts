@@ -17,48 +17,46 @@ const columns: CsvColumnFormat[] = [
   { name: "amount", type: "number", decimals: 2 },
 ];
 
-async function threadsOf(conn: Awaited<ReturnType<typeof openNative>>["conn"]): Promise<number> {
+type Connection = Awaited<ReturnType<typeof openNative>>["conn"];
+
+async function threadsOf(conn: Connection): Promise<number> {
   const [{ threads }] = await queryRows<{ threads: string }>(conn, "select current_setting('threads') as threads");
   return Number(threads);
 }
 
+/** A scratch engine on two threads and a CSV file of `text`, for `check`; both gone after it. */
+async function withCsv(text: string, check: (conn: Connection, csv: string, parquet: string) => Promise<void>): Promise<void> {
+  const dir = tempDir("od-parquet-");
+  const csv = path.join(dir, "t.csv");
+  fs.writeFileSync(csv, text);
+  const { instance, conn } = await openNative({ threads: 2 });
+  try {
+    expect(await threadsOf(conn)).toBe(2);
+    await check(conn, csv, path.join(dir, "t.parquet"));
+  } finally {
+    conn.closeSync();
+    instance.closeSync();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 describe("writeParquet", () => {
-  test("writes the CSV's rows in key order with their types, and leaves the connection's threads as they were", async () => {
-    const dir = tempDir("od-parquet-");
-    const csv = path.join(dir, "t.csv");
-    fs.writeFileSync(csv, "area,orders,amount\r\nb,2,1.50\r\na,,3.25\r\nc,7,\r\n");
-    const { instance, conn } = await openNative({ threads: 2 });
-    try {
+  test("writes the CSV's rows in key order with their types, and leaves the connection's threads as they were", () =>
+    withCsv("area,orders,amount\r\nb,2,1.50\r\na,,3.25\r\nc,7,\r\n", async (conn, csv, parquet) => {
+      await writeParquet(conn, csv, parquet, columns, ["area"]);
       expect(await threadsOf(conn)).toBe(2);
-      await writeParquet(conn, csv, path.join(dir, "t.parquet"), columns, ["area"]);
-      expect(await threadsOf(conn)).toBe(2);
-      const rows = await queryRows<{ area: string; orders: number | null; amount: number | null }>(conn, `select * from read_parquet('${path.join(dir, "t.parquet")}')`);
-      expect(rows).toEqual([
+      expect(await queryRows(conn, `select * from read_parquet('${parquet}')`)).toEqual([
         { area: "a", orders: null, amount: 3.25 },
         { area: "b", orders: 2, amount: 1.5 },
         { area: "c", orders: 7, amount: null },
       ]);
-      const [{ types }] = await queryRows<{ types: string }>(conn, `select string_agg(column_type, ',' order by column_name) as types from (describe select * from read_parquet('${path.join(dir, "t.parquet")}'))`);
+      const [{ types }] = await queryRows<{ types: string }>(conn, `select string_agg(column_type, ',' order by column_name) as types from (describe select * from read_parquet('${parquet}'))`);
       expect(types).toBe("DOUBLE,VARCHAR,BIGINT");
-    } finally {
-      conn.closeSync();
-      instance.closeSync();
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
-  });
+    }));
 
-  test("a copy that fails gives the connection its threads back too", async () => {
-    const dir = tempDir("od-parquet-");
-    const csv = path.join(dir, "t.csv");
-    fs.writeFileSync(csv, "area,orders,amount\r\na,not a number,1\r\n");
-    const { instance, conn } = await openNative({ threads: 2 });
-    try {
-      await expect(writeParquet(conn, csv, path.join(dir, "t.parquet"), columns, ["area"])).rejects.toThrow();
+  test("a copy that fails gives the connection its threads back too", () =>
+    withCsv("area,orders,amount\r\na,not a number,1\r\n", async (conn, csv, parquet) => {
+      await expect(writeParquet(conn, csv, parquet, columns, ["area"])).rejects.toThrow();
       expect(await threadsOf(conn)).toBe(2);
-    } finally {
-      conn.closeSync();
-      instance.closeSync();
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
-  });
+    }));
 });

@@ -5,7 +5,7 @@
  * timestamp into the file; `created_by` names the library version, which is pinned.
  */
 import type { DuckDBConnection } from "@duckdb/node-api";
-import { queryRows, sqlIdent, sqlString } from "../../engine/native";
+import { sqlIdent, sqlString, withThreads } from "../../engine/native";
 import type { CsvColumnFormat } from "./csv";
 
 const DUCKDB_TYPE: Record<CsvColumnFormat["type"], string> = { string: "VARCHAR", integer: "BIGINT", number: "DOUBLE" };
@@ -15,18 +15,11 @@ export async function writeParquet(conn: DuckDBConnection, csvFile: string, parq
   // all_varchar would lose the types; explicit columns keep them, and strings are read verbatim
   // (the CSV's formula-neutralising quote stays: the Parquet file publishes the same text).
   const read = `read_csv(${sqlString(csvFile)}, header = true, delim = ',', quote = '"', escape = '"', columns = {${types}}, auto_detect = false, nullstr = '')`;
-  // One thread for this copy only: the connection is the release's, and while the setting stayed
-  // every query after the files were written ran on one thread too (the personal-data gate's list
-  // of known values, the reidentification risk, the attack's reading of the files): at 10 M rows
-  // the list took 20.0 and 21.5 s instead of 10.0 s.
-  const [{ threads }] = await queryRows<{ threads: string }>(conn, "select current_setting('threads') as threads");
-  await conn.run("set threads = 1");
-  try {
-    await conn.run(
+  // One thread for this copy only (withThreads gives the release's connection its threads back).
+  await withThreads(conn, 1, () =>
+    conn.run(
       `copy (select * from ${read} order by ${orderBy.map(sqlIdent).join(", ")}) to ${sqlString(parquetFile)} ` +
         `(format parquet, compression zstd, row_group_size 100000)`,
-    );
-  } finally {
-    await conn.run(`set threads = ${Number(threads)}`);
-  }
+    ),
+  );
 }
