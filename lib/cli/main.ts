@@ -5,13 +5,14 @@ import { RunLockedError } from "../io/runLock";
 import { InputError } from "../raw/inputError";
 import { defaultConfig, type PipelineConfig } from "./config";
 import { cappedRows } from "./rowsCap";
-import { runStages, STAGE_ORDER, type StageName, type StageResult } from "./pipeline";
+import { STAGE_ORDER, type StageResult } from "./pipeline";
 import { portalCommand } from "./portal";
 import { releaseReportCommand } from "./releaseReport";
 import { profileCommand } from "./profileCheck";
 import { rightsCommand } from "./rights";
 import { completeInterruptedPublication, runPipeline, withRunLock } from "./runPipeline";
 import { sourceForRerun } from "./source";
+import { runStageAlone } from "./stageAlone";
 
 /**
  * `npm start` (package.json: `node --import tsx lib/cli/main.ts`) runs the whole pipeline on the bundled export
@@ -37,7 +38,7 @@ for (const stage of STAGE_ORDER) {
     .description(`run the ${stage} stage alone, on the outputs of the stage before it`)
     .action(async () => {
       const cfg = config();
-      report(await withRunLock(cfg, `npm start -- ${stage}`, () => runStages(cfg, [stage as StageName])));
+      report(await withRunLock(cfg, `npm start -- ${stage}`, () => runStageAlone(cfg, stage)));
     });
 }
 

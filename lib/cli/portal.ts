@@ -12,8 +12,7 @@
  * Registered in lib/cli/main.ts with `program.addCommand(portalCommand())`.
  */
 import { Command } from "commander";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import * as os from "node:os";
+import { existsSync } from "node:fs";
 import * as path from "node:path";
 import { replaceDirAtomically } from "../io/atomicDir";
 import { projectRoot } from "../io/paths";
@@ -22,9 +21,8 @@ import { formatBytes } from "../portal/html";
 import type { KnownValueSource } from "../portal/piiScan";
 import { currentReleaseDir, loadRelease, PortalReleaseError } from "../portal/release";
 import { serveSite } from "../portal/serve";
-import { defaultConfig, privacyDirOf } from "./config";
-import { STAGES } from "./pipeline";
-import { sourceForRerun } from "./source";
+import { defaultConfig } from "./config";
+import { withPersonalStaging } from "./stageAlone";
 
 interface PortalOptions {
   release?: string;
@@ -75,30 +73,16 @@ class PortalUsageError extends Error {}
  * Runs `scan` against the warehouse's personal values. They are read from the cleansed staging;
  * `npm start` purges it at its end (GDPR Art. 5(1)(e)), so when it is gone the export the
  * warehouse was built from is staged again in a private temporary directory, scanned against,
- * and deleted.
+ * and deleted (lib/cli/stageAlone.ts).
  */
 async function withKnownValueSource<T>(root: string, scan: (source: KnownValueSource) => Promise<T>): Promise<T> {
   const { warehouseSources } = await import("../portal/piiScan");
   const sources = warehouseSources(root);
   if (sources.available) return scan(sources);
-  const live = defaultConfig({ log: () => {} });
+  const live = defaultConfig({ log: (m) => console.log(`pii scan: ${m}`) });
   const corePath = path.join(live.warehouseDir, "core.duckdb");
   if (!existsSync(corePath)) throw new PortalUsageError(`--pii-scan: ${sources.reason}`);
-  const work = mkdtempSync(path.join(os.tmpdir(), "workbook-pii-scan-"));
-  try {
-    const cfg = {
-      ...defaultConfig({ ...sourceForRerun(live.warehouseDir, {}), log: () => {} }),
-      stagingDir: path.join(work, "staging"),
-      reportsDir: path.join(work, "reports"),
-      privacyDir: privacyDirOf(live),
-    };
-    console.log("pii scan: the staged personal values were purged; staging the warehouse's export again in a temporary directory");
-    await STAGES.split(cfg);
-    await STAGES.cleanse(cfg);
-    return await scan({ corePath, cleanDir: path.join(cfg.stagingDir, "clean") });
-  } finally {
-    rmSync(work, { recursive: true, force: true });
-  }
+  return withPersonalStaging(live, (stagingDir) => scan({ corePath, cleanDir: path.join(stagingDir, "clean") }));
 }
 
 async function portal(o: PortalOptions): Promise<void> {
