@@ -16,8 +16,8 @@ test("the last lines of jest's output list each skipping file with its reason an
     fs.mkdirSync(path.join(root, "tests", "helpers"), { recursive: true });
     fs.mkdirSync(path.join(root, "tests", "a"), { recursive: true });
     fs.copyFileSync(path.join(projectRoot, "jest.config.js"), path.join(root, "jest.config.js"));
-    // jest.config.js names the reporter and the global setup and teardown of the shared fixtures.
-    for (const f of ["skip.ts", "skipReporter.js", "globalSetup.js", "globalTeardown.js"]) fs.copyFileSync(path.join(projectRoot, "tests", "helpers", f), path.join(root, "tests", "helpers", f));
+    // jest.config.js names the reporter, the global setup and teardown of the shared fixtures, and the sequencer.
+    for (const f of ["skip.ts", "skipReporter.js", "globalSetup.js", "globalTeardown.js", "sequencer.js", "testDurations.json"]) fs.copyFileSync(path.join(projectRoot, "tests", "helpers", f), path.join(root, "tests", "helpers", f));
     fs.writeFileSync(path.join(root, "package.json"), "{}");
     fs.symlinkSync(path.join(projectRoot, "node_modules"), path.join(root, "node_modules"), "dir");
     fs.writeFileSync(
