@@ -80,8 +80,18 @@ export async function checkProfile(opts: { input: string; profile: SourceProfile
       else await sampleCsv(f, target, opts.rows);
     }
     const sampleInput = isMultiFile(profile) ? sampleRoot : path.join(sampleRoot, path.basename(files[0].absolute));
-    const split = await splitExport({ input: sampleInput, profile, outDir: path.join(work, "split") });
-    const clean = await cleanseStaging({ splitDir: path.join(work, "split"), outDir: path.join(work, "clean"), profile });
+    // The sample keeps the export's first lines as they are: an error about a sample file (a wrong
+    // header, an unreadable line) is about the user's file, and names it.
+    const original = new Map<string, string>([[sampleInput, opts.input], ...files.map((f): [string, string] => [isMultiFile(profile) ? path.join(sampleRoot, f.name) : sampleInput, f.absolute])]);
+    const onOriginal = (err: unknown): never => {
+      if (err instanceof InputError && original.has(err.file)) {
+        const file = original.get(err.file)!;
+        throw new InputError(file, err.problem.split(err.file).join(file), err.fix, err.line);
+      }
+      throw err;
+    };
+    const split = await splitExport({ input: sampleInput, profile, outDir: path.join(work, "split") }).catch(onOriginal);
+    const clean = await cleanseStaging({ splitDir: path.join(work, "split"), outDir: path.join(work, "clean"), profile }).catch(onOriginal);
     const examples: ProfileCheck["examples"] = [];
     const seen = new Set<string>();
     const take = (stage: string, rows: Record<string, string>[]) => {

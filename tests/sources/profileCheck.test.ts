@@ -27,6 +27,20 @@ describe("profile check", () => {
     expect(text).toMatch(/every mart and dataset applies to this source/);
   });
 
+  test("an export the profile cannot read is named as the user gave it, never as the temporary sample", async () => {
+    const dir = tempDir("check-");
+    const input = path.join(dir, "export.csv");
+    writeRawCsv(input, [saleRow(), saleRow({ order_id: "O2" })]);
+    const wrong = checkProfile({ input, profile: loadProfile("online-retail"), rows: 4 });
+    await expect(wrong).rejects.toMatchObject({ name: "InputError", file: input, line: 1 });
+    await expect(wrong).rejects.toThrow(/wrong header for source profile "online-retail"/);
+    const broken = path.join(dir, "broken.csv");
+    fs.writeFileSync(broken, `${RAW_HEADER.join(",")}\nSALE,"unterminated\n`);
+    const unreadable = checkProfile({ input: broken, profile: loadProfile("default"), rows: 4 });
+    await expect(unreadable).rejects.toMatchObject({ name: "InputError", file: broken });
+    await expect(unreadable).rejects.not.toThrow(/profile-check-/);
+  });
+
   test("for Online Retail's shape: lacked fields cost something, and the inventory side does not apply", async () => {
     const dir = tempDir("check-or-");
     const input = path.join(dir, "retail.csv");
