@@ -362,7 +362,7 @@ export async function releaseOpenData(opts: ReleaseOptions): Promise<ReleaseSumm
     const revisionCount = check.revisions.reduce((n, r) => n + r.changed + r.flagChanged, 0);
     if (check.previous && check.previous.version !== version && check.sameDesign && revisionCount > 0 && (opts.revisions ?? "final") === "final") {
       rmSync(partial, { recursive: true, force: true });
-      const reason = `the data changed since release ${check.previous.version} (erasures, rectifications or corrections): ${revisionCount} figure(s) it published would be revised (${check.revisions.map((r) => `${r.dataset} ${r.changed + r.flagChanged}`).join(", ")}); published figures are final, so ${check.previous.version} stays current (to publish a revision, withdraw it: revisions "withdraw-previous")`;
+      const reason = `the data changed since release ${check.previous.version} (erasures, rectifications or corrections): ${revisionCount} figure(s) it published would be revised (${check.revisions.map((r) => `${r.dataset} ${r.changed + r.flagChanged}`).join(", ")}); published figures are final, so ${check.previous.version} stays current (to publish a revision, withdraw it: \`npm start -- --withdraw-previous\`, the release's option revisions "withdraw-previous")`;
       log(`opendata: ${reason}`);
       return { version: check.previous.version, releaseDir: check.previous.dir, current: true, kept: { reason, revisions: check.revisions }, withdrew: null, datasets, designs: outcome.measurements, notApplicable, comparison, attack: null, gates: [], wp29: emptyWp29(), risk: reidentificationRisk([], POLICY.statisticalConfidentiality.frequency.minContributors.person), files: listFiles(check.previous.dir) };
     }

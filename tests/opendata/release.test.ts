@@ -173,6 +173,8 @@ describe("the Open Data release, end to end on a generated warehouse", () => {
     const kept = await releaseOpenData({ martsPath: wh.martsPath, corePath: wh.corePath, cleanDir: wh.cleanDir, outDir: dir, reportsDir: null });
     expect(kept.kept).not.toBeNull();
     expect(kept.kept!.revisions).toEqual([{ dataset: "sales_by_period_area_category", changed: 1, flagChanged: 0 }]);
+    // The log says how to publish the revision, as the operator types it.
+    expect(kept.kept!.reason).toContain("withdraw it: `npm start -- --withdraw-previous`");
     expect(currentRelease(dir)!.version).toBe(earlier);
     expect(readdirSync(path.join(dir, "releases"))).toEqual([earlier]);
     const revised = await releaseOpenData({ martsPath: wh.martsPath, corePath: wh.corePath, cleanDir: wh.cleanDir, outDir: dir, reportsDir: null, revisions: "withdraw-previous" });
