@@ -52,6 +52,8 @@ export interface CustomerKeyRing {
   wrappedKey(pseudonym: string): string | undefined;
   /** Destroys the customer's data key and persists at once; true if there was one. */
   shred(pseudonym: string): boolean;
+  /** Destroys the data keys of several customers and persists once (the file is rewritten whole on every save); returns how many there were. */
+  shredAll(pseudonyms: Iterable<string>): number;
   /** Writes the ring atomically (temp file, fsync, rename); same entries and master version give the same bytes. */
   save(): void;
   /** Re-wraps every entry under the current master key (after a master rotation); returns how many changed; saves. */
@@ -153,11 +155,19 @@ class FileCustomerKeyRing implements CustomerKeyRing {
   }
 
   shred(pseudonym: string): boolean {
-    checkPseudonym(pseudonym);
-    if (!this.#wrapped.has(pseudonym)) return false;
-    this.#wrapped.delete(pseudonym);
-    this.save();
-    return true;
+    return this.shredAll([pseudonym]) === 1;
+  }
+
+  shredAll(pseudonyms: Iterable<string>): number {
+    let shredded = 0;
+    for (const pseudonym of pseudonyms) {
+      checkPseudonym(pseudonym);
+      if (!this.#wrapped.has(pseudonym)) continue;
+      this.#wrapped.delete(pseudonym);
+      shredded++;
+    }
+    if (shredded > 0) this.save();
+    return shredded;
   }
 
   pseudonyms(): string[] {

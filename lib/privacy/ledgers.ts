@@ -96,10 +96,16 @@ function readLines<T extends { seq: number }>(file: string): T[] {
 }
 
 function appendLine(file: string, entry: object): void {
+  appendLines(file, [entry]);
+}
+
+/** Appends entries, one JSON line each, in one write and one fsync. */
+function appendLines(file: string, entries: readonly object[]): void {
+  if (entries.length === 0) return;
   fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   const fd = fs.openSync(file, "a", 0o600);
   try {
-    fs.writeSync(fd, JSON.stringify(entry) + "\n");
+    fs.writeSync(fd, entries.map((e) => JSON.stringify(e) + "\n").join(""));
     fs.fsyncSync(fd);
   } finally {
     fs.closeSync(fd);
@@ -122,13 +128,31 @@ export function readErasures(privacyDir: string): ErasureEntry[] {
 
 /** Records an erasure (idempotent: an already erased pseudonym is not added twice); returns the entry. */
 export function recordErasure(privacyDir: string, keyStore: KeyStore, pseudonym: string, reason: ErasureReason, at = new Date().toISOString()): ErasureEntry {
+  return recordErasures(privacyDir, keyStore, [pseudonym], reason, at)[0];
+}
+
+/**
+ * Records the erasure of several customers at once (a retention run may erase tens of thousands):
+ * the ledger is read once and the new entries appended in one write and one fsync, where one
+ * `recordErasure` per customer read the whole ledger again and synced the disk each time.
+ * Idempotent as recordErasure; returns each pseudonym's entry, in the order given.
+ */
+export function recordErasures(privacyDir: string, keyStore: KeyStore, pseudonyms: readonly string[], reason: ErasureReason, at = new Date().toISOString()): ErasureEntry[] {
   const entries = readErasures(privacyDir);
   const version = keyStore.currentVersion("pseudonym");
-  const existing = entries.find((e) => e.customer_pseudonym === pseudonym && e.key_version === version);
-  if (existing) return existing;
-  const entry: ErasureEntry = { seq: entries.length + 1, at, customer_pseudonym: pseudonym, key_version: version, reason };
-  appendLine(path.join(privacyDir, ERASURE_LEDGER_FILE), entry);
-  return entry;
+  const recorded = new Map(entries.filter((e) => e.key_version === version).map((e) => [e.customer_pseudonym, e]));
+  const added: ErasureEntry[] = [];
+  const out = pseudonyms.map((pseudonym) => {
+    let entry = recorded.get(pseudonym);
+    if (!entry) {
+      entry = { seq: entries.length + added.length + 1, at, customer_pseudonym: pseudonym, key_version: version, reason };
+      added.push(entry);
+      recorded.set(pseudonym, entry);
+    }
+    return entry;
+  });
+  appendLines(path.join(privacyDir, ERASURE_LEDGER_FILE), added);
+  return out;
 }
 
 /**

@@ -12,7 +12,7 @@
  * (lib/cli/rights.ts runs it at once); `verifyErasure` then proves nothing is left.
  */
 import { POLICY } from "../policy";
-import { recordErasure, type ErasureReason } from "../privacy/ledgers";
+import { recordErasures, type ErasureReason } from "../privacy/ledgers";
 import { requestReceipt } from "./deadlines";
 import { audit, identifierPseudonym, keyRing, nowOf, type RightsContext } from "./context";
 import { resolveSubject } from "./resolve";
@@ -28,13 +28,12 @@ export interface ErasureAnswer {
 
 /** Erases every customer record the pseudonyms name (used by requests and by the retention job). */
 export function erasePseudonyms(ctx: RightsContext, pseudonyms: string[], reason: ErasureReason): number {
-  const ring = keyRing(ctx);
-  let shredded = 0;
-  for (const p of pseudonyms) {
-    recordErasure(ctx.privacyDir, ctx.keyStore, p, reason, nowOf(ctx));
-    if (ring.shred(p)) shredded++;
-  }
-  return shredded;
+  // The ledger first (it keeps an erased customer out of every later load), then the keys, as
+  // before customer by customer; now in one write each: one shred per customer rewrote the whole
+  // key ring every time, and one ledger entry read the whole ledger again (a retention run
+  // erasing the bundled export's 24,326 customers took more than nine minutes).
+  recordErasures(ctx.privacyDir, ctx.keyStore, pseudonyms, reason, nowOf(ctx));
+  return keyRing(ctx).shredAll(pseudonyms);
 }
 
 export async function eraseRequest(ctx: RightsContext, identifier: string): Promise<ErasureAnswer> {

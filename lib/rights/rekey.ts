@@ -47,7 +47,7 @@ export function rotatePseudonymKey(ctx: RightsContext, rawCustomerIds: string[])
   // only if the map knows them; others would be orphaned, so the map must cover the ring.
   const known = new Map(ring.pseudonyms().filter((p) => mapping.has(p)).map((p) => [p, mapping.get(p)!]));
   const orphans = ring.pseudonyms().filter((p) => !mapping.has(p));
-  for (const p of orphans) ring.shred(p); // a customer absent from the export: nothing to re-key to
+  ring.shredAll(orphans); // customers absent from the export: nothing to re-key to
   ring.renamePseudonyms(known);
   const rec = audit(ctx, "key-rotation", "keystore", { kind: "pseudonym", fromVersion, toVersion, customersMapped: mapping.size, erasureEntries: ledgers.erasures, rectificationEntries: ledgers.rectifications, orphanKeysRemoved: orphans.length });
   return { fromVersion, toVersion, customersMapped: mapping.size, erasureEntries: ledgers.erasures, rectificationEntries: ledgers.rectifications, auditSeq: rec.seq };

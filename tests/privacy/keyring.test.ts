@@ -106,6 +106,24 @@ describe("crypto-shredding", () => {
   });
 });
 
+describe("shredding many customers at once", () => {
+  test("shredAll destroys every key named, once each, ignores the unknown ones, and persists them with one save", () => {
+    const { store, dir } = fresh();
+    const ring = openCustomerKeyRing(store);
+    const ps = ["C1", "C2", "C3", "C4"].map((c) => customerPseudonym(store, c));
+    for (const p of ps) ring.getOrCreate(p);
+    ring.save();
+    const saves = jest.spyOn(ring, "save");
+    expect(ring.shredAll([ps[0], ps[2], ps[0], customerPseudonym(store, "C9")])).toBe(2);
+    expect(saves).toHaveBeenCalledTimes(1);
+    expect(ring.shredAll([customerPseudonym(store, "C9")])).toBe(0);
+    expect(saves).toHaveBeenCalledTimes(1); // nothing shredded, nothing rewritten
+    const reopened = openCustomerKeyRing(openKeyStore({ dir, log: () => {} }));
+    expect(reopened.pseudonyms()).toEqual([ps[1], ps[3]].sort());
+    expect(() => ring.shredAll([""])).toThrow(/non-empty string/);
+  });
+});
+
 describe("master key rotation", () => {
   test("rewrapAll moves every entry to the new master version and the data stays readable", () => {
     const { store, dir } = fresh();
