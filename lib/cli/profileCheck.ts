@@ -73,16 +73,18 @@ export async function checkProfile(opts: { input: string; profile: SourceProfile
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "profile-check-"));
   try {
     const sampleRoot = path.join(work, "input");
+    // Each sample's path -> the user's file (a multi-file profile's directory too). The sample
+    // keeps the export's first lines as they are: an error about a sample file (a wrong header, an
+    // unreadable line) is about the user's file, and names it.
+    const original = new Map<string, string>(isMultiFile(profile) ? [[sampleRoot, opts.input]] : []);
     for (const f of files) {
       const target = isMultiFile(profile) ? path.join(sampleRoot, f.name) : path.join(sampleRoot, path.basename(f.absolute));
+      original.set(target, f.absolute);
       if (!fs.existsSync(f.absolute) || fs.statSync(f.absolute).size === 0) throw new InputError(f.absolute, "the file is empty", "export the data again");
       if (f.kind === "parquet") await sampleParquet(f, target, opts.rows);
       else await sampleCsv(f, target, opts.rows);
     }
     const sampleInput = isMultiFile(profile) ? sampleRoot : path.join(sampleRoot, path.basename(files[0].absolute));
-    // The sample keeps the export's first lines as they are: an error about a sample file (a wrong
-    // header, an unreadable line) is about the user's file, and names it.
-    const original = new Map<string, string>([[sampleInput, opts.input], ...files.map((f): [string, string] => [isMultiFile(profile) ? path.join(sampleRoot, f.name) : sampleInput, f.absolute])]);
     const onOriginal = (err: unknown): never => {
       if (err instanceof InputError && original.has(err.file)) {
         const file = original.get(err.file)!;
