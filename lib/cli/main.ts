@@ -58,6 +58,25 @@ program
     console.log(`wrote ${summary.rows} rows to ${path.relative(process.cwd(), out) || out}`);
   });
 
+program
+  .command("normalise")
+  .description("write a wide export (--input, default the bundled one) as an ERP's eight files, the worked example of a multi-file source profile (data/sources/normalised.json)")
+  .requiredOption("-o, --out <dir>", "directory for the eight .csv.gz files (created; files of the same names are replaced)")
+  .action(async (o: { out: string }) => {
+    const { input, profile } = program.opts<{ input?: string; profile: string }>();
+    if (profile !== "default") {
+      throw new InputError(`--profile ${profile}`, "normalise reads an export in the raw contract's own layout", "leave out --profile (the default profile), or normalise the export this profile's queries yield");
+    }
+    const { normaliseExport } = await import("../raw/normalised");
+    const cfg = config();
+    const out = path.resolve(o.out);
+    const rows = await normaliseExport(input === undefined ? cfg.input : path.resolve(input), out);
+    const relative = path.relative(process.cwd(), out);
+    const where = relative === "" || relative.startsWith("..") ? out : relative;
+    console.log(`wrote ${Object.entries(rows).map(([table, n]) => `${table} ${n}`).join(", ")} rows to ${where}/`);
+    console.log(`run it: npm start -- --input ${where}/ --profile normalised`);
+  });
+
 // Whatever the command, a publication interrupted after its commit point is completed first.
 program.hook("preAction", () => completeInterruptedPublication(defaultConfig({ log: (m) => console.error(m) })));
 

@@ -16,6 +16,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { openNative, queryRows, sqlIdent, sqlString } from "../engine/native";
 import { RAW_HEADER } from "./contract";
+import { checkHeader } from "./inputCheck";
+import { InputError } from "./inputError";
 
 /** A normalised table: the contract columns it holds, and the `*_ref` columns it points with. */
 interface TableSpec {
@@ -67,6 +69,23 @@ export function normalisedHeaders(): Record<string, string[]> {
 
 const hashOf = (columns: string[], alias = "") =>
   `md5(concat_ws(chr(31), ${columns.map((c) => `coalesce(${alias}${sqlIdent(c)}, chr(0))`).join(", ")}))`;
+
+/**
+ * `npm start -- normalise --out <dir>`: the same, for a user's file. An input it cannot use (no
+ * file, another header, a malformed record: this writer reads strictly, it sets nothing aside)
+ * stops with the file named and the fix, before any file is written.
+ */
+export async function normaliseExport(widePath: string, outDir: string): Promise<Record<string, number>> {
+  checkHeader(widePath, { profileName: "default", header: [...RAW_HEADER], delimiter: ",", quote: '"' });
+  if (fs.existsSync(outDir) && !fs.statSync(outDir).isDirectory()) throw new InputError(outDir, "is a file, not a directory", "pass --out a directory (it is created when missing)");
+  try {
+    return await writeNormalisedExport(widePath, outDir);
+  } catch (error) {
+    const message = (error as Error).message.split("\n")[0];
+    if (!/Invalid Input Error|CSV Error|Conversion Error|Could not convert/i.test(message)) throw error;
+    throw new InputError(widePath, `cannot be normalised: ${message}`, "normalise reads a well-formed export in the raw contract's layout; run the pipeline on the wide file instead (it sets malformed records aside with their line)");
+  }
+}
 
 /**
  * Writes the normalised form of the wide export `widePath` (as generated, or any file with the

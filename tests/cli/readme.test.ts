@@ -1,8 +1,8 @@
 /**
- * Every command README.md shows works as written: this test reads README.md, takes every command
- * line it quotes (the lines of its ```bash blocks, and the `npm ...`, `npx ...`, `bash ...`,
- * `sudo ...` spans of its prose; `a && b` is two commands), and runs each, in README order, in a
- * copy of the project (tests/helpers/sandboxProject.ts), failing on a non-zero exit.
+ * Every command README.md and data/README.md show works as written: this test reads them, takes
+ * every command line they quote (the lines of their ```bash blocks, and the `npm ...`, `npx ...`,
+ * `bash ...`, `sudo ...` spans of their prose; `a && b` is two commands), and runs each, in README
+ * order (README.md's, then those data/README.md adds), in a copy of the project (tests/helpers/sandboxProject.ts), failing on a non-zero exit.
  *
  * Small inputs, without editing the README's text: the copy's bundled export has 10,000 rows
  * (SMALL_EXPORT_ROWS, tests/helpers/smallExport.ts, says why not fewer), `other.csv.gz` is an
@@ -91,7 +91,13 @@ const SLOW_ENABLED = process.env.WORKBOOK_README_SLOW === "1";
 const packageJson = JSON.parse(fs.readFileSync(path.join(projectRoot, "package.json"), "utf8")) as { scripts: Record<string, string> };
 
 const markdown = fs.readFileSync(path.join(projectRoot, "README.md"), "utf8");
-const commands = readmeCommands(markdown);
+/** README.md's commands, then those data/README.md adds (the raw contract, source profiles), each once. */
+const commands = [...readmeCommands(markdown)];
+for (const c of readmeCommands(fs.readFileSync(path.join(projectRoot, "data", "README.md"), "utf8"))) {
+  if (!commands.some((k) => k.line === c.line)) commands.push({ line: c.line, section: `data/README.md: ${c.section}` });
+}
+/** Files the commands write outside the sandbox (README.md's larger export, data/README.md's examples): removed afterwards unless they were there before. */
+const OUTSIDE_SANDBOX = ["/tmp/big.csv.gz", "/tmp/big.defects.json", "/tmp/seed7.csv.gz", "/tmp/seed7.defects.json", "/tmp/normalised"];
 const ciScript = fs.readFileSync(path.join(projectRoot, ".ci", "run"), "utf8");
 
 function freePort(): Promise<number> {
@@ -140,8 +146,7 @@ describe("every command README.md shows works as written", () => {
   let sb: SandboxProject;
   let port: number;
   const env: NodeJS.ProcessEnv = { WORKBOOK_MAX_ROWS: String(SMALL_EXPORT_ROWS) };
-  const bigOut = "/tmp/big.csv.gz";
-  const bigExisted = fs.existsSync(bigOut);
+  const existedBefore = new Set(OUTSIDE_SANDBOX.filter((f) => fs.existsSync(f)));
 
   beforeAll(async () => {
     sb = createSandboxProject({ rows: SMALL_EXPORT_ROWS });
@@ -170,13 +175,17 @@ describe("every command README.md shows works as written", () => {
 
   afterAll(() => {
     if (sb) fs.rmSync(path.dirname(sb.root), { recursive: true, force: true });
-    if (!bigExisted) for (const f of [bigOut, "/tmp/big.defects.json"]) fs.rmSync(f, { force: true });
+    for (const f of OUTSIDE_SANDBOX) if (!existedBefore.has(f)) fs.rmSync(f, { recursive: true, force: true });
   });
 
   test("README.md quotes commands, and this test knows how to run or where to find each", () => {
     expect(commands.filter((c) => SLOW.some((re) => re.test(c.line))).length).toBeGreaterThan(0);
     expect(commands.length).toBeGreaterThan(15);
-    expect(commands.map((c) => c.line)).toEqual(expect.arrayContaining(["npm start -- split", "npm start -- rights --help", "npm start -- generate --rows 1000000 --out /tmp/big.csv.gz"]));
+    expect(commands.map((c) => c.line)).toEqual(
+      expect.arrayContaining(["npm start -- split", "npm start -- rights --help", "npm start -- generate --rows 1000000 --out /tmp/big.csv.gz", "npm start -- normalise --out /tmp/normalised", "npm start -- --input /tmp/normalised/ --profile normalised"]),
+    );
+    // Every file a command writes outside the sandbox is one this test removes.
+    for (const c of commands) for (const m of c.line.matchAll(/--out (\/tmp\/\S+)/g)) expect(OUTSIDE_SANDBOX).toContain(m[1].replace(/\/$/, ""));
   });
 
   for (const [i, { line, section }] of commands.entries()) {

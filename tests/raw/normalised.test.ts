@@ -8,7 +8,9 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { openNative, queryRows, sqlString } from "../../lib/engine/native";
 import { releaseOpenData, type ReleaseSummary } from "../../lib/opendata/release";
-import { writeNormalisedExport } from "../../lib/raw/normalised";
+import { RAW_HEADER } from "../../lib/raw/contract";
+import { InputError } from "../../lib/raw/inputError";
+import { normaliseExport, writeNormalisedExport } from "../../lib/raw/normalised";
 import { generatedRelease, warehouseFrom, type SmallWarehouse } from "../opendata/pipeline";
 import { tempDir } from "../helpers/rawCsv";
 
@@ -102,5 +104,40 @@ describe("the normalised multi-file export", () => {
     for (const f of csvs) {
       expect({ f, same: fs.readFileSync(path.join(b.releaseDir, f)).equals(fs.readFileSync(path.join(a.releaseDir, f))) }).toEqual({ f, same: true });
     }
+  });
+});
+
+describe("`npm start -- normalise` on a file it cannot use (normaliseExport)", () => {
+  const expectInputError = async (work: Promise<unknown>, file: string, message: RegExp) => {
+    const error = await work.then(() => null, (e: unknown) => e);
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as Error).message).toContain(file);
+    expect((error as Error).message).toMatch(message);
+  };
+
+  test("a missing file, another header, a malformed record: stopped with the file named, no file written", async () => {
+    const dir = tempDir("normalise-bad-");
+    const out = path.join(dir, "out");
+    await expectInputError(normaliseExport(path.join(dir, "nothere.csv"), out), "nothere.csv", /input file not found/);
+    const other = path.join(dir, "other.csv");
+    fs.writeFileSync(other, "a,b\n1,2\n");
+    await expectInputError(normaliseExport(other, out), other, /wrong header/);
+    const malformed = path.join(dir, "malformed.csv");
+    fs.writeFileSync(malformed, `${RAW_HEADER.join(",")}\n${RAW_HEADER.map(() => "x").join(",")},one too many\n`);
+    await expectInputError(normaliseExport(malformed, out), malformed, /cannot be normalised/);
+    expect(fs.existsSync(out) ? fs.readdirSync(out) : []).toEqual([]);
+  });
+
+  test("--out naming a file, not a directory", async () => {
+    const dir = tempDir("normalise-out-");
+    const file = path.join(dir, "taken");
+    fs.writeFileSync(file, "");
+    await expectInputError(normaliseExport(path.join(wide.dir, "export.csv"), file), file, /is a file, not a directory/);
+  });
+
+  test("the command's output is the function's: the same eight files, byte for byte", async () => {
+    const out = path.join(tempDir("normalise-cli-"), "n");
+    expect(await normaliseExport(path.join(wide.dir, "export.csv"), out)).toEqual(files);
+    for (const f of fs.readdirSync(normalisedDir).sort()) expect({ f, same: fs.readFileSync(path.join(out, f)).equals(fs.readFileSync(path.join(normalisedDir, f))) }).toEqual({ f, same: true });
   });
 });
