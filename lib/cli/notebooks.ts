@@ -35,6 +35,7 @@ import { Command } from "commander";
 import { acquireRunLock } from "../io/runLock";
 import { purgeStagingPersonalData } from "../privacy/staging";
 import { recoverOutputs, runPaths } from "./runPipeline";
+import { warehouseMismatch } from "./source";
 
 export const KERNEL_NAME = "tslab-workbook";
 export const KERNEL_DISPLAY_NAME = "TypeScript (tslab)";
@@ -135,6 +136,54 @@ export const SIDE_LANE: readonly string[] = [
   `${SOLUTIONS_DIR}/06_open_data_model_solutions.ipynb`,
   `${SOLUTIONS_DIR}/07_anonymisation_and_release_solutions.ipynb`,
 ];
+
+/**
+ * What a notebook reads that `npm start` writes (paths under notebooks/): "warehouse", the
+ * warehouse and marts built from the bundled export (data/raw/export.csv.gz, the file notebooks
+ * 01 and 02 split and cleanse again, so that every notebook shows one export); "release", the
+ * current Open Data release. Checked before any notebook starts (notebookPrerequisites): without
+ * it, a fresh clone's 03 failed after a minute on a missing table (reading a missing database file
+ * creates an empty one), and after a new export was put in place 03 to 05 showed the previous
+ * export's warehouse beside 01 and 02's new one. 08 works in its own sandbox (its solutions read
+ * the project's warehouse). tests/notebook/notebooks.test.ts checks the table against the sources.
+ */
+export const NOTEBOOK_NEEDS: Readonly<Record<string, readonly ("warehouse" | "release")[]>> = {
+  "03_warehouse.ipynb": ["warehouse"],
+  "04_data_marts.ipynb": ["warehouse"],
+  "05_optimization.ipynb": ["warehouse"],
+  "06_open_data_model.ipynb": ["release"],
+  "07_anonymisation_and_release.ipynb": ["release"],
+  [`${SOLUTIONS_DIR}/03_warehouse_solutions.ipynb`]: ["warehouse"],
+  [`${SOLUTIONS_DIR}/04_data_marts_solutions.ipynb`]: ["warehouse"],
+  [`${SOLUTIONS_DIR}/05_optimization_solutions.ipynb`]: ["warehouse"],
+  [`${SOLUTIONS_DIR}/07_anonymisation_and_release_solutions.ipynb`]: ["release"],
+  [`${SOLUTIONS_DIR}/08_gdpr_rights_and_security_solutions.ipynb`]: ["warehouse"],
+};
+
+/**
+ * Why the notebooks to run cannot run yet (what they read from `npm start` is missing, or was
+ * built from another export than the bundled one), naming them and the fix; null when they can.
+ */
+export function notebookPrerequisites(root: string, notebooks: readonly string[]): string | null {
+  const dir = join(resolve(root), "notebooks");
+  const named = notebooks.map((file) => relative(dir, file).split("\\").join("/"));
+  const readers = (need: "warehouse" | "release") => named.filter((n) => NOTEBOOK_NEEDS[n]?.includes(need));
+  const list = (names: string[]) => (names.length > 3 ? `${names.slice(0, 3).join(", ")} and ${names.length - 3} more` : names.join(", "));
+  const fix = "Fix: run `npm start` first (the whole pipeline on data/raw/export.csv.gz), then `npm run notebooks`.";
+  const warehouseReaders = readers("warehouse");
+  if (warehouseReaders.length > 0) {
+    const warehouseDir = join(root, "outputs", "warehouse");
+    const problem =
+      warehouseMismatch(warehouseDir, join(root, "data", "raw", "export.csv.gz"), "default", root) ??
+      (existsSync(join(warehouseDir, "marts.duckdb")) ? null : "the marts have not been built (outputs/warehouse/marts.duckdb is missing)");
+    if (problem) return `${list(warehouseReaders)} read the warehouse \`npm start\` built from data/raw/export.csv.gz (the export notebooks 01 and 02 split and cleanse): ${problem}. ${fix}`;
+  }
+  const releaseReaders = readers("release");
+  if (releaseReaders.length > 0 && !existsSync(join(root, "outputs", "opendata", "current.json"))) {
+    return `${list(releaseReaders)} read the current Open Data release: there is none yet (outputs/opendata/current.json is missing). ${fix}`;
+  }
+  return null;
+}
 
 /** Notebooks (absolute paths, in run order) split into lanes, each keeping that order; one lane when `jobs` is 1. */
 export function notebookLanes(root: string, notebooks: string[], jobs = 2): string[][] {
@@ -472,12 +521,25 @@ export async function runNotebooks(names: string[] = [], opts: RunOptions = {}):
   }
   const outputs = outputsOf(root, log);
   const lock = acquireRunLock(runPaths(outputs).lockFile, "npm run notebooks", log);
+  // What the notebooks read from `npm start`, checked before any of them starts (and before the
+  // purge below could delete what a user staged with `npm start -- split`).
+  let missing: string | null;
+  try {
+    recoverOutputs(outputs);
+    missing = notebookPrerequisites(root, notebooks);
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+  if (missing) {
+    lock.release();
+    throw new Error(missing);
+  }
   // Ctrl+C reaches nbconvert too, which then fails the notebook: with a handler, this process
   // is not killed on the spot, and the purge below runs before it exits.
   const onInterrupt = () => (process.exitCode = 130);
   process.on("SIGINT", onInterrupt);
   try {
-    recoverOutputs(outputs);
     return await executeNotebooks(root, notebooks, notebookLanes(root, notebooks, opts.jobs ?? 2), timeout, log, opts.write !== false);
   } finally {
     // Whatever happened: notebooks 01 and 02 staged raw personal data and none of them purges it.

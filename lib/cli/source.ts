@@ -39,8 +39,26 @@ export function readWarehouseSource(warehouseDir: string): WarehouseSource | nul
   return JSON.parse(fs.readFileSync(file, "utf8")) as WarehouseSource;
 }
 
-export function resolveSourceInput(source: WarehouseSource): string {
-  return path.resolve(projectRoot(), source.input);
+export function resolveSourceInput(source: WarehouseSource, root: string = projectRoot()): string {
+  return path.resolve(root, source.input);
+}
+
+/**
+ * Why the warehouse in `warehouseDir` is not the one built from `input` (with `profile`, and the
+ * file's bytes as they are now), or null when it is: for readers that show the warehouse beside
+ * the export (the notebooks). `root` is the project the recorded path is relative to.
+ */
+export function warehouseMismatch(warehouseDir: string, input: string, profile: string, root: string = projectRoot()): string | null {
+  const shown = (file: string) => path.relative(root, file).split(path.sep).join("/");
+  if (!fs.existsSync(path.join(warehouseDir, "core.duckdb"))) return `no warehouse has been built (${shown(path.join(warehouseDir, "core.duckdb"))} is missing)`;
+  const recorded = readWarehouseSource(warehouseDir);
+  if (!recorded) return `the warehouse does not record which export it was built from (${shown(path.join(warehouseDir, SOURCE_FILE))} is missing)`;
+  if (resolveSourceInput(recorded, root) !== path.resolve(input) || recorded.profile !== profile) {
+    return `the warehouse was built from another source: ${recorded.input} with profile "${recorded.profile}"`;
+  }
+  if (!fs.existsSync(input)) return `${shown(input)} is missing`;
+  if (sha256Of(input) !== recorded.sha256) return `${shown(input)} changed since the warehouse was built from it (sha256 recorded in ${shown(path.join(warehouseDir, SOURCE_FILE))})`;
+  return null;
 }
 
 function sha256Of(file: string): string {

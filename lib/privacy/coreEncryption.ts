@@ -197,6 +197,8 @@ export async function assertEncryptedAtRest(file: string): Promise<void> {
  * reader of core (notebooks, marts, Open Data, benchmarks) should use.
  */
 export async function openCoreForReading(file: string, opts: { keyStore?: KeyStore; threads?: number; memoryLimit?: string } = {}): Promise<EncryptedDatabase> {
+  // DuckDB would create an empty database in its place, and the reader fail later on a missing table.
+  if (!fs.existsSync(file)) throw new Error(`${file} not found: the warehouse is built by \`npm start\` (or \`npm start -- warehouse\`)`);
   if (readCoreKeyInfo(file)) {
     // Imported here so that plain readers never touch the key store.
     const { openKeyStore } = await import("./keystore");

@@ -6,10 +6,23 @@
  * notebook's first cell says `fail`. The real kernel runs in CI (`npm run notebooks`).
  */
 import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import { join, relative } from "node:path";
-import { listNotebooks, NBCONVERT_CONFIG, normaliseNotebook, notebookLanes, RESERVED_PORTS_FILE, runNotebooks, serialiseNotebook, SIDE_LANE, type Notebook } from "../../lib/cli/notebooks";
+import {
+  listNotebooks,
+  NBCONVERT_CONFIG,
+  normaliseNotebook,
+  NOTEBOOK_NEEDS,
+  notebookLanes,
+  notebookPrerequisites,
+  RESERVED_PORTS_FILE,
+  runNotebooks,
+  serialiseNotebook,
+  SIDE_LANE,
+  type Notebook,
+} from "../../lib/cli/notebooks";
 import { describeIf } from "../helpers/skip";
 import { projectRoot } from "../helpers/runScript";
 
@@ -40,7 +53,24 @@ function notebook(source: string): string {
   return serialiseNotebook(normaliseNotebook(nb as unknown as Notebook));
 }
 
-function project(notebooks: Record<string, string>): string {
+/**
+ * What `npm start` leaves for the notebooks (NOTEBOOK_NEEDS), as stand-ins: the bundled export,
+ * the warehouse and marts with the source they record, the current release.
+ */
+function builtByNpmStart(root: string, exportBytes = "export"): void {
+  mkdirSync(join(root, "data", "raw"), { recursive: true });
+  writeFileSync(join(root, "data", "raw", "export.csv.gz"), exportBytes);
+  const warehouse = join(root, "outputs", "warehouse");
+  mkdirSync(warehouse, { recursive: true });
+  for (const f of ["core.duckdb", "marts.duckdb"]) writeFileSync(join(warehouse, f), "db");
+  const sha256 = createHash("sha256").update(exportBytes).digest("hex");
+  writeFileSync(join(warehouse, "source.json"), JSON.stringify({ input: "data/raw/export.csv.gz", profile: "default", sha256 }));
+  mkdirSync(join(root, "outputs", "opendata"), { recursive: true });
+  writeFileSync(join(root, "outputs", "opendata", "current.json"), JSON.stringify({ version: "v1", path: "releases/v1" }));
+}
+
+/** A project of stand-in notebooks (name -> first cell's source), after `npm start` unless told otherwise. */
+function project(notebooks: Record<string, string>, opts: { built?: boolean } = {}): string {
   const root = mkdtempSync(join(tmpdir(), "workbook-notebooks-"));
   mkdirSync(join(root, "node_modules", ".bin"), { recursive: true });
   writeFileSync(join(root, "package.json"), "{}");
@@ -49,17 +79,18 @@ function project(notebooks: Record<string, string>): string {
     mkdirSync(join(root, "notebooks", name, ".."), { recursive: true });
     writeFileSync(join(root, "notebooks", name), notebook(source));
   }
+  if (opts.built !== false) builtByNpmStart(root);
   return root;
 }
 
 const staged = (root: string) =>
   ["split", "clean"].flatMap((s) => ["customers.parquet", "order_lines.parquet", "rejects.csv", "manifest.json"].filter((f) => existsSync(join(root, "outputs", "staging", s, f))).map((f) => `${s}/${f}`));
 
-describe("the notebook runner", () => {
+/** The stand-in jupyter first on PATH for the tests of a describe block. */
+function useFakeJupyter(): void {
   const path0 = process.env.PATH;
-  let bin: string;
   beforeAll(() => {
-    bin = mkdtempSync(join(tmpdir(), "workbook-fake-jupyter-"));
+    const bin = mkdtempSync(join(tmpdir(), "workbook-fake-jupyter-"));
     for (const name of ["jupyter", "jupyter-nbconvert"]) {
       writeFileSync(join(bin, name), FAKE_JUPYTER);
       chmodSync(join(bin, name), 0o755);
@@ -69,6 +100,10 @@ describe("the notebook runner", () => {
   afterAll(() => {
     process.env.PATH = path0;
   });
+}
+
+describe("the notebook runner", () => {
+  useFakeJupyter();
 
   test("runs notebooks/*.ipynb in name order, then notebooks/solutions/*.ipynb, and writes each back in place", async () => {
     const root = project({ "02_b.ipynb": "2", "01_a.ipynb": "1", "solutions/02_b.ipynb": "2s", "solutions/01_a.ipynb": "1s" });
@@ -141,6 +176,54 @@ describe("the notebook runner", () => {
   });
 });
 
+describe("what the notebooks read from `npm start`, checked before any of them runs", () => {
+  useFakeJupyter();
+  const chainAndSide = { "01_data_splitter.ipynb": "1", "03_warehouse.ipynb": "3", "06_open_data_model.ipynb": "6", "solutions/08_gdpr_rights_and_security_solutions.ipynb": "8s" };
+  const refused = async (root: string, names: string[] = []) => {
+    const error = await runNotebooks(names, { root, log: () => {} }).then(() => null, (e: unknown) => e as Error);
+    expect(error).toBeInstanceOf(Error);
+    expect(existsSync(join(root, "executed.txt"))).toBe(false); // no notebook started
+    return error!.message;
+  };
+
+  test("a fresh clone (nothing built): refused, naming the notebooks and the fix; what a user staged is left", async () => {
+    const root = project(chainAndSide, { built: false });
+    mkdirSync(join(root, "outputs", "staging", "split"), { recursive: true });
+    writeFileSync(join(root, "outputs", "staging", "split", "customers.parquet"), "staged by npm start -- split");
+    const message = await refused(root);
+    expect(message).toMatch(/^03_warehouse\.ipynb, solutions\/08_gdpr_rights_and_security_solutions\.ipynb read the warehouse `npm start` built from data\/raw\/export\.csv\.gz/);
+    expect(message).toContain("no warehouse has been built (outputs/warehouse/core.duckdb is missing)");
+    expect(message).toContain("Fix: run `npm start` first");
+    expect(staged(root)).toEqual(["split/customers.parquet"]);
+    expect(existsSync(join(root, "outputs", ".run.lock"))).toBe(false);
+  });
+
+  test("a warehouse built from another export, or the bundled export replaced since: refused, saying which", async () => {
+    const root = project(chainAndSide);
+    writeFileSync(join(root, "data", "raw", "export.csv.gz"), "the company's own export");
+    expect(await refused(root)).toContain("data/raw/export.csv.gz changed since the warehouse was built from it (sha256 recorded in outputs/warehouse/source.json)");
+    builtByNpmStart(root);
+    const source = join(root, "outputs", "warehouse", "source.json");
+    writeFileSync(source, JSON.stringify({ ...JSON.parse(readFileSync(source, "utf8")), input: "../exports/2024-12", profile: "normalised" }));
+    expect(await refused(root)).toContain('the warehouse was built from another source: ../exports/2024-12 with profile "normalised"');
+    builtByNpmStart(root);
+    rmSync(join(root, "outputs", "warehouse", "marts.duckdb"));
+    expect(await refused(root)).toContain("the marts have not been built (outputs/warehouse/marts.duckdb is missing)");
+  });
+
+  test("the release's readers need the current release only; notebooks that read neither run on a fresh clone", async () => {
+    const root = project({ "00_regulatory_monitoring.ipynb": "0", "06_open_data_model.ipynb": "6", "07_anonymisation_and_release.ipynb": "7" }, { built: false });
+    const notebooks = listNotebooks(root);
+    expect(notebookPrerequisites(root, notebooks)).toBe(
+      "06_open_data_model.ipynb, 07_anonymisation_and_release.ipynb read the current Open Data release: there is none yet (outputs/opendata/current.json is missing). Fix: run `npm start` first (the whole pipeline on data/raw/export.csv.gz), then `npm run notebooks`.",
+    );
+    expect(notebookPrerequisites(root, listNotebooks(root, ["00_regulatory_monitoring"]))).toBeNull();
+    expect((await runNotebooks(["00_regulatory_monitoring"], { root, log: () => {} })).map((r) => r.notebook)).toEqual(["notebooks/00_regulatory_monitoring.ipynb"]);
+    builtByNpmStart(root);
+    expect(notebookPrerequisites(root, notebooks)).toBeNull();
+  });
+});
+
 describe("which notebooks may run beside the chain", () => {
   const dir = join(projectRoot, "notebooks");
   const all = listNotebooks(projectRoot);
@@ -158,6 +241,17 @@ describe("which notebooks may run beside the chain", () => {
     const touching = all.filter((f) => CHAIN.test(code(f))).map((f) => relative(dir, f));
     expect(touching.length).toBeGreaterThan(5); // 01-05 and the solutions that read what they wrote
     expect(all.map((f) => relative(dir, f)).filter((f) => !touching.includes(f))).toEqual([...SIDE_LANE]);
+  });
+
+  test("NOTEBOOK_NEEDS names exactly the notebooks whose code reads the project's warehouse or marts, or the current release", () => {
+    const needs = (f: string): string[] => {
+      const c = code(f);
+      const project = /workbookPaths\(\)|outputs\/warehouse|"outputs",\s*"warehouse"/.test(c);
+      return [...(project && /core\.duckdb|marts\.duckdb/.test(c) ? ["warehouse"] : []), ...(/readCurrentRelease/.test(c) ? ["release"] : [])];
+    };
+    const found = Object.fromEntries(all.map((f) => [relative(dir, f), needs(f)]).filter(([, n]) => n.length > 0));
+    expect(Object.keys(found).length).toBeGreaterThan(7);
+    expect(found).toEqual(NOTEBOOK_NEEDS);
   });
 
   test("the lanes of the real notebooks: the chain in name order in one, the others in name order in the other", () => {

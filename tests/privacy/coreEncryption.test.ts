@@ -4,9 +4,11 @@
  * mbedTLS write path for read-only attaches too, the first spill stopped the session with "read-only
  * crypto module" (found on the 10 M-row release under a lower memory limit).
  */
+import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { openNative } from "../../lib/engine/native";
-import { attachEncrypted, newCoreKey, openEncryptedDatabase } from "../../lib/privacy/coreEncryption";
+import { attachEncrypted, newCoreKey, openCoreForReading, openEncryptedDatabase } from "../../lib/privacy/coreEncryption";
 import { removeTemp, tempKeyStore } from "./tempKeyStore";
 
 const SPILLING_QUERY = "select count(*)::integer as n from (select md5(range::varchar) || repeat('x', 50) as s from range(1000000) order by s)";
@@ -47,4 +49,15 @@ describe("an encrypted core attached read-only", () => {
       removeTemp(root);
     }
   }, 120_000);
+});
+
+test("reading a core that is not there says who builds it, and creates no empty database in its place", async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "core-missing-"));
+  try {
+    const file = path.join(dir, "core.duckdb");
+    await expect(openCoreForReading(file)).rejects.toThrow(`${file} not found: the warehouse is built by \`npm start\``);
+    expect(fs.readdirSync(dir)).toEqual([]);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
