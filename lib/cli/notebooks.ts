@@ -145,7 +145,7 @@ export const SIDE_LANE: readonly string[] = [
  * it, a fresh clone's 03 failed after a minute on a missing table (reading a missing database file
  * creates an empty one), and after a new export was put in place 03 to 05 showed the previous
  * export's warehouse beside 01 and 02's new one. 08 works in its own sandbox (its solutions read
- * the project's warehouse). tests/notebook/notebooks.test.ts checks the table against the sources.
+ * the project's warehouse). tests/cli/notebooksRunner.test.ts checks the table against the sources.
  */
 export const NOTEBOOK_NEEDS: Readonly<Record<string, readonly ("warehouse" | "release")[]>> = {
   "03_warehouse.ipynb": ["warehouse"],
