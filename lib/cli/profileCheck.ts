@@ -8,7 +8,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import * as readline from "node:readline";
+import { StringDecoder } from "node:string_decoder";
 import * as zlib from "node:zlib";
 import { Command } from "commander";
 import { parse } from "csv-parse/sync";
@@ -30,25 +30,44 @@ export interface ProfileCheck {
   examples: { stage: string; entity: string; source_file: string; source_line: string; reason: string; action: string }[];
 }
 
-/** Copies the header and the first `records` records of a CSV file (whole records: a quoted line break keeps its record together). */
+/**
+ * How a sample reads and writes the export's bytes: each byte as one character for UTF-8 and
+ * Latin-1 (lossless, and UTF-8's multi-byte sequences hold no ASCII byte, so quotes and line
+ * breaks are found as in the decoded text), UTF-16 by code units. The sample is then the file's
+ * first bytes exactly: an encoding the run would refuse (a Latin-1 byte in a UTF-8 export) is
+ * refused by the check too, and a Latin-1 export's header is read as the run reads it.
+ */
+const SAMPLE_ENCODING: Record<PhysicalFile["encoding"], BufferEncoding> = { "utf-8": "latin1", "latin-1": "latin1", "utf-16": "utf16le" };
+
+/**
+ * Copies the header and the first `records` records of a CSV file, byte for byte, line endings
+ * included (whole records: a quoted line break keeps its record together).
+ */
 async function sampleCsv(file: PhysicalFile, target: string, records: number): Promise<void> {
+  const encoding = SAMPLE_ENCODING[file.encoding];
   const source = fs.createReadStream(file.absolute);
-  const lines = readline.createInterface({ input: file.absolute.endsWith(".gz") ? source.pipe(zlib.createGunzip()) : source, crlfDelay: Infinity });
-  const kept: string[] = [];
+  const decoder = new StringDecoder(encoding);
+  let text = "";
+  let scanned = 0; // text before this index is whole lines already counted
   let open = false; // inside a quoted field that spans lines
   let count = -1; // the header is not a record
-  for await (const line of lines) {
-    kept.push(line);
-    const quotes = line.split(file.quote).length - 1;
-    if (quotes % 2 === 1) open = !open;
-    if (!open) count++;
-    if (count >= records) break;
+  let end = -1; // where the sample ends, once `records` records are in
+  for await (const chunk of file.absolute.endsWith(".gz") ? source.pipe(zlib.createGunzip()) : source) {
+    text += decoder.write(chunk as Buffer);
+    for (let nl = text.indexOf("\n", scanned); nl >= 0 && end < 0; nl = text.indexOf("\n", scanned)) {
+      const line = text.slice(scanned, nl);
+      scanned = nl + 1;
+      if ((line.split(file.quote).length - 1) % 2 === 1) open = !open;
+      if (!open) count++;
+      if (count >= records) end = scanned;
+    }
+    if (end >= 0) break;
   }
-  lines.close();
   source.destroy();
-  const text = kept.join("\n") + "\n";
+  // Fewer records than asked: the whole file, its last line with or without a line break.
+  const sample = Buffer.from(end >= 0 ? text.slice(0, end) : text + decoder.end(), encoding);
   fs.mkdirSync(path.dirname(target), { recursive: true });
-  fs.writeFileSync(target, target.endsWith(".gz") ? zlib.gzipSync(text) : text);
+  fs.writeFileSync(target, target.endsWith(".gz") ? zlib.gzipSync(sample) : sample);
 }
 
 async function sampleParquet(file: PhysicalFile, target: string, records: number): Promise<void> {

@@ -1,6 +1,7 @@
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import { isUtf8 } from "node:buffer";
+import { StringDecoder } from "node:string_decoder";
 import * as zlib from "node:zlib";
 import { InputError } from "./inputError";
 
@@ -36,12 +37,7 @@ export function checkHeader(file: string, format: CsvFormat, parquet = false): v
   if (parquet) return;
   const profile = { name: format.profileName, format };
   const head = readHead(file);
-  let text = head.subarray(0, Math.max(0, head.indexOf(0x0a)) || head.length);
-  if (text[0] === 0xef && text[1] === 0xbb && text[2] === 0xbf) text = text.subarray(3);
-  if (!isUtf8(text) && profile.format.encoding !== "latin-1") {
-    throw new InputError(file, "the header line is not valid UTF-8", "convert the file, e.g. `iconv -f WINDOWS-1252 -t UTF-8 in.csv > out.csv`, or set format.encoding in the source profile", 1);
-  }
-  const header = text.toString(profile.format.encoding === "latin-1" ? "latin1" : "utf8").replace(/\r$/, "");
+  const header = profile.format.encoding === "utf-16" ? utf16HeaderLine(file, head) : byteHeaderLine(file, head, profile.format.encoding === "latin-1");
   const found = splitHeader(header, profile.format.delimiter, profile.format.quote);
   const expected = profile.format.header;
   const missing = expected.filter((c) => !found.includes(c));
@@ -58,6 +54,40 @@ export function checkHeader(file: string, format: CsvFormat, parquet = false): v
       1,
     );
   }
+}
+
+/** The header line of a UTF-8 or Latin-1 file (a UTF-8 byte order mark left out). */
+function byteHeaderLine(file: string, head: Buffer, latin1: boolean): string {
+  let text = head.subarray(0, Math.max(0, head.indexOf(0x0a)) || head.length);
+  if (text[0] === 0xef && text[1] === 0xbb && text[2] === 0xbf) text = text.subarray(3);
+  if (looksUtf16(head)) {
+    throw new InputError(file, `is UTF-16, not ${latin1 ? "Latin-1" : "UTF-8"} as its source profile says`, 'set format.encoding to "utf-16" in the source profile, or convert it, e.g. `iconv -f UTF-16 -t UTF-8 in.csv > out.csv`', 1);
+  }
+  if (!latin1 && !isUtf8(text)) {
+    throw new InputError(file, "the header line is not valid UTF-8", "convert the file, e.g. `iconv -f WINDOWS-1252 -t UTF-8 in.csv > out.csv`, or set format.encoding in the source profile", 1);
+  }
+  return text.toString(latin1 ? "latin1" : "utf8").replace(/\r$/, "");
+}
+
+/** A UTF-16 byte order mark, or the NUL bytes of ASCII text written in UTF-16. */
+function looksUtf16(head: Buffer): boolean {
+  if ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff)) return true;
+  const probe = head.subarray(0, 64);
+  return probe.length >= 8 && probe.filter((b) => b === 0).length * 3 >= probe.length;
+}
+
+/**
+ * The header line of a UTF-16 file: little-endian, with or without its byte order mark, as
+ * DuckDB's reader takes it (it refuses big-endian: "File is not utf-16 encoded").
+ */
+function utf16HeaderLine(file: string, head: Buffer): string {
+  const convert = "convert it, e.g. `iconv -f UTF-16BE -t UTF-8 in.csv > out.csv`, and set format.encoding to \"utf-8\" in the source profile";
+  if (head[0] === 0xfe && head[1] === 0xff) throw new InputError(file, "is UTF-16 big-endian; the reader takes UTF-16 little-endian only", convert, 1);
+  const text = head.subarray(0, head.length - (head.length % 2)).toString("utf16le").replace(/^\ufeff/, "");
+  const line = text.slice(0, text.includes("\n") ? text.indexOf("\n") : text.length).replace(/\r$/, "");
+  // A big-endian file without a mark reads as CJK-looking text with no delimiter in it.
+  if (line.length > 0 && /^[\u0100-\uffff]+$/.test(line.slice(0, 16))) throw new InputError(file, "is not UTF-16 little-endian (big-endian, or another encoding)", convert, 1);
+  return line;
 }
 
 function readHead(file: string): Buffer {
@@ -108,6 +138,9 @@ export async function inspectInput(file: string, format: Pick<CsvFormat, "encodi
   let lines = 0;
   let carry = Buffer.alloc(0);
   const checkUtf8 = !parquet && (format.encoding ?? "utf-8") === "utf-8";
+  // UTF-16 (little-endian): lines are counted on the decoded text, a 0x0A byte being half of many characters.
+  const utf16 = !parquet && format.encoding === "utf-16" ? new StringDecoder("utf16le") : null;
+  let decodedBytes = 0;
 
   const source = fs.createReadStream(file, { highWaterMark: 1 << 20 });
   source.on("data", (chunk) => {
@@ -143,7 +176,11 @@ export async function inspectInput(file: string, format: Pick<CsvFormat, "encodi
         carry = Buffer.from(chunk.subarray(end));
         chunk = complete;
       }
-      if (!parquet) for (let i = chunk.indexOf(0x0a); i !== -1; i = chunk.indexOf(0x0a, i + 1)) lines++;
+      if (utf16) {
+        decodedBytes += chunk.length;
+        const text = utf16.write(chunk);
+        for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) lines++;
+      } else if (!parquet) for (let i = chunk.indexOf(0x0a); i !== -1; i = chunk.indexOf(0x0a, i + 1)) lines++;
     }
   } catch (err) {
     if (err instanceof InputError) throw err;
@@ -154,6 +191,7 @@ export async function inspectInput(file: string, format: Pick<CsvFormat, "encodi
     throw new InputError(file, `cannot be read (${message})`, "check the file's permissions and the disk");
   }
   if (carry.length) throw new InputError(file, "ends in the middle of a UTF-8 character", "export the file again", lines + 1);
+  if (decodedBytes % 2 === 1) throw new InputError(file, "ends in the middle of a UTF-16 character (an odd number of bytes)", "export the file again", lines + 1);
   return { bytes, sha256: hash.digest("hex"), compressed, physicalLines: lines };
 }
 
@@ -183,17 +221,22 @@ export interface LineEndings {
  * values, not ends, and do not count. DuckDB's strict CSV reader cannot read a file whose records
  * end now in CRLF, now in LF: this says which line switches, so the error can name it.
  */
-export async function lineEndings(file: string, quote = '"'): Promise<LineEndings> {
+export async function lineEndings(file: string, quote = '"', encoding: CsvFormat["encoding"] = "utf-8"): Promise<LineEndings> {
   const q = quote.charCodeAt(0);
   const source = fs.createReadStream(file, { highWaterMark: 1 << 20 });
   const stream = file.endsWith(".gz") ? source.pipe(zlib.createGunzip()) : source;
+  // UTF-8 and Latin-1 byte by byte (quotes and line breaks are ASCII), UTF-16 by code units.
+  const decoder = encoding === "utf-16" ? new StringDecoder("utf16le") : null;
   const out: LineEndings = { crlf: 0, lf: 0 };
   let quoted = false;
   let previous = -1;
   let line = 1;
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
+  for await (const piece of stream as AsyncIterable<Buffer>) {
+    const text = decoder ? decoder.write(piece) : null;
+    const chunk = text ?? piece;
+    const at = text ? (i: number) => text.charCodeAt(i) : (i: number) => piece[i];
     for (let i = 0; i < chunk.length; i++) {
-      const b = chunk[i];
+      const b = at(i);
       if (b === q) quoted = !quoted;
       else if (b === 0x0a) {
         if (!quoted) {

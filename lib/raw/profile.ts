@@ -61,7 +61,7 @@ export interface SourceProfile {
   format: {
     delimiter: string;
     quote: string;
-    /** DuckDB's read_csv encodings: utf-8 (default), latin-1, utf-16. */
+    /** DuckDB's read_csv encodings: utf-8 (default), latin-1, utf-16 (little-endian, as DuckDB reads it; lib/raw/inputCheck.ts). */
     encoding?: "utf-8" | "latin-1" | "utf-16";
     /** The header the source file must have, in order (one-file profiles). */
     header: string[];

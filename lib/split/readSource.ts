@@ -169,13 +169,16 @@ export function rawCopyOf(spill: string, index: number): string {
 }
 
 /** DuckDB's own errors, re-worded so they name the input and the fix. */
-export async function translateEngineError(err: unknown, file: string): Promise<unknown> {
+export async function translateEngineError(err: unknown, file: string, format?: Pick<PhysicalFile, "quote" | "encoding">): Promise<unknown> {
   if (err instanceof InputError) return err;
   const message = (err as Error)?.message ?? String(err);
   // DuckDB appends "Possible fixes" that name every option (max_line_size among them): only the
   // error itself says what went wrong.
   const error = message.split("Possible fixes")[0];
   const first = message.split("\n")[0];
+  if (/not utf-16 encoded/i.test(error)) {
+    return new InputError(file, "is not UTF-16 little-endian, the encoding its profile names", "convert it, e.g. `iconv -f UTF-16BE -t UTF-8 in.csv > out.csv`, and set format.encoding to the file's encoding in the source profile");
+  }
   if (/Invalid unicode|not utf-8/i.test(error)) {
     return new InputError(file, "is not valid UTF-8", "convert it with `iconv -f WINDOWS-1252 -t UTF-8`, or set format.encoding in the source profile");
   }
@@ -188,7 +191,7 @@ export async function translateEngineError(err: unknown, file: string): Promise<
   // The strict CSV reader stops (it does not reject the record) when it cannot find one dialect
   // for the file, above all when records end now in CRLF, now in LF.
   if (/Error when sniffing file|state machine reached an invalid state/i.test(error) && fs.existsSync(file) && fs.statSync(file).isFile()) {
-    const endings = await lineEndings(file).catch(() => undefined);
+    const endings = await lineEndings(file, format?.quote, format?.encoding).catch(() => undefined);
     if (endings?.firstOther !== undefined) {
       return new InputError(
         file,

@@ -145,7 +145,7 @@ export async function splitExport(opts: SplitOptions): Promise<SplitManifest> {
       fs.rmSync(spill, { recursive: true, force: true });
       return manifest;
     } catch (err) {
-      throw await translateEngineError(err, current);
+      throw await translateEngineError(err, current, files.find((f) => f.absolute === current));
     } finally {
       conn.closeSync();
       instance.closeSync();
@@ -166,7 +166,7 @@ function checkHasRecords(file: PhysicalFile): void {
       return; // a damaged archive: the full check names it
     }
   }
-  const body = text.toString("utf8").replace(/^\uFEFF/, "").split(/\r?\n/).slice(1).join("").trim();
+  const body = text.toString(file.encoding === "utf-16" ? "utf16le" : file.encoding === "latin-1" ? "latin1" : "utf8").replace(/^\uFEFF/, "").split(/\r?\n/).slice(1).join("").trim();
   if (body === "") throw new InputError(file.absolute, "holds a header and no record", "export the data again; an empty export has nothing to load");
 }
 
