@@ -10,6 +10,8 @@
  *   current warehouse was built from is staged again in a private temporary directory, read by
  *   the gate, and deleted, as `npm run portal -- --pii-scan` does. Nothing personal is left
  *   behind in outputs/staging.
+ * Before any of that, marts and opendata check that the databases they read were built (a fresh
+ * clone has none): a missing one stops the stage at once, naming the stage that builds it.
  */
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import * as os from "node:os";
@@ -37,7 +39,28 @@ export function missingPersonalInputs(stagingDir: string, stage: StageName): str
   return PARQUET_FILES.map((f) => `${inputs.dir}/${f}`).filter((f) => !existsSync(path.join(stagingDir, f)));
 }
 
+/** The databases a stage reads, built by the stages before it (`warehouseDir`-relative), and the stage that builds each. */
+const BUILT_INPUTS: Partial<Record<StageName, { file: string; builtBy: StageName }[]>> = {
+  marts: [{ file: "core.duckdb", builtBy: "warehouse" }],
+  opendata: [
+    { file: "core.duckdb", builtBy: "warehouse" },
+    { file: "marts.duckdb", builtBy: "marts" },
+  ],
+};
+
+/**
+ * Stops a stage whose input database has not been built (a fresh clone), naming it and the stage
+ * that builds it, before anything is staged again (marts and opendata restage the export first).
+ */
+function requireBuiltInputs(cfg: PipelineConfig, stage: StageName): void {
+  const absent = (BUILT_INPUTS[stage] ?? []).find((i) => !existsSync(path.join(cfg.warehouseDir, i.file)));
+  if (!absent) return;
+  const file = path.relative(process.cwd(), path.join(cfg.warehouseDir, absent.file)) || absent.file;
+  throw new InputError(file, `not built yet: \`npm start -- ${stage}\` reads it`, `run \`npm start\` for the whole pipeline, or the stages before ${stage} first (\`npm start -- ${absent.builtBy}\` builds it)`);
+}
+
 export async function runStageAlone(cfg: PipelineConfig, stage: StageName): Promise<StageResult[]> {
+  requireBuiltInputs(cfg, stage);
   const missing = missingPersonalInputs(cfg.stagingDir, stage);
   if (missing.length === 0) return runStages(cfg, [stage]);
   if (!PERSONAL_INPUTS[stage]!.restage) {

@@ -76,3 +76,33 @@ describe("one stage alone after npm start purged the staged personal data", () =
     expectClean(scenario.sandbox());
   }, 300_000);
 });
+
+describe("one stage alone before anything was built (a fresh clone)", () => {
+  test("marts and opendata stop at once, naming the database that is missing and the stage that builds it; nothing is staged", async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), "stage-alone-fresh-"));
+    try {
+      const logged: string[] = [];
+      const cfg: PipelineConfig = {
+        input: path.join(root, "export.csv.gz"),
+        profile: loadProfile("default"),
+        stagingDir: path.join(root, "outputs", "staging"),
+        warehouseDir: path.join(root, "outputs", "warehouse"),
+        opendataDir: path.join(root, "outputs", "opendata"),
+        reportsDir: path.join(root, "reports"),
+        keyStore: () => openKeyStore({ dir: path.join(root, "keys"), log: () => {} }),
+        log: (m) => logged.push(m),
+      };
+      const marts = runStageAlone(cfg, "marts");
+      await expect(marts).rejects.toBeInstanceOf(InputError);
+      await expect(marts).rejects.toThrow(/warehouse\/core\.duckdb: not built yet: `npm start -- marts` reads it\. Fix: run `npm start` for the whole pipeline, or the stages before marts first \(`npm start -- warehouse` builds it\)/);
+      await expect(runStageAlone(cfg, "opendata")).rejects.toThrow(/warehouse\/core\.duckdb: not built yet: `npm start -- opendata` reads it/);
+      fs.mkdirSync(cfg.warehouseDir, { recursive: true });
+      fs.writeFileSync(path.join(cfg.warehouseDir, "core.duckdb"), "");
+      await expect(runStageAlone(cfg, "opendata")).rejects.toThrow(/warehouse\/marts\.duckdb: not built yet: .*\(`npm start -- marts` builds it\)/);
+      expect(logged).toEqual([]);
+      expect(fs.readdirSync(root).sort()).toEqual(["outputs"]);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
