@@ -11,6 +11,8 @@ import { readResults, timedRun, writeResults } from "./results";
 import { benchPiiScan, currentRelease, scaledKnownValues } from "./piiScan";
 import { runNotebooks } from "../cli/notebooks";
 import { cappedRows } from "../cli/rowsCap";
+import { wholeNumber } from "../cli/wholeNumber";
+import { InputError } from "../raw/inputError";
 import { runStages } from "../cli/pipeline";
 import { readWarehouseKnownValues } from "../portal/piiScan";
 import { timeStart, timeTests } from "./defaults";
@@ -44,8 +46,9 @@ program
   .option("--reports-dir <dir>", "where benchmarks.md, benchmarks.json and the charts go", path.join(projectRoot(), "reports"))
   .option("--work-dir <dir>", "export cache and sandboxes", benchRoot())
   .action(async (o: { rows: string; scale?: string; seed: string; regenerate?: boolean; reportsDir: string; workDir: string }) => {
-    const asked = (o.scale ?? o.rows).split(",").map((s) => Number(s.replace(/_/g, "")));
-    for (const n of asked) if (!Number.isInteger(n) || n <= 0) throw new Error(`--rows/--scale: ${JSON.stringify(o.scale ?? o.rows)} is not a list of positive row counts`);
+    const option = o.scale !== undefined ? "--scale" : "--rows";
+    const asked = (o.scale ?? o.rows).split(",").map((s) => wholeNumber(option, s, { min: 1, example: o.scale !== undefined ? "1000000,2000000" : "1000000" }));
+    const seed = wholeNumber("--seed", o.seed);
     const sizes = [...new Set(asked.map((n) => cappedRows(n)))];
     const resultsFile = path.join(o.reportsDir, "benchmarks.json");
     fs.mkdirSync(o.reportsDir, { recursive: true });
@@ -54,7 +57,7 @@ program
     const failed: string[] = [];
     for (const rows of sizes) {
       console.log(`\n${rows.toLocaleString("en-US")} rows`);
-      const run = await benchPipeline({ rows, seed: Number(o.seed), root: o.workDir, regenerate: o.regenerate, previous: results.runs[String(rows)] });
+      const run = await benchPipeline({ rows, seed, root: o.workDir, regenerate: o.regenerate, previous: results.runs[String(rows)] });
       console.log(`${"pipeline".padEnd(10)} ${run.pipelineSeconds.toFixed(1).padStart(8)} s   peak of the whole run ${gib(run.peakRssBytes)} GiB`);
       results.runs[String(rows)] = run;
       writeResults(resultsFile, results);
@@ -85,7 +88,7 @@ program
   .option("--reports-dir <dir>", "where benchmarks.md and benchmarks.json are", path.join(projectRoot(), "reports"))
   .action(async (o: { reportsDir: string }) => {
     const core = path.join(projectRoot(), "outputs", "warehouse", "core.duckdb");
-    if (!fs.existsSync(core)) throw new Error(`${path.relative(process.cwd(), core)} not found: the notebooks read the default pipeline's outputs; run \`npm start\` first`);
+    if (!fs.existsSync(core)) throw new InputError(path.relative(process.cwd(), core), "not found: the notebooks read the default pipeline's outputs", "run `npm start` first");
     const { run, result: runs } = await timedRun(() => runNotebooks([], { write: false }));
     console.log(`${runs.length} notebooks  ${run.seconds.toFixed(1)} s`);
     const resultsFile = path.join(o.reportsDir, "benchmarks.json");
@@ -101,7 +104,7 @@ program
   .option("--only <which>", "start or tests (default: both, start first)")
   .option("--reports-dir <dir>", "where benchmarks.md and benchmarks.json are", path.join(projectRoot(), "reports"))
   .action(async (o: { only?: string; reportsDir: string }) => {
-    if (o.only !== undefined && o.only !== "start" && o.only !== "tests") throw new Error(`--only: expected start or tests, got ${JSON.stringify(o.only)}`);
+    if (o.only !== undefined && o.only !== "start" && o.only !== "tests") throw new InputError("--only", `expected start or tests, got ${JSON.stringify(o.only)}`, "pass --only start or --only tests, or leave it out for both");
     const log = (m: string) => console.log(m);
     const resultsFile = path.join(o.reportsDir, "benchmarks.json");
     const measured = [];
@@ -131,7 +134,7 @@ program
   .option("--runs <n>", "timed runs per query and variant", "15")
   .option("--reports-dir <dir>", "where optimization.md and optimization.json go (benchmarks.json is read there)", path.join(projectRoot(), "reports"))
   .action(async (o: { rows: string; runs: string; reportsDir: string }) => {
-    const { file } = await benchQueries({ rows: cappedRows(Number(o.rows)), runs: Number(o.runs), reportsDir: o.reportsDir });
+    const { file } = await benchQueries({ rows: cappedRows(wholeNumber("--rows", o.rows, { min: 1, example: "1000000" })), runs: wholeNumber("--runs", o.runs, { min: 1, example: "15" }), reportsDir: o.reportsDir });
     console.log(`wrote ${path.relative(process.cwd(), file)} and optimization.json`);
   });
 
@@ -142,17 +145,23 @@ program
   .option("--sandbox <dir>", "a bench sandbox whose staging and warehouse are already built (its keys in WORKBOOK_KEY_DIR)")
   .option("--known-times <k>", "scan for k times the warehouse's known values, made distinct as a k times larger export's (e.g. 10 from 1 M rows for 10 M)", "1")
   .action(async (o: { rows: string; sandbox?: string; knownTimes: string }) => {
-    const rows = cappedRows(Number(o.rows));
+    const rows = cappedRows(wholeNumber("--rows", o.rows, { min: 1, example: "1000000" }));
+    const knownTimes = wholeNumber("--known-times", o.knownTimes, { min: 1, example: "10" });
     const log = (m: string) => console.log(m);
     const sandbox = o.sandbox ?? path.join(benchRoot(), String(rows));
     const cleanDir = path.join(sandbox, "staging", "clean");
     const corePath = path.join(sandbox, "warehouse", "core.duckdb");
     if (!o.sandbox) await runStages(benchConfig(await cachedExport(rows, DEFAULT_EXPORT.seed, log), rows, log, sandbox), ["split", "cleanse", "warehouse"]);
-    const known = scaledKnownValues(await readWarehouseKnownValues(corePath, cleanDir), Number(o.knownTimes));
+    const known = scaledKnownValues(await readWarehouseKnownValues(corePath, cleanDir), knownTimes);
     benchPiiScan(known, currentRelease(path.join(projectRoot(), "outputs", "opendata")), log);
   });
 
 program.parseAsync().catch((err: unknown) => {
+  // A bad option or a missing input: one line with the fix, as `npm start` prints it.
+  if (err instanceof InputError) {
+    console.error(`error: ${err.message}`);
+    process.exit(2);
+  }
   console.error(err instanceof Error ? (err.stack ?? err.message) : err);
   process.exit(1);
 });

@@ -12,6 +12,7 @@ import { profileCommand } from "./profileCheck";
 import { rightsCommand } from "./rights";
 import { completeInterruptedPublication, runPipeline, withRunLock } from "./runPipeline";
 import { sourceForRerun } from "./source";
+import { wholeNumber } from "./wholeNumber";
 import { runStageAlone } from "./stageAlone";
 
 /**
@@ -84,12 +85,6 @@ program.addCommand(rightsCommand(config, rerunConfig));
 program.addCommand(releaseReportCommand(() => program.opts<{ input?: string; profile: string }>()));
 program.addCommand(portalCommand());
 program.addCommand(profileCommand());
-
-function wholeNumber(option: string, text: string): number {
-  const n = Number(text.replace(/_/g, ""));
-  if (!Number.isInteger(n) || n < 0) throw new InputError(option, `${JSON.stringify(text)} is not a whole number`, `pass e.g. ${option} 1000`);
-  return n;
-}
 
 function config(): PipelineConfig {
   const o = program.opts<{ input?: string; profile: string; withdrawPrevious?: boolean }>();

@@ -20,9 +20,10 @@ import { buildSite, type SiteSummary } from "../portal/build";
 import { formatBytes } from "../portal/html";
 import type { KnownValueSource } from "../portal/piiScan";
 import { currentReleaseDir, loadRelease, PortalReleaseError } from "../portal/release";
-import { serveSite } from "../portal/serve";
+import { PortInUseError, serveSite } from "../portal/serve";
 import { defaultConfig } from "./config";
 import { withPersonalStaging } from "./stageAlone";
+import { wholeNumber } from "./wholeNumber";
 
 interface PortalOptions {
   release?: string;
@@ -60,7 +61,7 @@ export function portalCommand(): Command {
         await portal(o);
       } catch (err) {
         // A missing release, a tampered file, an absent warehouse: one message with the fix, no stack.
-        if (!(err instanceof PortalReleaseError || err instanceof PortalUsageError)) throw err;
+        if (!(err instanceof PortalReleaseError || err instanceof PortalUsageError || err instanceof PortInUseError)) throw err;
         console.error(`error: ${err.message}`);
         process.exitCode = 2;
       }
@@ -86,6 +87,8 @@ async function withKnownValueSource<T>(root: string, scan: (source: KnownValueSo
 }
 
 async function portal(o: PortalOptions): Promise<void> {
+  // Checked before the build: a wrong port used to reach Node as NaN (a RangeError and its stack).
+  const port = o.serve ? wholeNumber("--port", o.port, { max: 65535, example: "8080" }) : 0;
   const root = projectRoot();
   const releaseDir = path.resolve(o.release ?? currentReleaseDir(path.join(root, "outputs", "opendata")));
   const outDir = path.resolve(o.out ?? path.join(root, "outputs", "opendata", "site"));
@@ -106,7 +109,7 @@ async function portal(o: PortalOptions): Promise<void> {
   }
 
   if (o.serve) {
-    const server = await serveSite(outDir, { host: o.host, port: Number(o.port) });
+    const server = await serveSite(outDir, { host: o.host, port });
     console.log(`serving ${shown(outDir)} on ${server.url} (Ctrl+C stops)`);
     await new Promise<void>((resolve) => {
       const stop = () => server.close().then(resolve);

@@ -8,6 +8,9 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import sirv from "sirv";
 
+/** The port asked for is taken: the command says so in one line (lib/cli/portal.ts). */
+export class PortInUseError extends Error {}
+
 export interface SiteServer {
   url: string;
   server: Server;
@@ -21,7 +24,7 @@ export function serveSite(dir: string, opts: { host?: string; port?: number } = 
   const server = createServer((req, res) => handler(req, res));
   return new Promise((resolve, reject) => {
     server.once("error", (err: NodeJS.ErrnoException) => {
-      reject(err.code === "EADDRINUSE" ? new Error(`port ${opts.port} on ${host} is in use: choose another with --port`) : err);
+      reject(err.code === "EADDRINUSE" ? new PortInUseError(`port ${opts.port} on ${host} is in use: choose another with --port`) : err);
     });
     server.listen(opts.port ?? 0, host, () => {
       const { port } = server.address() as AddressInfo;

@@ -1,7 +1,11 @@
+import { spawn } from "node:child_process";
 import * as fs from "node:fs";
+import * as net from "node:net";
 import * as path from "node:path";
+import { wholeNumber } from "../../lib/cli/wholeNumber";
+import { InputError } from "../../lib/raw/inputError";
 import { tempDir } from "../helpers/rawCsv";
-import { runScript } from "../helpers/runScript";
+import { projectRoot, runScript } from "../helpers/runScript";
 
 const cli = (...args: string[]) => runScript("lib/cli/main.ts", ...args);
 
@@ -45,5 +49,49 @@ describe("the pipeline command", () => {
     expect(result.stdout).toMatch(/split/);
     expect(result.stdout).toMatch(/cleanse/);
     expect(result.stdout).toMatch(/generate/);
+  });
+});
+
+describe("a bad number or a busy port on the command line: exit 2 and one line naming the option and the fix", () => {
+  const bench = (...args: string[]) => runScript("lib/bench/main.ts", ...args);
+  const oneLine = (result: ReturnType<typeof cli>, message: string) => {
+    expect({ status: result.status, stderr: result.stderr.trim() }).toEqual({ status: 2, stderr: `error: ${message}` });
+  };
+
+  test("wholeNumber: whole numbers in range, underscores allowed; anything else names the option", () => {
+    expect(wholeNumber("--rows", "1_000_000", { min: 1 })).toBe(1_000_000);
+    expect(wholeNumber("--port", "0", { max: 65535 })).toBe(0);
+    for (const [text, opts] of [["", {}], ["abc", {}], ["1.5", {}], ["-1", {}], ["0", { min: 1 }], ["65536", { max: 65535 }]] as const) {
+      expect(() => wholeNumber("--x", text, opts)).toThrow(InputError);
+    }
+  });
+
+  test("the portal's --port, before anything is built: where a non-number reached Node as NaN (a RangeError and its stack)", () => {
+    oneLine(cli("portal", "--serve", "--port", "abc"), '--port: "abc" is not a whole number from 0 to 65535. Fix: pass e.g. --port 8080');
+  });
+
+  test("the portal's port already in use: the message without its stack", async () => {
+    const server = net.createServer();
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as net.AddressInfo;
+    try {
+      const result = await new Promise<{ status: number | null; stderr: string }>((resolve) => {
+        const child = spawn(process.execPath, ["--import", "tsx", "lib/cli/main.ts", "portal", "--serve", "--port", String(port), "--out", path.join(tempDir(), "site")], { cwd: projectRoot, env: { ...process.env, WORKBOOK_PROGRESS: "0" } });
+        let stderr = "";
+        child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+        child.on("close", (status) => resolve({ status, stderr }));
+      });
+      expect({ status: result.status, stderr: result.stderr.trim() }).toEqual({ status: 2, stderr: `error: port ${port} on 127.0.0.1 is in use: choose another with --port` });
+    } finally {
+      server.close();
+    }
+  });
+
+  test("the benchmark's row counts, seed and runs: where --rows 0 printed a stack trace", () => {
+    oneLine(bench("--rows", "0"), '--rows: "0" is not a whole number of at least 1. Fix: pass e.g. --rows 1000000');
+    oneLine(bench("--scale", "1000,x"), '--scale: "x" is not a whole number of at least 1. Fix: pass e.g. --scale 1000000,2000000');
+    oneLine(bench("--rows", "100", "--seed", "-1"), '--seed: "-1" is not a whole number. Fix: pass e.g. --seed 1000');
+    oneLine(bench("queries", "--runs", "0"), '--runs: "0" is not a whole number of at least 1. Fix: pass e.g. --runs 15');
+    oneLine(bench("defaults", "--only", "foo"), '--only: expected start or tests, got "foo". Fix: pass --only start or --only tests, or leave it out for both');
   });
 });
