@@ -9,6 +9,7 @@
  */
 import { POLICY } from "../policy";
 import { audit, withCore, type RightsContext } from "./context";
+import { parseIsoDate } from "./deadlines";
 import { erasePseudonyms } from "./erase";
 
 export interface RetentionResult {
@@ -22,7 +23,9 @@ export interface RetentionResult {
 
 /** The last day an order may date from for its customer to be kept at `asOf` (ISO dates). */
 export function retentionCutoff(asOf: string, years: number = POLICY.retention.customerDataYearsAfterLastContact): string {
-  const d = new Date(`${asOf.slice(0, 10)}T00:00:00Z`);
+  // `31/12/2029` made an Invalid Date, and toISOString a RangeError with its stack.
+  parseIsoDate(asOf, "the retention's --as-of date");
+  const d = new Date(`${asOf}T00:00:00Z`);
   d.setUTCFullYear(d.getUTCFullYear() - years);
   return d.toISOString().slice(0, 10);
 }
@@ -33,6 +36,6 @@ export async function runRetention(ctx: RightsContext, asOf: string, opts: { yea
   const activity = await withCore(ctx, (q) => q<{ customer_pseudonym: string; last_order_date: string }>("last_activity.sql"));
   const expired = activity.filter((a) => a.last_order_date < cutoff).map((a) => a.customer_pseudonym);
   const shredded = opts.dryRun ? 0 : erasePseudonyms(ctx, expired, "retention");
-  const rec = audit(ctx, opts.dryRun ? "retention-dry-run" : "retention", "batch", { asOf: asOf.slice(0, 10), cutoff, customersChecked: activity.length, anonymised: expired.length, keysShredded: shredded });
-  return { asOf: asOf.slice(0, 10), cutoff, customersChecked: activity.length, anonymised: expired.length, keysShredded: shredded, auditSeq: rec.seq };
+  const rec = audit(ctx, opts.dryRun ? "retention-dry-run" : "retention", "batch", { asOf, cutoff, customersChecked: activity.length, anonymised: expired.length, keysShredded: shredded });
+  return { asOf, cutoff, customersChecked: activity.length, anonymised: expired.length, keysShredded: shredded, auditSeq: rec.seq };
 }

@@ -23,6 +23,7 @@ import {
   responseDeadline,
 } from "../../lib/rights/deadlines";
 import { accessRequest, eraseRequest, rectifyRequest } from "../../lib/rights/index";
+import { retentionCutoff } from "../../lib/rights/retention";
 import { removeTemp, tempKeyStore } from "./tempKeyStore";
 
 const roots: string[] = [];
@@ -264,5 +265,16 @@ describe("rights deadlines / rights extend (CLI)", () => {
     expect(result.exitCode).toBe(2);
     expect(result.err).toMatch(/too late to extend: the request received on 2020-01-15 had to be answered or extended by 2020-02-15/);
     expect(fs.existsSync(auditLogPath(ctx))).toBe(false);
+  });
+});
+
+describe("the retention's reference date (rights retention --as-of)", () => {
+  test("a calendar date gives the cutoff three years before; anything else is refused with the format, not a RangeError", () => {
+    expect(retentionCutoff("2030-01-01")).toBe("2027-01-01");
+    expect(retentionCutoff("2028-02-29")).toBe("2025-03-01");
+    for (const bad of ["31/12/2029", "2029-02-29", "2030-01-01T00:00:00Z", ""]) {
+      expect(() => retentionCutoff(bad)).toThrow(DeadlineError);
+      expect(() => retentionCutoff(bad)).toThrow(`the retention's --as-of date ${JSON.stringify(bad)} is not a calendar date: use YYYY-MM-DD`);
+    }
   });
 });
