@@ -31,7 +31,13 @@ const program = new Command()
 program
   .command("run", { isDefault: true })
   .description(`run every stage in order (${STAGE_ORDER.join(" → ")}) as one transaction: the new outputs become current together, only when every gate passed`)
-  .action(async () => report(await runPipeline(config(), STAGE_ORDER, "npm start")));
+  // A word that is no command lands here (the default command): a typo such as `cleansing` said
+  // "too many arguments for 'run'"; it is named instead, with the commands that exist.
+  .allowExcessArguments()
+  .action(async (_options: unknown, command: Command) => {
+    if (command.args.length > 0) throw unknownCommand(command.args[0]);
+    report(await runPipeline(config(), STAGE_ORDER, "npm start"));
+  });
 
 for (const stage of STAGE_ORDER) {
   program
@@ -85,6 +91,12 @@ program.addCommand(rightsCommand(config, rerunConfig));
 program.addCommand(releaseReportCommand(() => program.opts<{ input?: string; profile: string }>()));
 program.addCommand(portalCommand());
 program.addCommand(profileCommand());
+
+function unknownCommand(word: string): InputError {
+  const names = program.commands.map((c) => c.name()).filter((n) => n !== "run");
+  const near = names.filter((n) => n.startsWith(word.slice(0, 3).toLowerCase()) || word.toLowerCase().startsWith(n));
+  return new InputError(word, `is not a command${near.length ? ` (did you mean ${near.join(" or ")}?)` : ""}`, `run \`npm start\` for the whole pipeline, or one of: ${names.join(", ")} (\`npm start -- --help\` says what each does)`);
+}
 
 function config(): PipelineConfig {
   const o = program.opts<{ input?: string; profile: string; withdrawPrevious?: boolean }>();

@@ -44,6 +44,13 @@ describe("the pipeline command", () => {
     expect(missing.stderr).toContain("error: required option '--as-of <date>' not specified");
   });
 
+  test("a word that is no command is named, with the commands that exist (it said \"too many arguments for 'run'\")", () => {
+    const result = cli("cleansing");
+    expect(result.status).toBe(2);
+    expect(result.stderr.trim()).toMatch(/^error: cleansing: is not a command \(did you mean cleanse\?\)\. Fix: run `npm start` for the whole pipeline, or one of: split, cleanse, warehouse, marts, opendata, purge, generate, normalise, rights, /);
+    expect(cli("nosuch").stderr).toMatch(/^error: nosuch: is not a command\. Fix:/m);
+  });
+
   test("--help lists every stage", () => {
     const result = cli("--help");
     expect(result.stdout).toMatch(/split/);
