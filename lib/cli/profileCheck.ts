@@ -18,6 +18,7 @@ import { InputError } from "../raw/inputCheck";
 import { isMultiFile, loadProfile, projectionFor, type SourceProfile } from "../raw/profile";
 import { resolveSourceFiles, type PhysicalFile } from "../raw/sourceFiles";
 import type { SplitManifest } from "../split/split";
+import { wholeNumber } from "./wholeNumber";
 
 export interface ProfileCheck {
   profile: SourceProfile;
@@ -185,8 +186,7 @@ export function profileCommand(): Command {
       // The program's own --input/--profile may have taken the values: read both.
       const o = cmd.optsWithGlobals<{ input?: string; profile?: string; rows: string }>();
       if (!o.input) throw new InputError("(no input)", "profile check needs the export to read", "pass --input <file or directory>");
-      const rows = Number(o.rows);
-      if (!Number.isInteger(rows) || rows < 1) throw new InputError(String(o.rows), "--rows must be a positive whole number", "e.g. --rows 1000");
+      const rows = wholeNumber("--rows", o.rows, { min: 1, example: "1000" });
       const report = await checkProfile({ input: path.resolve(o.input), profile: loadProfile(o.profile ?? "default"), rows });
       console.log(renderProfileCheck(report));
     });
