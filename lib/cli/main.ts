@@ -70,14 +70,14 @@ program
   .description("write a wide export (--input, default the bundled one) as an ERP's eight files, the worked example of a multi-file source profile (data/sources/normalised.json)")
   .requiredOption("-o, --out <dir>", "directory for the eight .csv.gz files (created; files of the same names are replaced)")
   .action(async (o: { out: string }) => {
-    const { input, profile } = program.opts<{ input?: string; profile: string }>();
+    const { profile } = program.opts<{ profile: string }>();
     if (profile !== "default") {
       throw new InputError(`--profile ${profile}`, "normalise reads an export in the raw contract's own layout", "leave out --profile (the default profile), or normalise the export this profile's queries yield");
     }
     const { normaliseExport } = await import("../raw/normalised");
-    const cfg = config();
     const out = path.resolve(o.out);
-    const rows = await normaliseExport(input === undefined ? cfg.input : path.resolve(input), out);
+    // config() resolves --input, or the bundled export without it.
+    const rows = await normaliseExport(config().input, out);
     const relative = path.relative(process.cwd(), out);
     const where = relative === "" || relative.startsWith("..") ? out : relative;
     console.log(`wrote ${Object.entries(rows).map(([table, n]) => `${table} ${n}`).join(", ")} rows to ${where}/`);
