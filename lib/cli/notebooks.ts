@@ -523,17 +523,13 @@ export async function runNotebooks(names: string[] = [], opts: RunOptions = {}):
   const lock = acquireRunLock(runPaths(outputs).lockFile, "npm run notebooks", log);
   // What the notebooks read from `npm start`, checked before any of them starts (and before the
   // purge below could delete what a user staged with `npm start -- split`).
-  let missing: string | null;
   try {
     recoverOutputs(outputs);
-    missing = notebookPrerequisites(root, notebooks);
+    const missing = notebookPrerequisites(root, notebooks);
+    if (missing) throw new Error(missing);
   } catch (error) {
     lock.release();
     throw error;
-  }
-  if (missing) {
-    lock.release();
-    throw new Error(missing);
   }
   // Ctrl+C reaches nbconvert too, which then fails the notebook: with a handler, this process
   // is not killed on the spot, and the purge below runs before it exits.
