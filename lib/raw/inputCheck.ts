@@ -27,6 +27,9 @@ export interface InputFacts {
 
 const HEADER_PROBE_BYTES = 1 << 20;
 
+/** The Node encoding that decodes a profile's `format.encoding` (UTF-16 little-endian, as DuckDB reads it). */
+export const NODE_ENCODING: Record<NonNullable<CsvFormat["encoding"]>, BufferEncoding> = { "utf-8": "utf8", "latin-1": "latin1", "utf-16": "utf16le" };
+
 /** Fast checks before any work: the file exists, is not empty, and its header is the profile's. */
 export function checkHeader(file: string, format: CsvFormat, parquet = false): void {
   if (!fs.existsSync(file)) {

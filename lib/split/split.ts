@@ -7,7 +7,7 @@ import { openNative, queryRows, readSql, sqlIdent, sqlString } from "../engine/n
 import { engineSettings } from "../engine/settings";
 import { replaceDirAtomically, writeJson } from "../io/atomicDir";
 import { relativeToRoot } from "../io/paths";
-import { checkHeader, inspectInput, InputError, InputFacts } from "../raw/inputCheck";
+import { checkHeader, inspectInput, InputError, InputFacts, NODE_ENCODING } from "../raw/inputCheck";
 import { isMultiFile, SourceProfile } from "../raw/profile";
 import { PhysicalFile, resolveSourceFiles } from "../raw/sourceFiles";
 import { ACCEPTED_RECORD_TYPES, createRecords } from "./records";
@@ -166,7 +166,7 @@ function checkHasRecords(file: PhysicalFile): void {
       return; // a damaged archive: the full check names it
     }
   }
-  const body = text.toString(file.encoding === "utf-16" ? "utf16le" : file.encoding === "latin-1" ? "latin1" : "utf8").replace(/^\uFEFF/, "").split(/\r?\n/).slice(1).join("").trim();
+  const body = text.toString(NODE_ENCODING[file.encoding]).replace(/^\uFEFF/, "").split(/\r?\n/).slice(1).join("").trim();
   if (body === "") throw new InputError(file.absolute, "holds a header and no record", "export the data again; an empty export has nothing to load");
 }
 
