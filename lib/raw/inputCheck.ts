@@ -1,5 +1,6 @@
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
+import * as path from "node:path";
 import { isUtf8 } from "node:buffer";
 import { StringDecoder } from "node:string_decoder";
 import * as zlib from "node:zlib";
@@ -37,9 +38,14 @@ export function checkHeader(file: string, format: CsvFormat, parquet = false): v
   }
   if (fs.statSync(file).isDirectory()) throw new InputError(file, "is a directory, not a CSV file", "pass the path of the export file");
   if (fs.statSync(file).size === 0) throw new InputError(file, "the file is empty", "export the data again");
-  if (parquet) return;
+  if (parquet) {
+    checkParquetMagic(file, format.profileName);
+    return;
+  }
   const profile = { name: format.profileName, format };
   const head = readHead(file);
+  const other = binaryFormatOf(head);
+  if (other) throw new InputError(file, `is ${other.what}, not a CSV file`, other.fix);
   const header = profile.format.encoding === "utf-16" ? utf16HeaderLine(file, head) : byteHeaderLine(file, head, profile.format.encoding === "latin-1");
   const found = splitHeader(header, profile.format.delimiter, profile.format.quote);
   const expected = profile.format.header;
@@ -93,13 +99,66 @@ function utf16HeaderLine(file: string, head: Buffer): string {
   return line;
 }
 
+/**
+ * The formats an export is often delivered in by mistake, by their first bytes (their "magic
+ * numbers"), each with what to do instead. Without this, a spreadsheet or an archive fails the
+ * header check as "not valid UTF-8", and its fix (convert the encoding) would not help.
+ */
+const BINARY_FORMATS: { magic: number[]; what: string; fix: string }[] = [
+  {
+    magic: [0x50, 0x4b, 0x03, 0x04],
+    what: "a ZIP archive (an Excel .xlsx or OpenDocument .ods workbook, or a zipped file)",
+    fix: "save the sheet as CSV (UTF-8) from the spreadsheet (the export's columns as data/README.md documents them, or a source profile's), or unzip the archive and pass the file inside",
+  },
+  { magic: [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1], what: "a legacy Excel workbook (.xls)", fix: "save the sheet as CSV (UTF-8) from the spreadsheet" },
+  { magic: [0x50, 0x41, 0x52, 0x31], what: "a Parquet file", fix: "pass the export as CSV, or write a source profile that reads Parquet (data/README.md, \"Source profiles\")" },
+  { magic: [0x42, 0x5a, 0x68], what: "bzip2-compressed", fix: "recompress it with gzip (`bunzip2 -c in.csv.bz2 | gzip > in.csv.gz`), or decompress it with `bunzip2`" },
+  { magic: [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00], what: "xz-compressed", fix: "recompress it with gzip (`xz -dc in.csv.xz | gzip > in.csv.gz`), or decompress it with `unxz`" },
+  { magic: [0x28, 0xb5, 0x2f, 0xfd], what: "zstd-compressed", fix: "recompress it with gzip (`zstd -dc in.csv.zst | gzip > in.csv.gz`), or decompress it with `unzstd`" },
+  { magic: [0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c], what: "a 7-Zip archive", fix: "extract it (`7z x`) and pass the CSV file inside" },
+  { magic: [0x25, 0x50, 0x44, 0x46, 0x2d], what: "a PDF document", fix: "export the data itself as CSV (UTF-8): a report printed to PDF cannot be read back" },
+  { magic: [...Buffer.from("SQLite format 3\0")], what: "an SQLite database", fix: "export the table as CSV, e.g. `sqlite3 -header -csv db.sqlite 'select * from sales' > export.csv`" },
+];
+
+/** The binary format a file's first bytes name, if any (BINARY_FORMATS). */
+export function binaryFormatOf(head: Buffer): { what: string; fix: string } | null {
+  // bzip2's "BZh" is followed by the block size, a digit 1-9: text starting "BZh" is not bzip2.
+  const found = BINARY_FORMATS.find((f) => f.magic.every((b, i) => head[i] === b) && (f.magic[0] !== 0x42 || (head[3] >= 0x31 && head[3] <= 0x39)));
+  return found ? { what: found.what, fix: found.fix } : null;
+}
+
+/** A profile that reads Parquet: the file must start and end with Parquet's magic number, "PAR1". */
+function checkParquetMagic(file: string, profileName: string): void {
+  const fd = fs.openSync(file, "r");
+  try {
+    const size = fs.fstatSync(fd).size;
+    const head = Buffer.alloc(Math.min(64, size));
+    fs.readSync(fd, head, 0, head.length, 0);
+    const tail = Buffer.alloc(4);
+    fs.readSync(fd, tail, 0, 4, Math.max(0, size - 4));
+    if (size >= 12 && head.subarray(0, 4).toString("latin1") === "PAR1" && tail.toString("latin1") === "PAR1") return;
+    const other = binaryFormatOf(head);
+    const what = other ? other.what : head[0] === 0x1f && head[1] === 0x8b ? "gzip-compressed" : "not a Parquet file (it does not start and end with PAR1)";
+    throw new InputError(file, `source profile "${profileName}" reads this file as Parquet, but it is ${what}`, "pass the file the profile describes (data/README.md, \"Source profiles\"), or a profile that reads it as it is");
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 function readHead(file: string): Buffer {
   const fd = fs.openSync(file, "r");
   try {
     const buf = Buffer.alloc(HEADER_PROBE_BYTES);
     const n = fs.readSync(fd, buf, 0, buf.length, 0);
     const raw = buf.subarray(0, n);
-    if (!file.endsWith(".gz")) return raw;
+    const gzip = raw[0] === 0x1f && raw[1] === 0x8b;
+    if (!file.endsWith(".gz")) {
+      // The readers choose gzip by the name: a compressed file named otherwise reads as binary.
+      if (gzip) throw new InputError(file, "is gzip-compressed but its name does not end in .gz", `rename it so that it does (e.g. \`mv ${path.basename(file)} ${path.basename(file)}.gz\`), or decompress it with \`gunzip -c\``);
+      return raw;
+    }
+    const other = gzip ? null : binaryFormatOf(raw);
+    if (other) throw new InputError(file, `is named .gz but is ${other.what}, not a gzip file`, other.fix);
     try {
       // A partial gzip member: decompress what we have, tolerating the missing end.
       return zlib.gunzipSync(raw, { finishFlush: zlib.constants.Z_SYNC_FLUSH });

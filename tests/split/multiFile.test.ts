@@ -140,6 +140,16 @@ describe("a multi-file source profile", () => {
     expect(keys[0].n).toBe(2);
   });
 
+  test("a file the profile reads as Parquet that is not Parquet stops the split, naming the file and the profile", async () => {
+    const { dir, profileFile } = await exportDir();
+    fs.writeFileSync(path.join(dir, "products.parquet"), "product_id,product_name\nP1,Tea\n");
+    const error = await splitExport({ input: dir, profile: loadProfile(profileFile), outDir: path.join(tempDir("pq-"), "split") }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as Error).message).toBe(
+      `${path.join(dir, "products.parquet")}: source profile "erp-test" reads this file as Parquet, but it is not a Parquet file (it does not start and end with PAR1). Fix: pass the file the profile describes (data/README.md, "Source profiles"), or a profile that reads it as it is`,
+    );
+  });
+
   test("a join that repeats a record stops the split, naming the query and the line", async () => {
     const { dir } = await exportDir();
     fs.appendFileSync(path.join(dir, "orders.csv"), "10248,VINET,2024-07-04,3,32.38\n"); // the order twice: each line joins twice

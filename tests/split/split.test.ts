@@ -110,6 +110,36 @@ describe("unusable input stops the run, names the file and the fix, and keeps th
     await expectStop(file, /gzip archive is damaged or truncated/);
   });
 
+  test("a spreadsheet, an archive or a compressed file: named as what it is, with its own fix (they were all \"not valid UTF-8\", fix iconv)", async () => {
+    const dir = tempDir();
+    const csv = path.join(dir, "ok.csv");
+    writeRawCsv(csv, [saleRow()]);
+    const text = fs.readFileSync(csv);
+    const zip = Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00, 0x06, 0x00]), Buffer.from("[Content_Types].xml"), Buffer.alloc(64)]);
+    const cases: [string, Buffer, RegExp][] = [
+      ["sales.xlsx", zip, /: is a ZIP archive \(an Excel \.xlsx .*\), not a CSV file\. Fix: save the sheet as CSV \(UTF-8\)/],
+      ["sales.csv", zip, /: is a ZIP archive .*not a CSV file/],
+      ["sales.xls", Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(504)]), /: is a legacy Excel workbook \(\.xls\), not a CSV file\. Fix: save the sheet as CSV/],
+      ["export.csv", zlib.gzipSync(text), /: is gzip-compressed but its name does not end in \.gz\. Fix: rename it .*`mv export\.csv export\.csv\.gz`/],
+      ["export.csv.gz", zip, /: is named \.gz but is a ZIP archive .*, not a gzip file\. Fix: save the sheet as CSV/],
+      ["export.csv.bz2", Buffer.concat([Buffer.from("BZh91AY&SY"), Buffer.alloc(32)]), /: is bzip2-compressed, not a CSV file\. Fix: recompress it with gzip/],
+      ["export.csv.zst", Buffer.concat([Buffer.from([0x28, 0xb5, 0x2f, 0xfd]), Buffer.alloc(32)]), /: is zstd-compressed, not a CSV file/],
+      ["export.csv.xz", Buffer.concat([Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]), Buffer.alloc(32)]), /: is xz-compressed, not a CSV file/],
+      ["export.7z", Buffer.concat([Buffer.from([0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c]), Buffer.alloc(32)]), /: is a 7-Zip archive, not a CSV file/],
+      ["sales.sqlite", Buffer.concat([Buffer.from("SQLite format 3\0"), Buffer.alloc(84)]), /: is an SQLite database, not a CSV file\. Fix: export the table as CSV/],
+      ["export.pdf", Buffer.from("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "latin1"), /: is a PDF document, not a CSV file/],
+    ];
+    for (const [name, bytes, pattern] of cases) {
+      const file = path.join(dir, name);
+      fs.writeFileSync(file, bytes);
+      await expectStop(file, pattern);
+    }
+    // A text header that merely starts with a magic number's letters is read as text: its header is wrong, that is all.
+    const bzh = path.join(dir, "bzh.csv");
+    fs.writeFileSync(bzh, "BZh,PAR1\n1,2\n");
+    await expectStop(bzh, /line 1: wrong header for source profile "default".*unexpected "BZh", "PAR1"/);
+  });
+
   test("a file that is not UTF-8, with the line of the first bad byte", async () => {
     const dir = tempDir();
     const utf8 = path.join(dir, "ok.csv");
