@@ -56,6 +56,23 @@ export function checkHeader(file: string, format: CsvFormat, parquet = false): v
     if (missing.length) parts.push(`missing ${missing.map((c) => `"${c}"`).join(", ")}`);
     if (unexpected.length) parts.push(`unexpected ${unexpected.map((c) => `"${c}"`).join(", ")}`);
     if (!parts.length) parts.push("columns in another order");
+    // The right columns in another case or with spaces around them: column names are matched exactly.
+    const loose = (c: string) => c.trim().toLowerCase();
+    if (found.length === expected.length && found.every((c, i) => loose(c) === loose(expected[i]))) {
+      const first = found.find((c, i) => c !== expected[i])!;
+      parts.splice(0, parts.length, `the profile's columns, but spelt otherwise: "${first}" for "${expected[found.indexOf(first)]}"; names are matched exactly, case and spaces included`);
+    }
+    // The right columns behind another delimiter (a spreadsheet's regional CSV uses ';'): say so.
+    const delimiter = [",", ";", "\t", "|"].find((d) => d !== profile.format.delimiter && expected.every((c) => splitHeader(header, d, profile.format.quote).includes(c)));
+    if (delimiter !== undefined) {
+      const shown = (d: string) => (d === "\t" ? "a tab" : `'${d}'`);
+      throw new InputError(
+        file,
+        `wrong delimiter for source profile "${profile.name}": the header holds the profile's columns separated by ${shown(delimiter)}, not by ${shown(profile.format.delimiter)}`,
+        `export it again separated by ${shown(profile.format.delimiter)}, or use a copy of profile "${profile.name}" whose format.delimiter is ${JSON.stringify(delimiter)} (data/sources/, --profile <name>)`,
+        1,
+      );
+    }
     throw new InputError(
       file,
       `wrong header for source profile "${profile.name}" (${parts.join("; ")})`,

@@ -110,6 +110,29 @@ describe("unusable input stops the run, names the file and the fix, and keeps th
     await expectStop(file, /gzip archive is damaged or truncated/);
   });
 
+  test("the right columns behind another delimiter: the delimiter is named, not every column as missing", async () => {
+    const dir = tempDir();
+    const csv = path.join(dir, "ok.csv");
+    writeRawCsv(csv, [saleRow()]);
+    const [header] = fs.readFileSync(csv, "utf8").split("\n");
+    for (const [name, d, shown] of [["semicolons.csv", ";", "';'"], ["tabs.tsv", "\t", "a tab"]]) {
+      const file = path.join(dir, name);
+      fs.writeFileSync(file, header.split(",").join(d) + "\n");
+      const literal = `line 1: wrong delimiter for source profile "default": the header holds the profile's columns separated by ${shown}, not by ','. Fix: export it again separated by ',', or use a copy of profile "default" whose format.delimiter is ${JSON.stringify(d)} `;
+      await expectStop(file, new RegExp(literal.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")));
+    }
+  });
+
+  test("the right columns in capitals: the first one spelt otherwise is named", async () => {
+    const dir = tempDir();
+    const csv = path.join(dir, "ok.csv");
+    writeRawCsv(csv, [saleRow()]);
+    const [header] = fs.readFileSync(csv, "utf8").split("\n");
+    const file = path.join(dir, "capitals.csv");
+    fs.writeFileSync(file, header.toUpperCase() + "\n");
+    await expectStop(file, /line 1: wrong header for source profile "default" \(the profile's columns, but spelt otherwise: "RECORD_TYPE" for "record_type"; names are matched exactly, case and spaces included\)/);
+  });
+
   test("a spreadsheet, an archive or a compressed file: named as what it is, with its own fix (they were all \"not valid UTF-8\", fix iconv)", async () => {
     const dir = tempDir();
     const csv = path.join(dir, "ok.csv");
