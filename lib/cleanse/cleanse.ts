@@ -11,6 +11,7 @@ import type { CountryCode } from "libphonenumber-js";
 import { InputError } from "../raw/inputCheck";
 import { recordKindsOf, RecordKind } from "../raw/profile";
 import { RulePool } from "./rulePool";
+import { describeDateOrder, type DateOrderFinding } from "./rules/dateOrder";
 import { ruleSet } from "./rules/index";
 import { sourceNetTotal, type SourceTotals } from "./sourceTotal";
 import { CLEAN_ENTITIES, EntityName, cleanEntity } from "./schema";
@@ -23,6 +24,8 @@ export interface CleanManifest {
   sourceTotals: SourceTotals;
   rejectsFile: string;
   qualityFile: string;
+  /** Date columns written in another day-month order than the profile reads (rules/dateOrder.ts); absent when there is none. */
+  dateOrder?: DateOrderFinding[];
 }
 
 /**
@@ -88,7 +91,9 @@ export async function cleanseStaging(opts: {
       const eventParts = new Map<EntityName, string>();
       const assessed = new Map<EntityName, Assessment>();
       const assess = async (e: EntityName, derived?: Record<string, string>) => {
-        assessed.set(e, await assessEntity(conn, { policy: entityPolicy(e), stagedFile: stagedFile(e), rules, pool, derived, absent, typedFile: path.join(spill, `${e}.typed.parquet`) }));
+        const assessment = await assessEntity(conn, { policy: entityPolicy(e), stagedFile: stagedFile(e), rules, pool, derived, absent, typedFile: path.join(spill, `${e}.typed.parquet`), dateFormats: opts.profile.dateFormats });
+        for (const finding of assessment.dateOrder) log(`cleanse: date order: ${describeDateOrder(finding)}`);
+        assessed.set(e, assessment);
       };
       const write = async (e: EntityName, lateRowRules: RowRule[] = [], extra?: { sql: string; using: string }) => {
         await decideEntity(conn, entityPolicy(e), lateRowRules);
@@ -146,7 +151,8 @@ export async function cleanseStaging(opts: {
       const qualityFile = "quality.json";
       writeJson(path.join(work, qualityFile), orderByEntity(quality));
       const sourceTotals = await sourceNetTotal(conn, path.join(opts.splitDir, split.outputs.order_lines.file), path.join(work, "order_lines.parquet"));
-      const manifest: CleanManifest = { source: split.source, entities: orderByEntity(entities), sourceTotals, rejectsFile, qualityFile };
+      const dateOrder = CLEAN_ENTITIES.flatMap((x) => assessed.get(x.name)?.dateOrder ?? []);
+      const manifest: CleanManifest = { source: split.source, entities: orderByEntity(entities), sourceTotals, rejectsFile, qualityFile, ...(dateOrder.length ? { dateOrder } : {}) };
       writeJson(path.join(work, "manifest.json"), manifest);
       fs.rmSync(spill, { recursive: true, force: true });
       return manifest;

@@ -1,6 +1,7 @@
 import { DuckDBConnection } from "@duckdb/node-api";
 import { queryRows, sqlIdent, sqlString } from "../engine/native";
 import { buildValueMap } from "./applyRules";
+import { dateOrderFindings, type DateOrderFinding } from "./rules/dateOrder";
 import type { RulePool } from "./rulePool";
 import { EntityPolicy, OnMissing, RowRule } from "./missingValuePolicy";
 import { Rule } from "./rules/index";
@@ -59,6 +60,8 @@ export interface AssessOptions {
    * value or null without one event per row; the absence is documented once, in the profile.
    */
   absent?: ReadonlySet<string>;
+  /** The source profile's date formats, in order: the date columns' values are checked against the order they read day and month in (rules/dateOrder.ts). */
+  dateFormats?: readonly string[];
   /** Where the typed rows are written and read back from (a Parquet file in the stage's spill directory). */
   typedFile: string;
 }
@@ -70,6 +73,8 @@ export interface Assessment {
   distinctRaw: number[];
   /** Per policy column: every missing value raised a `missing` event (so present = rows - events). */
   missingEvents: boolean[];
+  /** Date columns whose values contradict the order the profile reads day and month in. */
+  dateOrder: DateOrderFinding[];
 }
 
 /** Where a row comes from: not part of its content (two copies of one record are exact duplicates). */
@@ -97,6 +102,7 @@ export async function assessEntity(conn: DuckDBConnection, opts: AssessOptions):
   const events: string[] = [];
   const distinctRaw: number[] = [];
   const missingEvents: boolean[] = [];
+  const dateOrder: DateOrderFinding[] = [];
   const columns = Object.entries(policy.columns);
 
   for (const [i, [column, rule]] of columns.entries()) {
@@ -113,6 +119,11 @@ export async function assessEntity(conn: DuckDBConnection, opts: AssessOptions):
       pool: opts.pool ? { pool: opts.pool, rule: rule.rule } : undefined,
     });
     distinctRaw.push(built.distinctRaw);
+    if ((rule.rule === "date" || rule.rule === "birth_date") && opts.dateFormats && built.mapped > 0) {
+      // The map holds the values that are not ISO (canonical): the only ones whose order can be in doubt.
+      const raws = (await queryRows<{ raw: string }>(conn, `select raw from ${map}`)).map((r) => r.raw);
+      dateOrder.push(...dateOrderFindings(e, column, raws, opts.dateFormats));
+    }
     const m = `m${i}`;
     joins.push(`left join ${map} ${m} on ${m}.raw = s.${from}${context ? ` and ${m}.ctx is not distinct from s.${sqlIdent(context)}` : ""}`);
     const missing = `(s.${from} is null or trim(s.${from}) = '')`;
@@ -162,7 +173,7 @@ export async function assessEntity(conn: DuckDBConnection, opts: AssessOptions):
     select record_key, md5(concat_ws(chr(31), ${stagedColumns.filter((c) => !LINEAGE.includes(c)).map((c) => `coalesce(${sqlIdent(c)}::varchar, chr(0))`).join(", ")})) as raw_hash
     from ${staged}
     where record_key in (select record_key from ${e}_hash_keys)`);
-  return { policy, distinctRaw, missingEvents };
+  return { policy, distinctRaw, missingEvents, dateOrder };
 }
 
 /** The events of row rules, from one scan: the rows where each rule's predicate over the typed columns holds. */

@@ -13,6 +13,7 @@ import * as zlib from "node:zlib";
 import { Command } from "commander";
 import { parse } from "csv-parse/sync";
 import type { CleanManifest } from "../cleanse/cleanse";
+import { describeDateOrder } from "../cleanse/rules/dateOrder";
 import { applicability, lackCosts } from "../raw/applicability";
 import { InputError } from "../raw/inputCheck";
 import { isMultiFile, loadProfile, projectionFor, type SourceProfile } from "../raw/profile";
@@ -156,6 +157,10 @@ export function renderProfileCheck(c: ProfileCheck): string {
     if (a.rowsIn === 0) continue;
     const reasons = Object.entries(a.rejectedByReason).map(([k, v]) => `${k} ${v}`).join(", ");
     out.push(`  ${entity}: ${a.rowsIn} = ${a.rowsKept} kept + ${a.rowsCollapsed} collapsed + ${a.rowsRejected} rejected${reasons ? ` (${reasons})` : ""}`);
+  }
+  if (c.clean.dateOrder?.length) {
+    out.push("", "date order: the values of these date columns contradict the order the profile reads day and month in");
+    for (const f of c.clean.dateOrder) out.push(`  ${describeDateOrder(f)}`);
   }
   if (c.examples.length) {
     out.push("", "examples of records set aside (file, line, reason)");

@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { CleanManifest, QualityReport } from "../cleanse/cleanse";
 import { writeFileAtomically } from "../io/atomicDir";
+import { describeDateOrder } from "../cleanse/rules/dateOrder";
 
 const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
 const byReason = (r: Record<string, number> | undefined) =>
@@ -30,6 +31,14 @@ export function writeQualityReport(manifest: CleanManifest, cleanDir: string, ta
   ];
   for (const [entity, a] of Object.entries(manifest.entities)) {
     lines.push(`| ${entity} | ${a.rowsIn} | ${a.rowsKept} | ${a.rowsCollapsed ?? 0} | ${a.rowsRejected} | ${byReason(a.rejectedByReason)} |`);
+  }
+  if (manifest.dateOrder?.length) {
+    lines.push(
+      "",
+      "**Date order.** The values of these date columns contradict the order in which the source profile reads day and month (distinct values counted; a date that fits both orders is read in the profile's):",
+      "",
+      ...manifest.dateOrder.map((f) => `- ${describeDateOrder(f)}.`),
+    );
   }
   lines.push(
     "",

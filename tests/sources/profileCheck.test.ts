@@ -27,6 +27,18 @@ describe("profile check", () => {
     expect(text).toMatch(/every mart and dataset applies to this source/);
   });
 
+  test("dates written month first under a profile that reads day first: said, with the fix (they were read as other dates, silently)", async () => {
+    const dir = tempDir("check-");
+    const input = path.join(dir, "export.csv");
+    writeRawCsv(input, [saleRow({ order_date: "04/25/2024" }), saleRow({ order_id: "O2", order_date: "03/04/2024" })]);
+    const text = renderProfileCheck(await checkProfile({ input, profile: loadProfile("default"), rows: 10 }));
+    expect(text).toContain("date order: the values of these date columns contradict the order the profile reads day and month in");
+    expect(text).toMatch(/order_lines\.order_date: 1 distinct value fit only %m\/%d\/%Y \(month first\) and none only %d\/%m\/%Y.*Fix: list %m\/%d\/%Y before %d\/%m\/%Y/);
+    // Without it, the same check on a day-first export says nothing of the kind.
+    writeRawCsv(input, [saleRow({ order_date: "25/04/2024" }), saleRow({ order_id: "O2", order_date: "03/04/2024" })]);
+    expect(renderProfileCheck(await checkProfile({ input, profile: loadProfile("default"), rows: 10 }))).not.toContain("date order");
+  });
+
   test("an export the profile cannot read is named as the user gave it, never as the temporary sample", async () => {
     const dir = tempDir("check-");
     const input = path.join(dir, "export.csv");

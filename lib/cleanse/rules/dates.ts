@@ -30,7 +30,7 @@ export function makeDateParser(formats: string[], range: { min: string; max: str
   };
 }
 
-function isCalendarDate(year: number, month: number, day: number): boolean {
+export function isCalendarDate(year: number, month: number, day: number): boolean {
   if (month < 1 || month > 12 || day < 1) return false;
   const days = [31, isLeap(year) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
   return day <= days;
@@ -51,7 +51,7 @@ const DIRECTIVES: Record<string, string> = {
   z: "(?:Z|[+-]\\d{2}:?\\d{2})",
 };
 
-function compileFormat(format: string): { regex: RegExp; fields: string[] } {
+export function compileFormat(format: string): { regex: RegExp; fields: string[] } {
   const fields: string[] = [];
   let pattern = "";
   for (let i = 0; i < format.length; i++) {
