@@ -109,16 +109,21 @@ export async function assessEntity(conn: DuckDBConnection, opts: AssessOptions):
     const fromName = rule.from ?? column;
     const from = sqlIdent(fromName);
     const map = `${e}_map_${i}`;
-    const canonical = canonicalSql(rule.rule, `s.${from}`);
+    const canonical = canonicalSql(rule.rule, `s.${from}`, typeOf(column));
     // Issue 26: a value longer than its column's limit (lib/policy.ts) is rejected, and never
     // handed to a rule (a 1 MiB street would cost every rule that reads it).
     const limit = fieldLengthLimit(rule.rule);
     const context = rule.context && stagedColumns.includes(rule.context) ? rule.context : undefined;
     const built = await buildValueMap(conn, {
-      staged, column: fromName, mapTable: map, rule: opts.rules[rule.rule], canonical: canonicalSql(rule.rule, "raw"), maxLength: limit, context,
+      staged, column: fromName, mapTable: map, rule: opts.rules[rule.rule], canonical: canonicalSql(rule.rule, "raw", typeOf(column)), maxLength: limit, context,
       pool: opts.pool ? { pool: opts.pool, rule: rule.rule } : undefined,
     });
     distinctRaw.push(built.distinctRaw);
+    if (built.mapped > 0 && /^(DECIMAL|INTEGER|BIGINT)/.test(typeOf(column))) {
+      // A number the rule accepts but the column's type cannot hold (a discount of 15 for 15 %,
+      // DECIMAL(5,4); a price of 12 digits) is an invalid value with its reason, not a failed cast.
+      await conn.run(`update ${map} set value = null, issue = 'VALUE_OUT_OF_RANGE' where value is not null and try_cast(value as ${typeOf(column)}) is null`);
+    }
     if ((rule.rule === "date" || rule.rule === "birth_date") && opts.dateFormats && built.mapped > 0) {
       // The map holds the values that are not ISO (canonical): the only ones whose order can be in doubt.
       const raws = (await queryRows<{ raw: string }>(conn, `select raw from ${map}`)).map((r) => r.raw);

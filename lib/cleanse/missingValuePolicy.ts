@@ -66,6 +66,16 @@ export interface EntityPolicy {
 const R = "reject" as const;
 const F = "flag" as const;
 
+/**
+ * The largest amount one sale line or stock position may carry, in EUR (quantity x unit price,
+ * quantity x unit cost, stock x unit cost), exclusive. A billion euros on one line of a retail
+ * export is an error of the export (a price in cents, a quantity that took a code's digits), and
+ * the bound keeps every amount the warehouse computes within its types: a line's amounts are
+ * DECIMAL(14, 2) (fact_sales, fact_inventory), the marts' sums DECIMAL(18, 2), which hold ten
+ * million such lines. Without it, one such line stopped the warehouse on a numeric overflow.
+ */
+export const MAX_LINE_AMOUNT_EUR = 1_000_000_000;
+
 export const CLEANSING_POLICY: readonly EntityPolicy[] = [
   {
     entity: "customers",
@@ -122,6 +132,12 @@ export const CLEANSING_POLICY: readonly EntityPolicy[] = [
       { reason: "SHIP_BEFORE_ORDER", when: "ship_date < order_date", action: F, explain: "dates kept as exported, flagged as inconsistent" },
       { reason: "DELIVERY_BEFORE_SHIP", when: "delivery_date < ship_date", action: F, explain: "dates kept as exported, flagged as inconsistent" },
       { reason: "NEGATIVE_FREIGHT", when: "freight_cost < 0", action: R, explain: "freight is a cost, never negative" },
+      {
+        reason: "AMOUNT_OUT_OF_RANGE",
+        when: `abs(quantity * unit_price) >= ${MAX_LINE_AMOUNT_EUR} or abs(quantity * unit_cost) >= ${MAX_LINE_AMOUNT_EUR} or abs(freight_cost) >= ${MAX_LINE_AMOUNT_EUR}`,
+        action: R,
+        explain: "a line worth a billion euros or more (quantity x price or cost, or its freight) is an error of the export: a price in cents, a quantity with extra digits",
+      },
     ],
     dedupeKey: ["order_id", "line_number"],
   },
@@ -140,6 +156,12 @@ export const CLEANSING_POLICY: readonly EntityPolicy[] = [
     },
     rowRules: [
       { reason: "NEGATIVE_STOCK", when: "stock_on_hand < 0 or units_on_order < 0 or units_received < 0", action: R, explain: "stock levels are counts of units" },
+      {
+        reason: "AMOUNT_OUT_OF_RANGE",
+        when: `abs(stock_on_hand * unit_cost) >= ${MAX_LINE_AMOUNT_EUR} or abs(units_received * unit_cost) >= ${MAX_LINE_AMOUNT_EUR}`,
+        action: R,
+        explain: "a stock position worth a billion euros or more is an error of the export: a cost in cents, a level with extra digits",
+      },
     ],
     dedupeKey: ["snapshot_date", "product_id", "warehouse_id"],
   },

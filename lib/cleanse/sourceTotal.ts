@@ -23,13 +23,14 @@ export interface SourceTotals {
 }
 
 export async function sourceNetTotal(conn: DuckDBConnection, splitOrderLines: string, cleanOrderLines: string): Promise<SourceTotals> {
-  const raw = (column: string) => `try_cast(trim(r.${column}) as decimal(18, 6))`;
+  // Wide enough for any kept line (AMOUNT_OUT_OF_RANGE bounds them): a product of two DECIMAL(18, 6) overflowed from 10^6.
+  const raw = (column: string) => `try_cast(trim(r.${column}) as decimal(38, 6))`;
   const [t] = await queryRows<{ net: string | null; lines: number; fallback: number }>(
     conn,
     `with lines as (
        select ${raw("quantity")} as q_raw, ${raw("unit_price")} as p_raw,
-              case when r.discount is null or trim(r.discount) = '' then 0::decimal(18, 6) else ${raw("discount")} end as d_raw,
-              k.quantity as q, k.unit_price as p, coalesce(k.discount, 0) as d
+              case when r.discount is null or trim(r.discount) = '' then 0::decimal(38, 6) else ${raw("discount")} end as d_raw,
+              k.quantity::decimal(38, 0) as q, k.unit_price::decimal(38, 2) as p, coalesce(k.discount, 0)::decimal(38, 4) as d
        from read_parquet(${sqlString(cleanOrderLines)}) k
        join read_parquet(${sqlString(splitOrderLines)}) r on r.source_file = k.source_file and r.source_line = k.source_line
      )

@@ -34,6 +34,38 @@ describe("the missing-value and validity policy", () => {
     expect(rejects.find((r) => r.entity === "order_lines" && r.action === "row_rejected")).toMatchObject({ column: "order_date", raw_value: "31/02/2023", reason_code: "INVALID_DATE" });
   });
 
+  test("a number its column's type cannot hold is an invalid value with its reason (a discount of 15 for 15 %, a 12-digit price: the cleanse died on the cast)", async () => {
+    const { manifest, out, rejects } = await run([
+      saleRow({ order_id: "O1", discount: "15" }),
+      saleRow({ order_id: "O2", unit_price: "123456789012" }),
+      saleRow({ order_id: "O3", freight_cost: "12345678901" }),
+      saleRow({ order_id: "O4" }),
+    ]);
+    expect(manifest.entities.order_lines).toMatchObject({ rowsIn: 4, rowsKept: 2, rowsRejected: 2, rejectedByReason: { VALUE_OUT_OF_RANGE: 2 } });
+    expect(rejects.filter((r) => r.action === "row_rejected").map((r) => [r.source_line, r.column, r.raw_value, r.reason_code])).toEqual([
+      ["2", "discount", "15", "VALUE_OUT_OF_RANGE"],
+      ["3", "unit_price", "123456789012", "VALUE_OUT_OF_RANGE"],
+    ]);
+    // Freight is flagged when invalid: the line is kept, its freight unknown.
+    expect(rejects).toContainEqual(expect.objectContaining({ source_line: "4", action: "value_flagged", column: "freight_cost", reason_code: "VALUE_OUT_OF_RANGE" }));
+    const lines = await readParquet(path.join(out, "order_lines.parquet"), "select order_id, freight_cost::varchar as freight from t order by order_id");
+    expect(lines).toEqual([{ order_id: "O3", freight: null }, { order_id: "O4", freight: "7.90" }]);
+  });
+
+  test("a line or a stock position worth a billion euros or more is rejected (the warehouse stopped on an overflow), and the export's total stays exact", async () => {
+    const { manifest } = await run([
+      saleRow({ order_id: "O1", quantity: "999999999" }),
+      saleRow({ order_id: "O2", unit_price: "99999.99", quantity: "9999" }),
+      saleRow({ order_id: "O3", unit_cost: "99999999.99", quantity: "11" }),
+      stockRow({ stock_on_hand: "999999999", unit_cost: "10.00" }),
+      stockRow({ product_id: "P2", snapshot_date: "2023-05-31" }),
+    ]);
+    expect(manifest.entities.order_lines.rejectedByReason).toEqual({ AMOUNT_OUT_OF_RANGE: 2 });
+    expect(manifest.entities.stock_snapshots.rejectedByReason).toEqual({ AMOUNT_OUT_OF_RANGE: 1 });
+    // 9,999 x 99,999.99 x (1 - 0.1), to the cent and beyond: a product of two DECIMAL(18, 6) overflowed from 10^6.
+    expect(manifest.sourceTotals).toMatchObject({ lines: 1, netAmount: "899909910.009000" });
+  });
+
   test("a missing reference is kept as null and flagged (the warehouse counts it under 'unknown')", async () => {
     const { manifest, out } = await run([saleRow({ carrier_id: "" })]);
     expect(manifest.entities.order_lines.rowsKept).toBe(1);

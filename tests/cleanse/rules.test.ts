@@ -83,13 +83,22 @@ describe("countries to ISO 3166-1 alpha-2", () => {
 });
 
 describe("numbers and codes", () => {
-  test.each([["12.5", "12.5"], ["12,50", "12.50"], ["1 234,50", "1234.50"], ["1.234,50", "1234.50"], ["€ 3.20", "3.20"], ["-4", "-4"]])(
+  test.each([
+    ["12.5", "12.5"], ["12,50", "12.50"], ["1 234,50", "1234.50"], ["1.234,50", "1234.50"], ["€ 3.20", "3.20"], ["-4", "-4"],
+    // Digit grouping where it cannot be a decimal mark (English exports: "1,234.50" was INVALID_NUMBER).
+    ["1,234.50", "1234.50"], ["-1,234,567.5", "-1234567.5"], ["1,234,567", "1234567"], ["1.234.567", "1234567"],
+    // One comma alone stays a decimal comma, as French tools write it.
+    ["1,234", "1.234"],
+  ])(
     "decimal %s -> %s",
     (raw, out) => expect(value(parseDecimal(raw))).toBe(out),
   );
   test("invalid numbers", () => {
     expect(issue(parseDecimal("12.5.3"))).toBe("INVALID_NUMBER");
     expect(issue(parseDecimal("abc"))).toBe("INVALID_NUMBER");
+    // Groups that are not of three digits are no grouping.
+    expect(issue(parseDecimal("1,23,456.5"))).toBe("INVALID_NUMBER");
+    expect(issue(parseDecimal("12.34.5"))).toBe("INVALID_NUMBER");
     expect(issue(parseInteger("2.5"))).toBe("INVALID_INTEGER");
     expect(value(parseInteger("3.0"))).toBe("3");
   });

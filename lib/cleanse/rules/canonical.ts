@@ -21,8 +21,16 @@ export const CANONICAL_PATTERNS: Partial<Record<RuleName, string>> = {
   decimal: "-?(0|[1-9][0-9]{0,14})(\\.[0-9]{1,6})?",
 };
 
-/** The SQL test that `value` (an SQL expression) is canonical for `rule`; undefined when the rule has no canonical pattern. */
-export function canonicalSql(rule: RuleName, value: string): string | undefined {
-  const pattern = CANONICAL_PATTERNS[rule];
+/**
+ * The SQL test that `value` (an SQL expression) is canonical for `rule`, and fits `type` (the
+ * cleansed column's SQL type) when one is given; undefined when the rule has no canonical
+ * pattern. A decimal column of type DECIMAL(p, s) holds p - s digits before the point: a longer
+ * value (`150000` as a discount, DECIMAL(5,4)) goes through the rule and the type check of the
+ * value map (cleanseEntity.ts) instead of failing the typed copy's cast.
+ */
+export function canonicalSql(rule: RuleName, value: string, type?: string): string | undefined {
+  let pattern = CANONICAL_PATTERNS[rule];
+  const decimal = type ? /^DECIMAL\((\d+),\s*(\d+)\)$/i.exec(type) : null;
+  if (pattern !== undefined && rule === "decimal" && decimal) pattern = pattern.replace("{0,14}", `{0,${Number(decimal[1]) - Number(decimal[2]) - 1}}`);
   return pattern === undefined ? undefined : `regexp_full_match(${value}, '${pattern.replace(/'/g, "''")}')`;
 }
