@@ -12,6 +12,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import type { ReleaseSummary } from "../opendata/release";
 import { ladderTable, lossTable } from "../opendata/reports";
+import { notApplicableSection } from "../opendata/releaseDatasets";
 import { POLICY } from "../policy";
 import { loadProfile } from "../raw/profile";
 import { defaultConfig, runStages } from "./pipeline";
@@ -35,7 +36,7 @@ ${lossTable(release.datasets)}
 
 ${missed.length === 0 ? `Every table is within the targets (${pub.maxSuppressedCellsPercent} % of its non-empty cells, ${pub.maxSuppressedValuePercent} % of its value).` : missed.map((d) => `- ${d.dataset} misses the targets at the design kept (${d.design}): ${d.suppressedPercent.toFixed(1)} % of its cells and ${d.suppressedValuePercent.toFixed(1)} % of its value; the designs measured below show why no finer one did better.`).join("\n")}
 
-${release.notApplicable.length === 0 ? "" : `## Not applicable to this export\n\n${release.notApplicable.map((n) => `- ${n.dataset}: ${n.reason}.`).join("\n")}\n\n`}## Designs measured
+${notApplicableSection(release.notApplicable, "##", (n) => n).replace(/^\n/, "")}${release.notApplicable.length === 0 ? "" : "\n"}## Designs measured
 
 ${ladderTable(release.designs)}
 `;

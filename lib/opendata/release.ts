@@ -34,6 +34,7 @@ import { reidentificationRisk, RiskClass, RiskReport } from "./assessment/risk";
 import { censusSources, regionPopulations, statedPopulation } from "./assessment/census";
 import { assertReleasable, compareText, protectFromParts, protectRelease, ProtectionResult, TableInput, TableLoss } from "./confidentiality/index";
 import { chooseDesigns, DesignOutcome, RungMeasurement } from "./design";
+import { UnprotectableDesignError } from "./confidentiality/secondary";
 import { checkPackage, PackageProblem, validateProfile } from "./gates/packageChecks";
 import { loadKnownValues, publicVocabulary, scanKnownValuesIn, scanInputFor, PiiScanResult, tokens } from "./gates/piiScan";
 import { DesignParams, derivedOf, designDataset, labelColumnsOf, loadDatasets, loadDesigns, measuresOf, MODEL_DIR, OdDataset } from "./model/datasets";
@@ -289,20 +290,53 @@ export async function prepareRelease(conn: DuckDBConnection, log: (m: string) =>
   // A dataset the export cannot feed (no stock snapshots, no shipments, no supplier records) is
   // not published empty: the release says it does not apply, and why.
   const notApplicable = all.filter((p) => p.input.cells.every((c) => c.contributors === 0)).map((p) => ({ dataset: p.ds.dataset, reason: `the export has none of the records it is computed from (${p.ds.contributors})` }));
-  const prepared = all.filter((p) => !notApplicable.some((n) => n.dataset === p.ds.dataset));
+  let prepared = all.filter((p) => !notApplicable.some((n) => n.dataset === p.ds.dataset));
   for (const n of notApplicable) log(`opendata: ${n.dataset} not applicable: ${n.reason}`);
-  const inputs = prepared.map((p) => p.input);
   const parts = outcome.choices.filter((c) => c.tables.some((t) => prepared.some((p) => p.ds.dataset === t.ds.dataset))).map((c) => c.protection);
-  const protection =
-    options.method === undefined && notApplicable.length === 0 && parts.every((p): p is ProtectionResult => p !== null)
-      ? await protectFromParts(inputs, parts, { log })
-      : await protectRelease(inputs, { log, method: options.method });
+  let protection: ProtectionResult;
+  try {
+    protection =
+      options.method === undefined && notApplicable.length === 0 && parts.every((p): p is ProtectionResult => p !== null)
+        ? await protectFromParts(prepared.map((p) => p.input), parts, { log })
+        : await protectRelease(prepared.map((p) => p.input), { log, method: options.method });
+  } catch (err) {
+    if (!(err instanceof UnprotectableDesignError)) throw err;
+    // A group whose every rung failed the targets keeps its coarsest one, first protected here
+    // (design.ts): when suppression cannot protect even that (a few lines dominate whole
+    // periods), the group is withheld, said in the release, rather than the run failing or the
+    // figures going out exposed. Groups are independent (no relation crosses them): each is
+    // protected alone to find which.
+    const withheld = await unprotectableGroups(outcome, prepared);
+    if (withheld.length === 0) throw err;
+    for (const w of withheld) log(`opendata: ${w.dataset} withheld: ${w.reason}`);
+    notApplicable.push(...withheld);
+    prepared = prepared.filter((p) => !withheld.some((w) => w.dataset === p.ds.dataset));
+    protection = await protectRelease(prepared.map((p) => p.input), { log, method: options.method });
+  }
   log(`opendata: whole release protected in ${protection.rounds} round(s), ${protection.cuts} cuts, ${protection.audit.intervals.length} figures audited, ${protection.audit.exposed.length} exposed`);
   assertReleasable(protection, "open data release");
   const comparison: MethodComparison | null = protection.heuristic
     ? { optimal: { rounds: protection.rounds, loss: protection.loss, passed: protection.audit.passed }, heuristic: { rounds: protection.heuristic.rounds, loss: protection.heuristic.loss, passed: true }, optimality: protection.optimality }
     : null;
   return { prepared, notApplicable, outcome, protection, comparison };
+}
+
+/** The datasets of the groups that suppression cannot protect at their chosen design, each protected alone; with the reason. */
+async function unprotectableGroups(outcome: DesignOutcome, prepared: readonly Prepared[]): Promise<NotApplicable[]> {
+  const withheld: NotApplicable[] = [];
+  for (const choice of outcome.choices) {
+    const mine = prepared.filter((p) => p.group === choice.group);
+    if (mine.length === 0 || choice.protection !== null) continue;
+    try {
+      await protectRelease(mine.map((p) => p.input), { log: () => {} });
+    } catch (err) {
+      if (!(err instanceof UnprotectableDesignError)) throw err;
+      const why = err.message.replace(/^secondary suppression \(heuristic\): /, "");
+      const reason = `no design of its group (${choice.group}) can be published: the finer ones hide more than the targets allow or cannot be protected, and at the coarsest (${choice.name}) ${why}`;
+      withheld.push(...mine.map((p) => ({ dataset: p.ds.dataset, reason, withheld: true as const })));
+    }
+  }
+  return withheld;
 }
 
 export async function releaseOpenData(opts: ReleaseOptions): Promise<ReleaseSummary> {

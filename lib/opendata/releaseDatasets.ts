@@ -38,4 +38,17 @@ export interface DatasetSummary {
 export interface NotApplicable {
   dataset: string;
   reason: string;
+  /** The export feeds it, but no design of its group could be protected: withheld rather than published exposed (release.ts). */
+  withheld?: true;
+}
+
+/**
+ * The release's sections on the datasets it does not publish: those the export cannot feed, and
+ * those withheld because no design of theirs could be protected. Each begins with a blank line;
+ * nothing when there are none.
+ */
+export function notApplicableSection(list: readonly NotApplicable[], level: string, name: (dataset: string) => string): string {
+  const section = (title: string, items: readonly NotApplicable[]) =>
+    items.length === 0 ? "" : `\n${level} ${title}\n\n${items.map((n) => `- ${name(n.dataset)}: ${n.reason}.`).join("\n")}\n`;
+  return section("Not applicable to this export", list.filter((n) => !n.withheld)) + section("Withheld: no design can be protected", list.filter((n) => n.withheld));
 }

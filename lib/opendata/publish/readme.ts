@@ -5,7 +5,7 @@
  */
 import { POLICY } from "../../policy";
 import type { RungMeasurement } from "../design";
-import type { DatasetSummary, NotApplicable, Prepared } from "../releaseDatasets";
+import { notApplicableSection, type DatasetSummary, type NotApplicable, type Prepared } from "../releaseDatasets";
 import { ladderTable, lossTable } from "../reports";
 import { LICENCE, ReleaseMeta } from "./datapackage";
 import { LICENCE_COMPATIBILITY, REUSE_CONDITIONS } from "./licence";
@@ -75,7 +75,7 @@ ${missed.length === 0 ? "\nEvery table is within the targets.\n" : `\n${missed.m
 ## Datasets
 
 ${datasets}
-${notApplicable.length === 0 ? "" : `\n### Not applicable to this export\n\n${notApplicable.map((n) => `- \`${n.dataset}\`: ${n.reason}.`).join("\n")}\n`}
+${notApplicableSection(notApplicable, "###", (n) => `\`${n}\``)}
 
 ## Licence and conditions of reuse
 
