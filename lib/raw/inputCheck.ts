@@ -53,8 +53,13 @@ export function checkHeader(file: string, format: CsvFormat, parquet = false): v
   const unexpected = found.filter((c) => !expected.includes(c));
   if (missing.length || unexpected.length || found.join() !== expected.join()) {
     const parts = [];
+    const named = unexpected.filter((c) => c.trim() !== "");
+    const unnamed = found.filter((c) => c.trim() === "").length;
+    const twice = [...new Set(found.filter((c, i) => c.trim() !== "" && found.indexOf(c) !== i))];
     if (missing.length) parts.push(`missing ${missing.map((c) => `"${c}"`).join(", ")}`);
-    if (unexpected.length) parts.push(`unexpected ${unexpected.map((c) => `"${c}"`).join(", ")}`);
+    if (named.length) parts.push(`unexpected ${named.map((c) => `"${c}"`).join(", ")}`);
+    if (unnamed) parts.push(`${unnamed === 1 ? "a column" : `${unnamed} columns`} without a name${found[found.length - 1].trim() === "" ? " (a separator at the end of the line?)" : ""}`);
+    if (twice.length) parts.push(`${twice.map((c) => `"${c}"`).join(", ")} more than once`);
     if (!parts.length) parts.push("columns in another order");
     // The right columns in another case or with spaces around them: column names are matched exactly.
     const loose = (c: string) => c.trim().toLowerCase();

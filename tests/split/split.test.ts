@@ -133,6 +133,19 @@ describe("unusable input stops the run, names the file and the fix, and keeps th
     await expectStop(file, /line 1: wrong header for source profile "default" \(the profile's columns, but spelt otherwise: "RECORD_TYPE" for "record_type"; names are matched exactly, case and spaces included\)/);
   });
 
+  test("a separator at the end of the header, a column twice: named as such (they were 'unexpected \"\"' and 'columns in another order')", async () => {
+    const dir = tempDir();
+    const csv = path.join(dir, "ok.csv");
+    writeRawCsv(csv, [saleRow()]);
+    const [header] = fs.readFileSync(csv, "utf8").split("\n");
+    const trailing = path.join(dir, "trailing.csv");
+    fs.writeFileSync(trailing, `${header},\n`);
+    await expectStop(trailing, /line 1: wrong header for source profile "default" \(a column without a name \(a separator at the end of the line\?\)\)/);
+    const twice = path.join(dir, "twice.csv");
+    fs.writeFileSync(twice, `${header},city\n`);
+    await expectStop(twice, /line 1: wrong header for source profile "default" \("city" more than once\)/);
+  });
+
   test("a spreadsheet, an archive or a compressed file: named as what it is, with its own fix (they were all \"not valid UTF-8\", fix iconv)", async () => {
     const dir = tempDir();
     const csv = path.join(dir, "ok.csv");
