@@ -101,6 +101,10 @@ describe("numbers and codes", () => {
     expect(issue(parseDecimal("12.34.5"))).toBe("INVALID_NUMBER");
     expect(issue(parseInteger("2.5"))).toBe("INVALID_INTEGER");
     expect(value(parseInteger("3.0"))).toBe("3");
+    // A comma between groups of three digits is grouping in a whole number ("2,000" was 2 units).
+    expect(value(parseInteger("2,000"))).toBe("2000");
+    expect(value(parseInteger("-1,250,000"))).toBe("-1250000");
+    expect(issue(parseInteger("1,5"))).toBe("INVALID_INTEGER");
   });
   test("codes compare upper case without spaces; spreadsheet floats lose their .0", () => {
     expect(value(cleanCode(" 85123a "))).toBe("85123A");

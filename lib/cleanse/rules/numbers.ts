@@ -19,8 +19,14 @@ export function parseDecimal(raw: string): Cleaned {
   return ok(text.replace(/^\+/, ""));
 }
 
-/** Whole numbers (quantities, stock levels); `12.0` is accepted as 12, `12.5` is not. */
+/**
+ * Whole numbers (quantities, stock levels); `12.0` is accepted as 12, `12.5` is not. A comma
+ * between groups of three digits is grouping here (`2,000` is two thousand units): read as a
+ * decimal comma, as parseDecimal reads `1,234`, it made 2 units of `2,000`, silently.
+ */
 export function parseInteger(raw: string): Cleaned {
+  const grouped = raw.replace(/[\s\u00a0\u202f]/g, "");
+  if (/^[-+]?\d{1,3}(,\d{3})+$/.test(grouped)) raw = grouped.replace(/,/g, "");
   const decimal = parseDecimal(raw);
   if (decimal.issue) return invalid("INVALID_INTEGER");
   const n = Number(decimal.value);
