@@ -159,8 +159,15 @@ function checkParquetMagic(file: string, profileName: string): void {
     const tail = Buffer.alloc(4);
     fs.readSync(fd, tail, 0, 4, Math.max(0, size - 4));
     if (size >= 12 && head.subarray(0, 4).toString("latin1") === "PAR1" && tail.toString("latin1") === "PAR1") return;
-    const other = binaryFormatOf(head);
-    const what = other ? other.what : head[0] === 0x1f && head[1] === 0x8b ? "gzip-compressed" : "not a Parquet file (it does not start and end with PAR1)";
+    const starts = head.subarray(0, 4).toString("latin1") === "PAR1";
+    const other = starts ? null : binaryFormatOf(head);
+    const what = starts
+      ? "a truncated Parquet file (it does not end with PAR1, its footer)"
+      : other
+        ? other.what
+        : head[0] === 0x1f && head[1] === 0x8b
+          ? "gzip-compressed"
+          : "not a Parquet file (it does not start and end with PAR1)";
     throw new InputError(file, `source profile "${profileName}" reads this file as Parquet, but it is ${what}`, "pass the file the profile describes (data/README.md, \"Source profiles\"), or a profile that reads it as it is");
   } finally {
     fs.closeSync(fd);

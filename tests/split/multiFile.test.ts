@@ -142,6 +142,11 @@ describe("a multi-file source profile", () => {
 
   test("a file the profile reads as Parquet that is not Parquet stops the split, naming the file and the profile", async () => {
     const { dir, profileFile } = await exportDir();
+    const parquet = fs.readFileSync(path.join(dir, "products.parquet"));
+    // Cut short (a copy that stopped): its footer, and the PAR1 after it, are missing.
+    fs.writeFileSync(path.join(dir, "products.parquet"), parquet.subarray(0, parquet.length - 8));
+    const truncated = await splitExport({ input: dir, profile: loadProfile(profileFile), outDir: path.join(tempDir("pq-"), "split") }).catch((e: unknown) => e);
+    expect((truncated as Error).message).toContain('reads this file as Parquet, but it is a truncated Parquet file (it does not end with PAR1, its footer)');
     fs.writeFileSync(path.join(dir, "products.parquet"), "product_id,product_name\nP1,Tea\n");
     const error = await splitExport({ input: dir, profile: loadProfile(profileFile), outDir: path.join(tempDir("pq-"), "split") }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InputError);
