@@ -58,7 +58,7 @@ export async function runPipelineWithPrivacy(cfg: PipelineConfig, keyStore?: Key
 }
 
 export function rightsContext(cfg: PipelineConfig, actor: string, keyStore?: KeyStore): RightsContext {
-  return { keyStore: keyStore ?? openKeyStore({ log: cfg.log }), privacyDir: privacyDirOf(cfg), warehouseDir: cfg.warehouseDir, actor };
+  return { keyStore: keyStore ?? openKeyStore({ log: cfg.log }), privacyDir: privacyDirOf(cfg), warehouseDir: cfg.warehouseDir, actor, profile: cfg.profile };
 }
 
 /** Erasure followed by the rerun and the verification: the whole Art. 17 procedure. */
@@ -150,6 +150,8 @@ export function rightsCommand(config: () => PipelineConfig, rerunConfig: () => P
         const { rectifyRequest } = await rightsModule();
         const answer = await rectifyRequest(ctx, identifier, field, value);
         print(answer.message);
+        // A field that cannot be rectified, or a value its cleansing rule refuses: nothing recorded, exit 2.
+        if (answer.status === "invalid") process.exitCode = 2;
         if (answer.status === "recorded" && o.rerun) await runPipelineWithPrivacy(cfg, ctx.keyStore);
       }),
     );

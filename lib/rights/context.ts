@@ -2,6 +2,7 @@
  * What every data-subject request needs: the keys, the ledgers' directory, the published
  * warehouse, who is acting, and the audit log every answer is written to (Art. 5(2)).
  */
+import type { SourceProfile } from "../raw/profile";
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -30,6 +31,12 @@ export interface RightsContext {
    * the Art. 12(3) one-month deadline, recorded with the answer (lib/rights/deadlines.ts).
    */
   receivedAt?: string;
+  /**
+   * The source profile of the warehouse's export: a rectified value is checked by the rule that
+   * cleanses its column, with the profile's date formats and country (lib/rights/rectify.ts).
+   * Default: the default profile.
+   */
+  profile?: Pick<SourceProfile, "dateFormats" | "country">;
 }
 
 export function auditLogPath(ctx: Pick<RightsContext, "privacyDir">): string {

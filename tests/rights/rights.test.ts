@@ -183,6 +183,9 @@ describe("rectification (Art. 16)", () => {
     expect((await rectifyRequest(s.ctx, p.customer_id!, "postal_code", target.postal)).status).toBe("recorded");
     expect((await rectifyRequest(s.ctx, p.customer_id!, "city", "Rectifiée-sur-Mer")).status).toBe("recorded");
     expect((await rectifyRequest(s.ctx, p.customer_id!, "card_number", "x")).status).toBe("invalid");
+    // A value the column's cleansing rule refuses is not recorded: it would be nulled at the next load.
+    const refused = await rectifyRequest(s.ctx, p.customer_id!, "email", "not-an-email");
+    expect(refused).toMatchObject({ status: "invalid", message: "The new email is not valid: the rule that cleanses the column refuses it (INVALID_EMAIL). Nothing was recorded." });
     const ledger = fs.readFileSync(path.join(s.ctx.privacyDir, "rectification-ledger.jsonl"), "utf8");
     expect(ledger).not.toContain("Rectifiée");
     expect(ledger).not.toContain(target.postal);
