@@ -57,9 +57,9 @@ program
   .option("-o, --out <file>", "output file, .csv or .csv.gz (default: data/raw/export.csv.gz)")
   .action(async (o: { rows?: string; seed?: string; out?: string }) => {
     const { generateRawExport } = await import("../raw/generator");
-    const { DEFAULT_EXPORT } = await import("../raw/defaults");
+    const { DEFAULT_EXPORT, GENERATOR_MIN_ROWS } = await import("../raw/defaults");
     const out = o.out !== undefined ? path.resolve(o.out) : path.join(projectRoot(), DEFAULT_EXPORT.path);
-    const rows = cappedRows(wholeNumber("--rows", o.rows ?? String(DEFAULT_EXPORT.rows)));
+    const rows = cappedRows(wholeNumber("--rows", o.rows ?? String(DEFAULT_EXPORT.rows), { min: GENERATOR_MIN_ROWS }));
     const seed = wholeNumber("--seed", o.seed ?? String(DEFAULT_EXPORT.seed));
     const summary = await generateRawExport({ outPath: out, rows, seed });
     console.log(`wrote ${summary.rows} rows to ${path.relative(process.cwd(), out) || out}`);
@@ -116,8 +116,13 @@ function report(results: StageResult[]) {
   for (const r of results) console.log(`  ${r.stage.padEnd(10)} ${r.seconds.toFixed(1).padStart(7)} s  ${r.summary}`);
 }
 
-program.parseAsync().catch((err: unknown) => {
-  if (err instanceof InputError || err instanceof RunLockedError) {
+program.parseAsync().catch(async (err: unknown) => {
+  // The errors that name their cause and fix: a line, exit 2. The privacy modules are loaded only
+  // here, so that `--help` does not load them (issue 24).
+  const { KeyStoreError } = await import("../privacy/keystore");
+  const { LedgerError } = await import("../privacy/ledgers");
+  const { CoreEncryptionError } = await import("../privacy/coreEncryption");
+  if (err instanceof InputError || err instanceof RunLockedError || err instanceof KeyStoreError || err instanceof LedgerError || err instanceof CoreEncryptionError) {
     console.error(`error: ${err.message}`);
     process.exit(2);
   }

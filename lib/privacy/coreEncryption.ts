@@ -135,6 +135,13 @@ export async function attachEncrypted(
     await conn.run(`attach ${sqlString(file)} as "${alias}" (encryption_key ${sqlString(key.secret)}${opts.readOnly ? ", read_only" : ""})`);
   } catch (err) {
     const message = String((err as Error).message ?? err).split(key.secret).join("[redacted]");
+    if (/wrong encryption key/i.test(message)) {
+      // Another key directory than the one that built it (a moved or new WORKBOOK_KEY_DIR, or a
+      // key store generated afresh): DuckDB's own words name no cause and no fix.
+      throw new CoreEncryptionError(
+        `cannot open encrypted database ${file}: the key store in use does not hold the master key (version ${key.info.masterVersion}) it was encrypted with. Fix: point WORKBOOK_KEY_DIR at the key directory that built it (default: .keys in the project); without that key nothing in it can be read, so rebuild it with \`npm start\``,
+      );
+    }
     throw new CoreEncryptionError(`cannot open encrypted database ${file}: ${message}`);
   }
 }

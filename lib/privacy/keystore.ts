@@ -117,6 +117,11 @@ export function keyDirectory(): string {
   return path.join(projectRoot(), ".keys");
 }
 
+/** A key's check value (SHA-256 of a label and the key): tells two keys apart without revealing either. */
+export function keyCheckValue(key: Buffer): string {
+  return checkValue(key);
+}
+
 function checkValue(key: Buffer): string {
   return crypto.createHash("sha256").update("retail-workbook key check value v1\0").update(key).digest("hex");
 }

@@ -21,7 +21,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { projectRoot } from "../io/paths";
 import { cleanCode } from "../cleanse/rules/codes";
-import type { KeyStore } from "./keystore";
+import { keyCheckValue, type KeyStore } from "./keystore";
 import { customerPseudonym } from "./pseudonym";
 import { decryptField, encryptField } from "./envelope";
 import { openCustomerKeyRing, type CustomerKeyRing } from "./keyring";
@@ -29,6 +29,9 @@ import { openCustomerKeyRing, type CustomerKeyRing } from "./keyring";
 export const ERASURE_LEDGER_FILE = "erasure-ledger.jsonl";
 export const RECTIFICATION_LEDGER_FILE = "rectification-ledger.jsonl";
 export const RIGHTS_AUDIT_FILE = "rights-audit.jsonl";
+/** Which pseudonym key the ledgers' pseudonyms were computed under, by its check value (assertLedgerKey). */
+export const LEDGER_KEY_FILE = "ledger-key.json";
+const LEDGER_KEY_FORMAT = "retail-workbook ledger key v1";
 
 /** The sentinel customer number that replaces an erased customer's number at the split stage. */
 export const ERASED_CUSTOMER_ID = "ERASED";
@@ -120,6 +123,53 @@ function rewrite(file: string, entries: object[]): void {
   fs.renameSync(tmp, file);
 }
 
+// ------------------------------------------------------------------------- the ledgers' key
+
+/**
+ * The ledgers hold pseudonyms, HMACs of customer numbers under the pseudonym key: read with
+ * another key store (a new or lost WORKBOOK_KEY_DIR, a .keys generated afresh), whose key of the
+ * same version is another key, no erased customer was recognised and every one came back at the
+ * next load, silently (the version check below cannot see it: both keys are v1). The key each
+ * ledger entry was written under is recorded by its check value beside the ledgers, and every
+ * reader and writer of the ledgers compares it with the key store's. Ledgers from before the
+ * record have none to compare: the next entry records it.
+ */
+export function assertLedgerKey(privacyDir: string, keyStore: KeyStore): void {
+  const file = path.join(privacyDir, LEDGER_KEY_FILE);
+  if (!fs.existsSync(file)) return;
+  let bound: { format?: string; pseudonym?: { version?: number; checkValue?: string } };
+  try {
+    bound = JSON.parse(fs.readFileSync(file, "utf8"));
+  } catch {
+    throw new LedgerError(`${file}: not valid JSON. Restore it from backup with the ledgers`);
+  }
+  const version = bound.pseudonym?.version;
+  if (bound.format !== LEDGER_KEY_FORMAT || !Number.isInteger(version) || typeof bound.pseudonym?.checkValue !== "string") {
+    throw new LedgerError(`${file}: expected {"format": "${LEDGER_KEY_FORMAT}", "pseudonym": {"version": N, "checkValue": "<hex>"}}. Restore it from backup with the ledgers`);
+  }
+  const another =
+    `the erasure and rectification ledgers in ${privacyDir} were written under pseudonym key v${version} of another key store than ${keyStore.dir}: ` +
+    `with this one no erased customer would be recognised, and every one would come back. ` +
+    `Fix: set WORKBOOK_KEY_DIR to the key directory that wrote them (a new or regenerated one cannot read them); nothing was changed`;
+  let key: Buffer;
+  try {
+    key = keyStore.pseudonymKey(version).key;
+  } catch {
+    throw new LedgerError(another);
+  }
+  const matches = keyCheckValue(key) === bound.pseudonym.checkValue;
+  key.fill(0);
+  if (!matches) throw new LedgerError(another);
+}
+
+/** Records the pseudonym key `version` of `keyStore` as the ledgers' key. */
+function bindLedgerKey(privacyDir: string, keyStore: KeyStore, version: number): void {
+  const key = keyStore.pseudonymKey(version).key;
+  const record = { format: LEDGER_KEY_FORMAT, pseudonym: { version, checkValue: keyCheckValue(key) } };
+  key.fill(0);
+  rewrite(path.join(privacyDir, LEDGER_KEY_FILE), [record]);
+}
+
 // ------------------------------------------------------------------------------ erasure ledger
 
 export function readErasures(privacyDir: string): ErasureEntry[] {
@@ -138,6 +188,7 @@ export function recordErasure(privacyDir: string, keyStore: KeyStore, pseudonym:
  * Idempotent as recordErasure; returns each pseudonym's entry, in the order given.
  */
 export function recordErasures(privacyDir: string, keyStore: KeyStore, pseudonyms: readonly string[], reason: ErasureReason, at = new Date().toISOString()): ErasureEntry[] {
+  assertLedgerKey(privacyDir, keyStore);
   const entries = readErasures(privacyDir);
   const version = keyStore.currentVersion("pseudonym");
   const recorded = new Map(entries.filter((e) => e.key_version === version).map((e) => [e.customer_pseudonym, e]));
@@ -152,6 +203,7 @@ export function recordErasures(privacyDir: string, keyStore: KeyStore, pseudonym
     return entry;
   });
   appendLines(path.join(privacyDir, ERASURE_LEDGER_FILE), added);
+  if (added.length > 0) bindLedgerKey(privacyDir, keyStore, version);
   return out;
 }
 
@@ -161,6 +213,7 @@ export function recordErasures(privacyDir: string, keyStore: KeyStore, pseudonym
  * person back in, so it stops the load instead.
  */
 export function erasedPseudonyms(privacyDir: string, keyStore: KeyStore): Set<string> {
+  assertLedgerKey(privacyDir, keyStore);
   const current = keyStore.currentVersion("pseudonym");
   const out = new Set<string>();
   for (const e of readErasures(privacyDir)) {
@@ -223,6 +276,7 @@ export function recordRectification(
   if (!(RECTIFIABLE_COLUMNS as readonly string[]).includes(column)) {
     throw new LedgerError(`cannot rectify ${JSON.stringify(column)}: rectifiable columns are ${RECTIFIABLE_COLUMNS.join(", ")}`);
   }
+  assertLedgerKey(privacyDir, keyStore);
   const dataKey = ring.get(pseudonym);
   if (!dataKey) throw new LedgerError(`customer ${pseudonym} has no data key (unknown or erased): nothing to rectify`);
   const entries = readRectifications(privacyDir);
@@ -236,6 +290,7 @@ export function recordRectification(
   };
   dataKey.fill(0);
   appendLine(path.join(privacyDir, RECTIFICATION_LEDGER_FILE), entry);
+  bindLedgerKey(privacyDir, keyStore, entry.key_version);
   return entry;
 }
 
@@ -256,6 +311,7 @@ export function rectificationSource(privacyDir: string, keyStore: () => KeyStore
     const entries = readRectifications(privacyDir);
     if (entries.length === 0) return [];
     const store = keyStore();
+    assertLedgerKey(privacyDir, store);
     const current = store.currentVersion("pseudonym");
     const latest = new Map<string, RectificationEntry>();
     for (const e of entries) {
@@ -293,6 +349,7 @@ export function rectificationSource(privacyDir: string, keyStore: () => KeyStore
 /** Rewrites both ledgers through a re-keying map (old pseudonym -> new); see lib/rights/rekey.ts. */
 export function rewriteLedgers(
   privacyDir: string,
+  keyStore: KeyStore,
   mapping: Map<string, string>,
   toVersion: number,
   reencrypt: (oldPseudonym: string, newPseudonym: string, column: string, valueEnc: string) => string,
@@ -315,5 +372,6 @@ export function rewriteLedgers(
   if (fs.existsSync(path.join(privacyDir, RECTIFICATION_LEDGER_FILE))) {
     rewrite(path.join(privacyDir, RECTIFICATION_LEDGER_FILE), rectifications.map((e, i) => ({ ...e, seq: i + 1 })));
   }
+  if (erasures.length + rectifications.length > 0) bindLedgerKey(privacyDir, keyStore, toVersion);
   return { erasures: erasures.length, rectifications: rectifications.length, unresolved };
 }

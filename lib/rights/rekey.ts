@@ -35,7 +35,7 @@ export function rotatePseudonymKey(ctx: RightsContext, rawCustomerIds: string[])
   const toVersion = ctx.keyStore.rotate("pseudonym");
   const mapping = rekeyPseudonyms(ctx.keyStore, rawCustomerIds, fromVersion, toVersion);
   const ring = keyRing(ctx);
-  const ledgers = rewriteLedgers(ctx.privacyDir, mapping, toVersion, (oldP, newP, column, valueEnc) => {
+  const ledgers = rewriteLedgers(ctx.privacyDir, ctx.keyStore, mapping, toVersion, (oldP, newP, column, valueEnc) => {
     const key = ring.get(oldP);
     if (!key) return valueEnc; // shredded: stays unreadable
     const value = decryptField(key, valueEnc, rectificationAad(oldP, column));

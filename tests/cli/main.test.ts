@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as net from "node:net";
 import * as path from "node:path";
@@ -6,6 +6,9 @@ import { wholeNumber } from "../../lib/cli/wholeNumber";
 import { InputError } from "../../lib/raw/inputError";
 import { tempDir } from "../helpers/rawCsv";
 import { projectRoot, runScript } from "../helpers/runScript";
+import { createSandboxProject, TSX_CLI } from "../helpers/sandboxProject";
+import { openKeyStore } from "../../lib/privacy/keystore";
+import { recordErasures } from "../../lib/privacy/ledgers";
 
 const cli = (...args: string[]) => runScript("lib/cli/main.ts", ...args);
 
@@ -73,6 +76,26 @@ describe("a bad number or a busy port on the command line: exit 2 and one line n
     }
   });
 
+  test("generate --rows below the generator's least (100): where it died in the generator with its stack", () => {
+    oneLine(cli("generate", "--rows", "50", "--out", path.join(tempDir(), "never-written.csv.gz")), '--rows: "50" is not a whole number of at least 100. Fix: pass e.g. --rows 1000');
+  });
+
+  test("a key store that is not the one that wrote the ledgers: one line and the fix, nothing staged (erased customers came back)", () => {
+    const sb = createSandboxProject();
+    try {
+      // An erasure recorded under the sandbox's own keys, then the pipeline run with a new key directory.
+      recordErasures(path.join(sb.root, "outputs", "privacy"), openKeyStore({ dir: sb.keyDir, log: () => {} }), ["cp_0123456789abcdef0123456789abcdef"], "erasure-request");
+      const other = path.join(path.dirname(sb.root), "other-keys");
+      const run = spawnSync(process.execPath, [TSX_CLI, "lib/cli/main.ts", "split"], { cwd: sb.root, env: { ...sb.env, WORKBOOK_KEY_DIR: other }, encoding: "utf8" });
+      expect(run.status).toBe(2);
+      expect(run.stderr).not.toMatch(/^\s+at /m);
+      expect(run.stderr).toMatch(new RegExp(`^error: the erasure and rectification ledgers in .* were written under pseudonym key v1 of another key store than ${other}: .*Fix: set WORKBOOK_KEY_DIR`, "m"));
+      expect(fs.existsSync(path.join(sb.root, "outputs", "staging", "split", "order_lines.parquet"))).toBe(false);
+    } finally {
+      fs.rmSync(path.dirname(sb.root), { recursive: true, force: true });
+    }
+  });
+
   test("the portal's --port, before anything is built: where a non-number reached Node as NaN (a RangeError and its stack)", () => {
     oneLine(cli("portal", "--serve", "--port", "abc"), '--port: "abc" is not a whole number from 0 to 65535. Fix: pass e.g. --port 8080');
   });
@@ -95,8 +118,10 @@ describe("a bad number or a busy port on the command line: exit 2 and one line n
   });
 
   test("the benchmark's row counts, seed and runs: where --rows 0 printed a stack trace", () => {
-    oneLine(bench("--rows", "0"), '--rows: "0" is not a whole number of at least 1. Fix: pass e.g. --rows 1000000');
-    oneLine(bench("--scale", "1000,x"), '--scale: "x" is not a whole number of at least 1. Fix: pass e.g. --scale 1000000,2000000');
+    oneLine(bench("--rows", "0"), '--rows: "0" is not a whole number of at least 100. Fix: pass e.g. --rows 1000000');
+    oneLine(bench("--scale", "1000,x"), '--scale: "x" is not a whole number of at least 100. Fix: pass e.g. --scale 1000000,2000000');
+    // The generator's least: 50 rows ran the floor and died in the generator with its stack.
+    oneLine(bench("--rows", "50"), '--rows: "50" is not a whole number of at least 100. Fix: pass e.g. --rows 1000000');
     oneLine(bench("--rows", "100", "--seed", "-1"), '--seed: "-1" is not a whole number. Fix: pass e.g. --seed 1000');
     oneLine(bench("queries", "--runs", "0"), '--runs: "0" is not a whole number of at least 1. Fix: pass e.g. --runs 15');
     oneLine(bench("defaults", "--only", "foo"), '--only: expected start or tests, got "foo". Fix: pass --only start or --only tests, or leave it out for both');
