@@ -2,7 +2,7 @@ import { Command } from "commander";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { projectRoot } from "../io/paths";
-import { DEFAULT_EXPORT } from "../raw/defaults";
+import { DEFAULT_EXPORT, GENERATOR_MIN_ROWS } from "../raw/defaults";
 import { benchConfig, benchRoot, cachedExport } from "./config";
 import { benchQueries } from "./queries";
 import { benchPipeline, gib } from "./run";
@@ -47,7 +47,7 @@ program
   .option("--work-dir <dir>", "export cache and sandboxes", benchRoot())
   .action(async (o: { rows: string; scale?: string; seed: string; regenerate?: boolean; reportsDir: string; workDir: string }) => {
     const option = o.scale !== undefined ? "--scale" : "--rows";
-    const asked = (o.scale ?? o.rows).split(",").map((s) => wholeNumber(option, s, { min: 1, example: o.scale !== undefined ? "1000000,2000000" : "1000000" }));
+    const asked = (o.scale ?? o.rows).split(",").map((s) => wholeNumber(option, s, { min: GENERATOR_MIN_ROWS, example: o.scale !== undefined ? "1000000,2000000" : "1000000" }));
     const seed = wholeNumber("--seed", o.seed);
     const sizes = [...new Set(asked.map((n) => cappedRows(n)))];
     const resultsFile = path.join(o.reportsDir, "benchmarks.json");
@@ -134,7 +134,7 @@ program
   .option("--runs <n>", "timed runs per query and variant", "15")
   .option("--reports-dir <dir>", "where optimization.md and optimization.json go (benchmarks.json is read there)", path.join(projectRoot(), "reports"))
   .action(async (o: { rows: string; runs: string; reportsDir: string }) => {
-    const { file } = await benchQueries({ rows: cappedRows(wholeNumber("--rows", o.rows, { min: 1, example: "1000000" })), runs: wholeNumber("--runs", o.runs, { min: 1, example: "15" }), reportsDir: o.reportsDir });
+    const { file } = await benchQueries({ rows: cappedRows(wholeNumber("--rows", o.rows, { min: GENERATOR_MIN_ROWS, example: "1000000" })), runs: wholeNumber("--runs", o.runs, { min: 1, example: "15" }), reportsDir: o.reportsDir });
     console.log(`wrote ${path.relative(process.cwd(), file)} and optimization.json`);
   });
 
@@ -145,7 +145,7 @@ program
   .option("--sandbox <dir>", "a bench sandbox whose staging and warehouse are already built (its keys in WORKBOOK_KEY_DIR)")
   .option("--known-times <k>", "scan for k times the warehouse's known values, made distinct as a k times larger export's (e.g. 10 from 1 M rows for 10 M)", "1")
   .action(async (o: { rows: string; sandbox?: string; knownTimes: string }) => {
-    const rows = cappedRows(wholeNumber("--rows", o.rows, { min: 1, example: "1000000" }));
+    const rows = cappedRows(wholeNumber("--rows", o.rows, { min: GENERATOR_MIN_ROWS, example: "1000000" }));
     const knownTimes = wholeNumber("--known-times", o.knownTimes, { min: 1, example: "10" });
     const log = (m: string) => console.log(m);
     const sandbox = o.sandbox ?? path.join(benchRoot(), String(rows));

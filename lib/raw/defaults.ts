@@ -5,3 +5,6 @@
  * (data/README.md, "Sources"), not from what the release's confidentiality rules would need.
  */
 export const DEFAULT_EXPORT = { path: "data/raw/export.csv.gz", rows: 115000, seed: 20240601 } as const;
+
+/** The fewest rows the generator writes: below it, some record kinds and defects would not occur at all (lib/raw/generator.ts). */
+export const GENERATOR_MIN_ROWS = 100;

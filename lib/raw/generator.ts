@@ -15,6 +15,7 @@ import type { Writable } from "node:stream";
 import { finished, pipeline } from "node:stream/promises";
 import { createGzip, type ZlibOptions } from "node:zlib"; // zlib passes stream options (highWaterMark) through
 import { RAW_HEADER, SALES_CHANNELS } from "./contract";
+import { GENERATOR_MIN_ROWS } from "./defaults";
 import { COL as COLUMNS, COLUMN_COUNT, NOISY_TEXT_COLUMNS, QUOTE_COLUMNS } from "./columns";
 import { ChunkBuffer, utf8 } from "./chunkBuffer";
 import { csvLine } from "./csv";
@@ -294,7 +295,7 @@ class ExportRun {
     this.rates = resolveDefectRates(options.defects);
     this.rows = options.rows;
     this.onProgress = options.onProgress;
-    if (!Number.isInteger(this.rows) || this.rows < 100) throw new Error(`generateRawExport: rows must be an integer >= 100, got ${options.rows}`);
+    if (!Number.isInteger(this.rows) || this.rows < GENERATOR_MIN_ROWS) throw new Error(`generateRawExport: rows must be an integer >= ${GENERATOR_MIN_ROWS}, got ${options.rows}`);
     this.startDate = options.startDate ?? DEFAULT_START_DATE;
     this.years = options.years ?? DEFAULT_YEARS;
     if (!Number.isInteger(this.years) || this.years < 1) throw new Error(`generateRawExport: years must be a positive integer, got ${options.years}`);
