@@ -1,4 +1,4 @@
-import { compileFormat, isCalendarDate } from "./dates";
+import { compileFormat, isoDateOf } from "./dates";
 
 /**
  * Which order a column writes its day and month in, from its values, against the order its
@@ -37,20 +37,6 @@ function swapped(format: string): string | null {
   return format.replace("%d", "\u0000").replace("%m", "%d").replace("\u0000", "%m");
 }
 
-function dateOf(compiled: ReturnType<typeof compileFormat>, text: string): string | null {
-  const match = compiled.regex.exec(text);
-  if (!match) return null;
-  const part = (f: string) => {
-    const i = compiled.fields.indexOf(f);
-    return i === -1 ? undefined : Number(match[i + 1]);
-  };
-  const year = compiled.fields.includes("y") ? 2000 + (part("y") as number) : part("Y");
-  const month = part("m");
-  const day = part("d");
-  if (year === undefined || month === undefined || day === undefined || !isCalendarDate(year, month, day)) return null;
-  return `${year}-${month}-${day}`;
-}
-
 /**
  * Findings for one date column, from its distinct raw values and the profile's formats in
  * order: one per pair of formats (a listed format with day and month, and its swap) whose
@@ -70,8 +56,8 @@ export function dateOrderFindings(entity: string, column: string, raws: readonly
     let ambiguous = 0;
     for (const raw of raws) {
       const text = raw.trim();
-      const x = dateOf(a, text);
-      const y = dateOf(b, text);
+      const x = isoDateOf(a, text);
+      const y = isoDateOf(b, text);
       if (x !== null && y === null) onlyReadAs++;
       else if (x === null && y !== null) onlyOther++;
       else if (x !== null && y !== null && x !== y) ambiguous++;

@@ -9,20 +9,9 @@ export function makeDateParser(formats: string[], range: { min: string; max: str
   const compiled = formats.map(compileFormat);
   return (raw: string) => {
     const text = raw.trim();
-    for (const { regex, fields } of compiled) {
-      const m = regex.exec(text);
-      if (!m) continue;
-      const part = (f: string) => {
-        const i = fields.indexOf(f);
-        return i === -1 ? undefined : Number(m[i + 1]);
-      };
-      let year = part("Y") ?? part("y");
-      if (fields.includes("y")) year = 2000 + (year as number);
-      const month = part("m");
-      const day = part("d");
-      if (year === undefined || month === undefined || day === undefined) continue;
-      if (!isCalendarDate(year, month, day)) continue;
-      const iso = `${String(year).padStart(4, "0")}-${String(month).padStart(2, "0")}-${String(day).padStart(2, "0")}`;
+    for (const format of compiled) {
+      const iso = isoDateOf(format, text);
+      if (iso === null) continue;
       if (iso < range.min || iso > range.max) return invalid("IMPLAUSIBLE_DATE");
       return ok(iso);
     }
@@ -30,7 +19,23 @@ export function makeDateParser(formats: string[], range: { min: string; max: str
   };
 }
 
-export function isCalendarDate(year: number, month: number, day: number): boolean {
+/** The ISO date `text` writes in one compiled format, or null when it does not match or names no calendar day. */
+export function isoDateOf({ regex, fields }: ReturnType<typeof compileFormat>, text: string): string | null {
+  const m = regex.exec(text);
+  if (!m) return null;
+  const part = (f: string) => {
+    const i = fields.indexOf(f);
+    return i === -1 ? undefined : Number(m[i + 1]);
+  };
+  let year = part("Y") ?? part("y");
+  if (fields.includes("y")) year = 2000 + (year as number);
+  const month = part("m");
+  const day = part("d");
+  if (year === undefined || month === undefined || day === undefined || !isCalendarDate(year, month, day)) return null;
+  return `${String(year).padStart(4, "0")}-${String(month).padStart(2, "0")}-${String(day).padStart(2, "0")}`;
+}
+
+function isCalendarDate(year: number, month: number, day: number): boolean {
   if (month < 1 || month > 12 || day < 1) return false;
   const days = [31, isLeap(year) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
   return day <= days;
