@@ -4,6 +4,7 @@ import * as path from "node:path";
 import * as zlib from "node:zlib";
 import { loadProfile } from "../../lib/raw/profile";
 import { InputError } from "../../lib/raw/inputCheck";
+import { RAW_HEADER } from "../../lib/raw/contract";
 import { splitExport } from "../../lib/split/split";
 import { readParquet, saleRow, stockRow, tempDir, writeRawCsv } from "../helpers/rawCsv";
 
@@ -112,9 +113,7 @@ describe("unusable input stops the run, names the file and the fix, and keeps th
 
   test("the right columns behind another delimiter: the delimiter is named, not every column as missing", async () => {
     const dir = tempDir();
-    const csv = path.join(dir, "ok.csv");
-    writeRawCsv(csv, [saleRow()]);
-    const [header] = fs.readFileSync(csv, "utf8").split("\n");
+    const header = RAW_HEADER.join(",");
     for (const [name, d, shown] of [["semicolons.csv", ";", "';'"], ["tabs.tsv", "\t", "a tab"]]) {
       const file = path.join(dir, name);
       fs.writeFileSync(file, header.split(",").join(d) + "\n");
@@ -125,9 +124,7 @@ describe("unusable input stops the run, names the file and the fix, and keeps th
 
   test("the right columns in capitals: the first one spelt otherwise is named", async () => {
     const dir = tempDir();
-    const csv = path.join(dir, "ok.csv");
-    writeRawCsv(csv, [saleRow()]);
-    const [header] = fs.readFileSync(csv, "utf8").split("\n");
+    const header = RAW_HEADER.join(",");
     const file = path.join(dir, "capitals.csv");
     fs.writeFileSync(file, header.toUpperCase() + "\n");
     await expectStop(file, /line 1: wrong header for source profile "default" \(the profile's columns, but spelt otherwise: "RECORD_TYPE" for "record_type"; names are matched exactly, case and spaces included\)/);
@@ -135,9 +132,7 @@ describe("unusable input stops the run, names the file and the fix, and keeps th
 
   test("a separator at the end of the header, a column twice: named as such (they were 'unexpected \"\"' and 'columns in another order')", async () => {
     const dir = tempDir();
-    const csv = path.join(dir, "ok.csv");
-    writeRawCsv(csv, [saleRow()]);
-    const [header] = fs.readFileSync(csv, "utf8").split("\n");
+    const header = RAW_HEADER.join(",");
     const trailing = path.join(dir, "trailing.csv");
     fs.writeFileSync(trailing, `${header},\n`);
     await expectStop(trailing, /line 1: wrong header for source profile "default" \(a column without a name \(a separator at the end of the line\?\)\)/);
